@@ -1,0 +1,54 @@
+package kafkapipeline.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The one JSON codec for Kafka payloads. Timestamps are ISO-8601 strings in UTC; unknown fields
+ * are ignored so a newer producer does not break an older consumer. Thread-safe.
+ */
+public final class EventJson {
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  private EventJson() {}
+
+  public static byte[] write(Object event) {
+    try {
+      return MAPPER.writeValueAsBytes(event);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Parses a payload; throws {@link MalformedEventException} naming what is wrong. */
+  public static <T> T read(byte[] payload, Class<T> type) {
+    if (payload == null) {
+      throw new MalformedEventException("empty payload (null value)");
+    }
+    try {
+      return MAPPER.readValue(payload, type);
+    } catch (JsonProcessingException e) {
+      throw new MalformedEventException(
+          "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new MalformedEventException("unreadable " + type.getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /** A payload that cannot become an event. The message says why and is safe to log. */
+  public static final class MalformedEventException extends RuntimeException {
+    public MalformedEventException(String message) {
+      super(message);
+    }
+  }
+}

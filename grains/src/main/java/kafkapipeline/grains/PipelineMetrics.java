@@ -1,0 +1,51 @@
+package kafkapipeline.grains;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * This silo's counters: events produced per topic, rows written per table, and every failure
+ * that is counted rather than thrown. Thread-safe and lock-free on the hot path; counters only
+ * grow, and restart from zero with the silo.
+ */
+public final class PipelineMetrics {
+  private final Map<String, Map<String, LongAdder>> groups = new ConcurrentHashMap<>();
+
+  public static final String PRODUCED = "produced";
+  public static final String PUBLISH_FAILURES = "publish_failures";
+  public static final String ROWS_WRITTEN = "rows_written";
+  public static final String WRITE_ERRORS = "write_errors";
+  public static final String WRITE_RETRIES = "write_retries";
+  public static final String MALFORMED_RECORDS = "malformed_records";
+  public static final String CONSUMER_RESTARTS = "consumer_restarts";
+
+  public void add(String group, String name, long n) {
+    groups
+        .computeIfAbsent(group, g -> new ConcurrentHashMap<>())
+        .computeIfAbsent(name, k -> new LongAdder())
+        .add(n);
+  }
+
+  public void increment(String group, String name) {
+    add(group, name, 1);
+  }
+
+  public long get(String group, String name) {
+    LongAdder a = groups.getOrDefault(group, Map.of()).get(name);
+    return a == null ? 0 : a.sum();
+  }
+
+  /** A sorted copy: group -> name -> value. */
+  public Map<String, Map<String, Long>> snapshot() {
+    Map<String, Map<String, Long>> out = new TreeMap<>();
+    groups.forEach(
+        (group, counters) -> {
+          Map<String, Long> values = new TreeMap<>();
+          counters.forEach((name, adder) -> values.put(name, adder.sum()));
+          out.put(group, values);
+        });
+    return out;
+  }
+}

@@ -1,0 +1,237 @@
+package kafkapipeline.grains.faker;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import kafkapipeline.api.CborSerializable;
+import kafkapipeline.api.EventJson;
+import kafkapipeline.api.FakePerson;
+import kafkapipeline.api.Topics;
+import kafkapipeline.grains.PipelineMetrics;
+import kafkapipeline.grains.cassandra.CheckpointStore;
+import kafkapipeline.grains.cassandra.CheckpointStore.Checkpoint;
+import kafkapipeline.grains.kafka.EventPublisher;
+import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
+
+/**
+ * The fake-person generator: one per cluster (a cluster singleton), publishing to topic
+ * {@code faker} at a set rate, keyed by person id.
+ *
+ * <p>Guarantees: people are numbered positions of a seeded stream ({@link FakePersonGenerator}),
+ * and the next position is saved in Cassandra only after Kafka acknowledged everything before
+ * it. When the grain restarts or moves to another silo it resumes from the saved position: the
+ * last unsaved batch may be published again, as the very same records, so it becomes the same
+ * rows; no position is skipped. With a {@code limit}, exactly positions {@code 0..limit-1} are
+ * produced. A failed publish is counted, kept as {@code lastError}, and retried from the same
+ * position on the next tick; one batch is in flight at a time, so a slow broker slows the source
+ * instead of piling up sends.
+ */
+public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
+  public static final String SOURCE = "faker";
+
+  public sealed interface Command extends CborSerializable {}
+
+  enum Tick implements Command { INSTANCE }
+
+  public record SetRate(double perSecond, ActorRef<Status> replyTo) implements Command {}
+
+  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
+
+  /** {@code state}: starting, running, paused, or finished (the limit is reached). */
+  public record Status(
+      String state, long seed, long nextPosition, double ratePerSecond, long limit, String lastError)
+      implements CborSerializable {}
+
+  private record CheckpointLoaded(Optional<Checkpoint> checkpoint) implements Command {}
+
+  private record CheckpointLoadFailed(String error) implements Command {}
+
+  private enum RetryLoad implements Command { INSTANCE }
+
+  private record Published(long upTo, int count) implements Command {}
+
+  private record PublishFailed(String error) implements Command {}
+
+  private record CheckpointSaved(String errorOrNull) implements Command {}
+
+  /** Starts the singleton on the oldest silo (and on the next oldest when that one leaves). */
+  public static ActorRef<Command> init(
+      ActorSystem<?> system,
+      FakerSettings settings,
+      EventPublisher publisher,
+      CheckpointStore checkpoints,
+      PipelineMetrics metrics) {
+    Behavior<Command> supervised =
+        Behaviors.supervise(create(settings, publisher, checkpoints, metrics))
+            .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
+    return ClusterSingleton.get(system).init(SingletonActor.of(supervised, "faker-source"));
+  }
+
+  public static Behavior<Command> create(
+      FakerSettings settings,
+      EventPublisher publisher,
+      CheckpointStore checkpoints,
+      PipelineMetrics metrics) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new FakerSource(ctx, timers, settings, publisher, checkpoints, metrics)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final FakerSettings settings;
+  private final EventPublisher publisher;
+  private final CheckpointStore checkpoints;
+  private final PipelineMetrics metrics;
+  private FakePersonGenerator generator; // null until the checkpoint is loaded
+  private long nextPosition;
+  private double ratePerSecond;
+  private double tokens;
+  private boolean inFlight;
+  private String lastError;
+
+  private FakerSource(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      FakerSettings settings,
+      EventPublisher publisher,
+      CheckpointStore checkpoints,
+      PipelineMetrics metrics) {
+    super(ctx);
+    this.timers = timers;
+    this.settings = settings;
+    this.publisher = publisher;
+    this.checkpoints = checkpoints;
+    this.metrics = metrics;
+    this.ratePerSecond = settings.ratePerSecond();
+    loadCheckpoint();
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
+  }
+
+  private void loadCheckpoint() {
+    getContext()
+        .pipeToSelf(
+            checkpoints.load(SOURCE),
+            (cp, error) -> error == null ? new CheckpointLoaded(cp) : new CheckpointLoadFailed(String.valueOf(error)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Tick.class, t -> onTick())
+        .onMessage(SetRate.class, this::onSetRate)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(CheckpointLoaded.class, this::onCheckpointLoaded)
+        .onMessage(CheckpointLoadFailed.class, this::onCheckpointLoadFailed)
+        .onMessage(RetryLoad.class, r -> {
+          loadCheckpoint();
+          return this;
+        })
+        .onMessage(Published.class, this::onPublished)
+        .onMessage(PublishFailed.class, this::onPublishFailed)
+        .onMessage(CheckpointSaved.class, this::onCheckpointSaved)
+        .build();
+  }
+
+  private Behavior<Command> onCheckpointLoaded(CheckpointLoaded loaded) {
+    Checkpoint cp =
+        loaded.checkpoint()
+            .orElseGet(() -> new Checkpoint(settings.seed().orElseGet(() -> new SecureRandom().nextLong()), 0));
+    generator = new FakePersonGenerator(cp.seed());
+    nextPosition = cp.position();
+    getContext().getLog().info("Faker source resumes at position {} of stream {}", nextPosition, cp.seed());
+    return this;
+  }
+
+  private Behavior<Command> onCheckpointLoadFailed(CheckpointLoadFailed failed) {
+    lastError = "cannot load checkpoint: " + failed.error();
+    getContext().getLog().warn("Faker source {}; retrying", lastError);
+    timers.startSingleTimer(RetryLoad.INSTANCE, Duration.ofSeconds(2));
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    if (generator == null || inFlight || finished()) return this;
+    double tickSeconds = settings.tick().toMillis() / 1000.0;
+    // At most one second's worth of tokens: a slow broker lowers the rate, it does not cause a burst.
+    tokens = Math.min(tokens + ratePerSecond * tickSeconds, Math.max(ratePerSecond, 1));
+    long n = (long) tokens;
+    if (settings.limit() > 0) n = Math.min(n, settings.limit() - nextPosition);
+    if (n <= 0) return this;
+    tokens -= n;
+    List<KeyedRecord> records = new ArrayList<>((int) n);
+    for (long pos = nextPosition; pos < nextPosition + n; pos++) {
+      FakePerson person = generator.generate(pos);
+      records.add(new KeyedRecord(person.id().toString(), EventJson.write(person)));
+    }
+    long upTo = nextPosition + n;
+    int count = (int) n;
+    inFlight = true;
+    getContext()
+        .pipeToSelf(
+            publisher.publish(Topics.FAKER, records),
+            (ok, error) -> error == null ? new Published(upTo, count) : new PublishFailed(String.valueOf(error)));
+    return this;
+  }
+
+  private Behavior<Command> onPublished(Published published) {
+    nextPosition = published.upTo();
+    metrics.add(PipelineMetrics.PRODUCED, Topics.FAKER, published.count());
+    getContext()
+        .pipeToSelf(
+            checkpoints.save(SOURCE, new Checkpoint(generator.seed(), nextPosition)),
+            (ok, error) -> new CheckpointSaved(error == null ? null : String.valueOf(error)));
+    return this;
+  }
+
+  private Behavior<Command> onPublishFailed(PublishFailed failed) {
+    inFlight = false;
+    lastError = "publish failed: " + failed.error();
+    metrics.increment(PipelineMetrics.PUBLISH_FAILURES, Topics.FAKER);
+    getContext().getLog().warn("Faker source {}; retrying from position {}", lastError, nextPosition);
+    return this;
+  }
+
+  private Behavior<Command> onCheckpointSaved(CheckpointSaved saved) {
+    // The next batch waits for this save, so saves never overtake each other.
+    inFlight = false;
+    if (saved.errorOrNull() != null) {
+      lastError = "cannot save checkpoint: " + saved.errorOrNull();
+      getContext().getLog().warn("Faker source {}", lastError);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSetRate(SetRate set) {
+    if (set.perSecond() >= 0 && Double.isFinite(set.perSecond())) {
+      ratePerSecond = set.perSecond();
+      tokens = 0;
+    }
+    return onGetStatus(new GetStatus(set.replyTo()));
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus get) {
+    String state =
+        generator == null ? "starting" : finished() ? "finished" : ratePerSecond == 0 ? "paused" : "running";
+    long seed = generator == null ? 0 : generator.seed();
+    get.replyTo().tell(new Status(state, seed, nextPosition, ratePerSecond, settings.limit(), lastError));
+    return this;
+  }
+
+  private boolean finished() {
+    return settings.limit() > 0 && nextPosition >= settings.limit();
+  }
+}

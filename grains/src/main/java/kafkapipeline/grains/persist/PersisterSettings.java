@@ -1,0 +1,32 @@
+package kafkapipeline.grains.persist;
+
+import java.time.Duration;
+
+/**
+ * How a persister batches and retries.
+ *
+ * @param batchSize most records written per batch (so at most {@code batchSize * parallelism}
+ *     writes in flight)
+ * @param batchWait longest a partial batch waits for more records
+ * @param parallelism batches written at once; offsets are still committed in order
+ * @param writeAttempts attempts per row before the batch fails and the consumer restarts from
+ *     the last committed offset
+ * @param firstRetryBackoff delay before the second attempt; doubles per attempt
+ * @param restartMinBackoff first delay before a failed consumer stream restarts
+ * @param restartMaxBackoff longest such delay
+ */
+public record PersisterSettings(
+    int batchSize,
+    Duration batchWait,
+    int parallelism,
+    int writeAttempts,
+    Duration firstRetryBackoff,
+    Duration restartMinBackoff,
+    Duration restartMaxBackoff) {
+
+  public PersisterSettings {
+    if (batchSize < 1) throw new IllegalArgumentException("batch-size must be >= 1");
+    if (parallelism < 1) throw new IllegalArgumentException("parallelism must be >= 1");
+    if (writeAttempts < 1) throw new IllegalArgumentException("write-attempts must be >= 1");
+  }
+}

@@ -1,0 +1,137 @@
+package kafkapipeline.silo;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * This silo's links to Cassandra and Kafka. The Cassandra session is opened on first use and
+ * kept; until it opens, every call fails and the next call tries again. Probes never throw: they
+ * say whether a server answered, and why not.
+ */
+public final class Connections implements AutoCloseable {
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+
+  private final SiloSettings settings;
+  private final Admin kafkaAdmin;
+  private volatile CompletableFuture<CqlSession> session;
+
+  public Connections(SiloSettings settings) {
+    this.settings = settings;
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
+    p.put(AdminClientConfig.CLIENT_ID_CONFIG, "silo-admin");
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    this.kafkaAdmin = Admin.create(p);
+  }
+
+  public record Reachability(boolean reachable, String detail) {}
+
+  /** The open session, or a new attempt to open one. */
+  public synchronized CompletionStage<CqlSession> cassandra() {
+    CompletableFuture<CqlSession> current = session;
+    if (current != null && !current.isCompletedExceptionally()) return current;
+    List<InetSocketAddress> contactPoints =
+        settings.cassandraContactPoints().stream()
+            .map(a -> new InetSocketAddress(a.getHostString(), a.getPort()))
+            .toList();
+    DriverConfigLoader config =
+        DriverConfigLoader.programmaticBuilder()
+            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+            .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
+            .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
+            .build();
+    session =
+        CqlSession.builder()
+            .addContactPoints(contactPoints)
+            .withLocalDatacenter(settings.cassandraLocalDatacenter())
+            .withConfigLoader(config)
+            .buildAsync()
+            .toCompletableFuture();
+    return session;
+  }
+
+  /** Creates the topics that do not exist yet; existing ones are left as they are. */
+  public CompletionStage<Void> ensureTopics(List<String> topics) {
+    List<NewTopic> wanted =
+        topics.stream()
+            .map(t -> new NewTopic(t, settings.kafkaPartitions(), settings.kafkaReplicationFactor()))
+            .toList();
+    CompletableFuture<?>[] each =
+        kafkaAdmin.createTopics(wanted).values().values().stream()
+            .map(
+                f ->
+                    f.toCompletionStage()
+                        .toCompletableFuture()
+                        .exceptionally(
+                            e -> {
+                              Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+                              if (cause instanceof TopicExistsException) return null;
+                              throw new CompletionException(cause);
+                            }))
+            .toArray(CompletableFuture<?>[]::new);
+    return CompletableFuture.allOf(each);
+  }
+
+  public CompletionStage<Reachability> probeKafka() {
+    return kafkaAdmin
+        .describeCluster(new DescribeClusterOptions().timeoutMs((int) PROBE_TIMEOUT.toMillis()))
+        .nodes()
+        .toCompletionStage()
+        .handle(
+            (nodes, error) ->
+                error == null
+                    ? new Reachability(true, nodes.size() + " broker(s)")
+                    : new Reachability(false, reason(error)));
+  }
+
+  public CompletionStage<Reachability> probeCassandra() {
+    CompletableFuture<CqlSession> current = session;
+    if (current == null || !current.isDone() || current.isCompletedExceptionally()) {
+      return CompletableFuture.completedFuture(new Reachability(false, "not connected"));
+    }
+    return current
+        .join()
+        .executeAsync("SELECT release_version FROM system.local")
+        .toCompletableFuture()
+        .orTimeout(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (rs, error) ->
+                error == null
+                    ? new Reachability(true, "Cassandra " + rs.one().getString(0))
+                    : new Reachability(false, reason(error)));
+  }
+
+  static String reason(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+  }
+
+  @Override
+  public void close() {
+    kafkaAdmin.close(Duration.ofSeconds(2));
+    CompletableFuture<CqlSession> current = session;
+    if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
+      current.join().close();
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package kafkapipeline.silo;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import kafkapipeline.api.Topics;
+import kafkapipeline.grains.PipelineMetrics;
+import kafkapipeline.grains.cassandra.CassandraCheckpointStore;
+import kafkapipeline.grains.cassandra.RowWriter;
+import kafkapipeline.grains.cassandra.Schema;
+import kafkapipeline.grains.faker.FakerSource;
+import kafkapipeline.grains.kafka.KafkaEventPublisher;
+import kafkapipeline.grains.persist.FakerRowMapper;
+import kafkapipeline.grains.persist.TopicPersister;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.kafka.ConsumerSettings;
+
+/**
+ * The silo's root actor. Serves the HTTP API at once, then starts the pipeline: connect to
+ * Cassandra, migrate the schema, create the Kafka topics, and only then start the grains. A step
+ * that fails is logged with its reason and the whole start is tried again with exponential
+ * backoff (1 s up to 30 s): a silo that cannot reach a server waits for it, visibly, and
+ * {@code /api/health} says what it is waiting for.
+ */
+public final class Guardian {
+  public sealed interface Command {}
+
+  private enum Attempt implements Command { INSTANCE }
+
+  private record Ready(CqlSession session, FakerRowMapper fakerRows, CassandraCheckpointStore checkpoints)
+      implements Command {}
+
+  private record NotReady(String reason) implements Command {}
+
+  public static Behavior<Command> create(SiloSettings settings) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  PipelineMetrics metrics = new PipelineMetrics();
+                  Connections connections = new Connections(settings);
+                  AtomicReference<String> state = new AtomicReference<>("starting");
+                  HttpApi.start(ctx.getSystem(), settings, connections, metrics, state);
+                  CoordinatedShutdown.get(ctx.getSystem())
+                      .addTask(
+                          CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+                          "close-connections",
+                          () -> {
+                            connections.close();
+                            return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+                          });
+                  ctx.getSelf().tell(Attempt.INSTANCE);
+                  return starting(ctx, timers, settings, connections, metrics, state, 1);
+                }));
+  }
+
+  private static Behavior<Command> starting(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      SiloSettings settings,
+      Connections connections,
+      PipelineMetrics metrics,
+      AtomicReference<String> state,
+      int attempt) {
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            Attempt.class,
+            a -> {
+              ctx.pipeToSelf(
+                  prepare(settings, connections),
+                  (ready, error) -> error == null ? ready : new NotReady(Connections.reason(error)));
+              return Behaviors.same();
+            })
+        .onMessage(
+            NotReady.class,
+            failed -> {
+              Duration backoff = Duration.ofSeconds(Math.min(30, 1L << Math.min(attempt - 1, 5)));
+              state.set("waiting for servers: " + failed.reason());
+              ctx.getLog().warn(
+                  "Cannot start the pipeline yet (attempt {}): {}; retrying in {} s",
+                  attempt, failed.reason(), backoff.toSeconds());
+              timers.startSingleTimer(Attempt.INSTANCE, backoff);
+              return starting(ctx, timers, settings, connections, metrics, state, attempt + 1);
+            })
+        .onMessage(
+            Ready.class,
+            ready -> {
+              startGrains(ctx, settings, ready, metrics);
+              state.set("running");
+              return Behaviors.ignore();
+            })
+        .build();
+  }
+
+  /** Connect, migrate, create topics, prepare statements: each step only after the one before. */
+  private static CompletionStage<Command> prepare(SiloSettings settings, Connections connections) {
+    return connections
+        .cassandra()
+        .thenCompose(
+            session ->
+                Schema.migrate(session, Schema.simpleReplication(settings.cassandraReplicationFactor()))
+                    .thenCompose(migrated -> connections.ensureTopics(Topics.ALL))
+                    .thenCompose(topics -> FakerRowMapper.prepare(session))
+                    .thenCombine(
+                        CassandraCheckpointStore.prepare(session),
+                        (rows, checkpoints) -> new Ready(session, rows, checkpoints)));
+  }
+
+  private static void startGrains(
+      ActorContext<Command> ctx, SiloSettings settings, Ready ready, PipelineMetrics metrics) {
+    KafkaEventPublisher publisher = new KafkaEventPublisher(settings.kafkaBootstrapServers());
+    CoordinatedShutdown.get(ctx.getSystem())
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "close-publisher",
+            () -> {
+              publisher.close();
+              return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+            });
+    RowWriter writer =
+        new RowWriter(
+            ready.session(),
+            metrics,
+            settings.persisters().writeAttempts(),
+            settings.persisters().firstRetryBackoff());
+    ConsumerSettings<String, byte[]> consumer =
+        ConsumerSettings.create(ctx.getSystem(), new StringDeserializer(), new ByteArrayDeserializer())
+            .withBootstrapServers(settings.kafkaBootstrapServers())
+            .withGroupId("persister-" + Topics.FAKER);
+    ctx.spawn(
+        TopicPersister.create(Topics.FAKER, ready.fakerRows(), writer, settings.persisters(), consumer, metrics),
+        "persister-" + Topics.FAKER);
+    FakerSource.init(ctx.getSystem(), settings.faker(), publisher, ready.checkpoints(), metrics);
+    ctx.getLog().info("Pipeline started: schema ready, topics ready, grains started");
+  }
+}

@@ -1,0 +1,120 @@
+package kafkapipeline.silo;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.StreamSupport;
+import kafkapipeline.grains.PipelineMetrics;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The silo's HTTP JSON API. {@code GET /api/health}: this silo, the cluster's members, whether
+ * Kafka and Cassandra answer; 200 when this silo is Up in the cluster, running its grains and
+ * reaching both servers, else 503 with the same body saying what is wrong. {@code GET
+ * /api/stats}: this silo's counters. If the port cannot be bound the silo exits (code 3) with
+ * the reason, rather than run without its API.
+ */
+public final class HttpApi extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+
+  private final ActorSystem<?> system;
+  private final Connections connections;
+  private final PipelineMetrics metrics;
+  private final AtomicReference<String> pipelineState;
+
+  private HttpApi(
+      ActorSystem<?> system, Connections connections, PipelineMetrics metrics, AtomicReference<String> pipelineState) {
+    this.system = system;
+    this.connections = connections;
+    this.metrics = metrics;
+    this.pipelineState = pipelineState;
+  }
+
+  public static void start(
+      ActorSystem<?> system,
+      SiloSettings settings,
+      Connections connections,
+      PipelineMetrics metrics,
+      AtomicReference<String> pipelineState) {
+    Route routes = new HttpApi(system, connections, metrics, pipelineState).routes();
+    Http.get(system)
+        .newServerAt(settings.httpHost(), settings.httpPort())
+        .bind(routes)
+        .whenComplete(
+            (binding, error) -> {
+              if (error != null) {
+                log.error(
+                    "Cannot serve the HTTP API on {}:{}: {}", settings.httpHost(), settings.httpPort(), error.getMessage());
+                System.exit(3);
+              } else {
+                log.info("HTTP API at http://{}:{}/api/health", settings.httpHost(), settings.httpPort());
+              }
+            });
+  }
+
+  public record MemberView(String address, String status, List<String> roles) {}
+
+  public record Health(
+      boolean healthy,
+      String silo,
+      String status,
+      String pipeline,
+      List<MemberView> members,
+      Connections.Reachability kafka,
+      Connections.Reachability cassandra) {}
+
+  public record Stats(String silo, Map<String, Map<String, Long>> counters) {}
+
+  Route routes() {
+    return pathPrefix(
+        "api",
+        () ->
+            concat(
+                path("health", () -> get(() -> onSuccess(health(), h -> complete(
+                    h.healthy() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, h, Jackson.marshaller())))),
+                path("stats", () -> get(() -> complete(StatusCodes.OK, stats(), Jackson.marshaller())))));
+  }
+
+  private String self() {
+    return Cluster.get(system).selfMember().address().hostPort();
+  }
+
+  private Stats stats() {
+    return new Stats(self(), metrics.snapshot());
+  }
+
+  private CompletionStage<Health> health() {
+    Member selfMember = Cluster.get(system).selfMember();
+    List<MemberView> members =
+        StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
+            .map(m -> new MemberView(m.address().hostPort(), m.status().toString(), List.copyOf(m.getRoles())))
+            .toList();
+    return connections
+        .probeKafka()
+        .thenCombine(
+            connections.probeCassandra(),
+            (kafka, cassandra) -> {
+              String pipeline = pipelineState.get();
+              boolean healthy =
+                  selfMember.status() == MemberStatus.up()
+                      && "running".equals(pipeline)
+                      && kafka.reachable()
+                      && cassandra.reachable();
+              return new Health(
+                  healthy, self(), selfMember.status().toString(), pipeline, members, kafka, cassandra);
+            });
+  }
+}

@@ -1,0 +1,110 @@
+package kafkapipeline.silo;
+
+import com.typesafe.config.Config;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import kafkapipeline.grains.faker.FakerSettings;
+import kafkapipeline.grains.persist.PersisterSettings;
+
+/**
+ * Everything a silo reads from its configuration, read once at start. A bad value fails here,
+ * with the setting's path in the message, before any connection is opened.
+ */
+public record SiloSettings(
+    List<String> seedNodes,
+    String kafkaBootstrapServers,
+    int kafkaPartitions,
+    short kafkaReplicationFactor,
+    List<InetSocketAddress> cassandraContactPoints,
+    String cassandraLocalDatacenter,
+    int cassandraReplicationFactor,
+    String httpHost,
+    int httpPort,
+    FakerSettings faker,
+    PersisterSettings persisters) {
+
+  public static SiloSettings fromConfig(Config root) {
+    Config p = root.getConfig("pipeline");
+    return new SiloSettings(
+        hostPorts(p.getString("cluster.seed-nodes"), "pipeline.cluster.seed-nodes"),
+        p.getString("kafka.bootstrap-servers"),
+        positive(p.getInt("kafka.partitions"), "pipeline.kafka.partitions"),
+        (short) positive(p.getInt("kafka.replication-factor"), "pipeline.kafka.replication-factor"),
+        hostPorts(p.getString("cassandra.contact-points"), "pipeline.cassandra.contact-points").stream()
+            .map(SiloSettings::socketAddress)
+            .toList(),
+        p.getString("cassandra.local-datacenter"),
+        positive(p.getInt("cassandra.replication-factor"), "pipeline.cassandra.replication-factor"),
+        p.getString("http.host"),
+        port(p.getInt("http.port"), "pipeline.http.port"),
+        new FakerSettings(
+            p.getDouble("sources.faker.rate"),
+            p.getLong("sources.faker.limit"),
+            seed(p.getString("sources.faker.seed")),
+            p.getDuration("sources.faker.tick")),
+        new PersisterSettings(
+            p.getInt("persisters.batch-size"),
+            p.getDuration("persisters.batch-wait"),
+            p.getInt("persisters.parallelism"),
+            p.getInt("persisters.write-attempts"),
+            p.getDuration("persisters.first-retry-backoff"),
+            p.getDuration("persisters.restart-min-backoff"),
+            p.getDuration("persisters.restart-max-backoff")));
+  }
+
+  /** "a:1, b:2" -> ["a:1", "b:2"], each checked to be host:port. */
+  static List<String> hostPorts(String csv, String path) {
+    List<String> out =
+        Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    if (out.isEmpty()) throw new IllegalArgumentException(path + " is empty");
+    for (String hp : out) socketAddress(hp, path);
+    return out;
+  }
+
+  private static InetSocketAddress socketAddress(String hostPort) {
+    return socketAddress(hostPort, "address");
+  }
+
+  private static InetSocketAddress socketAddress(String hostPort, String path) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0) throw new IllegalArgumentException(path + ": '" + hostPort + "' is not host:port");
+    int port;
+    try {
+      port = Integer.parseInt(hostPort.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(path + ": '" + hostPort + "' has no numeric port");
+    }
+    return InetSocketAddress.createUnresolved(hostPort.substring(0, colon), port(port, path));
+  }
+
+  private static int port(int port, String path) {
+    if (port < 1 || port > 65535) throw new IllegalArgumentException(path + ": port " + port + " is out of range");
+    return port;
+  }
+
+  private static int positive(int value, String path) {
+    if (value < 1) throw new IllegalArgumentException(path + " must be >= 1, was " + value);
+    return value;
+  }
+
+  private static OptionalLong seed(String value) {
+    if (value.isBlank()) return OptionalLong.empty();
+    try {
+      return OptionalLong.of(Long.parseLong(value.strip()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("pipeline.sources.faker.seed: '" + value + "' is not a whole number");
+    }
+  }
+
+  /** Seed nodes as Pekko addresses of the given actor system. */
+  public List<String> seedNodeAddresses(String systemName) {
+    return seedNodes.stream().map(hp -> "pekko://" + systemName + "@" + hp).toList();
+  }
+
+  public Duration startupRetryMax() {
+    return Duration.ofSeconds(30);
+  }
+}
