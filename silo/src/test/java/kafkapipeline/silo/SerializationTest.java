@@ -1,0 +1,47 @@
+package kafkapipeline.silo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.ConfigFactory;
+import kafkapipeline.grains.faker.FakerSource;
+import kafkapipeline.grains.persist.TopicPersister;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Messages that cross silos go through the silo's configured serializer: Jackson CBOR. */
+class SerializationTest {
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(
+          ConfigFactory.parseString("pekko.actor.provider = local, pekko.coordinated-shutdown.exit-jvm = off")
+              .withFallback(ConfigFactory.load()));
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private static Object roundTrip(Object message) {
+    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
+    Serializer serializer = serialization.findSerializerFor(message);
+    assertEquals("org.apache.pekko.serialization.jackson.JacksonCborSerializer", serializer.getClass().getName());
+    byte[] bytes = serialization.serialize(message).get();
+    return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message)).get();
+  }
+
+  @Test
+  void sourceAndPersisterMessagesRoundTripAsCbor() {
+    TestProbe<FakerSource.Status> probe = testKit.createTestProbe();
+    FakerSource.Status status = new FakerSource.Status("running", 7, 100, 2.5, 0, null);
+    assertEquals(status, roundTrip(status));
+    FakerSource.SetRate setRate = new FakerSource.SetRate(12.5, probe.getRef());
+    assertEquals(setRate, roundTrip(setRate));
+    TopicPersister.Status persister = new TopicPersister.Status("faker", "fakerdata", 1, "boom");
+    assertEquals(persister, roundTrip(persister));
+  }
+}

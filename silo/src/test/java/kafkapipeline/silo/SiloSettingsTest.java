@@ -1,0 +1,56 @@
+package kafkapipeline.silo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SiloSettingsTest {
+
+  private static Config with(Map<String, Object> overrides) {
+    ConfigFactory.invalidateCaches();
+    return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()).resolve();
+  }
+
+  @Test
+  void defaultsAreLoopbackAndSensible() {
+    SiloSettings s = SiloSettings.fromConfig(with(Map.of()));
+    assertEquals(List.of("127.0.0.1:2551"), s.seedNodes());
+    assertEquals("127.0.0.1", s.httpHost());
+    assertEquals(12, s.kafkaPartitions());
+    assertEquals(List.of("pekko://pipeline@127.0.0.1:2551"), s.seedNodeAddresses("pipeline"));
+    assertTrue(s.faker().seed().isEmpty());
+  }
+
+  @Test
+  void seedNodesAreACommaSeparatedList() {
+    SiloSettings s =
+        SiloSettings.fromConfig(with(Map.of("pipeline.cluster.seed-nodes", " 127.0.0.1:2551, silo-2:2552 ")));
+    assertEquals(List.of("127.0.0.1:2551", "silo-2:2552"), s.seedNodes());
+  }
+
+  @Test
+  void badValuesNameTheSetting() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SiloSettings.fromConfig(with(Map.of("pipeline.cluster.seed-nodes", "localhost"))));
+    assertTrue(e.getMessage().contains("pipeline.cluster.seed-nodes"), e.getMessage());
+    e = assertThrows(
+        IllegalArgumentException.class,
+        () -> SiloSettings.fromConfig(with(Map.of("pipeline.cassandra.contact-points", "db:99999"))));
+    assertTrue(e.getMessage().contains("out of range"), e.getMessage());
+    e = assertThrows(
+        IllegalArgumentException.class,
+        () -> SiloSettings.fromConfig(with(Map.of("pipeline.sources.faker.seed", "abc"))));
+    assertTrue(e.getMessage().contains("pipeline.sources.faker.seed"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SiloSettings.fromConfig(with(Map.of("pipeline.sources.faker.rate", -1))));
+  }
+}
