@@ -109,9 +109,10 @@ public final class Guardian {
                 Schema.migrate(session, Schema.simpleReplication(settings.cassandraReplicationFactor()))
                     .thenCompose(migrated -> connections.ensureTopics(Topics.ALL))
                     .thenCompose(topics -> FakerRowMapper.prepare(session))
-                    .thenCombine(
-                        CassandraCheckpointStore.prepare(session),
-                        (rows, checkpoints) -> new Ready(session, rows, checkpoints)));
+                    .thenCompose(
+                        rows ->
+                            CassandraCheckpointStore.prepare(session)
+                                .thenApply(checkpoints -> new Ready(session, rows, checkpoints))));
   }
 
   private static void startGrains(

@@ -1,0 +1,196 @@
+package kafkapipeline.launcher;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Cassandra 5.0 ({@code CassandraDaemon} in its own JVM) listening on
+ * 127.0.0.1 only, with everything under {@code <dataDir>/cassandra} (see {@link CassandraConfig}
+ * for the layout) and its output in {@code logs/cassandra.log} there. Local data center
+ * {@value #LOCAL_DATACENTER}. No JMX port is opened.
+ *
+ * <p>Guarantees: {@link #start(Options)} returns only when a CQL session with the Apache
+ * Cassandra Java driver connects; on any failure (port taken, server died, not ready in time) it
+ * throws a {@link LaunchException} and no server process is left running. {@link #stop()} then
+ * {@link #start()} restarts it on the same data.
+ */
+public final class CassandraEngine implements AutoCloseable {
+
+    /** The local data center to give the driver. */
+    public static final String LOCAL_DATACENTER = CassandraConfig.LOCAL_DATACENTER;
+
+    private static final Logger log = LoggerFactory.getLogger(CassandraEngine.class);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(60);
+
+    /**
+     * How to run the server.
+     *
+     * @param dataDir the pipeline's data folder; the server uses {@code dataDir/cassandra}
+     * @param nativePort the CQL port
+     * @param storagePort the inter-node port (bound, unused with one node)
+     * @param heap JVM heap, as in {@code -Xmx} (e.g. "768m")
+     * @param directMemory {@code -XX:MaxDirectMemorySize} (network and read buffers)
+     * @param fastTestMode adds Cassandra's test-only speed-ups (no fsync, unsafe system tables):
+     *     for tests only, never for data to keep
+     * @param startTimeout how long {@link #start()} waits for CQL
+     */
+    public record Options(Path dataDir, int nativePort, int storagePort, String heap, String directMemory,
+                          boolean fastTestMode, Duration startTimeout) {
+        public Options {
+            Objects.requireNonNull(dataDir, "dataDir");
+            dataDir = dataDir.toAbsolutePath().normalize();
+        }
+
+        /** Ports 9042 and 7000, 768m heap, 256m direct memory, durable mode, 180 s to start. */
+        public static Options defaults(Path dataDir) {
+            return new Options(dataDir, 9042, 7000, "768m", "256m", false, Duration.ofSeconds(180));
+        }
+
+        public Options withPorts(int nativePort, int storagePort) {
+            return new Options(dataDir, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
+        }
+
+        public Options withMemory(String heap, String directMemory) {
+            return new Options(dataDir, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
+        }
+
+        public Options withFastTestMode(boolean fastTestMode) {
+            return new Options(dataDir, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
+        }
+
+        public Options withStartTimeout(Duration startTimeout) {
+            return new Options(dataDir, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
+        }
+    }
+
+    private final ProjectLayout layout;
+    private final Options options;
+    private final Path home;
+    private ManagedProcess process;
+    private Duration lastStartupTime = Duration.ZERO;
+
+    private CassandraEngine(ProjectLayout layout, Options options) {
+        this.layout = layout;
+        this.options = options;
+        this.home = options.dataDir().resolve("cassandra");
+    }
+
+    /** Starts a server with the classpath of the project found by {@link ProjectLayout#locate()}. */
+    public static CassandraEngine start(Options options) {
+        return start(ProjectLayout.locate(), options);
+    }
+
+    /** Starts a server and waits until CQL answers; see the class comment for failures. */
+    public static CassandraEngine start(ProjectLayout layout, Options options) {
+        CassandraEngine engine = new CassandraEngine(layout, options);
+        engine.start();
+        return engine;
+    }
+
+    /** Starts the server again after {@link #stop()} or {@link #kill()}, on the same data. */
+    public synchronized void start() {
+        if (isRunning()) {
+            throw new IllegalStateException("Cassandra is already running (pid " + process.pid() + ")");
+        }
+        Ports.requireFree(options.nativePort(), "Cassandra native transport");
+        Ports.requireFree(options.storagePort(), "Cassandra storage");
+        List<Path> classpath = layout.engineClasspath("cassandra");
+        long startedAt = System.nanoTime();
+        CassandraConfig.write(home, options);
+        process = ManagedProcess.start(new ProcessSpec("cassandra", "org.apache.cassandra.service.CassandraDaemon")
+                .classpath(classpath)
+                .jvmArgs(CassandraConfig.jvmArgs(home, options))
+                .workDir(home)
+                .logFile(home.resolve("logs/cassandra.log"))
+                .shutdownGrace(STOP_GRACE));
+        try {
+            process.awaitReady(this::cqlAnswers, options.startTimeout());
+        } catch (RuntimeException e) {
+            process.kill();
+            throw e;
+        }
+        lastStartupTime = Duration.ofNanos(System.nanoTime() - startedAt);
+        log.info("Cassandra ready on {} in {} ms (pid {}, log {})", contactPoint(), lastStartupTime.toMillis(),
+                process.pid(), process.logFile());
+    }
+
+    /** Stops the server gracefully (SIGTERM, up to 60 s, then SIGKILL). Does nothing if stopped. */
+    public synchronized void stop() {
+        if (process != null) {
+            process.stop(STOP_GRACE);
+        }
+    }
+
+    /** Kills the server with SIGKILL, as a crash would. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** "127.0.0.1:port" of the CQL native transport. */
+    public String contactPoint() {
+        return Ports.HOST + ":" + options.nativePort();
+    }
+
+    public int nativePort() {
+        return options.nativePort();
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** The server process of the last start (for pid, RSS, log). */
+    public synchronized ManagedProcess process() {
+        if (process == null) {
+            throw new IllegalStateException("Cassandra was never started");
+        }
+        return process;
+    }
+
+    /** From process start to CQL ready, of the last start. */
+    public synchronized Duration lastStartupTime() {
+        return lastStartupTime;
+    }
+
+    private boolean cqlAnswers() {
+        if (!Ports.isListening(options.nativePort())) {
+            return false;
+        }
+        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(5))
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(5))
+                // A probe needs neither schema nor token metadata, nor Netty's 2 s quiet period on close.
+                .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false)
+                .withBoolean(DefaultDriverOption.METADATA_TOKEN_MAP_ENABLED, false)
+                .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
+                .build();
+        try (CqlSession session = CqlSession.builder()
+                .addContactPoint(new InetSocketAddress(Ports.HOST, options.nativePort()))
+                .withLocalDatacenter(LOCAL_DATACENTER)
+                .withConfigLoader(config)
+                .build()) {
+            return session.execute("SELECT release_version FROM system.local").one() != null;
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package kafkapipeline.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker (KRaft, broker and controller in one JVM, node id 1) listening
+ * on 127.0.0.1 only, with its data under {@code <dataDir>/kafka}.
+ *
+ * <p>Layout: {@code config/} (server.properties and log4j.properties, rewritten at every start),
+ * {@code data/} (the log dirs and KRaft metadata; formatted once, kept across restarts),
+ * {@code logs/kafka.log} (the broker's output) and {@code logs/storage-format.log}.
+ *
+ * <p>Guarantees: {@link #start(Options)} returns only when the broker answers an admin
+ * {@code describeCluster}; on any failure (port taken, format failed, broker died, not ready in
+ * time) it throws a {@link LaunchException}, and no broker process is left running. Topics are
+ * created on first use with {@link Options#partitions()} partitions, replication factor 1.
+ * {@link #stop()} then {@link #start()} restarts the broker on the same data.
+ */
+public final class KafkaEngine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaEngine.class);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    /**
+     * How to run the broker.
+     *
+     * @param dataDir the pipeline's data folder; the broker uses {@code dataDir/kafka}
+     * @param port the client (PLAINTEXT) listener
+     * @param controllerPort the KRaft controller listener
+     * @param heap JVM heap, as in {@code -Xmx} (e.g. "512m")
+     * @param partitions {@code num.partitions}: partitions of automatically created topics
+     * @param startTimeout how long {@link #start()} waits for the broker to answer
+     */
+    public record Options(Path dataDir, int port, int controllerPort, String heap, int partitions,
+                          Duration startTimeout) {
+        public Options {
+            Objects.requireNonNull(dataDir, "dataDir");
+            dataDir = dataDir.toAbsolutePath().normalize();
+        }
+
+        /** Ports 9092 and 9093, 512m heap, 12 partitions, 90 s to start. */
+        public static Options defaults(Path dataDir) {
+            return new Options(dataDir, 9092, 9093, "512m", 12, Duration.ofSeconds(90));
+        }
+
+        public Options withPorts(int port, int controllerPort) {
+            return new Options(dataDir, port, controllerPort, heap, partitions, startTimeout);
+        }
+
+        public Options withHeap(String heap) {
+            return new Options(dataDir, port, controllerPort, heap, partitions, startTimeout);
+        }
+
+        public Options withPartitions(int partitions) {
+            return new Options(dataDir, port, controllerPort, heap, partitions, startTimeout);
+        }
+
+        public Options withStartTimeout(Duration startTimeout) {
+            return new Options(dataDir, port, controllerPort, heap, partitions, startTimeout);
+        }
+    }
+
+    private final ProjectLayout layout;
+    private final Options options;
+    private final Path home;
+    private ManagedProcess process;
+    private Duration lastStartupTime = Duration.ZERO;
+
+    private KafkaEngine(ProjectLayout layout, Options options) {
+        this.layout = layout;
+        this.options = options;
+        this.home = options.dataDir().resolve("kafka");
+    }
+
+    /** Starts a broker with the classpath of the project found by {@link ProjectLayout#locate()}. */
+    public static KafkaEngine start(Options options) {
+        return start(ProjectLayout.locate(), options);
+    }
+
+    /** Starts a broker and waits until it is ready; see the class comment for failures. */
+    public static KafkaEngine start(ProjectLayout layout, Options options) {
+        KafkaEngine engine = new KafkaEngine(layout, options);
+        engine.start();
+        return engine;
+    }
+
+    /** Starts the broker again after {@link #stop()} or {@link #kill()}, on the same data. */
+    public synchronized void start() {
+        if (isRunning()) {
+            throw new IllegalStateException("Kafka is already running (pid " + process.pid() + ")");
+        }
+        Ports.requireFree(options.port(), "Kafka broker");
+        Ports.requireFree(options.controllerPort(), "Kafka controller");
+        List<Path> classpath = layout.engineClasspath("kafka");
+        long startedAt = System.nanoTime();
+        Path serverProperties = writeConfig();
+        formatStorageOnce(classpath, serverProperties);
+        process = ManagedProcess.start(new ProcessSpec("kafka", "kafka.Kafka")
+                .classpath(classpath)
+                .jvmArgs(jvmArgs(options.heap()))
+                .args(List.of(serverProperties.toString()))
+                .workDir(home)
+                .logFile(home.resolve("logs/kafka.log"))
+                .shutdownGrace(STOP_GRACE));
+        try {
+            awaitBrokerAnswers();
+        } catch (RuntimeException e) {
+            process.kill();
+            throw e;
+        }
+        lastStartupTime = Duration.ofNanos(System.nanoTime() - startedAt);
+        log.info("Kafka ready on {} in {} ms (pid {}, log {})", bootstrapServers(), lastStartupTime.toMillis(),
+                process.pid(), process.logFile());
+    }
+
+    /** Stops the broker gracefully (SIGTERM, up to 30 s, then SIGKILL). Does nothing if stopped. */
+    public synchronized void stop() {
+        if (process != null) {
+            process.stop(STOP_GRACE);
+        }
+    }
+
+    /** Kills the broker with SIGKILL, as a crash would. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** "127.0.0.1:port", for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return Ports.HOST + ":" + options.port();
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** The broker process of the last start (for pid, RSS, log). */
+    public synchronized ManagedProcess process() {
+        if (process == null) {
+            throw new IllegalStateException("Kafka was never started");
+        }
+        return process;
+    }
+
+    /** From process start (including a first storage format) to ready, of the last start. */
+    public synchronized Duration lastStartupTime() {
+        return lastStartupTime;
+    }
+
+    private void awaitBrokerAnswers() {
+        long deadline = System.nanoTime() + options.startTimeout().toNanos();
+        // The admin client connects (and warns) at once: create it only once the port is open.
+        process.awaitReady(() -> Ports.isListening(options.port()), options.startTimeout());
+        Map<String, Object> config = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG, "launcher-readiness-probe",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+        try (Admin admin = Admin.create(config)) {
+            process.awaitReady(() -> !admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000))
+                            .nodes().get(3, TimeUnit.SECONDS).isEmpty(),
+                    Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+    }
+
+    /** Formats the log dirs with a new cluster id, unless a previous run already did. */
+    private void formatStorageOnce(List<Path> classpath, Path serverProperties) {
+        if (Files.exists(home.resolve("data/meta.properties"))) {
+            return;
+        }
+        ManagedProcess.start(new ProcessSpec("kafka storage format", "kafka.tools.StorageTool")
+                        .classpath(classpath)
+                        .jvmArgs(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
+                                "-Dlog4j.configuration=" + home.resolve("config/log4j.properties").toUri()))
+                        .args(List.of("format", "-t", Uuid.randomUuid().toString(),
+                                "-c", serverProperties.toString()))
+                        .workDir(home)
+                        .logFile(home.resolve("logs/storage-format.log")))
+                .awaitSuccess(Duration.ofMinutes(2));
+    }
+
+    private List<String> jvmArgs(String heap) {
+        List<String> args = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap));
+        // The JVM options of Kafka's own kafka-run-class.sh / kafka-server-start.sh.
+        args.addAll(List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35",
+                "-XX:+ExplicitGCInvokesConcurrent", "-XX:MaxInlineLevel=15", "-Djava.awt.headless=true"));
+        args.add("-XX:+ExitOnOutOfMemoryError");
+        args.add("-Dkafka.logs.dir=" + home.resolve("logs"));
+        args.add("-Dlog4j.configuration=" + home.resolve("config/log4j.properties").toUri());
+        return args;
+    }
+
+    private Path writeConfig() {
+        String controller = Ports.HOST + ":" + options.controllerPort();
+        String listener = Ports.HOST + ":" + options.port();
+        String server = String.join("\n",
+                "# Written by the launcher at every start; edits are overwritten.",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@" + controller,
+                "listeners=PLAINTEXT://" + listener + ",CONTROLLER://" + controller,
+                "advertised.listeners=PLAINTEXT://" + listener,
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=PLAINTEXT",
+                "controller.listener.names=CONTROLLER",
+                "log.dirs=" + home.resolve("data"),
+                "num.partitions=" + options.partitions(),
+                "default.replication.factor=1",
+                "min.insync.replicas=1",
+                "offsets.topic.replication.factor=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "auto.create.topics.enable=true",
+                "");
+        String log4j = String.join("\n",
+                "log4j.rootLogger=INFO, stdout",
+                "log4j.appender.stdout=org.apache.log4j.ConsoleAppender",
+                "log4j.appender.stdout.layout=org.apache.log4j.PatternLayout",
+                "log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n",
+                "log4j.logger.kafka.request.logger=WARN",
+                "log4j.logger.state.change.logger=WARN",
+                "");
+        try {
+            Files.createDirectories(home.resolve("config"));
+            Files.createDirectories(home.resolve("data"));
+            Path serverProperties = home.resolve("config/server.properties");
+            Files.writeString(serverProperties, server);
+            Files.writeString(home.resolve("config/log4j.properties"), log4j);
+            return serverProperties;
+        } catch (IOException e) {
+            throw new LaunchException("cannot write the Kafka configuration under " + home + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package kafkapipeline.launcher;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link ManagedProcess#start} runs: a main class on a classpath in a fresh JVM (the
+ * {@code java} of the launcher's own {@code java.home}), with JVM options, arguments, extra
+ * environment variables, a working directory and a log file.
+ *
+ * <p>A mutable builder: set what you need, then pass it to {@link ManagedProcess#start}.
+ */
+public final class ProcessSpec {
+
+    final String name;
+    final String mainClass;
+    final List<Path> classpath = new ArrayList<>();
+    final List<String> jvmArgs = new ArrayList<>();
+    final List<String> args = new ArrayList<>();
+    final Map<String, String> env = new LinkedHashMap<>();
+    Path workDir;
+    Path logFile;
+    boolean exitWithParent = true;
+    Duration shutdownGrace = Duration.ofSeconds(15);
+
+    /** {@code name} appears in messages and logs, e.g. "kafka" or "silo-1". */
+    public ProcessSpec(String name, String mainClass) {
+        this.name = name;
+        this.mainClass = mainClass;
+    }
+
+    public ProcessSpec classpath(List<Path> entries) {
+        classpath.addAll(entries);
+        return this;
+    }
+
+    /** JVM options ({@code -Xmx..}, {@code -D..}, {@code --add-opens ..}), in order. */
+    public ProcessSpec jvmArgs(List<String> options) {
+        jvmArgs.addAll(options);
+        return this;
+    }
+
+    /** Arguments of the main class. */
+    public ProcessSpec args(List<String> arguments) {
+        args.addAll(arguments);
+        return this;
+    }
+
+    /** Environment variables added to (or replacing) the launcher's own. */
+    public ProcessSpec env(Map<String, String> variables) {
+        env.putAll(variables);
+        return this;
+    }
+
+    /** Working directory; defaults to the log file's folder. Created if missing. */
+    public ProcessSpec workDir(Path dir) {
+        workDir = dir;
+        return this;
+    }
+
+    /** Where stdout and stderr go (appended, so restarts keep history). Required. */
+    public ProcessSpec logFile(Path file) {
+        logFile = file;
+        return this;
+    }
+
+    /** Whether the child exits by itself when the launcher process is gone (default true). */
+    public ProcessSpec exitWithParent(boolean enabled) {
+        exitWithParent = enabled;
+        return this;
+    }
+
+    /** How long the launcher's shutdown hook waits after SIGTERM before SIGKILL (default 15 s). */
+    public ProcessSpec shutdownGrace(Duration grace) {
+        shutdownGrace = grace;
+        return this;
+    }
+
+    /**
+     * The command line, after writing what it refers to: the classpath {@code @argfile} next to
+     * the log ({@code <log name>.classpath}) and, with exit-with-parent, a copy of the
+     * {@link ExitWithParent} class file in {@code .launcher/} there.
+     */
+    List<String> prepareCommand() throws IOException {
+        if (logFile == null || classpath.isEmpty()) {
+            throw new IllegalStateException(name + ": a log file and a classpath are required");
+        }
+        Path logDir = logFile.toAbsolutePath().getParent();
+        Files.createDirectories(logDir);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        List<Path> fullClasspath = new ArrayList<>();
+        if (exitWithParent) {
+            command.add("-D" + ExitWithParent.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
+            fullClasspath.add(installWatchdog(logDir.resolve(".launcher")));
+        }
+        fullClasspath.addAll(classpath);
+        command.add("@" + writeClasspathArgFile(fullClasspath));
+        if (exitWithParent) {
+            command.add(ExitWithParent.class.getName());
+        }
+        command.add(mainClass);
+        command.addAll(args);
+        return command;
+    }
+
+    private Path writeClasspathArgFile(List<Path> entries) throws IOException {
+        Path log = logFile.toAbsolutePath();
+        String baseName = log.getFileName().toString().replaceFirst("\\.log$", "");
+        Path argFile = log.resolveSibling(baseName + ".classpath");
+        StringBuilder joined = new StringBuilder();
+        for (Path entry : entries) {
+            if (joined.length() > 0) {
+                joined.append(File.pathSeparator);
+            }
+            // Inside quotes of a java @argfile, backslash escapes.
+            joined.append(entry.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\""));
+        }
+        Files.writeString(argFile, "-cp \"" + joined + "\"\n", StandardCharsets.UTF_8);
+        return argFile;
+    }
+
+    /** Copies the ExitWithParent class file under {@code dir}; returns {@code dir}, a classpath entry. */
+    private static Path installWatchdog(Path dir) throws IOException {
+        String resource = ExitWithParent.class.getSimpleName() + ".class";
+        Path target = dir.resolve(ExitWithParent.class.getName().replace('.', '/') + ".class");
+        Files.createDirectories(target.getParent());
+        Path temp = Files.createTempFile(target.getParent(), "ExitWithParent", ".tmp");
+        try (InputStream in = ExitWithParent.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("class file " + resource + " is not on the launcher's classpath");
+            }
+            Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return dir;
+    }
+}

@@ -1,0 +1,185 @@
+package kafkapipeline.launcher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One silo ({@value #MAIN_CLASS}) in its own JVM, on the classpath of the built silo
+ * module. The silo reads its configuration from environment variables, which the caller passes
+ * as they are; this class only needs to know the HTTP port, to check health.
+ *
+ * <p>Guarantees: {@link #start} fails at once with a {@link LaunchException} if the HTTP port is
+ * taken or the silo is not built, and returns as soon as the JVM is spawned;
+ * {@link #awaitHealthy} returns only once {@code GET /api/health} answers 200, and otherwise
+ * throws (quoting the silo's log) if the silo dies or the time runs out, leaving it running.
+ * Output goes to {@code <logDir>/<name>.log}.
+ */
+public final class SiloProcess implements AutoCloseable {
+
+    /** The main class of a silo. */
+    public static final String MAIN_CLASS = "kafkapipeline.silo.Main";
+
+    private static final Logger log = LoggerFactory.getLogger(SiloProcess.class);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    /**
+     * How to run one silo.
+     *
+     * @param name e.g. "silo-1": names the log file and appears in messages
+     * @param httpPort the port of the silo's HTTP API on 127.0.0.1 (must match what {@code env}
+     *     tells the silo)
+     * @param env environment variables for the silo, passed as they are
+     * @param logDir folder of the log file
+     * @param heap JVM heap, as in {@code -Xmx} (e.g. "384m")
+     * @param extraJvmArgs more JVM options, appended last
+     * @param mainClass the class to run, {@value #MAIN_CLASS} unless a test stands in for the silo
+     */
+    public record Options(String name, int httpPort, Map<String, String> env, Path logDir, String heap,
+                          List<String> extraJvmArgs, String mainClass) {
+        public Options {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(logDir, "logDir");
+            env = Map.copyOf(env);
+            extraJvmArgs = List.copyOf(extraJvmArgs);
+        }
+
+        /** No environment, 384m heap, no extra JVM options. */
+        public static Options of(String name, int httpPort, Path logDir) {
+            return new Options(name, httpPort, Map.of(), logDir, "384m", List.of(), MAIN_CLASS);
+        }
+
+        public Options withEnv(Map<String, String> env) {
+            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass);
+        }
+
+        public Options withHeap(String heap) {
+            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass);
+        }
+
+        public Options withExtraJvmArgs(List<String> extraJvmArgs) {
+            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass);
+        }
+
+        public Options withMainClass(String mainClass) {
+            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass);
+        }
+    }
+
+    private final Options options;
+    private final ManagedProcess process;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private SiloProcess(Options options, ManagedProcess process) {
+        this.options = options;
+        this.process = process;
+    }
+
+    /** Starts a silo of the project found by {@link ProjectLayout#locate()}. */
+    public static SiloProcess start(Options options) {
+        return start(ProjectLayout.locate(), options);
+    }
+
+    /** Spawns the silo JVM and returns; see {@link #awaitHealthy}. */
+    public static SiloProcess start(ProjectLayout layout, Options options) {
+        Ports.requireFree(options.httpPort(), options.name() + " HTTP API");
+        List<String> jvmArgs = new ArrayList<>(List.of(
+                "-Xmx" + options.heap(), "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError"));
+        jvmArgs.addAll(options.extraJvmArgs());
+        ManagedProcess process = ManagedProcess.start(new ProcessSpec(options.name(), options.mainClass())
+                .classpath(layout.siloClasspath())
+                .jvmArgs(jvmArgs)
+                .env(options.env())
+                .workDir(options.logDir())
+                .logFile(options.logDir().resolve(options.name() + ".log"))
+                .shutdownGrace(STOP_GRACE));
+        log.info("started {} (pid {}), HTTP API on port {}", options.name(), process.pid(), options.httpPort());
+        return new SiloProcess(options, process);
+    }
+
+    /**
+     * Polls {@code GET http://127.0.0.1:<httpPort>/api/health} until it answers 200.
+     *
+     * @throws LaunchException if the silo exits first or {@code timeout} passes (it keeps running)
+     */
+    public void awaitHealthy(Duration timeout) {
+        long startedAt = System.nanoTime();
+        process.awaitReady(this::isHealthy, timeout);
+        log.info("{} healthy after {} ms", options.name(), Duration.ofNanos(System.nanoTime() - startedAt).toMillis());
+    }
+
+    /** One health check: true if {@code /api/health} answers 200 within 2 s. */
+    public boolean isHealthy() {
+        HttpRequest request = HttpRequest.newBuilder(healthUri()).timeout(Duration.ofSeconds(2)).GET().build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stops gracefully: SIGTERM, up to 30 s, then SIGKILL. Does nothing if already stopped. */
+    public void stop() {
+        process.stop(STOP_GRACE);
+    }
+
+    /** SIGKILL, as a crash would. */
+    public void kill() {
+        process.kill();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public String name() {
+        return options.name();
+    }
+
+    public int httpPort() {
+        return options.httpPort();
+    }
+
+    public URI healthUri() {
+        return URI.create("http://" + Ports.HOST + ":" + options.httpPort() + "/api/health");
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public OptionalLong rssKb() {
+        return process.rssKb();
+    }
+
+    public Path logFile() {
+        return process.logFile();
+    }
+
+    public ManagedProcess process() {
+        return process;
+    }
+
+    public Options options() {
+        return options;
+    }
+}

@@ -1,0 +1,41 @@
+package kafkapipeline.tests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Reads a silo's HTTP JSON API, as any client would. */
+final class SiloHttp {
+  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final ObjectMapper json = new ObjectMapper();
+
+  record Response(int status, JsonNode body) {}
+
+  static Response get(int port, String path) {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(10))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), json.readTree(r.body()));
+    } catch (IOException e) {
+      throw new AssertionError("GET " + path + " on port " + port + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** A counter from /api/stats, 0 when the silo has not counted it yet. */
+  static long counter(int port, String group, String name) {
+    return get(port, "/api/stats").body().path("counters").path(group).path(name).asLong(0);
+  }
+}
