@@ -46,12 +46,12 @@ final class Engines {
         Path dir = Files.createTempDirectory("pipeline-it-");
         CassandraEngine cassandra =
             CassandraEngine.start(
-                CassandraEngine.Options.defaults(dir.resolve("cassandra"))
+                CassandraEngine.Options.defaults(dir)
                     .withPorts(Ports.freePort(), Ports.freePort())
                     .withFastTestMode(true));
         KafkaEngine kafka =
             KafkaEngine.start(
-                KafkaEngine.Options.defaults(dir.resolve("kafka")).withPorts(Ports.freePort(), Ports.freePort()));
+                KafkaEngine.Options.defaults(dir).withPorts(Ports.freePort(), Ports.freePort()));
         shared = new Engines(dir, kafka, cassandra);
         Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "engines-stop"));
       } catch (IOException e) {
