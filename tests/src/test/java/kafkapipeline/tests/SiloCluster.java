@@ -38,13 +38,14 @@ final class SiloCluster implements AutoCloseable {
   private Map<String, String> env(int i) {
     List<String> seeds = new ArrayList<>();
     for (int s = 0; s < Math.min(2, remotePorts.length); s++) seeds.add("127.0.0.1:" + remotePorts[s]);
-    Map<String, String> env = new HashMap<>(extraEnv);
+    Map<String, String> env = new HashMap<>();
     env.put("SILO_PORT", String.valueOf(remotePorts[i]));
     env.put("HTTP_PORT", String.valueOf(httpPorts[i]));
     env.put("SEED_NODES", String.join(",", seeds));
     env.put("KAFKA_BOOTSTRAP_SERVERS", engines.kafka.bootstrapServers());
     env.put("CASSANDRA_CONTACT_POINTS", engines.cassandra.contactPoint());
     env.put("SBR_STABLE_AFTER", "5s");
+    env.putAll(extraEnv); // a test's own settings win
     return env;
   }
 
@@ -72,6 +73,10 @@ final class SiloCluster implements AutoCloseable {
 
   boolean isHealthy(int i) {
     return silos[i] != null && silos[i].isAlive() && silos[i].isHealthy();
+  }
+
+  boolean isAlive(int i) {
+    return silos[i] != null && silos[i].isAlive();
   }
 
   int httpPort(int i) {
