@@ -1,13 +1,10 @@
-package kafkapipeline.launcher;
+package kafkapipeline.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datastax.oss.driver.api.core.CqlSession;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,60 +19,45 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import kafkapipeline.launcher.KafkaEngine;
+import kafkapipeline.launcher.LaunchException;
+import kafkapipeline.launcher.ManagedProcess;
+import kafkapipeline.launcher.Ports;
 
 /**
- * Starts the real servers, as {@code ./pipeline up} would (on free ports, in a temporary folder),
- * uses each once, and checks that stopping leaves no process and no port behind. Needs the
- * engines built (the reactor builds them first); takes about half a minute.
+ * The shared real servers themselves: a taken port fails with one line, Kafka keeps its data
+ * across a restart and a stop leaves no process or port behind, Cassandra answers CQL.
  */
 @Timeout(300)
-class EnginesSmokeTest {
-
-    @TempDir
-    Path dataDir;
+class EnginesTest {
+    private final Engines engines = Engines.shared();
 
     @Test
-    void kafkaKeepsARecordAcrossARestartAndStopsCleanly() throws Exception {
-        KafkaEngine.Options options = KafkaEngine.Options.defaults(dataDir)
-                .withPorts(Ports.freePort(), Ports.freePort());
-        long pid;
-        try (KafkaEngine kafka = KafkaEngine.start(options)) {
-            report("Kafka", kafka.lastStartupTime(), kafka.process());
-            LaunchException taken = assertThrows(LaunchException.class, () -> KafkaEngine.start(options));
-            assertEquals("port " + options.port() + " (Kafka broker) is already in use on 127.0.0.1", taken.getMessage());
-            produce(kafka.bootstrapServers(), "smoke", "k", "hello");
-            assertEquals("hello", consumeOne(kafka.bootstrapServers(), "smoke", "group-1"));
-
-            kafka.stop();
-            assertFalse(kafka.isRunning());
-            kafka.start();
-            report("Kafka (restart, same data)", kafka.lastStartupTime(), kafka.process());
-            assertEquals("hello", consumeOne(kafka.bootstrapServers(), "smoke", "group-2"));
-            pid = kafka.process().pid();
-        }
-        assertGone(pid, options.port(), options.controllerPort());
+    void aTakenPortFailsAtOnceWithOneLine() {
+        KafkaEngine.Options options = engines.kafka.options();
+        LaunchException taken = assertThrows(LaunchException.class, () -> KafkaEngine.start(options));
+        assertEquals("port " + options.port() + " (Kafka broker) is already in use on 127.0.0.1", taken.getMessage());
     }
 
     @Test
-    void cassandraAnswersCqlAndStopsCleanly() {
-        CassandraEngine.Options options = CassandraEngine.Options.defaults(dataDir)
-                .withPorts(Ports.freePort(), Ports.freePort())
-                .withFastTestMode(true);
-        long pid;
-        try (CassandraEngine cassandra = CassandraEngine.start(options)) {
-            report("Cassandra", cassandra.lastStartupTime(), cassandra.process());
-            try (CqlSession session = CqlSession.builder()
-                    .addContactPoint(new InetSocketAddress("127.0.0.1", cassandra.nativePort()))
-                    .withLocalDatacenter(CassandraEngine.LOCAL_DATACENTER)
-                    .build()) {
-                String version = session.execute("SELECT release_version FROM system.local").one().getString(0);
-                assertTrue(version.startsWith("5.0"), version);
-            }
-            assertEquals("127.0.0.1:" + options.nativePort(), cassandra.contactPoint());
-            pid = cassandra.process().pid();
-        }
-        assertGone(pid, options.nativePort(), options.storagePort());
+    void kafkaKeepsARecordAcrossARestart() throws Exception {
+        produce(engines.kafka.bootstrapServers(), "smoke", "k", "hello");
+        assertEquals("hello", consumeOne(engines.kafka.bootstrapServers(), "smoke", "group-1"));
+        long oldPid = engines.kafka.process().pid();
+
+        engines.kafka.stop();
+        assertFalse(engines.kafka.isRunning());
+        assertGone(oldPid, engines.kafka.options().port(), engines.kafka.options().controllerPort());
+        engines.kafka.start();
+        report("Kafka (restart, same data)", engines.kafka.lastStartupTime(), engines.kafka.process());
+        assertEquals("hello", consumeOne(engines.kafka.bootstrapServers(), "smoke", "group-2"));
+    }
+
+    @Test
+    void cassandraAnswersCql() {
+        report("Cassandra", engines.cassandra.lastStartupTime(), engines.cassandra.process());
+        String version = engines.session.execute("SELECT release_version FROM system.local").one().getString(0);
+        assertTrue(version.startsWith("5.0"), version);
     }
 
     private static void produce(String bootstrap, String topic, String key, String value) throws Exception {
