@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Cassandra 5.0 ({@code CassandraDaemon} in its own JVM) listening on
@@ -22,12 +20,11 @@ import org.slf4j.LoggerFactory;
  * throws a {@link LaunchException} and no server process is left running. {@link #stop()} then
  * {@link #start()} restarts it on the same data.
  */
-public final class CassandraEngine implements AutoCloseable {
+public final class CassandraEngine extends Engine {
 
     /** The local data center to give the driver. */
     public static final String LOCAL_DATACENTER = CassandraConfig.LOCAL_DATACENTER;
 
-    private static final Logger log = LoggerFactory.getLogger(CassandraEngine.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(60);
 
     /**
@@ -74,10 +71,9 @@ public final class CassandraEngine implements AutoCloseable {
     private final ProjectLayout layout;
     private final Options options;
     private final Path home;
-    private ManagedProcess process;
-    private Duration lastStartupTime = Duration.ZERO;
 
     private CassandraEngine(ProjectLayout layout, Options options) {
+        super("Cassandra", STOP_GRACE);
         this.layout = layout;
         this.options = options;
         this.home = options.dataDir().resolve("cassandra");
@@ -95,54 +91,28 @@ public final class CassandraEngine implements AutoCloseable {
         return engine;
     }
 
-    /** Starts the server again after {@link #stop()} or {@link #kill()}, on the same data. */
-    public synchronized void start() {
-        if (isRunning()) {
-            throw new IllegalStateException("Cassandra is already running (pid " + process.pid() + ")");
-        }
+    @Override
+    protected ManagedProcess launch() {
         Ports.requireFree(options.nativePort(), "Cassandra native transport");
         Ports.requireFree(options.storagePort(), "Cassandra storage");
         List<Path> classpath = layout.engineClasspath("cassandra");
-        long startedAt = System.nanoTime();
         CassandraConfig.write(home, options);
-        process = ManagedProcess.start(new ProcessSpec("cassandra", "org.apache.cassandra.service.CassandraDaemon")
+        return ManagedProcess.start(new ProcessSpec("cassandra", "org.apache.cassandra.service.CassandraDaemon")
                 .classpath(classpath)
                 .jvmArgs(CassandraConfig.jvmArgs(home, options))
                 .workDir(home)
                 .logFile(home.resolve("logs/cassandra.log"))
                 .shutdownGrace(STOP_GRACE));
-        try {
-            process.awaitReady(this::cqlAnswers, options.startTimeout());
-        } catch (RuntimeException e) {
-            process.kill();
-            throw e;
-        }
-        lastStartupTime = Duration.ofNanos(System.nanoTime() - startedAt);
-        log.info("Cassandra ready on {} in {} ms (pid {}, log {})", contactPoint(), lastStartupTime.toMillis(),
-                process.pid(), process.logFile());
-    }
-
-    /** Stops the server gracefully (SIGTERM, up to 60 s, then SIGKILL). Does nothing if stopped. */
-    public synchronized void stop() {
-        if (process != null) {
-            process.stop(STOP_GRACE);
-        }
-    }
-
-    /** Kills the server with SIGKILL, as a crash would. */
-    public synchronized void kill() {
-        if (process != null) {
-            process.kill();
-        }
     }
 
     @Override
-    public void close() {
-        stop();
+    protected void awaitReady(ManagedProcess process) {
+        process.awaitReady(this::cqlAnswers, options.startTimeout());
     }
 
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
+    @Override
+    protected String endpoint() {
+        return contactPoint();
     }
 
     /** "127.0.0.1:port" of the CQL native transport. */
@@ -156,19 +126,6 @@ public final class CassandraEngine implements AutoCloseable {
 
     public Options options() {
         return options;
-    }
-
-    /** The server process of the last start (for pid, RSS, log). */
-    public synchronized ManagedProcess process() {
-        if (process == null) {
-            throw new IllegalStateException("Cassandra was never started");
-        }
-        return process;
-    }
-
-    /** From process start to CQL ready, of the last start. */
-    public synchronized Duration lastStartupTime() {
-        return lastStartupTime;
     }
 
     private boolean cqlAnswers() {

@@ -13,8 +13,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Uuid;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one JVM, node id 1) listening
@@ -30,9 +28,8 @@ import org.slf4j.LoggerFactory;
  * created on first use with {@link Options#partitions()} partitions, replication factor 1.
  * {@link #stop()} then {@link #start()} restarts the broker on the same data.
  */
-public final class KafkaEngine implements AutoCloseable {
+public final class KafkaEngine extends Engine {
 
-    private static final Logger log = LoggerFactory.getLogger(KafkaEngine.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     /**
@@ -77,10 +74,9 @@ public final class KafkaEngine implements AutoCloseable {
     private final ProjectLayout layout;
     private final Options options;
     private final Path home;
-    private ManagedProcess process;
-    private Duration lastStartupTime = Duration.ZERO;
 
     private KafkaEngine(ProjectLayout layout, Options options) {
+        super("Kafka", STOP_GRACE);
         this.layout = layout;
         this.options = options;
         this.home = options.dataDir().resolve("kafka");
@@ -98,56 +94,25 @@ public final class KafkaEngine implements AutoCloseable {
         return engine;
     }
 
-    /** Starts the broker again after {@link #stop()} or {@link #kill()}, on the same data. */
-    public synchronized void start() {
-        if (isRunning()) {
-            throw new IllegalStateException("Kafka is already running (pid " + process.pid() + ")");
-        }
+    @Override
+    protected ManagedProcess launch() {
         Ports.requireFree(options.port(), "Kafka broker");
         Ports.requireFree(options.controllerPort(), "Kafka controller");
         List<Path> classpath = layout.engineClasspath("kafka");
-        long startedAt = System.nanoTime();
         Path serverProperties = writeConfig();
         formatStorageOnce(classpath, serverProperties);
-        process = ManagedProcess.start(new ProcessSpec("kafka", "kafka.Kafka")
+        return ManagedProcess.start(new ProcessSpec("kafka", "kafka.Kafka")
                 .classpath(classpath)
                 .jvmArgs(jvmArgs(options.heap()))
                 .args(List.of(serverProperties.toString()))
                 .workDir(home)
                 .logFile(home.resolve("logs/kafka.log"))
                 .shutdownGrace(STOP_GRACE));
-        try {
-            awaitBrokerAnswers();
-        } catch (RuntimeException e) {
-            process.kill();
-            throw e;
-        }
-        lastStartupTime = Duration.ofNanos(System.nanoTime() - startedAt);
-        log.info("Kafka ready on {} in {} ms (pid {}, log {})", bootstrapServers(), lastStartupTime.toMillis(),
-                process.pid(), process.logFile());
-    }
-
-    /** Stops the broker gracefully (SIGTERM, up to 30 s, then SIGKILL). Does nothing if stopped. */
-    public synchronized void stop() {
-        if (process != null) {
-            process.stop(STOP_GRACE);
-        }
-    }
-
-    /** Kills the broker with SIGKILL, as a crash would. */
-    public synchronized void kill() {
-        if (process != null) {
-            process.kill();
-        }
     }
 
     @Override
-    public void close() {
-        stop();
-    }
-
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
+    protected String endpoint() {
+        return bootstrapServers();
     }
 
     /** "127.0.0.1:port", for {@code bootstrap.servers}. */
@@ -159,20 +124,8 @@ public final class KafkaEngine implements AutoCloseable {
         return options;
     }
 
-    /** The broker process of the last start (for pid, RSS, log). */
-    public synchronized ManagedProcess process() {
-        if (process == null) {
-            throw new IllegalStateException("Kafka was never started");
-        }
-        return process;
-    }
-
-    /** From process start (including a first storage format) to ready, of the last start. */
-    public synchronized Duration lastStartupTime() {
-        return lastStartupTime;
-    }
-
-    private void awaitBrokerAnswers() {
+    @Override
+    protected void awaitReady(ManagedProcess process) {
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
         // The admin client connects (and warns) at once: create it only once the port is open.
         process.awaitReady(() -> Ports.isListening(options.port()), options.startTimeout());
