@@ -2,6 +2,8 @@ package kafkapipeline.silo;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import kafkapipeline.api.Topics;
@@ -12,11 +14,20 @@ import kafkapipeline.grains.cassandra.Schema;
 import kafkapipeline.grains.faker.FakerSource;
 import kafkapipeline.grains.kafka.KafkaEventPublisher;
 import kafkapipeline.grains.persist.FakerRowMapper;
+import kafkapipeline.grains.persist.RowMapper;
 import kafkapipeline.grains.persist.TopicPersister;
+import kafkapipeline.grains.persist.WeatherRowMapper;
+import kafkapipeline.grains.weather.CallBudget;
+import kafkapipeline.grains.weather.CityKeeper;
+import kafkapipeline.grains.weather.CityStore;
+import kafkapipeline.grains.weather.CityWeather;
+import kafkapipeline.grains.weather.OwmClient;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -35,8 +46,14 @@ public final class Guardian {
 
   private enum Attempt implements Command { INSTANCE }
 
-  private record Ready(CqlSession session, FakerRowMapper fakerRows, CassandraCheckpointStore checkpoints)
-      implements Command {}
+  private record Ready(
+      CqlSession session,
+      List<Persisted> persisted,
+      CassandraCheckpointStore checkpoints,
+      CityStore cities) implements Command {}
+
+  /** A topic and the mapper of its rows. */
+  private record Persisted(String topic, RowMapper mapper) {}
 
   private record NotReady(String reason) implements Command {}
 
@@ -48,17 +65,18 @@ public final class Guardian {
                   PipelineMetrics metrics = new PipelineMetrics();
                   Connections connections = new Connections(settings);
                   AtomicReference<String> state = new AtomicReference<>("starting");
-                  HttpApi.start(ctx.getSystem(), settings, connections, metrics, state);
+                  AtomicReference<Grains> grains = new AtomicReference<>();
+                  HttpApi.start(ctx.getSystem(), settings, connections, metrics, state, grains);
                   CoordinatedShutdown.get(ctx.getSystem())
                       .addTask(
                           CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
                           "close-connections",
                           () -> {
                             connections.close();
-                            return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+                            return CompletableFuture.completedFuture(Done.getInstance());
                           });
                   ctx.getSelf().tell(Attempt.INSTANCE);
-                  return starting(ctx, timers, settings, connections, metrics, state, 1);
+                  return starting(ctx, timers, settings, connections, metrics, state, grains, 1);
                 }));
   }
 
@@ -69,6 +87,7 @@ public final class Guardian {
       Connections connections,
       PipelineMetrics metrics,
       AtomicReference<String> state,
+      AtomicReference<Grains> grains,
       int attempt) {
     return Behaviors.receive(Command.class)
         .onMessage(
@@ -88,12 +107,12 @@ public final class Guardian {
                   "Cannot start the pipeline yet (attempt {}): {}; retrying in {} s",
                   attempt, failed.reason(), backoff.toSeconds());
               timers.startSingleTimer(Attempt.INSTANCE, backoff);
-              return starting(ctx, timers, settings, connections, metrics, state, attempt + 1);
+              return starting(ctx, timers, settings, connections, metrics, state, grains, attempt + 1);
             })
         .onMessage(
             Ready.class,
             ready -> {
-              startGrains(ctx, settings, ready, metrics);
+              grains.set(startGrains(ctx, settings, ready, metrics));
               state.set("running");
               return Behaviors.ignore();
             })
@@ -109,22 +128,25 @@ public final class Guardian {
                 Schema.migrate(session, Schema.simpleReplication(settings.cassandraReplicationFactor()))
                     .thenCompose(migrated -> connections.ensureTopics(Topics.ALL))
                     .thenCompose(topics -> FakerRowMapper.prepare(session))
-                    .thenCompose(
-                        rows ->
-                            CassandraCheckpointStore.prepare(session)
-                                .thenApply(checkpoints -> new Ready(session, rows, checkpoints))));
+                    .thenCompose(faker -> WeatherRowMapper.prepare(session)
+                        .thenApply(weather -> List.of(
+                            new Persisted(Topics.FAKER, faker), new Persisted(Topics.WEATHER, weather))))
+                    .thenCompose(persisted -> CassandraCheckpointStore.prepare(session)
+                        .thenCompose(checkpoints -> CityStore.prepare(session)
+                            .thenApply(cities -> new Ready(session, persisted, checkpoints, cities)))));
   }
 
-  private static void startGrains(
+  private static Grains startGrains(
       ActorContext<Command> ctx, SiloSettings settings, Ready ready, PipelineMetrics metrics) {
+    ActorSystem<Void> system = ctx.getSystem();
     KafkaEventPublisher publisher = new KafkaEventPublisher(settings.kafkaBootstrapServers());
-    CoordinatedShutdown.get(ctx.getSystem())
+    CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
             "close-publisher",
             () -> {
               publisher.close();
-              return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+              return CompletableFuture.completedFuture(Done.getInstance());
             });
     RowWriter writer =
         new RowWriter(
@@ -132,14 +154,23 @@ public final class Guardian {
             metrics,
             settings.persisters().writeAttempts(),
             settings.persisters().firstRetryBackoff());
-    ConsumerSettings<String, byte[]> consumer =
-        ConsumerSettings.create(ctx.getSystem(), new StringDeserializer(), new ByteArrayDeserializer())
-            .withBootstrapServers(settings.kafkaBootstrapServers())
-            .withGroupId("persister-" + Topics.FAKER);
-    ctx.spawn(
-        TopicPersister.create(Topics.FAKER, ready.fakerRows(), writer, settings.persisters(), consumer, metrics),
-        "persister-" + Topics.FAKER);
-    FakerSource.init(ctx.getSystem(), settings.faker(), publisher, ready.checkpoints(), metrics);
-    ctx.getLog().info("Pipeline started: schema ready, topics ready, grains started");
+    for (Persisted p : ready.persisted()) {
+      ConsumerSettings<String, byte[]> consumer =
+          ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
+              .withBootstrapServers(settings.kafkaBootstrapServers())
+              .withGroupId("persister-" + p.topic());
+      ctx.spawn(
+          TopicPersister.create(p.topic(), p.mapper(), writer, settings.persisters(), consumer, metrics),
+          "persister-" + p.topic());
+    }
+    ActorRef<FakerSource.Command> faker =
+        FakerSource.init(system, settings.faker(), publisher, ready.checkpoints(), metrics);
+    OwmClient owm = new OwmClient(settings.weather().baseUrl(), settings.weather().apiKey());
+    ActorRef<CallBudget.Command> budget = CallBudget.init(system, settings.weather().callsPerMinute());
+    CityWeather.init(system,
+        new CityWeather.Dependencies(settings.weather(), owm, budget, publisher, ready.cities(), metrics));
+    CityKeeper.init(system, ready.cities(), settings.weather().wakeInterval());
+    ctx.getLog().info("Pipeline started: schema ready, topics ready, grains started; weather {}", settings.weather());
+    return new Grains(ready.session(), faker, budget, ready.cities(), owm);
   }
 }

@@ -48,8 +48,15 @@ public final class HttpApi extends AllDirectives {
       SiloSettings settings,
       Connections connections,
       PipelineMetrics metrics,
-      AtomicReference<String> pipelineState) {
-    Route routes = new HttpApi(system, connections, metrics, pipelineState).routes();
+      AtomicReference<String> pipelineState,
+      AtomicReference<Grains> grains) {
+    HttpApi api = new HttpApi(system, connections, metrics, pipelineState);
+    CityRoutes cities = new CityRoutes(system, settings.weather(), grains);
+    Route routes = api.handleRejections(JsonRoutes.jsonRejections(), () -> api.pathPrefix("api", () -> api.concat(
+        api.routes(),
+        cities.routes(),
+        new StatusRoutes(system, grains, cities).routes(),
+        new SourceRoutes(system, grains, metrics).routes())));
     Http.get(system)
         .newServerAt(settings.httpHost(), settings.httpPort())
         .bind(routes)
@@ -79,13 +86,10 @@ public final class HttpApi extends AllDirectives {
   public record Stats(String silo, Map<String, Map<String, Long>> counters) {}
 
   Route routes() {
-    return pathPrefix(
-        "api",
-        () ->
-            concat(
+    return concat(
                 path("health", () -> get(() -> onSuccess(health(), h -> complete(
-                    h.healthy() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, h, Jackson.marshaller())))),
-                path("stats", () -> get(() -> complete(StatusCodes.OK, stats(), Jackson.marshaller())))));
+                    h.healthy() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, h, Jackson.marshaller(JsonRoutes.MAPPER))))),
+                path("stats", () -> get(() -> complete(StatusCodes.OK, stats(), Jackson.marshaller(JsonRoutes.MAPPER)))));
   }
 
   private String self() {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import kafkapipeline.grains.faker.FakerSettings;
 import kafkapipeline.grains.persist.PersisterSettings;
+import kafkapipeline.grains.weather.WeatherSettings;
 
 /**
  * Everything a silo reads from its configuration, read once at start. A bad value fails here,
@@ -24,6 +25,7 @@ public record SiloSettings(
     String httpHost,
     int httpPort,
     FakerSettings faker,
+    WeatherSettings weather,
     PersisterSettings persisters) {
 
   public static SiloSettings fromConfig(Config root) {
@@ -45,6 +47,12 @@ public record SiloSettings(
             p.getLong("sources.faker.limit"),
             seed(p.getString("sources.faker.seed")),
             p.getDuration("sources.faker.tick")),
+        new WeatherSettings(
+            p.getString("sources.weather.base-url"),
+            p.getString("sources.weather.api-key"),
+            p.getDuration("sources.weather.interval"),
+            p.getInt("sources.weather.calls-per-minute"),
+            p.getDuration("sources.weather.wake-interval")),
         new PersisterSettings(
             p.getInt("persisters.batch-size"),
             p.getDuration("persisters.batch-wait"),

@@ -34,6 +34,26 @@ final class SiloHttp {
     }
   }
 
+  static Response send(int port, String method, String path, String jsonBody) {
+    try {
+      HttpRequest.BodyPublisher body = jsonBody == null
+          ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody);
+      HttpResponse<String> r = http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              .timeout(Duration.ofSeconds(20))
+              .header("Content-Type", "application/json")
+              .method(method, body)
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.body().isEmpty() ? json.nullNode() : json.readTree(r.body()));
+    } catch (IOException e) {
+      throw new AssertionError(method + " " + path + " on port " + port + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** A counter from /api/stats, 0 when the silo has not counted it yet. */
   static long counter(int port, String group, String name) {
     return get(port, "/api/stats").body().path("counters").path(group).path(name).asLong(0);

@@ -1,0 +1,47 @@
+package kafkapipeline.grains.persist;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import java.util.concurrent.CompletionStage;
+import kafkapipeline.api.EventJson;
+import kafkapipeline.api.EventJson.MalformedEventException;
+import kafkapipeline.api.WeatherReport;
+import kafkapipeline.grains.cassandra.Schema;
+
+/** Topic {@code weather} to table {@code weatherreport}: one row per (city, observation time). */
+public final class WeatherRowMapper implements RowMapper {
+  static final String INSERT =
+      "INSERT INTO " + Schema.KEYSPACE + ".weatherreport (location, forecastdate, description, temp, feels_like,"
+          + " temp_min, temp_max, pressure, humidity, wind, sunrise, sunset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private final PreparedStatement insert;
+
+  private WeatherRowMapper(PreparedStatement insert) {
+    this.insert = insert;
+  }
+
+  public static CompletionStage<WeatherRowMapper> prepare(CqlSession session) {
+    return session.prepareAsync(INSERT).thenApply(WeatherRowMapper::new);
+  }
+
+  @Override
+  public String table() {
+    return "weatherreport";
+  }
+
+  @Override
+  public BoundStatement toStatement(String key, byte[] value) {
+    WeatherReport r = parse(value);
+    return insert.bind(r.location(), r.forecastdate(), r.description(), r.temp(), r.feelsLike(), r.tempMin(),
+            r.tempMax(), r.pressure(), r.humidity(), r.wind(), r.sunrise(), r.sunset())
+        .setIdempotent(true);
+  }
+
+  public static WeatherReport parse(byte[] value) {
+    WeatherReport r = EventJson.read(value, WeatherReport.class);
+    if (r.location() == null || r.location().isBlank()) throw new MalformedEventException("weather report without location");
+    if (r.forecastdate() == null) throw new MalformedEventException("weather report without forecastdate");
+    return r;
+  }
+}

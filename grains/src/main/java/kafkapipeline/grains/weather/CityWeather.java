@@ -1,0 +1,212 @@
+package kafkapipeline.grains.weather;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import kafkapipeline.api.CborSerializable;
+import kafkapipeline.api.EventJson;
+import kafkapipeline.api.Topics;
+import kafkapipeline.api.WeatherReport;
+import kafkapipeline.grains.PipelineMetrics;
+import kafkapipeline.grains.kafka.EventPublisher;
+import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
+import kafkapipeline.grains.weather.CityStore.City;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/**
+ * The weather grain of one city (a sharded entity; the entity id is the city id, e.g.
+ * {@code hanoi,vn}). Polls the current weather every interval, within the cluster-wide
+ * {@link CallBudget}, and publishes each report to topic {@code weather} keyed by city id.
+ *
+ * <p>On activation it reads its registration and stops at once if the city is not registered,
+ * so a stale wake-up after a removal cannot bring a removed city back. A failed call (404, 401,
+ * 429, 5xx, network, malformed body) marks the grain failing with the reason and is retried
+ * with exponential backoff and jitter, up to ten minutes; the next success clears it.
+ */
+public final class CityWeather extends AbstractBehavior<CityWeather.Command> {
+  public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "city-weather");
+  private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Activates the grain wherever its shard lives; otherwise does nothing. */
+  public enum Wake implements Command { INSTANCE }
+
+  /** Stops polling (the city was removed). */
+  public enum Stop implements Command { INSTANCE }
+
+  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
+
+  /** {@code state}: starting, waiting (for the call budget), reporting, or failing. */
+  public record Status(String cityId, String state, String silo, Instant lastReport, Float temperature, String lastError)
+      implements CborSerializable {}
+
+  enum Tick implements Command { INSTANCE }
+
+  private record Registered(Optional<City> city) implements Command {}
+
+  private record Budget(CallBudget.Answer answer) implements Command {}
+
+  private record Fetched(OwmClient.Result result) implements Command {}
+
+  private record Published(WeatherReport report) implements Command {}
+
+  private record PublishFailed(String error) implements Command {}
+
+  /** The collaborators every city grain of a silo shares. */
+  public record Dependencies(
+      WeatherSettings settings, OwmClient client, ActorRef<CallBudget.Command> budget,
+      EventPublisher publisher, CityStore cities, PipelineMetrics metrics) {}
+
+  public static void init(ActorSystem<?> system, Dependencies deps) {
+    ClusterSharding.get(system).init(
+        Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps))
+            .withStopMessage(Stop.INSTANCE)
+            // A city polls on its own timer: it is never idle, so never passivated.
+            .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+  }
+
+  public static Behavior<Command> create(String cityId, Dependencies deps) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new CityWeather(ctx, timers, cityId, deps)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final String cityId;
+  private final Dependencies deps;
+  private final String silo;
+  private City city; // null until the registration is read
+  private boolean busy;
+  private int failures;
+  private String state = "starting";
+  private Instant lastReport;
+  private Float temperature;
+  private String lastError;
+
+  private CityWeather(ActorContext<Command> ctx, TimerScheduler<Command> timers, String cityId, Dependencies deps) {
+    super(ctx);
+    this.timers = timers;
+    this.cityId = cityId;
+    this.deps = deps;
+    this.silo = Cluster.get(ctx.getSystem()).selfMember().address().hostPort();
+    ctx.pipeToSelf(deps.cities().get(cityId), (found, error) -> new Registered(error == null ? found : null));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Registered.class, this::onRegistered)
+        .onMessage(Tick.class, t -> onTick())
+        .onMessage(Budget.class, this::onBudget)
+        .onMessage(Fetched.class, this::onFetched)
+        .onMessage(Published.class, this::onPublished)
+        .onMessage(PublishFailed.class, f -> retry("publish failed: " + f.error()))
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessageEquals(Wake.INSTANCE, () -> this)
+        .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+        .build();
+  }
+
+  private Behavior<Command> onRegistered(Registered registered) {
+    if (registered.city() == null) { // the registry could not be read: the next wake-up retries
+      getContext().getLog().warn("Cannot read the registration of city {}; stopping until the next wake-up", cityId);
+      return Behaviors.stopped();
+    }
+    if (registered.city().isEmpty()) {
+      getContext().getLog().info("City {} is not registered; stopping", cityId);
+      return Behaviors.stopped();
+    }
+    city = registered.city().get();
+    getContext().getSelf().tell(Tick.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    if (city == null || busy) return this;
+    if (!deps.client().hasKey()) {
+      return fail("no API key: set OWM_API_KEY");
+    }
+    busy = true;
+    getContext().ask(CallBudget.Answer.class, deps.budget(), Duration.ofSeconds(3), CallBudget.Acquire::new,
+        (answer, error) -> new Budget(error == null ? answer : new CallBudget.Denied(Duration.ofSeconds(5))));
+    return this;
+  }
+
+  private Behavior<Command> onBudget(Budget budget) {
+    if (budget.answer() instanceof CallBudget.Denied denied) {
+      busy = false;
+      if (!"failing".equals(state)) state = "waiting";
+      timers.startSingleTimer(Tick.INSTANCE, denied.retryIn().plusMillis(ThreadLocalRandom.current().nextInt(250)));
+      return this;
+    }
+    getContext().pipeToSelf(deps.client().byId(city.owmId(), city.name() + "," + city.country()),
+        (result, error) -> new Fetched(error == null ? result : new OwmClient.Failed(String.valueOf(error))));
+    return this;
+  }
+
+  private Behavior<Command> onFetched(Fetched fetched) {
+    OwmClient.Result result = fetched.result();
+    if (result instanceof OwmClient.Observed o) {
+      WeatherReport report = withLocation(o.report());
+      getContext().pipeToSelf(
+          deps.publisher().publish(Topics.WEATHER, List.of(new KeyedRecord(cityId, EventJson.write(report)))),
+          (ok, error) -> error == null ? new Published(report) : new PublishFailed(String.valueOf(error)));
+      return this;
+    }
+    if (result instanceof OwmClient.NotFound n) return retry("city not found by the API: " + n.query());
+    if (result instanceof OwmClient.Unauthorized u) return retry(u.message());
+    if (result instanceof OwmClient.RateLimited r) return retry(r.message());
+    return retry(((OwmClient.Failed) result).message());
+  }
+
+  private WeatherReport withLocation(WeatherReport r) {
+    return new WeatherReport(cityId, r.forecastdate(), r.description(), r.temp(), r.feelsLike(), r.tempMin(),
+        r.tempMax(), r.pressure(), r.humidity(), r.wind(), r.sunrise(), r.sunset());
+  }
+
+  private Behavior<Command> onPublished(Published published) {
+    busy = false;
+    failures = 0;
+    state = "reporting";
+    lastError = null;
+    lastReport = Instant.now();
+    temperature = published.report().temp();
+    deps.metrics().increment(kafkapipeline.grains.PipelineMetrics.PRODUCED, Topics.WEATHER);
+    timers.startSingleTimer(Tick.INSTANCE, deps.settings().interval());
+    return this;
+  }
+
+  private Behavior<Command> retry(String error) {
+    busy = false;
+    return fail(error);
+  }
+
+  private Behavior<Command> fail(String error) {
+    failures++;
+    state = "failing";
+    lastError = error;
+    long base = Math.min(MAX_BACKOFF.toMillis(), deps.settings().interval().toMillis() << Math.min(failures - 1, 10));
+    long jittered = (long) (base * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+    getContext().getLog().warn("Weather of {} failing ({} in a row): {}; next try in {} s", cityId, failures, error, jittered / 1000);
+    timers.startSingleTimer(Tick.INSTANCE, Duration.ofMillis(jittered));
+    return this;
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus get) {
+    get.replyTo().tell(new Status(cityId, state, silo, lastReport, temperature, lastError));
+    return this;
+  }
+}

@@ -1,0 +1,28 @@
+package kafkapipeline.silo;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The HTTP API's JSON bodies. Requests are validated by the routes; every error is {@link Error}. */
+public final class ApiModel {
+  private ApiModel() {}
+
+  public record Error(String error) {}
+
+  public record AddCity(String city) {}
+
+  public record SetRate(Double rate) {}
+
+  public record CityView(
+      String id, String name, String country, String silo, String state, Instant lastReport, Float temperature,
+      String lastError) {}
+
+  public record SourceView(String name, String state, Double eventsPerSecond, Instant lastEventTime, String lastError) {}
+
+  public record SiloView(String address, String status, Map<String, Object> grains) {}
+
+  public record StatusView(List<SiloView> silos, Map<String, Object> rows) {}
+
+  public record RowsView(String table, List<String> columns, List<List<String>> rows) {}
+}

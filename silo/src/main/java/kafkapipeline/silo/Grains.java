@@ -1,0 +1,16 @@
+package kafkapipeline.silo;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import kafkapipeline.grains.faker.FakerSource;
+import kafkapipeline.grains.weather.CallBudget;
+import kafkapipeline.grains.weather.CityStore;
+import kafkapipeline.grains.weather.OwmClient;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** What the HTTP API talks to once the pipeline has started on this silo. */
+public record Grains(
+    CqlSession session,
+    ActorRef<FakerSource.Command> faker,
+    ActorRef<CallBudget.Command> weatherBudget,
+    CityStore cities,
+    OwmClient owm) {}

@@ -1,0 +1,128 @@
+package kafkapipeline.silo;
+
+import static kafkapipeline.silo.JsonRoutes.error;
+import static kafkapipeline.silo.JsonRoutes.json;
+
+import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import kafkapipeline.api.Topics;
+import kafkapipeline.grains.PipelineMetrics;
+import kafkapipeline.grains.faker.FakerSource;
+import kafkapipeline.grains.weather.CallBudget;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+
+/**
+ * {@code /api/sources} (each source's state), {@code PUT /api/sources/faker/rate} (the faker's
+ * rate at run time) and {@code /api/rows/{table}?limit=N} (latest rows, as text).
+ */
+final class SourceRoutes extends AllDirectives {
+  static final Set<String> TABLES = Set.of("weatherreport", "fakerdata", "wikipediadata", "spacex_launches");
+  static final int MAX_LIMIT = 1000;
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
+
+  private final ActorSystem<?> system;
+  private final AtomicReference<Grains> grains;
+  private final PipelineMetrics metrics;
+
+  SourceRoutes(ActorSystem<?> system, AtomicReference<Grains> grains, PipelineMetrics metrics) {
+    this.system = system;
+    this.grains = grains;
+    this.metrics = metrics;
+  }
+
+  Route routes() {
+    return concat(
+        path(PathMatchers.segment("sources").slash("faker").slash("rate"), () -> put(() ->
+            entity(Jackson.unmarshaller(JsonRoutes.MAPPER, ApiModel.SetRate.class), body -> onSuccess(setRate(body), r -> complete(r))))),
+        path("sources", () -> get(() -> onSuccess(sources(), r -> complete(r)))),
+        path(PathMatchers.segment("rows").slash(PathMatchers.segment()), table -> get(() ->
+            parameterOptional("limit", limit -> onSuccess(rows(table, limit), r -> complete(r))))));
+  }
+
+  private CompletionStage<HttpResponse> setRate(ApiModel.SetRate body) {
+    Grains g = grains.get();
+    if (g == null) return CompletableFuture.completedFuture(error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting"));
+    if (body.rate() == null || !Double.isFinite(body.rate()) || body.rate() < 0) {
+      return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "rate must be a number >= 0"));
+    }
+    return AskPattern.<FakerSource.Command, FakerSource.Status>ask(
+            g.faker(), reply -> new FakerSource.SetRate(body.rate(), reply), ASK_TIMEOUT, system.scheduler())
+        .thenApply(s -> json(StatusCodes.OK, faker(s)));
+  }
+
+  private static ApiModel.SourceView faker(FakerSource.Status s) {
+    return new ApiModel.SourceView("faker", s.state(), s.ratePerSecond(), null, s.lastError());
+  }
+
+  private CompletionStage<HttpResponse> sources() {
+    Grains g = grains.get();
+    if (g == null) return CompletableFuture.completedFuture(error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting"));
+    CompletionStage<ApiModel.SourceView> faker = AskPattern.<FakerSource.Command, FakerSource.Status>ask(
+            g.faker(), FakerSource.GetStatus::new, ASK_TIMEOUT, system.scheduler())
+        .handle((s, e) -> e == null ? faker(s) : new ApiModel.SourceView("faker", "unknown", null, null, "no answer: " + e));
+    CompletionStage<ApiModel.SourceView> weather = AskPattern.<CallBudget.Command, CallBudget.Usage>ask(
+            g.weatherBudget(), CallBudget.GetUsage::new, ASK_TIMEOUT, system.scheduler())
+        .handle((u, e) -> new ApiModel.SourceView("weather",
+            !g.owm().hasKey() ? "failing" : e != null ? "unknown" : "running",
+            null, null,
+            !g.owm().hasKey() ? "no API key: set OWM_API_KEY" : e != null ? "no answer from the call budget" :
+                String.format("call budget: %.0f of %d calls/min left", u.tokensLeft(), u.callsPerMinute())));
+    return faker.thenCombine(weather, (f, w) -> json(StatusCodes.OK, List.of(f, w,
+        notYet(Topics.WIKIPEDIA), notYet(Topics.SPACEX))));
+  }
+
+  private ApiModel.SourceView notYet(String name) {
+    return new ApiModel.SourceView(name, "not running", null, null, "this source is not built yet");
+  }
+
+  private CompletionStage<HttpResponse> rows(String table, Optional<String> limitText) {
+    Grains g = grains.get();
+    if (g == null) return CompletableFuture.completedFuture(error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting"));
+    if (!TABLES.contains(table)) {
+      return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "unknown table: " + table + " (known: " + String.join(", ", TABLES.stream().sorted().toList()) + ")"));
+    }
+    int limit;
+    try {
+      limit = Integer.parseInt(limitText.orElse("20"));
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > MAX_LIMIT) {
+      return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "limit must be a whole number from 1 to " + MAX_LIMIT));
+    }
+    // The table name is one of TABLES, never the caller's text.
+    SimpleStatement select = SimpleStatement.newInstance("SELECT * FROM kafkapipeline." + table + " LIMIT " + limit)
+        .setTimeout(Duration.ofSeconds(10));
+    return g.session().executeAsync(select).thenApply(rs -> {
+      List<String> columns = new ArrayList<>();
+      for (ColumnDefinition c : rs.getColumnDefinitions()) columns.add(c.getName().asInternal());
+      List<List<String>> rows = new ArrayList<>();
+      for (Row row : rs.currentPage()) {
+        List<String> cells = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+          Object v = row.getObject(i);
+          cells.add(v == null ? null : v.toString());
+        }
+        rows.add(cells);
+      }
+      return json(StatusCodes.OK, new ApiModel.RowsView(table, columns, rows));
+    });
+  }
+}

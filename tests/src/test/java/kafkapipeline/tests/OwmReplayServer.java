@@ -1,0 +1,69 @@
+package kafkapipeline.tests;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Serves recorded OpenWeatherMap answers on 127.0.0.1: London's recorded current weather (by
+ * name or by its id), the recorded 404 for any other city, the recorded 401 for a wrong key.
+ * Counts the calls it answers.
+ */
+final class OwmReplayServer implements AutoCloseable {
+  static final String KEY = "test-key-123";
+  private static final String LONDON_ID = "2643743";
+
+  private final HttpServer server;
+  final AtomicInteger calls = new AtomicInteger();
+
+  OwmReplayServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/data/2.5/weather", this::handle);
+    server.start();
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    calls.incrementAndGet();
+    Map<String, String> query = new HashMap<>();
+    for (String pair : exchange.getRequestURI().getRawQuery().split("&")) {
+      String[] kv = pair.split("=", 2);
+      query.put(kv[0], kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+    }
+    if (!KEY.equals(query.get("appid"))) {
+      reply(exchange, 401, "http401_invalid_api_key.json");
+    } else if (LONDON_ID.equals(query.get("id")) || "london,gb".equalsIgnoreCase(query.getOrDefault("q", ""))) {
+      reply(exchange, 200, "dblock__weather_weather_name__http200.json");
+    } else {
+      reply(exchange, 404, "http404_city_not_found.json");
+    }
+  }
+
+  private static void reply(HttpExchange exchange, int status, String fixture) throws IOException {
+    byte[] body;
+    try (InputStream in = OwmReplayServer.class.getResourceAsStream("/fixtures/openweathermap/" + fixture)) {
+      body = in.readAllBytes();
+    }
+    exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
