@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves recorded OpenWeatherMap answers on 127.0.0.1: London's recorded current weather (by
- * name or by its id), the recorded 404 for any other city, the recorded 401 for a wrong key.
- * Counts the calls it answers.
+ * name or by its id), the recorded 404 for any other city, the recorded 401 for a wrong key,
+ * and, when told to, the recorded 429. Counts the calls it answers.
  */
 final class OwmReplayServer implements AutoCloseable {
   static final String KEY = "test-key-123";
@@ -23,6 +23,9 @@ final class OwmReplayServer implements AutoCloseable {
 
   private final HttpServer server;
   final AtomicInteger calls = new AtomicInteger();
+  /** The next this-many calls answer the recorded 429. */
+  final AtomicInteger rateLimitNext = new AtomicInteger();
+  final java.util.List<Long> rateLimitedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   OwmReplayServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -41,7 +44,10 @@ final class OwmReplayServer implements AutoCloseable {
       String[] kv = pair.split("=", 2);
       query.put(kv[0], kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
     }
-    if (!KEY.equals(query.get("appid"))) {
+    if (rateLimitNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      rateLimitedAt.add(System.nanoTime());
+      reply(exchange, 429, "http429_rate_limited.json");
+    } else if (!KEY.equals(query.get("appid"))) {
       reply(exchange, 401, "http401_invalid_api_key.json");
     } else if (LONDON_ID.equals(query.get("id")) || "london,gb".equalsIgnoreCase(query.getOrDefault("q", ""))) {
       reply(exchange, 200, "dblock__weather_weather_name__http200.json");
