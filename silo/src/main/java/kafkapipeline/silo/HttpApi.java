@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * The silo's HTTP JSON API. {@code GET /api/health}: this silo, the cluster's members, whether
  * Kafka and Cassandra answer; 200 when this silo is Up in the cluster, running its grains and
  * reaching both servers, else 503 with the same body saying what is wrong. {@code GET
- * /api/stats}: this silo's counters. If the port cannot be bound the silo exits (code 3) with
- * the reason, rather than run without its API.
+ * /api/stats}: this silo's counters. Cities, sources, status and rows are served by {@link
+ * CityRoutes}, {@link SourceRoutes} and {@link StatusRoutes}; every rejection (unknown path,
+ * wrong method, malformed body) is a JSON error. If the port cannot be bound the silo exits
+ * (code 3) with the reason, rather than run without its API.
  */
 public final class HttpApi extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -56,7 +58,7 @@ public final class HttpApi extends AllDirectives {
         api.routes(),
         cities.routes(),
         new StatusRoutes(system, grains, cities).routes(),
-        new SourceRoutes(system, grains, metrics).routes())));
+        new SourceRoutes(system, grains).routes())));
     Http.get(system)
         .newServerAt(settings.httpHost(), settings.httpPort())
         .bind(routes)

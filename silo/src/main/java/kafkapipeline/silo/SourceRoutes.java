@@ -9,14 +9,12 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import kafkapipeline.api.Topics;
-import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.faker.FakerSource;
 import kafkapipeline.grains.weather.CallBudget;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -39,12 +37,10 @@ final class SourceRoutes extends AllDirectives {
 
   private final ActorSystem<?> system;
   private final AtomicReference<Grains> grains;
-  private final PipelineMetrics metrics;
 
-  SourceRoutes(ActorSystem<?> system, AtomicReference<Grains> grains, PipelineMetrics metrics) {
+  SourceRoutes(ActorSystem<?> system, AtomicReference<Grains> grains) {
     this.system = system;
     this.grains = grains;
-    this.metrics = metrics;
   }
 
   Route routes() {
