@@ -50,7 +50,8 @@ public final class Guardian {
       CqlSession session,
       List<Persisted> persisted,
       CassandraCheckpointStore checkpoints,
-      CityStore cities) implements Command {}
+      CityStore cities,
+      CassandraMembership membership) implements Command {}
 
   /** A topic and the mapper of its rows. */
   private record Persisted(String topic, RowMapper mapper) {}
@@ -94,7 +95,7 @@ public final class Guardian {
             Attempt.class,
             a -> {
               ctx.pipeToSelf(
-                  prepare(settings, connections),
+                  prepare(settings, connections, ctx.getSystem().name()),
                   (ready, error) -> error == null ? ready : new NotReady(Connections.reason(error)));
               return Behaviors.same();
             })
@@ -112,6 +113,9 @@ public final class Guardian {
         .onMessage(
             Ready.class,
             ready -> {
+              if (settings.discoveryThroughCassandra()) {
+                ctx.spawn(ClusterJoiner.create(ready.membership()), "cluster-joiner");
+              }
               grains.set(startGrains(ctx, settings, ready, metrics));
               state.set("running");
               return Behaviors.ignore();
@@ -120,7 +124,7 @@ public final class Guardian {
   }
 
   /** Connect, migrate, create topics, prepare statements: each step only after the one before. */
-  private static CompletionStage<Command> prepare(SiloSettings settings, Connections connections) {
+  private static CompletionStage<Command> prepare(SiloSettings settings, Connections connections, String clusterName) {
     return connections
         .cassandra()
         .thenCompose(
@@ -133,7 +137,8 @@ public final class Guardian {
                             new Persisted(Topics.FAKER, faker), new Persisted(Topics.WEATHER, weather))))
                     .thenCompose(persisted -> CassandraCheckpointStore.prepare(session)
                         .thenCompose(checkpoints -> CityStore.prepare(session)
-                            .thenApply(cities -> new Ready(session, persisted, checkpoints, cities)))));
+                            .thenCompose(cities -> CassandraMembership.prepare(session, clusterName)
+                                .thenApply(membership -> new Ready(session, persisted, checkpoints, cities, membership))))));
   }
 
   private static Grains startGrains(

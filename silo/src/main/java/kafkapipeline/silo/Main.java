@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
@@ -24,11 +25,11 @@ public final class Main {
       return;
     }
     String systemName = config.getString("pipeline.cluster.system-name");
+    // Through Cassandra, the silo joins once it has read the membership table (ClusterJoiner).
+    List<String> seeds = settings.discoveryThroughCassandra() ? List.of() : settings.seedNodeAddresses(systemName);
     Config withSeeds =
         ConfigFactory.empty()
-            .withValue(
-                "pekko.cluster.seed-nodes",
-                ConfigValueFactory.fromIterable(settings.seedNodeAddresses(systemName)))
+            .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
             .withFallback(config);
     ActorSystem.create(Guardian.create(settings), systemName, withSeeds);
   }

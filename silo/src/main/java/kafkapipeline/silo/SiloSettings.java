@@ -15,6 +15,7 @@ import kafkapipeline.grains.weather.WeatherSettings;
  * with the setting's path in the message, before any connection is opened.
  */
 public record SiloSettings(
+    boolean discoveryThroughCassandra,
     List<String> seedNodes,
     String kafkaBootstrapServers,
     int kafkaPartitions,
@@ -30,7 +31,12 @@ public record SiloSettings(
 
   public static SiloSettings fromConfig(Config root) {
     Config p = root.getConfig("pipeline");
+    String discovery = p.getString("cluster.discovery");
+    if (!discovery.equals("seed-nodes") && !discovery.equals("cassandra")) {
+      throw new IllegalArgumentException("pipeline.cluster.discovery must be seed-nodes or cassandra, was '" + discovery + "'");
+    }
     return new SiloSettings(
+        discovery.equals("cassandra"),
         hostPorts(p.getString("cluster.seed-nodes"), "pipeline.cluster.seed-nodes"),
         p.getString("kafka.bootstrap-servers"),
         positive(p.getInt("kafka.partitions"), "pipeline.kafka.partitions"),

@@ -61,6 +61,14 @@ final class Engines {
     return shared;
   }
 
+  /** Empties a table of the pipeline's keyspace, if a silo has created it yet. */
+  void truncateIfExists(String table) {
+    session.refreshSchema();
+    boolean exists = session.getMetadata().getKeyspace("kafkapipeline")
+        .flatMap(ks -> ks.getTable(table)).isPresent();
+    if (exists) session.execute("TRUNCATE kafkapipeline." + table);
+  }
+
   private void stop() {
     admin.close();
     session.close();
