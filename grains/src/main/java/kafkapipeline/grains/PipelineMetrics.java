@@ -19,6 +19,7 @@ public final class PipelineMetrics {
   public static final String WRITE_ERRORS = "write_errors";
   public static final String WRITE_RETRIES = "write_retries";
   public static final String MALFORMED_RECORDS = "malformed_records";
+  public static final String DEAD_LETTERS = "dead_letters";
   public static final String CONSUMER_RESTARTS = "consumer_restarts";
 
   public void add(String group, String name, long n) {

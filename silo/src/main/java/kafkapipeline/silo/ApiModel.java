@@ -24,5 +24,8 @@ public final class ApiModel {
 
   public record StatusView(List<SiloView> silos, Map<String, Object> rows) {}
 
+  public record DeadLetterView(
+      String topic, int partition, long offset, String key, String error, Instant failedAt, String payload) {}
+
   public record RowsView(String table, List<String> columns, List<List<String>> rows) {}
 }

@@ -1,6 +1,7 @@
 package kafkapipeline.silo;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import kafkapipeline.grains.cassandra.DeadLetterStore;
 import kafkapipeline.grains.faker.FakerSource;
 import kafkapipeline.grains.weather.CallBudget;
 import kafkapipeline.grains.weather.CityStore;
@@ -13,4 +14,5 @@ public record Grains(
     ActorRef<FakerSource.Command> faker,
     ActorRef<CallBudget.Command> weatherBudget,
     CityStore cities,
-    OwmClient owm) {}
+    OwmClient owm,
+    DeadLetterStore deadLetters) {}

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import kafkapipeline.api.Topics;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.CassandraCheckpointStore;
+import kafkapipeline.grains.cassandra.DeadLetterStore;
 import kafkapipeline.grains.cassandra.RowWriter;
 import kafkapipeline.grains.cassandra.Schema;
 import kafkapipeline.grains.faker.FakerSource;
@@ -51,7 +52,8 @@ public final class Guardian {
       List<Persisted> persisted,
       CassandraCheckpointStore checkpoints,
       CityStore cities,
-      CassandraMembership membership) implements Command {}
+      CassandraMembership membership,
+      DeadLetterStore deadLetters) implements Command {}
 
   /** A topic and the mapper of its rows. */
   private record Persisted(String topic, RowMapper mapper) {}
@@ -138,7 +140,8 @@ public final class Guardian {
                     .thenCompose(persisted -> CassandraCheckpointStore.prepare(session)
                         .thenCompose(checkpoints -> CityStore.prepare(session)
                             .thenCompose(cities -> CassandraMembership.prepare(session, clusterName)
-                                .thenApply(membership -> new Ready(session, persisted, checkpoints, cities, membership))))));
+                                .thenCompose(membership -> DeadLetterStore.prepare(session)
+                                    .thenApply(dead -> new Ready(session, persisted, checkpoints, cities, membership, dead)))))));
   }
 
   private static Grains startGrains(
@@ -165,7 +168,7 @@ public final class Guardian {
               .withBootstrapServers(settings.kafkaBootstrapServers())
               .withGroupId("persister-" + p.topic());
       ctx.spawn(
-          TopicPersister.create(p.topic(), p.mapper(), writer, settings.persisters(), consumer, metrics),
+          TopicPersister.create(p.topic(), p.mapper(), writer, ready.deadLetters(), settings.persisters(), consumer, metrics),
           "persister-" + p.topic());
     }
     ActorRef<FakerSource.Command> faker =
@@ -176,6 +179,6 @@ public final class Guardian {
         new CityWeather.Dependencies(settings.weather(), owm, budget, publisher, ready.cities(), metrics));
     CityKeeper.init(system, ready.cities(), settings.weather().wakeInterval());
     ctx.getLog().info("Pipeline started: schema ready, topics ready, grains started; weather {}", settings.weather());
-    return new Grains(ready.session(), faker, budget, ready.cities(), owm);
+    return new Grains(ready.session(), faker, budget, ready.cities(), owm, ready.deadLetters());
   }
 }

@@ -48,6 +48,7 @@ final class SourceRoutes extends AllDirectives {
         path(PathMatchers.segment("sources").slash("faker").slash("rate"), () -> put(() ->
             entity(Jackson.unmarshaller(JsonRoutes.MAPPER, ApiModel.SetRate.class), body -> onSuccess(setRate(body), r -> complete(r))))),
         path("sources", () -> get(() -> onSuccess(sources(), r -> complete(r)))),
+        path("dead-letters", () -> get(() -> parameterOptional("limit", limit -> onSuccess(deadLetters(limit), r -> complete(r))))),
         path(PathMatchers.segment("rows").slash(PathMatchers.segment()), table -> get(() ->
             parameterOptional("limit", limit -> onSuccess(rows(table, limit), r -> complete(r))))));
   }
@@ -88,21 +89,40 @@ final class SourceRoutes extends AllDirectives {
     return new ApiModel.SourceView(name, "not running", null, null, "this source is not built yet");
   }
 
+  /** The limit parameter (default 20), or -1 if it is not a whole number from 1 to MAX_LIMIT. */
+  private static int limit(Optional<String> text) {
+    try {
+      int limit = Integer.parseInt(text.orElse("20"));
+      return limit < 1 || limit > MAX_LIMIT ? -1 : limit;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static CompletionStage<HttpResponse> badLimit() {
+    return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "limit must be a whole number from 1 to " + MAX_LIMIT));
+  }
+
+  private CompletionStage<HttpResponse> deadLetters(Optional<String> limitText) {
+    Grains g = grains.get();
+    if (g == null) return CompletableFuture.completedFuture(error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting"));
+    int limit = limit(limitText);
+    if (limit < 0) return badLimit();
+    return g.deadLetters().some(limit).thenApply(list -> json(StatusCodes.OK, list.stream().map(d -> {
+      String payload = d.payload() == null ? null : new String(d.payload(), java.nio.charset.StandardCharsets.UTF_8);
+      if (payload != null && payload.length() > 2_000) payload = payload.substring(0, 2_000) + "…";
+      return new ApiModel.DeadLetterView(d.topic(), d.partition(), d.offset(), d.key(), d.error(), d.failedAt(), payload);
+    }).toList()));
+  }
+
   private CompletionStage<HttpResponse> rows(String table, Optional<String> limitText) {
     Grains g = grains.get();
     if (g == null) return CompletableFuture.completedFuture(error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting"));
     if (!TABLES.contains(table)) {
       return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "unknown table: " + table + " (known: " + String.join(", ", TABLES.stream().sorted().toList()) + ")"));
     }
-    int limit;
-    try {
-      limit = Integer.parseInt(limitText.orElse("20"));
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > MAX_LIMIT) {
-      return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "limit must be a whole number from 1 to " + MAX_LIMIT));
-    }
+    int limit = limit(limitText);
+    if (limit < 0) return badLimit();
     // The table name is one of TABLES, never the caller's text.
     SimpleStatement select = SimpleStatement.newInstance("SELECT * FROM kafkapipeline." + table + " LIMIT " + limit)
         .setTimeout(Duration.ofSeconds(10));

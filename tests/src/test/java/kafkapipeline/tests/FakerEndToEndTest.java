@@ -38,8 +38,9 @@ class FakerEndToEndTest {
 
   @BeforeEach
   void startFromNothing() throws Exception {
+    engines.truncateIfExists("fakerdata");
+    engines.truncateIfExists("dead_letters");
     if (engines.session.getMetadata().getKeyspace("kafkapipeline").isPresent()) {
-      engines.session.execute("TRUNCATE kafkapipeline.fakerdata");
       engines.session.execute("DELETE FROM kafkapipeline.source_checkpoints WHERE source = 'faker'");
     }
     try {
@@ -123,9 +124,19 @@ class FakerEndToEndTest {
       }
       Await.until(Duration.ofSeconds(30), () -> silos.sum("produced", Topics.FAKER) >= PEOPLE,
           () -> silos.sum("produced", Topics.FAKER) + " produced");
-      // At least once: a poison record read again after a rebalance is counted again.
+      // At least once: a poison record read again after a rebalance is counted again...
       assertTrue(silos.sum("malformed_records", Topics.FAKER) >= 3,
           "malformed records counted: " + silos.sum("malformed_records", Topics.FAKER));
+      // ...but lands once in dead_letters, with its payload and the reason.
+      JsonNode dead = SiloHttp.get(silos.httpPort(0), "/api/dead-letters?limit=100").body();
+      assertEquals(3, dead.size(), dead.toString());
+      Set<String> payloads = new HashSet<>();
+      for (JsonNode d : dead) {
+        assertEquals(Topics.FAKER, d.path("topic").asText());
+        assertTrue(d.path("error").asText().startsWith("not a valid FakePerson"), d.toString());
+        payloads.add(d.path("payload").asText());
+      }
+      assertTrue(payloads.contains("{not json"), payloads.toString());
       assertTrue(silos.sum("rows_written", "fakerdata") >= PEOPLE);
     }
   }

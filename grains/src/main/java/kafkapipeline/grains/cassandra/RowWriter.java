@@ -16,9 +16,9 @@ import kafkapipeline.grains.PipelineMetrics;
 /**
  * Writes a batch of idempotent single-row statements concurrently (one async request per row;
  * the caller bounds the batch size and so the requests in flight). A failed row is retried with
- * exponential backoff; the returned stage completes only when every row is written, and fails
- * when a row still fails after the last attempt or fails permanently (the statement itself is
- * wrong). Single-row writes, not batches: every row of these tables is its own partition, and
+ * exponential backoff. The returned stage completes when every row is either written or rejected
+ * for good (the statement itself is wrong: those come back, for the caller to dead-letter), and
+ * fails when a row still fails transiently after the last attempt. Single-row writes, not batches: every row of these tables is its own partition, and
  * an unlogged batch across partitions only moves the fan-out onto one coordinator.
  */
 public final class RowWriter {
@@ -34,12 +34,22 @@ public final class RowWriter {
     this.firstBackoff = firstBackoff;
   }
 
-  public CompletionStage<Void> writeAll(String table, List<? extends Statement<?>> statements) {
-    CompletableFuture<?>[] writes = new CompletableFuture<?>[statements.size()];
-    for (int i = 0; i < writes.length; i++) {
-      writes[i] = write(table, statements.get(i), 1);
+  /** A row Cassandra rejected for good: its index in the batch and why. */
+  public record Rejected(int index, String error) {}
+
+  public CompletionStage<List<Rejected>> writeAll(String table, List<? extends Statement<?>> statements) {
+    List<CompletableFuture<Rejected>> writes = new java.util.ArrayList<>(statements.size());
+    for (int i = 0; i < statements.size(); i++) {
+      int index = i;
+      writes.add(write(table, statements.get(i), 1).handle((ok, error) -> {
+        Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+        if (cause == null) return null;
+        if (isPermanent(cause)) return new Rejected(index, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        throw new CompletionException(cause);
+      }));
     }
-    return CompletableFuture.allOf(writes);
+    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+        .thenApply(done -> writes.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList());
   }
 
   private CompletableFuture<Void> write(String table, Statement<?> statement, int attempt) {

@@ -7,6 +7,8 @@ import java.util.concurrent.CompletionStage;
 import kafkapipeline.api.CborSerializable;
 import kafkapipeline.api.EventJson.MalformedEventException;
 import kafkapipeline.grains.PipelineMetrics;
+import kafkapipeline.grains.cassandra.DeadLetterStore;
+import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
 import kafkapipeline.grains.cassandra.RowWriter;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -42,11 +44,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Guarantees: an offset is committed only after every row at or before it is written, in
  * partition order, so a crash or rebalance replays records but never skips one; rows are upserts
- * by primary key, so a replay writes the same rows again. A record that cannot be mapped is
- * counted ({@code malformed_records}) and logged with its topic/partition/offset, then passed
- * over so it never blocks its partition. A write that still fails after its retries fails the
- * stream, which restarts with backoff from the last committed offset: the failed rows are read
- * and written again, never committed past.
+ * by primary key, so a replay writes the same rows again. A record that cannot be mapped, or
+ * whose row Cassandra rejects for good, is saved to {@code dead_letters} (keyed by topic,
+ * partition, offset: once, however often it is read) before its offset is committed, counted
+ * and logged, and never blocks its partition. A write that still fails transiently after its
+ * retries fails the stream, which restarts with backoff from the last committed offset: the
+ * failed rows are read and written again, never committed past.
  */
 public final class TopicPersister extends AbstractBehavior<TopicPersister.Command> {
 
@@ -65,16 +68,18 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
       String topic,
       RowMapper mapper,
       RowWriter writer,
+      DeadLetterStore deadLetters,
       PersisterSettings settings,
       ConsumerSettings<String, byte[]> consumerSettings,
       PipelineMetrics metrics) {
     return Behaviors.setup(
-        ctx -> new TopicPersister(ctx, topic, mapper, writer, settings, consumerSettings, metrics));
+        ctx -> new TopicPersister(ctx, topic, mapper, writer, deadLetters, settings, consumerSettings, metrics));
   }
 
   private final String topic;
   private final RowMapper mapper;
   private final RowWriter writer;
+  private final DeadLetterStore deadLetters;
   private final PipelineMetrics metrics;
   private final UniqueKillSwitch killSwitch;
   private long restarts;
@@ -85,10 +90,12 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
       String topic,
       RowMapper mapper,
       RowWriter writer,
+      DeadLetterStore deadLetters,
       PersisterSettings settings,
       ConsumerSettings<String, byte[]> consumerSettings,
       PipelineMetrics metrics) {
     super(ctx);
+    this.deadLetters = deadLetters;
     this.topic = topic;
     this.mapper = mapper;
     this.writer = writer;
@@ -123,30 +130,52 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
     ctx.getLog().info("Persisting topic {} into table {}", topic, mapper.table());
   }
 
-  /** Maps and writes one batch; completes with the batch's offsets once every row is written. */
+  /**
+   * Maps and writes one batch; completes with the batch's offsets once every record is either a
+   * written row or a saved dead letter.
+   */
   private CompletionStage<CommittableOffsetBatch> writeBatch(
       List<CommittableMessage<String, byte[]>> batch) {
     List<BoundStatement> rows = new ArrayList<>(batch.size());
+    List<ConsumerRecord<String, byte[]>> rowRecords = new ArrayList<>(batch.size());
+    List<DeadLetter> dead = new ArrayList<>();
     List<ConsumerMessage.Committable> offsets = new ArrayList<>(batch.size());
     for (CommittableMessage<String, byte[]> message : batch) {
       offsets.add(message.committableOffset());
       ConsumerRecord<String, byte[]> record = message.record();
       try {
         rows.add(mapper.toStatement(record.key(), record.value()));
+        rowRecords.add(record);
       } catch (MalformedEventException e) {
         metrics.increment(PipelineMetrics.MALFORMED_RECORDS, topic);
-        log.warn(
-            "Malformed record passed over: topic={} partition={} offset={}: {}",
-            record.topic(), record.partition(), record.offset(), e.getMessage());
+        dead.add(deadLetter(record, e.getMessage()));
       }
     }
     return writer
         .writeAll(mapper.table(), rows)
-        .thenApply(
-            done -> {
-              metrics.add(PipelineMetrics.ROWS_WRITTEN, mapper.table(), rows.size());
-              return ConsumerMessage.createCommittableOffsetBatch(offsets);
-            });
+        .thenCompose(
+            rejected -> {
+              metrics.add(PipelineMetrics.ROWS_WRITTEN, mapper.table(), rows.size() - rejected.size());
+              for (RowWriter.Rejected r : rejected) {
+                dead.add(deadLetter(rowRecords.get(r.index()), "rejected by Cassandra: " + r.error()));
+              }
+              return saveAll(dead);
+            })
+        .thenApply(saved -> ConsumerMessage.createCommittableOffsetBatch(offsets));
+  }
+
+  private DeadLetter deadLetter(ConsumerRecord<String, byte[]> record, String error) {
+    log.warn("Dead letter: topic={} partition={} offset={}: {}", record.topic(), record.partition(), record.offset(), error);
+    return new DeadLetter(record.topic(), record.partition(), record.offset(), record.key(), record.value(), error,
+        java.time.Instant.now());
+  }
+
+  private CompletionStage<Void> saveAll(List<DeadLetter> dead) {
+    CompletionStage<Void> all = java.util.concurrent.CompletableFuture.completedFuture(null);
+    for (DeadLetter d : dead) {
+      all = all.thenCompose(x -> deadLetters.save(d)).thenRun(() -> metrics.increment(PipelineMetrics.DEAD_LETTERS, topic));
+    }
+    return all;
   }
 
   private static String describe(Throwable error) {

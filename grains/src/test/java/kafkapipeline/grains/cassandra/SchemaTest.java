@@ -12,14 +12,14 @@ class SchemaTest {
   @Test
   void everyStatementIsIdempotentAndTheReplicationIsFilledIn() {
     List<String> statements = Schema.statements(Schema.simpleReplication(3));
-    assertEquals(10, statements.size(), String.join("\n---\n", statements));
+    assertEquals(11, statements.size(), String.join("\n---\n", statements));
     assertTrue(statements.get(0).contains("'replication_factor': 3"), statements.get(0));
     for (String s : statements) {
       assertTrue(s.contains("IF NOT EXISTS"), s);
       assertTrue(!s.contains("${"), s);
       assertTrue(!s.endsWith(";"), s);
     }
-    for (String table : List.of("weatherreport", "fakerdata", "wikipediadata", "spacex_launches", "source_checkpoints", "stream_positions", "cities", "cluster_members", "cluster_founder")) {
+    for (String table : List.of("weatherreport", "fakerdata", "wikipediadata", "spacex_launches", "source_checkpoints", "stream_positions", "cities", "cluster_members", "cluster_founder", "dead_letters")) {
       assertTrue(statements.stream().anyMatch(s -> s.contains("kafkapipeline." + table + " (")), table);
     }
   }
