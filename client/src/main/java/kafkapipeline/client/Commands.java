@@ -1,0 +1,235 @@
+package kafkapipeline.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The client's commands. Each returns its exit code: 0 done, 1 the silo refused (its message is
+ * printed), 2 bad input (checked before any call), 3 no silo reachable (thrown by {@link SiloClient}).
+ */
+final class Commands {
+  static final int OK = 0;
+  static final int SERVER_ERROR = 1;
+  static final int BAD_INPUT = 2;
+  static final int UNREACHABLE = 3;
+  static final List<String> NAMES = List.of(
+      "add-city", "remove-city", "cities", "sources", "faker-rate", "status", "rows", "dead-letters", "help");
+  static final List<String> TABLES = List.of("weatherreport", "fakerdata", "wikipediadata", "spacex_launches");
+
+  private final SiloClient silo;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  Commands(SiloClient silo, PrintStream out, PrintStream err) {
+    this.silo = silo;
+    this.out = out;
+    this.err = err;
+  }
+
+  int run(List<String> words) {
+    if (words.isEmpty()) return help();
+    String name = words.get(0);
+    List<String> args = words.subList(1, words.size());
+    try {
+      return switch (name) {
+        case "add-city" -> addCity(String.join(" ", args));
+        case "remove-city" -> removeCity(String.join(" ", args));
+        case "cities" -> noArgs(args, this::cities);
+        case "sources" -> noArgs(args, this::sources);
+        case "faker-rate" -> fakerRate(args);
+        case "status" -> noArgs(args, this::status);
+        case "rows" -> rows(args);
+        case "dead-letters" -> deadLetters(args);
+        case "help" -> help();
+        default -> bad("unknown command '" + name + "'; try help");
+      };
+    } catch (SiloClient.Unreachable e) {
+      err.println(e.getMessage());
+      return UNREACHABLE;
+    }
+  }
+
+  private int noArgs(List<String> args, java.util.function.IntSupplier command) {
+    return args.isEmpty() ? command.getAsInt() : bad("this command takes no arguments, got " + args);
+  }
+
+  /** Null if the name may be sent, else why not (the same rules as the silo's). */
+  static String cityProblem(String name) {
+    if (name == null || name.isBlank()) return "city name is empty";
+    if (name.length() > 100) return "city name is longer than 100 characters";
+    for (char c : name.toCharArray()) {
+      if (Character.isISOControl(c)) return "city name contains a control character";
+      if (c == '"' || c == '\'' || c == '`') return "city name contains a quote character";
+    }
+    return null;
+  }
+
+  private int addCity(String name) {
+    String problem = cityProblem(name);
+    if (problem != null) return bad(problem);
+    SiloClient.Response r = silo.send("POST", "/api/cities", Map.of("city", name.strip()));
+    if (!r.ok()) return refused(r);
+    out.println((r.status() == 201 ? "added " : "already there: ") + r.body().path("id").asText()
+        + " (" + r.body().path("name").asText() + ", " + r.body().path("country").asText() + ")");
+    return OK;
+  }
+
+  private int removeCity(String name) {
+    String problem = cityProblem(name);
+    if (problem != null) return bad(problem);
+    String id = name.strip().toLowerCase(Locale.ROOT).replaceAll("\\s*,\\s*", ",");
+    SiloClient.Response r = silo.send("DELETE", "/api/cities/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20").replace("%2C", ","), null);
+    if (!r.ok()) return refused(r);
+    out.println("removed " + id + " (its rows stay)");
+    return OK;
+  }
+
+  private int cities() {
+    SiloClient.Response r = silo.get("/api/cities");
+    if (!r.ok()) return refused(r);
+    List<List<String>> rows = new ArrayList<>();
+    for (JsonNode c : r.body()) {
+      rows.add(Arrays.asList(c.path("id").asText(), c.path("state").asText(), text(c, "silo"), text(c, "lastReport"),
+          text(c, "temperature"), text(c, "lastError")));
+    }
+    if (rows.isEmpty()) out.println("no cities; add one with add-city NAME,CC");
+    else Table.print(out, List.of("CITY", "STATE", "SILO", "LAST REPORT", "TEMP °C", "LAST ERROR"), rows);
+    return OK;
+  }
+
+  private int sources() {
+    SiloClient.Response r = silo.get("/api/sources");
+    if (!r.ok()) return refused(r);
+    List<List<String>> rows = new ArrayList<>();
+    for (JsonNode s : r.body()) {
+      rows.add(Arrays.asList(s.path("name").asText(), s.path("state").asText(), text(s, "eventsPerSecond"),
+          text(s, "lastEventTime"), text(s, "lastError")));
+    }
+    Table.print(out, List.of("SOURCE", "STATE", "EVENTS/S", "LAST EVENT", "DETAIL"), rows);
+    return OK;
+  }
+
+  private int fakerRate(List<String> args) {
+    if (args.size() != 1) return bad("usage: faker-rate N (people per second, 0 pauses)");
+    double rate;
+    try {
+      rate = Double.parseDouble(args.get(0));
+    } catch (NumberFormatException e) {
+      return bad("faker-rate needs a number >= 0, got '" + args.get(0) + "'");
+    }
+    if (!Double.isFinite(rate) || rate < 0) return bad("faker-rate needs a number >= 0, got '" + args.get(0) + "'");
+    SiloClient.Response r = silo.send("PUT", "/api/sources/faker/rate", Map.of("rate", rate));
+    if (!r.ok()) return refused(r);
+    out.println("faker rate is now " + r.body().path("eventsPerSecond").asText() + " people/s (" + r.body().path("state").asText() + ")");
+    return OK;
+  }
+
+  private int status() {
+    SiloClient.Response r = silo.get("/api/status");
+    if (!r.ok()) return refused(r);
+    List<List<String>> silos = new ArrayList<>();
+    for (JsonNode s : r.body().path("silos")) {
+      silos.add(List.of(s.path("address").asText(), s.path("status").asText(), s.path("grains").toString()));
+    }
+    Table.print(out, List.of("SILO", "STATUS", "GRAINS"), silos);
+    out.println();
+    List<List<String>> rows = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = r.body().path("rows").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      rows.add(List.of(e.getKey(), e.getValue().asText()));
+    }
+    Table.print(out, List.of("TABLE", "ROWS"), rows);
+    return OK;
+  }
+
+  private int rows(List<String> args) {
+    if (args.isEmpty()) return bad("usage: rows TABLE [--limit N]; tables: " + String.join(", ", TABLES));
+    String table = args.get(0);
+    Integer limit = limit(args.subList(1, args.size()));
+    if (limit == null) return BAD_INPUT;
+    SiloClient.Response r = silo.get("/api/rows/" + URLEncoder.encode(table, StandardCharsets.UTF_8) + "?limit=" + limit);
+    if (!r.ok()) return refused(r);
+    List<String> header = new ArrayList<>();
+    r.body().path("columns").forEach(c -> header.add(c.asText().toUpperCase(Locale.ROOT)));
+    List<List<String>> rows = new ArrayList<>();
+    for (JsonNode row : r.body().path("rows")) {
+      List<String> cells = new ArrayList<>();
+      row.forEach(v -> cells.add(v.isNull() ? null : v.asText()));
+      rows.add(cells);
+    }
+    if (rows.isEmpty()) out.println("no rows in " + table);
+    else Table.print(out, header, rows);
+    return OK;
+  }
+
+  private int deadLetters(List<String> args) {
+    Integer limit = limit(args);
+    if (limit == null) return BAD_INPUT;
+    SiloClient.Response r = silo.get("/api/dead-letters?limit=" + limit);
+    if (!r.ok()) return refused(r);
+    List<List<String>> rows = new ArrayList<>();
+    for (JsonNode d : r.body()) {
+      rows.add(Arrays.asList(d.path("topic").asText(), d.path("partition").asText(), d.path("offset").asText(),
+          text(d, "failedAt"), text(d, "error"), text(d, "payload")));
+    }
+    if (rows.isEmpty()) out.println("no dead letters");
+    else Table.print(out, List.of("TOPIC", "PARTITION", "OFFSET", "FAILED AT", "ERROR", "PAYLOAD"), rows);
+    return OK;
+  }
+
+  /** Parses {@code [--limit N]}; prints the problem and returns null if it is bad. */
+  private Integer limit(List<String> args) {
+    if (args.isEmpty()) return 20;
+    if (args.size() == 2 && args.get(0).equals("--limit")) {
+      try {
+        int n = Integer.parseInt(args.get(1));
+        if (n >= 1 && n <= 1000) return n;
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      err.println("--limit needs a whole number from 1 to 1000, got '" + args.get(1) + "'");
+      return null;
+    }
+    err.println("unexpected arguments " + args + "; expected [--limit N]");
+    return null;
+  }
+
+  private int help() {
+    out.println("""
+        commands:
+          add-city NAME[,CC]        register a city (validated by the weather API)
+          remove-city NAME[,CC]     stop polling a city (its rows stay)
+          cities                    each city: state, silo, last report, temperature, last error
+          sources                   each source: state, rate, last event, detail
+          faker-rate N              fake people per second (0 pauses)
+          status                    silos, the grains they host, rows per table
+          rows TABLE [--limit N]    latest rows of weatherreport, fakerdata, wikipediadata, spacex_launches
+          dead-letters [--limit N]  records that could not become rows
+          help                      this text""");
+    return OK;
+  }
+
+  private int bad(String message) {
+    err.println(message);
+    return BAD_INPUT;
+  }
+
+  private int refused(SiloClient.Response r) {
+    err.println(r.error());
+    return SERVER_ERROR;
+  }
+
+  // Absent and null fields become null cells, which the table prints as '-'.
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.path(field);
+    return v.isMissingNode() || v.isNull() ? null : v.asText();
+  }
+}

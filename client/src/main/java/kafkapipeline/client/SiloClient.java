@@ -1,0 +1,78 @@
+package kafkapipeline.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * HTTP JSON to the first silo that answers: a silo that refuses the connection or times out is
+ * skipped for the next one. Only when none answers does a call fail, with {@link Unreachable}.
+ */
+final class SiloClient {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  record Response(int status, JsonNode body) {
+    boolean ok() {
+      return status / 100 == 2;
+    }
+
+    /** The server's {@code error} message, or the status when it sent none. */
+    String error() {
+      String message = body.path("error").asText("");
+      return message.isBlank() ? "HTTP " + status : message;
+    }
+  }
+
+  static final class Unreachable extends RuntimeException {
+    Unreachable(List<String> tried) {
+      super("no silo reachable (tried " + String.join(", ", tried) + ")");
+    }
+  }
+
+  private final List<String> silos;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  SiloClient(List<String> silos) {
+    this.silos = silos.stream().map(s -> s.endsWith("/") ? s.substring(0, s.length() - 1) : s).toList();
+  }
+
+  Response get(String path) {
+    return send("GET", path, null);
+  }
+
+  Response send(String method, String path, Object body) {
+    for (String silo : silos) {
+      try {
+        HttpRequest.BodyPublisher publisher = body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+        HttpResponse<String> r = http.send(
+            HttpRequest.newBuilder(URI.create(silo + path)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").method(method, publisher).build(),
+            HttpResponse.BodyHandlers.ofString());
+        JsonNode json = r.body().isBlank() ? JSON.nullNode() : parse(r.body());
+        return new Response(r.statusCode(), json);
+      } catch (IOException unreachable) {
+        // next silo
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new Unreachable(silos);
+  }
+
+  private static JsonNode parse(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException notJson) {
+      return JSON.createObjectNode().put("error", text.strip());
+    }
+  }
+}
