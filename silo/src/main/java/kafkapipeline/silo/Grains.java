@@ -6,6 +6,7 @@ import kafkapipeline.grains.faker.FakerSource;
 import kafkapipeline.grains.weather.CallBudget;
 import kafkapipeline.grains.weather.CityStore;
 import kafkapipeline.grains.weather.OwmClient;
+import kafkapipeline.grains.wikipedia.WikipediaSource;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /** What the HTTP API talks to once the pipeline has started on this silo. */
@@ -15,4 +16,5 @@ public record Grains(
     ActorRef<CallBudget.Command> weatherBudget,
     CityStore cities,
     OwmClient owm,
-    DeadLetterStore deadLetters) {}
+    DeadLetterStore deadLetters,
+    ActorRef<WikipediaSource.Command> wikipedia) {}

@@ -12,17 +12,20 @@ import kafkapipeline.grains.cassandra.CassandraCheckpointStore;
 import kafkapipeline.grains.cassandra.DeadLetterStore;
 import kafkapipeline.grains.cassandra.RowWriter;
 import kafkapipeline.grains.cassandra.Schema;
+import kafkapipeline.grains.cassandra.StreamPositionStore;
 import kafkapipeline.grains.faker.FakerSource;
 import kafkapipeline.grains.kafka.KafkaEventPublisher;
 import kafkapipeline.grains.persist.FakerRowMapper;
 import kafkapipeline.grains.persist.RowMapper;
 import kafkapipeline.grains.persist.TopicPersister;
 import kafkapipeline.grains.persist.WeatherRowMapper;
+import kafkapipeline.grains.persist.WikipediaRowMapper;
 import kafkapipeline.grains.weather.CallBudget;
 import kafkapipeline.grains.weather.CityKeeper;
 import kafkapipeline.grains.weather.CityStore;
 import kafkapipeline.grains.weather.CityWeather;
 import kafkapipeline.grains.weather.OwmClient;
+import kafkapipeline.grains.wikipedia.WikipediaSource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.pekko.Done;
@@ -53,7 +56,8 @@ public final class Guardian {
       CassandraCheckpointStore checkpoints,
       CityStore cities,
       CassandraMembership membership,
-      DeadLetterStore deadLetters) implements Command {}
+      DeadLetterStore deadLetters,
+      StreamPositionStore streamPositions) implements Command {}
 
   /** A topic and the mapper of its rows. */
   private record Persisted(String topic, RowMapper mapper) {}
@@ -135,13 +139,15 @@ public final class Guardian {
                     .thenCompose(migrated -> connections.ensureTopics(Topics.ALL))
                     .thenCompose(topics -> FakerRowMapper.prepare(session))
                     .thenCompose(faker -> WeatherRowMapper.prepare(session)
-                        .thenApply(weather -> List.of(
-                            new Persisted(Topics.FAKER, faker), new Persisted(Topics.WEATHER, weather))))
+                        .thenCombine(WikipediaRowMapper.prepare(session), (weather, wikipedia) -> List.of(
+                            new Persisted(Topics.FAKER, faker), new Persisted(Topics.WEATHER, weather),
+                            new Persisted(Topics.WIKIPEDIA, wikipedia))))
                     .thenCompose(persisted -> CassandraCheckpointStore.prepare(session)
                         .thenCompose(checkpoints -> CityStore.prepare(session)
                             .thenCompose(cities -> CassandraMembership.prepare(session, clusterName)
                                 .thenCompose(membership -> DeadLetterStore.prepare(session)
-                                    .thenApply(dead -> new Ready(session, persisted, checkpoints, cities, membership, dead)))))));
+                                    .thenCombine(StreamPositionStore.cassandra(session), (dead, positions) ->
+                                        new Ready(session, persisted, checkpoints, cities, membership, dead, positions)))))));
   }
 
   private static Grains startGrains(
@@ -178,7 +184,9 @@ public final class Guardian {
     CityWeather.init(system,
         new CityWeather.Dependencies(settings.weather(), owm, budget, publisher, ready.cities(), metrics));
     CityKeeper.init(system, ready.cities(), settings.weather().wakeInterval());
+    ActorRef<WikipediaSource.Command> wikipedia =
+        WikipediaSource.init(system, settings.wikipedia(), publisher, ready.streamPositions(), metrics);
     ctx.getLog().info("Pipeline started: schema ready, topics ready, grains started; weather {}", settings.weather());
-    return new Grains(ready.session(), faker, budget, ready.cities(), owm, ready.deadLetters());
+    return new Grains(ready.session(), faker, budget, ready.cities(), owm, ready.deadLetters(), wikipedia);
   }
 }

@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 import kafkapipeline.grains.faker.FakerSettings;
 import kafkapipeline.grains.persist.PersisterSettings;
 import kafkapipeline.grains.weather.WeatherSettings;
+import kafkapipeline.grains.wikipedia.WikipediaSettings;
 
 /**
  * Everything a silo reads from its configuration, read once at start. A bad value fails here,
@@ -27,6 +28,7 @@ public record SiloSettings(
     int httpPort,
     FakerSettings faker,
     WeatherSettings weather,
+    WikipediaSettings wikipedia,
     PersisterSettings persisters) {
 
   public static SiloSettings fromConfig(Config root) {
@@ -59,6 +61,14 @@ public record SiloSettings(
             p.getDuration("sources.weather.interval"),
             p.getInt("sources.weather.calls-per-minute"),
             p.getDuration("sources.weather.wake-interval")),
+        new WikipediaSettings(
+            p.getBoolean("sources.wikipedia.enabled"),
+            p.getString("sources.wikipedia.stream-url"),
+            p.getString("sources.wikipedia.user-agent"),
+            p.getInt("sources.wikipedia.batch-size"),
+            p.getDuration("sources.wikipedia.batch-window"),
+            p.getDuration("sources.wikipedia.min-backoff"),
+            p.getDuration("sources.wikipedia.max-backoff")),
         new PersisterSettings(
             p.getInt("persisters.batch-size"),
             p.getDuration("persisters.batch-wait"),

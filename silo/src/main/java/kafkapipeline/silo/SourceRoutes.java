@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import kafkapipeline.api.Topics;
 import kafkapipeline.grains.faker.FakerSource;
 import kafkapipeline.grains.weather.CallBudget;
+import kafkapipeline.grains.wikipedia.WikipediaSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -81,8 +82,18 @@ final class SourceRoutes extends AllDirectives {
             null, null,
             !g.owm().hasKey() ? "no API key: set OWM_API_KEY" : e != null ? "no answer from the call budget" :
                 String.format("call budget: %.0f of %d calls/min left", u.tokensLeft(), u.callsPerMinute())));
-    return faker.thenCombine(weather, (f, w) -> json(StatusCodes.OK, List.of(f, w,
-        notYet(Topics.WIKIPEDIA), notYet(Topics.SPACEX))));
+    CompletionStage<ApiModel.SourceView> wikipedia = AskPattern.<WikipediaSource.Command, WikipediaSource.Status>ask(
+            g.wikipedia(), WikipediaSource.GetStatus::new, ASK_TIMEOUT, system.scheduler())
+        .handle((s, e) -> e == null ? wikipedia(s) : new ApiModel.SourceView(Topics.WIKIPEDIA, "unknown", null, null, "no answer: " + e));
+    return faker.thenCombine(weather, List::of)
+        .thenCombine(wikipedia, (fw, wiki) -> json(StatusCodes.OK, List.of(fw.get(0), fw.get(1), wiki, notYet(Topics.SPACEX))));
+  }
+
+  private static ApiModel.SourceView wikipedia(WikipediaSource.Status s) {
+    String detail = String.format("%d published, %d canaries discarded, %d malformed, %d server errors, %d connections%s",
+        s.published(), s.canaries(), s.malformed(), s.serverErrors(), s.connections(),
+        s.lastError() == null ? "" : "; last error: " + s.lastError());
+    return new ApiModel.SourceView(Topics.WIKIPEDIA, s.state(), s.eventsPerSecond(), s.lastEventTime(), detail);
   }
 
   private ApiModel.SourceView notYet(String name) {

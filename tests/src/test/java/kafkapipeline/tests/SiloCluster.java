@@ -45,6 +45,7 @@ final class SiloCluster implements AutoCloseable {
     env.put("KAFKA_BOOTSTRAP_SERVERS", engines.kafka.bootstrapServers());
     env.put("CASSANDRA_CONTACT_POINTS", engines.cassandra.contactPoint());
     env.put("SBR_STABLE_AFTER", "5s");
+    env.put("WIKIPEDIA_ENABLED", "false"); // tests that want it point it at a replay server
     env.putAll(extraEnv); // a test's own settings win
     return env;
   }

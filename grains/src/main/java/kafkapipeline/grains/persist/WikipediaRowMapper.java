@@ -1,0 +1,62 @@
+package kafkapipeline.grains.persist;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import java.util.concurrent.CompletionStage;
+import kafkapipeline.api.EventJson;
+import kafkapipeline.api.EventJson.MalformedEventException;
+import kafkapipeline.api.RecentChange;
+import kafkapipeline.grains.cassandra.Schema;
+
+/**
+ * Topic {@code wikipedia} to table {@code wikipediadata}: one row per event, keyed by
+ * {@code (wiki, event_id)} so changes of different wikis never overwrite each other. An event
+ * without {@code wiki} or {@code meta.id} cannot be keyed and is malformed (a dead letter).
+ */
+public final class WikipediaRowMapper implements RowMapper {
+  static final String INSERT =
+      "INSERT INTO " + Schema.KEYSPACE + ".wikipediadata (wiki, event_id, id, type, namespace, title, comment,"
+          + " timestamp, user, bot, minor, patrolled, length_old, length_new, revision_old, revision_new, log_type)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private final PreparedStatement insert;
+
+  private WikipediaRowMapper(PreparedStatement insert) {
+    this.insert = insert;
+  }
+
+  public static CompletionStage<WikipediaRowMapper> prepare(CqlSession session) {
+    return session.prepareAsync(INSERT).thenApply(WikipediaRowMapper::new);
+  }
+
+  @Override
+  public String table() {
+    return "wikipediadata";
+  }
+
+  @Override
+  public BoundStatement toStatement(String key, byte[] value) {
+    RecentChange c = parse(value);
+    RecentChange.OldNew length = c.length() == null ? new RecentChange.OldNew(null, null) : c.length();
+    RecentChange.OldNew revision = c.revision() == null ? new RecentChange.OldNew(null, null) : c.revision();
+    // Absent fields are bound as null, which the driver sends as "unset" for a new row.
+    return insert.bind(c.wiki(), c.meta().id(), c.id(), c.type(), c.namespace(), c.title(), c.comment(),
+            c.changedAt(), c.user(), c.bot(), c.minor(), c.patrolled(), length.oldValue(), length.newValue(),
+            revision.oldValue(), revision.newValue(), c.logType())
+        .setIdempotent(true);
+  }
+
+  public static RecentChange parse(byte[] value) {
+    return validate(EventJson.read(value, RecentChange.class));
+  }
+
+  /** Returns the change if it can become a row, else throws saying why. */
+  public static RecentChange validate(RecentChange c) {
+    if (c.wiki() == null || c.wiki().isBlank()) throw new MalformedEventException("recent change without wiki");
+    if (c.meta() == null || c.meta().id() == null || c.meta().id().isBlank()) {
+      throw new MalformedEventException("recent change without meta.id");
+    }
+    return c;
+  }
+}

@@ -1,0 +1,105 @@
+package kafkapipeline.grains.wikipedia;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import kafkapipeline.grains.wikipedia.RecentChangeFrames.Frame;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.http.javadsl.unmarshalling.sse.EventStreamUnmarshalling;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * One connection to an SSE endpoint: sends {@code Last-Event-ID} when there is a position, and
+ * hands the decoded events to a handler in batches, one batch at a time (the handler's stage
+ * must complete before the next batch is read, which is the back-pressure). The returned stage
+ * completes with {@link Closed} when the server ends the stream, with {@link Refused} when it
+ * answers anything but 200, and fails on a network error, a failed handler or a kill switch
+ * abort. Event and line size limits are {@code pekko.http.sse.*}.
+ */
+final class SseConnection {
+  private static final int MAX_ERROR_BODY = 200;
+
+  sealed interface Outcome {}
+
+  record Closed() implements Outcome {}
+
+  record Refused(String reason, Duration retryAfter) implements Outcome {}
+
+  private final ActorSystem<?> system;
+  private final WikipediaSettings settings;
+  private final Materializer materializer;
+  private final Unmarshaller<HttpEntity, Source<ServerSentEvent, org.apache.pekko.NotUsed>> events;
+
+  SseConnection(ActorSystem<?> system, WikipediaSettings settings) {
+    this.system = system;
+    this.settings = settings;
+    this.materializer = Materializer.matFromSystem(system);
+    this.events = EventStreamUnmarshalling.fromEventsStream(Adapter.toClassic(system));
+  }
+
+  CompletionStage<Outcome> open(
+      Optional<String> lastEventId, SharedKillSwitch killSwitch, Function<List<Frame>, CompletionStage<?>> handler) {
+    HttpRequest request = HttpRequest.GET(settings.streamUrl())
+        .addHeader(HttpHeader.parse("User-Agent", settings.userAgent()))
+        .addHeader(HttpHeader.parse("Accept", "text/event-stream"));
+    if (lastEventId.isPresent()) request = request.addHeader(RawHeader.create("Last-Event-ID", lastEventId.get()));
+    return Http.get(system).singleRequest(request).thenCompose(response -> {
+      if (response.status().intValue() == 200) {
+        // A stream never ends by itself: no size limit on the entity, only per event.
+        return Source.completionStageSource(events.unmarshal(response.entity().withoutSizeLimit(), materializer))
+            .via(killSwitch.flow())
+            .map(RecentChangeFrames::decode)
+            .groupedWithin(settings.batchSize(), settings.batchWindow())
+            .mapAsync(1, handler::apply)
+            .runWith(Sink.ignore(), materializer)
+            .thenApply(done -> (Outcome) new Closed());
+      }
+      return refused(response);
+    });
+  }
+
+  private CompletionStage<Outcome> refused(HttpResponse response) {
+    int status = response.status().intValue();
+    Duration retryAfter = response.getHeader("Retry-After")
+        .map(h -> parseSeconds(h.value()))
+        .orElse(Duration.ZERO);
+    return response.entity().toStrict(2_000, materializer).handle((strict, error) -> {
+      String body = error != null ? "" : strict.getData().utf8String().strip();
+      if (body.length() > MAX_ERROR_BODY) body = body.substring(0, MAX_ERROR_BODY) + "…";
+      String what = status == 429 ? "rate limited (429)" : "HTTP " + status;
+      return new Refused(body.isEmpty() ? what : what + ": " + body, retryAfter);
+    });
+  }
+
+  /** Retry-After in seconds; the date form and nonsense count as no advice. */
+  static Duration parseSeconds(String value) {
+    try {
+      long seconds = Long.parseLong(value.strip());
+      return seconds > 0 ? Duration.ofSeconds(Math.min(seconds, 3_600)) : Duration.ZERO;
+    } catch (NumberFormatException e) {
+      return Duration.ZERO;
+    }
+  }
+
+  /** A failure's cause in one line, without the wrapping of completion stages. */
+  static String describe(Throwable error) {
+    Throwable e = error;
+    while (e instanceof CompletionException && e.getCause() != null) e = e.getCause();
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+}

@@ -1,0 +1,295 @@
+package kafkapipeline.grains.wikipedia;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import kafkapipeline.api.CborSerializable;
+import kafkapipeline.api.Topics;
+import kafkapipeline.grains.PipelineMetrics;
+import kafkapipeline.grains.cassandra.StreamPositionStore;
+import kafkapipeline.grains.kafka.EventPublisher;
+import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
+import kafkapipeline.grains.wikipedia.RecentChangeFrames.Frame;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.SharedKillSwitch;
+
+/**
+ * Wikipedia recent changes: one per cluster (a cluster singleton) reading Wikimedia
+ * EventStreams over SSE and publishing each change to topic {@code wikipedia}, keyed by the
+ * event's {@code meta.id}, as the JSON the server sent.
+ *
+ * <p>Guarantees: the stream position ({@code Last-Event-ID}) is saved in Cassandra only after
+ * Kafka acknowledged every event before it, and every connection resumes from the saved
+ * position, also on another silo after this one dies. A failure therefore re-reads at most the
+ * last unsaved batch, whose rows are the same rows again (keyed by event id); nothing is
+ * skipped. Canary events are discarded. A message that is not a usable change is published as
+ * it came, counted as malformed, and becomes a dead letter. A refused connection (429, 5xx,
+ * anything but 200), a network failure, a server-side close or a failed publish or save all
+ * end the connection; the source then reconnects after an exponential, jittered backoff (reset
+ * by the first batch that gets through), honouring {@code Retry-After}. One batch is in flight
+ * at a time, so a slow broker slows the reading instead of piling up events.
+ */
+public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Command> {
+  public static final String SOURCE = "wikipedia";
+  private static final Duration RATE_WINDOW = Duration.ofSeconds(60);
+
+  public sealed interface Command extends CborSerializable {}
+
+  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
+
+  /**
+   * {@code state}: disabled, starting, connecting, streaming or backing off. Counts are since
+   * this grain started; {@code eventsPerSecond} is over the last minute.
+   */
+  public record Status(
+      String state,
+      double eventsPerSecond,
+      Instant lastEventTime,
+      long published,
+      long canaries,
+      long malformed,
+      long serverErrors,
+      long connections,
+      String position,
+      String lastError) implements CborSerializable {}
+
+  enum Connect implements Command { INSTANCE }
+
+  private enum LoadPosition implements Command { INSTANCE }
+
+  private record PositionLoaded(Optional<String> position) implements Command {}
+
+  private record Connected(long connection, CompletionStage<SseConnection.Outcome> outcome) implements Command {}
+
+  private record Ended(long connection, SseConnection.Outcome outcome) implements Command {}
+
+  private record Progress(long connection, Batch batch) implements Command {}
+
+  /** What one published batch held, and the position saved after it. */
+  record Batch(int published, int canaries, int malformed, List<String> serverErrors, Optional<String> position) {}
+
+  private record Failed(long connection, String reason, Duration retryAfter) implements Command {}
+
+  public static ActorRef<Command> init(
+      ActorSystem<?> system,
+      WikipediaSettings settings,
+      EventPublisher publisher,
+      StreamPositionStore positions,
+      PipelineMetrics metrics) {
+    Behavior<Command> supervised =
+        Behaviors.supervise(create(settings, publisher, positions, metrics))
+            .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
+    return ClusterSingleton.get(system).init(SingletonActor.of(supervised, "wikipedia-source"));
+  }
+
+  public static Behavior<Command> create(
+      WikipediaSettings settings, EventPublisher publisher, StreamPositionStore positions, PipelineMetrics metrics) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(
+        timers -> new WikipediaSource(ctx, timers, settings, publisher, positions, metrics)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final WikipediaSettings settings;
+  private final EventPublisher publisher;
+  private final StreamPositionStore positions;
+  private final PipelineMetrics metrics;
+  private final SseConnection sse;
+  private final ArrayDeque<long[]> recent = new ArrayDeque<>(); // {epoch millis, events}
+  private String state;
+  private Optional<String> position = Optional.empty();
+  private long connection; // which connection's messages are current
+  private SharedKillSwitch killSwitch;
+  private int failures;
+  private long published, canaries, malformed, serverErrors, connections;
+  private Instant lastEventTime;
+  private String lastError;
+
+  private WikipediaSource(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      WikipediaSettings settings,
+      EventPublisher publisher,
+      StreamPositionStore positions,
+      PipelineMetrics metrics) {
+    super(ctx);
+    this.timers = timers;
+    this.settings = settings;
+    this.publisher = publisher;
+    this.positions = positions;
+    this.metrics = metrics;
+    this.sse = new SseConnection(ctx.getSystem(), settings);
+    if (settings.enabled()) {
+      state = "starting";
+      loadPosition();
+    } else {
+      state = "disabled";
+    }
+  }
+
+  private void loadPosition() {
+    getContext().pipeToSelf(positions.load(SOURCE), (p, error) -> error == null
+        ? new PositionLoaded(p)
+        : new Failed(connection, "cannot read the stream position: " + error, Duration.ZERO));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(PositionLoaded.class, this::onPositionLoaded)
+        .onMessageEquals(Connect.INSTANCE, this::onConnect)
+        .onMessageEquals(LoadPosition.INSTANCE, () -> {
+          loadPosition();
+          return this;
+        })
+        .onMessage(Connected.class, this::onConnected)
+        .onMessage(Progress.class, this::onProgress)
+        .onMessage(Ended.class, this::onEnded)
+        .onMessage(Failed.class, this::onFailed)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onSignal(PostStop.class, signal -> {
+          if (killSwitch != null) killSwitch.shutdown();
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onPositionLoaded(PositionLoaded loaded) {
+    position = loaded.position();
+    getContext().getLog().info("Wikipedia stream starts {}", position.map(p -> "after " + p).orElse("at the live edge"));
+    return onConnect();
+  }
+
+  private Behavior<Command> onConnect() {
+    long id = ++connection;
+    connections++;
+    state = "connecting";
+    killSwitch = KillSwitches.shared("wikipedia-" + id);
+    ActorRef<Command> self = getContext().getSelf();
+    CompletionStage<SseConnection.Outcome> outcome = sse.open(position, killSwitch,
+        frames -> publish(frames).thenApply(batch -> {
+          self.tell(new Progress(id, batch));
+          return batch;
+        }));
+    getContext().getSelf().tell(new Connected(id, outcome));
+    return this;
+  }
+
+  private Behavior<Command> onConnected(Connected connected) {
+    if (connected.connection() != connection) return this;
+    getContext().pipeToSelf(connected.outcome(), (outcome, error) -> error == null
+        ? new Ended(connected.connection(), outcome)
+        : new Failed(connected.connection(), "stream failed: " + SseConnection.describe(error), Duration.ZERO));
+    return this;
+  }
+
+  /** Publishes one batch and then saves the position after it; fails if either fails. */
+  private CompletionStage<Batch> publish(List<Frame> frames) {
+    List<KeyedRecord> records = new ArrayList<>();
+    int canaryCount = 0;
+    int malformedCount = 0;
+    List<String> errors = new ArrayList<>();
+    Optional<String> last = Optional.empty();
+    for (Frame frame : frames) {
+      if (frame instanceof RecentChangeFrames.Change c) {
+        records.add(new KeyedRecord(c.key(), c.json()));
+      } else if (frame instanceof RecentChangeFrames.Canary) {
+        canaryCount++;
+      } else if (frame instanceof RecentChangeFrames.Malformed m) {
+        malformedCount++;
+        records.add(new KeyedRecord(m.key(), m.data()));
+      } else if (frame instanceof RecentChangeFrames.ServerError e) {
+        errors.add(e.message());
+      }
+      if (frame.position().isPresent()) last = frame.position();
+    }
+    Batch batch = new Batch(records.size() - malformedCount, canaryCount, malformedCount, errors, last);
+    CompletionStage<Void> sent = records.isEmpty()
+        ? CompletableFuture.completedFuture(null)
+        : publisher.publish(Topics.WIKIPEDIA, records);
+    Optional<String> saveAt = last;
+    return sent
+        .thenCompose(done -> saveAt.isPresent() ? positions.save(SOURCE, saveAt.get()) : CompletableFuture.<Void>completedFuture(null))
+        .thenApply(done -> batch);
+  }
+
+  private Behavior<Command> onProgress(Progress progress) {
+    if (progress.connection() != connection) return this;
+    Batch b = progress.batch();
+    state = "streaming";
+    failures = 0;
+    b.position().ifPresent(p -> position = Optional.of(p));
+    published += b.published();
+    canaries += b.canaries();
+    malformed += b.malformed();
+    metrics.add(SOURCE, PipelineMetrics.PRODUCED, b.published() + b.malformed());
+    if (b.malformed() > 0) metrics.add(SOURCE, "malformed_events", b.malformed());
+    if (!b.serverErrors().isEmpty()) {
+      serverErrors += b.serverErrors().size();
+      lastError = "server sent an error event: " + b.serverErrors().get(b.serverErrors().size() - 1);
+      getContext().getLog().warn("Wikipedia stream: {}", lastError);
+    }
+    if (b.published() + b.malformed() > 0) {
+      lastEventTime = Instant.now();
+      recent.addLast(new long[] {lastEventTime.toEpochMilli(), b.published() + b.malformed()});
+    }
+    return this;
+  }
+
+  private Behavior<Command> onEnded(Ended ended) {
+    if (ended.connection() != connection) return this;
+    if (ended.outcome() instanceof SseConnection.Refused refused) {
+      return retryLater(refused.reason(), refused.retryAfter(), Connect.INSTANCE);
+    }
+    return retryLater("the server closed the stream", Duration.ZERO, Connect.INSTANCE);
+  }
+
+  private Behavior<Command> onFailed(Failed failed) {
+    if (failed.connection() != connection) return this;
+    // Without its position the source must not start at the live edge: read it again first.
+    Command next = state.equals("starting") ? LoadPosition.INSTANCE : Connect.INSTANCE;
+    return retryLater(failed.reason(), failed.retryAfter(), next);
+  }
+
+  /** Ends the current connection and sends {@code next} after the backoff. */
+  private Behavior<Command> retryLater(String reason, Duration retryAfter, Command next) {
+    if (killSwitch != null) killSwitch.shutdown();
+    connection++; // late messages of the old connection are ignored from now on
+    failures++;
+    metrics.increment(SOURCE, "reconnects");
+    long max = settings.maxBackoff().toMillis();
+    long exp = Math.min(max, settings.minBackoff().toMillis() << Math.min(failures - 1, 20));
+    long wait = Math.max(retryAfter.toMillis(), exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1));
+    lastError = reason;
+    if (!state.equals("starting")) state = "backing off";
+    getContext().getLog().warn("Wikipedia stream: {}; trying again in {} ms", reason, wait);
+    timers.startSingleTimer(next, Duration.ofMillis(wait));
+    return this;
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus get) {
+    long now = System.currentTimeMillis();
+    while (!recent.isEmpty() && recent.peekFirst()[0] < now - RATE_WINDOW.toMillis()) recent.removeFirst();
+    long inWindow = recent.stream().mapToLong(e -> e[1]).sum();
+    get.replyTo().tell(new Status(state, inWindow / (double) RATE_WINDOW.toSeconds(), lastEventTime, published,
+        canaries, malformed, serverErrors, connections, position.orElse(null), lastError));
+    return this;
+  }
+}
