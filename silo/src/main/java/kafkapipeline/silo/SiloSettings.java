@@ -33,6 +33,8 @@ public record SiloSettings(
 
   public static SiloSettings fromConfig(Config root) {
     Config p = root.getConfig("pipeline");
+    // The SSE limits are Pekko's own settings; check them now rather than when the source starts.
+    org.apache.pekko.http.javadsl.settings.ServerSentEventSettings.create(root);
     String discovery = p.getString("cluster.discovery");
     if (!discovery.equals("seed-nodes") && !discovery.equals("cassandra")) {
       throw new IllegalArgumentException("pipeline.cluster.discovery must be seed-nodes or cassandra, was '" + discovery + "'");

@@ -24,9 +24,10 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * One connection to an SSE endpoint: sends {@code Last-Event-ID} when there is a position, and
- * hands the decoded events to a handler in batches, one batch at a time (the handler's stage
- * must complete before the next batch is read, which is the back-pressure). The returned stage
+ * One connection to an SSE endpoint: sends {@code Last-Event-ID} when there is a position, runs
+ * {@code onStreaming} once the server accepts, then hands the decoded events to a handler in
+ * batches, one batch at a time (the handler's stage must complete before the next batch is
+ * read, which is the back-pressure). The returned stage
  * completes with {@link Closed} when the server ends the stream, with {@link Refused} when it
  * answers anything but 200, and fails on a network error, a failed handler or a kill switch
  * abort. Event and line size limits are {@code pekko.http.sse.*}.
@@ -53,13 +54,17 @@ final class SseConnection {
   }
 
   CompletionStage<Outcome> open(
-      Optional<String> lastEventId, SharedKillSwitch killSwitch, Function<List<Frame>, CompletionStage<?>> handler) {
+      Optional<String> lastEventId,
+      SharedKillSwitch killSwitch,
+      Runnable onStreaming,
+      Function<List<Frame>, CompletionStage<?>> handler) {
     HttpRequest request = HttpRequest.GET(settings.streamUrl())
         .addHeader(HttpHeader.parse("User-Agent", settings.userAgent()))
         .addHeader(HttpHeader.parse("Accept", "text/event-stream"));
     if (lastEventId.isPresent()) request = request.addHeader(RawHeader.create("Last-Event-ID", lastEventId.get()));
     return Http.get(system).singleRequest(request).thenCompose(response -> {
       if (response.status().intValue() == 200) {
+        onStreaming.run();
         // A stream never ends by itself: no size limit on the entity, only per event.
         return Source.completionStageSource(events.unmarshal(response.entity().withoutSizeLimit(), materializer))
             .via(killSwitch.flow())

@@ -83,6 +83,8 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
 
   private record Progress(long connection, Batch batch) implements Command {}
 
+  private record Streaming(long connection) implements Command {}
+
   /** What one published batch held, and the position saved after it. */
   record Batch(int published, int canaries, int malformed, List<String> serverErrors, Optional<String> position) {}
 
@@ -161,6 +163,10 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
         })
         .onMessage(Connected.class, this::onConnected)
         .onMessage(Progress.class, this::onProgress)
+        .onMessage(Streaming.class, streaming -> {
+          if (streaming.connection() == connection) state = "streaming";
+          return this;
+        })
         .onMessage(Ended.class, this::onEnded)
         .onMessage(Failed.class, this::onFailed)
         .onMessage(GetStatus.class, this::onGetStatus)
@@ -184,6 +190,7 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
     killSwitch = KillSwitches.shared("wikipedia-" + id);
     ActorRef<Command> self = getContext().getSelf();
     CompletionStage<SseConnection.Outcome> outcome = sse.open(position, killSwitch,
+        () -> self.tell(new Streaming(id)),
         frames -> publish(frames).thenApply(batch -> {
           self.tell(new Progress(id, batch));
           return batch;
