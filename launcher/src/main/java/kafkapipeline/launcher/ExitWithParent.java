@@ -47,7 +47,9 @@ public final class ExitWithParent {
     }
 
     private static void watch(long parentPid) {
-        while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == parentPid) {
+        // The owner is usually the parent, but a silo added to a running cluster belongs to the
+        // ./pipeline up process, which is not its parent: watch the pid itself.
+        while (ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false)) {
             try {
                 Thread.sleep(1000);
             } catch (InterruptedException e) {

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *       (in reverse start order, SIGTERM then SIGKILL after its {@linkplain ProcessSpec#shutdownGrace
  *       grace}, its descendants too). If the launcher dies without running hooks (SIGKILL), the
  *       child notices within a second and exits by itself (see {@link ExitWithParent}), unless
- *       {@link ProcessSpec#exitWithParent(boolean)} turned that off.</li>
+ *       {@link ProcessSpec#exitWithParent(boolean)} turned that off. A process handed to another
+ *       owner ({@link ProcessSpec#ownedBy}) is left running and follows its owner instead.</li>
  *   <li>Failures carry the evidence: when the process dies while starting or does not become ready
  *       in time, the {@link LaunchException} names the process and quotes the last
  *       {@value #TAIL_LINES} lines of its log.</li>
@@ -84,8 +85,10 @@ public final class ManagedProcess {
             Process process = builder.start();
             process.getOutputStream().close(); // no stdin: a read sees end of file, never blocks
             ManagedProcess managed = new ManagedProcess(spec.name, process, logPath, spec.shutdownGrace);
-            RUNNING.add(managed);
-            process.onExit().thenRun(() -> RUNNING.remove(managed));
+            if (!spec.detached) {
+                RUNNING.add(managed);
+                process.onExit().thenRun(() -> RUNNING.remove(managed));
+            }
             log.debug("started {} (pid {}), log {}", spec.name, process.pid(), logPath);
             return managed;
         } catch (IOException e) {

@@ -44,11 +44,13 @@ public final class PipelineCli {
 
   public static void main(String[] args) {
     try {
-      if (args.length == 0 || !args[0].equals("up")) {
+      if (args.length == 0 || !(args[0].equals("up") || args[0].equals("silo"))) {
         throw new UsageException("unknown command " + (args.length == 0 ? "(none)" : "'" + args[0] + "'") + "; try ./pipeline help");
       }
       ProjectLayout layout = ProjectLayout.locate();
-      up(layout, parseUp(List.of(args).subList(1, args.length), layout.root().resolve(DATA_MARKER)));
+      List<String> rest = List.of(args).subList(1, args.length);
+      if (args[0].equals("silo")) SiloCommands.run(layout, rest, layout.root().resolve(DATA_MARKER));
+      else up(layout, parseUp(rest, layout.root().resolve(DATA_MARKER)));
     } catch (UsageException e) {
       System.err.println("pipeline: " + e.getMessage());
       System.exit(2);
@@ -120,21 +122,16 @@ public final class PipelineCli {
                 .withPorts(KAFKA_PORT, KAFKA_CONTROLLER_PORT));
     say("Kafka ready in " + seconds(kafka.lastStartupTime()));
 
+    RunDirectory run = new RunDirectory(options.dataDir());
+    Path logs = options.dataDir().resolve("logs");
+    run.writeCluster(new RunDirectory.Cluster(ProcessHandle.current().pid(), kafka.bootstrapServers(), cassandra.contactPoint(), logs));
     List<SiloProcess> silos = new ArrayList<>();
-    String seeds = "127.0.0.1:" + FIRST_SILO_PORT + (options.silos() > 1 ? ",127.0.0.1:" + (FIRST_SILO_PORT + 1) : "");
     for (int i = 0; i < options.silos(); i++) {
-      Map<String, String> env =
-          Map.of(
-              "SILO_PORT", String.valueOf(FIRST_SILO_PORT + i),
-              "HTTP_PORT", String.valueOf(FIRST_HTTP_PORT + i),
-              "SEED_NODES", seeds,
-              "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-              "CASSANDRA_CONTACT_POINTS", cassandra.contactPoint());
-      silos.add(
-          SiloProcess.start(
-              layout,
-              SiloProcess.Options.of("silo-" + (i + 1), FIRST_HTTP_PORT + i, options.dataDir().resolve("logs"))
-                  .withEnv(env)));
+      SiloProcess silo = SiloProcess.start(layout,
+          SiloProcess.Options.of("silo-" + (i + 1), FIRST_HTTP_PORT + i, logs)
+              .withEnv(siloEnv(i + 1, kafka.bootstrapServers(), cassandra.contactPoint())));
+      run.writeSilo(new RunDirectory.Silo(silo.name(), i + 1, silo.pid(), FIRST_SILO_PORT + i, FIRST_HTTP_PORT + i, silo.logFile()));
+      silos.add(silo);
     }
     say("starting " + options.silos() + " silo(s) ...");
     for (SiloProcess silo : silos) silo.awaitHealthy(Duration.ofMinutes(3));
@@ -147,15 +144,17 @@ public final class PipelineCli {
     }
     say("Rows:  pip install cqlsh && cqlsh 127.0.0.1 " + CASSANDRA_PORT
         + " -e \"SELECT * FROM kafkapipeline.fakerdata LIMIT 5\"");
+    say("More silos: ./pipeline silo add; ./pipeline silo stop N (graceful) or kill N (SIGKILL); ./pipeline silo list");
     say("Ctrl-C stops everything.");
-    watch(silos);
+    watch(silos, run);
   }
 
   /** Reports silos that exit on their own; returns only when the JVM is shutting down. */
-  private static void watch(List<SiloProcess> silos) {
+  private static void watch(List<SiloProcess> silos, RunDirectory run) {
     var stopping = new java.util.concurrent.atomic.AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopping.set(true);
+      run.clear();
       say("stopping silos, Kafka and Cassandra ...");
     }));
     for (SiloProcess silo : silos) {
@@ -168,6 +167,19 @@ public final class PipelineCli {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * The environment of silo number {@code n} (from 1) of a local cluster: its ports, the servers,
+   * and membership through Cassandra, so silos added later need no seed list.
+   */
+  static Map<String, String> siloEnv(int n, String kafka, String cassandra) {
+    return Map.of(
+        "SILO_PORT", String.valueOf(FIRST_SILO_PORT + n - 1),
+        "HTTP_PORT", String.valueOf(FIRST_HTTP_PORT + n - 1),
+        "CLUSTER_DISCOVERY", "cassandra",
+        "KAFKA_BOOTSTRAP_SERVERS", kafka,
+        "CASSANDRA_CONTACT_POINTS", cassandra);
   }
 
   /** Creates the data folder; with fresh, empties it first, but only if it is ours. */

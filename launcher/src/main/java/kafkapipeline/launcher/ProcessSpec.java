@@ -31,6 +31,8 @@ public final class ProcessSpec {
     Path workDir;
     Path logFile;
     boolean exitWithParent = true;
+    long ownerPid = ProcessHandle.current().pid();
+    boolean detached;
     Duration shutdownGrace = Duration.ofSeconds(15);
 
     /** {@code name} appears in messages and logs, e.g. "kafka" or "silo-1". */
@@ -80,6 +82,17 @@ public final class ProcessSpec {
         return this;
     }
 
+    /**
+     * Hands the child to another process: it exits when {@code pid} ends (instead of when this
+     * launcher ends), and this launcher's shutdown hook leaves it running. Used by
+     * {@code ./pipeline silo add}, whose silo belongs to the running {@code ./pipeline up}.
+     */
+    public ProcessSpec ownedBy(long pid) {
+        ownerPid = pid;
+        detached = pid != ProcessHandle.current().pid();
+        return this;
+    }
+
     /** How long the launcher's shutdown hook waits after SIGTERM before SIGKILL (default 15 s). */
     public ProcessSpec shutdownGrace(Duration grace) {
         shutdownGrace = grace;
@@ -102,7 +115,7 @@ public final class ProcessSpec {
         command.addAll(jvmArgs);
         List<Path> fullClasspath = new ArrayList<>();
         if (exitWithParent) {
-            command.add("-D" + ExitWithParent.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
+            command.add("-D" + ExitWithParent.PARENT_PID_PROPERTY + "=" + ownerPid);
             fullClasspath.add(installWatchdog(logDir.resolve(".launcher")));
         }
         fullClasspath.addAll(classpath);

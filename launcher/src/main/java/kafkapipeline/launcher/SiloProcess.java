@@ -45,9 +45,10 @@ public final class SiloProcess implements AutoCloseable {
      * @param heap JVM heap, as in {@code -Xmx} (e.g. "384m")
      * @param extraJvmArgs more JVM options, appended last
      * @param mainClass the class to run, {@value #MAIN_CLASS} unless a test stands in for the silo
+     * @param ownerPid the process whose end ends the silo (this launcher unless handed on)
      */
     public record Options(String name, int httpPort, Map<String, String> env, Path logDir, String heap,
-                          List<String> extraJvmArgs, String mainClass) {
+                          List<String> extraJvmArgs, String mainClass, long ownerPid) {
         public Options {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(logDir, "logDir");
@@ -57,23 +58,28 @@ public final class SiloProcess implements AutoCloseable {
 
         /** No environment, 384m heap, no extra JVM options. */
         public static Options of(String name, int httpPort, Path logDir) {
-            return new Options(name, httpPort, Map.of(), logDir, "384m", List.of(), MAIN_CLASS);
+            return new Options(name, httpPort, Map.of(), logDir, "384m", List.of(), MAIN_CLASS, ProcessHandle.current().pid());
         }
 
         public Options withEnv(Map<String, String> env) {
-            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass);
+            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass, ownerPid);
         }
 
         public Options withHeap(String heap) {
-            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass);
+            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass, ownerPid);
         }
 
         public Options withExtraJvmArgs(List<String> extraJvmArgs) {
-            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass);
+            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass, ownerPid);
         }
 
         public Options withMainClass(String mainClass) {
-            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass);
+            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass, ownerPid);
+        }
+
+        /** The silo ends with process {@code pid} and outlives this launcher (see {@link ProcessSpec#ownedBy}). */
+        public Options ownedBy(long pid) {
+            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass, pid);
         }
     }
 
@@ -103,7 +109,8 @@ public final class SiloProcess implements AutoCloseable {
                 .env(options.env())
                 .workDir(options.logDir())
                 .logFile(options.logDir().resolve(options.name() + ".log"))
-                .shutdownGrace(STOP_GRACE));
+                .shutdownGrace(STOP_GRACE)
+                .ownedBy(options.ownerPid()));
         log.info("started {} (pid {}), HTTP API on port {}", options.name(), process.pid(), options.httpPort());
         return new SiloProcess(options, process);
     }

@@ -1,0 +1,126 @@
+package kafkapipeline.launcher;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * What a running {@code ./pipeline up} tells the other {@code ./pipeline} commands, in
+ * {@code <data>/run/}: {@code up.properties} (its pid and the servers' addresses) and one
+ * {@code silo-N.properties} per silo (pid, ports, log). {@code up} writes them and removes them
+ * when it stops; {@code silo add/stop/kill} add and remove silo files. A file whose pid is gone
+ * is stale and treated as absent.
+ */
+final class RunDirectory {
+  /** The running {@code up}. */
+  record Cluster(long pid, String kafka, String cassandra, Path logDir) {}
+
+  /** One silo of it. */
+  record Silo(String name, int number, long pid, int clusterPort, int httpPort, Path log) {
+    boolean isAlive() {
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+  }
+
+  private final Path dir;
+
+  RunDirectory(Path dataDir) {
+    this.dir = dataDir.resolve("run");
+  }
+
+  void writeCluster(Cluster c) {
+    Properties p = new Properties();
+    p.setProperty("pid", String.valueOf(c.pid()));
+    p.setProperty("kafka", c.kafka());
+    p.setProperty("cassandra", c.cassandra());
+    p.setProperty("logs", c.logDir().toString());
+    write("up.properties", p);
+  }
+
+  /** The running cluster, or empty if none runs for this data folder. */
+  Optional<Cluster> cluster() {
+    return read(dir.resolve("up.properties")).map(p -> new Cluster(Long.parseLong(p.getProperty("pid")),
+            p.getProperty("kafka"), p.getProperty("cassandra"), Path.of(p.getProperty("logs"))))
+        .filter(c -> ProcessHandle.of(c.pid()).map(ProcessHandle::isAlive).orElse(false));
+  }
+
+  void writeSilo(Silo s) {
+    Properties p = new Properties();
+    p.setProperty("number", String.valueOf(s.number()));
+    p.setProperty("pid", String.valueOf(s.pid()));
+    p.setProperty("cluster-port", String.valueOf(s.clusterPort()));
+    p.setProperty("http-port", String.valueOf(s.httpPort()));
+    p.setProperty("log", s.log().toString());
+    write(s.name() + ".properties", p);
+  }
+
+  /** Every silo file, alive or not, by number. */
+  List<Silo> silos() {
+    List<Silo> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) return out;
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().matches("silo-\\d+\\.properties")).toList()) {
+        read(f).ifPresent(p -> out.add(new Silo(f.getFileName().toString().replace(".properties", ""),
+            Integer.parseInt(p.getProperty("number")), Long.parseLong(p.getProperty("pid")),
+            Integer.parseInt(p.getProperty("cluster-port")), Integer.parseInt(p.getProperty("http-port")),
+            Path.of(p.getProperty("log")))));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.sort(Comparator.comparingInt(Silo::number));
+    return out;
+  }
+
+  void removeSilo(String name) {
+    delete(dir.resolve(name + ".properties"));
+  }
+
+  /** Removes every file; called when {@code up} stops. */
+  void clear() {
+    delete(dir.resolve("up.properties"));
+    for (Silo s : silos()) removeSilo(s.name());
+  }
+
+  private void write(String name, Properties p) {
+    try {
+      Files.createDirectories(dir);
+      Path temp = Files.createTempFile(dir, name, ".tmp");
+      try (Writer w = Files.newBufferedWriter(temp)) {
+        p.store(w, "written by ./pipeline; removed when it stops");
+      }
+      Files.move(temp, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Optional<Properties> read(Path file) {
+    if (!Files.isRegularFile(file)) return Optional.empty();
+    try (Reader r = Files.newBufferedReader(file)) {
+      Properties p = new Properties();
+      p.load(r);
+      return Optional.of(p);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // half-written or foreign: as if absent
+    }
+  }
+
+  private static void delete(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
