@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import kafkapipeline.api.Topics;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.CassandraCheckpointStore;
@@ -16,8 +17,11 @@ import kafkapipeline.grains.faker.FakerSource;
 import kafkapipeline.grains.kafka.KafkaEventPublisher;
 import kafkapipeline.grains.persist.FakerRowMapper;
 import kafkapipeline.grains.persist.RowMapper;
+import kafkapipeline.grains.persist.SpaceXRowMapper;
 import kafkapipeline.grains.persist.TopicPersister;
 import kafkapipeline.grains.persist.WeatherRowMapper;
+import kafkapipeline.grains.spacex.SpaceXClient;
+import kafkapipeline.grains.spacex.SpaceXSource;
 import kafkapipeline.grains.weather.CallBudget;
 import kafkapipeline.grains.weather.CityKeeper;
 import kafkapipeline.grains.weather.CityStore;
@@ -137,6 +141,8 @@ public final class Guardian {
                     .thenCompose(faker -> WeatherRowMapper.prepare(session)
                         .thenApply(weather -> List.of(
                             new Persisted(Topics.FAKER, faker), new Persisted(Topics.WEATHER, weather))))
+                    .thenCompose(persisted -> SpaceXRowMapper.prepare(session).thenApply(spacex ->
+                        Stream.concat(persisted.stream(), Stream.of(new Persisted(Topics.SPACEX, spacex))).toList()))
                     .thenCompose(persisted -> CassandraCheckpointStore.prepare(session)
                         .thenCompose(checkpoints -> CityStore.prepare(session)
                             .thenCompose(cities -> CassandraMembership.prepare(session, clusterName)
@@ -178,7 +184,9 @@ public final class Guardian {
     CityWeather.init(system,
         new CityWeather.Dependencies(settings.weather(), owm, budget, publisher, ready.cities(), metrics));
     CityKeeper.init(system, ready.cities(), settings.weather().wakeInterval());
+    ActorRef<SpaceXSource.Command> spacex =
+        SpaceXSource.init(system, settings.spacex(), new SpaceXClient(settings.spacex().baseUrl()), publisher, metrics);
     ctx.getLog().info("Pipeline started: schema ready, topics ready, grains started; weather {}", settings.weather());
-    return new Grains(ready.session(), faker, budget, ready.cities(), owm, ready.deadLetters());
+    return new Grains(ready.session(), faker, budget, ready.cities(), owm, ready.deadLetters(), spacex);
   }
 }

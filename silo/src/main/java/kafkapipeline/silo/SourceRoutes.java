@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import kafkapipeline.api.Topics;
 import kafkapipeline.grains.faker.FakerSource;
+import kafkapipeline.grains.spacex.SpaceXSource;
 import kafkapipeline.grains.weather.CallBudget;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -81,8 +82,16 @@ final class SourceRoutes extends AllDirectives {
             null, null,
             !g.owm().hasKey() ? "no API key: set OWM_API_KEY" : e != null ? "no answer from the call budget" :
                 String.format("call budget: %.0f of %d calls/min left", u.tokensLeft(), u.callsPerMinute())));
-    return faker.thenCombine(weather, (f, w) -> json(StatusCodes.OK, List.of(f, w,
-        notYet(Topics.WIKIPEDIA), notYet(Topics.SPACEX))));
+    CompletionStage<ApiModel.SourceView> spacex = AskPattern.<SpaceXSource.Command, SpaceXSource.Status>ask(
+            g.spacex(), SpaceXSource.GetStatus::new, ASK_TIMEOUT, system.scheduler())
+        .handle((s, e) -> e == null ? spacex(s) : new ApiModel.SourceView(Topics.SPACEX, "unknown", null, null, "no answer: " + e));
+    return faker.thenCompose(f -> weather.thenCombine(spacex, (w, x) -> json(StatusCodes.OK, List.of(f, w,
+        notYet(Topics.WIKIPEDIA), x))));
+  }
+
+  /** No events/s for a poller: its counts are in /api/stats (produced spacex, malformed_source_data spacex). */
+  private static ApiModel.SourceView spacex(SpaceXSource.Status s) {
+    return new ApiModel.SourceView(Topics.SPACEX, s.state(), null, s.lastSuccess(), s.lastError());
   }
 
   private ApiModel.SourceView notYet(String name) {
