@@ -45,6 +45,7 @@ final class SiloCluster implements AutoCloseable {
     env.put("KAFKA_BOOTSTRAP_SERVERS", engines.kafka.bootstrapServers());
     env.put("CASSANDRA_CONTACT_POINTS", engines.cassandra.contactPoint());
     env.put("SBR_STABLE_AFTER", "5s");
+    env.put("SPACEX_BASE_URL", "http://127.0.0.1:9"); // never the real API from a test; a test may set its own
     env.putAll(extraEnv); // a test's own settings win
     return env;
   }
