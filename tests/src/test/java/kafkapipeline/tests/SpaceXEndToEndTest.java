@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Test;
 class SpaceXEndToEndTest {
   private final Engines engines = Engines.shared();
 
+  /** No row and no event of an earlier test: exactly what this test's polls produce. */
   @BeforeEach
-  void emptyTable() {
+  void startFromNothing() throws Exception {
+    engines.resetTopic("spacex");
     engines.truncateIfExists("spacex_launches");
   }
 
@@ -145,6 +147,28 @@ class SpaceXEndToEndTest {
       assertEquals("running", status.path("state").asText(), status.toString());
       assertTrue(status.path("lastError").asText().startsWith("skipped 2 malformed launch(es)"), status.toString());
       assertEquals(api.upcoming.size(), rows().size());
+    }
+  }
+
+  @Test
+  void withThePastLaunchesEveryRecordedLaunchBecomesOneRow() throws Exception {
+    try (SpaceXReplayServer api = new SpaceXReplayServer();
+        SiloCluster silos = new SiloCluster(engines, "spacex-past", 1, env(api, true))) {
+      silos.startAll();
+      silos.awaitAllHealthy();
+      Await.until(Duration.ofSeconds(60), () -> api.upcomingCalls.get() > 0, () -> "no poll");
+      long polledAt = System.nanoTime();
+      int expected = api.allLaunches.size();
+      Await.until(Duration.ofSeconds(60), () -> rows().size() >= expected, () -> rows().size() + " rows");
+      double seconds = (System.nanoTime() - polledAt) / 1e9;
+      System.out.printf("spacex: %d launches polled, resolved, published and written in %.1f s (%.0f rows/s)%n",
+          expected, seconds, expected / seconds);
+      assertEquals(193, expected);
+      assertTrue(api.pastCalls.get() >= 1);
+      Map<String, Row> byId = new HashMap<>();
+      rows().forEach(r -> byId.put(r.getString("launch_id"), r));
+      assertEquals(expected, byId.size());
+      for (JsonNode launch : api.allLaunches) assertRow(api, launch, byId.get(launch.path("id").asText()));
     }
   }
 }
