@@ -21,6 +21,8 @@ public final class PipelineMetrics {
   public static final String MALFORMED_RECORDS = "malformed_records";
   public static final String DEAD_LETTERS = "dead_letters";
   public static final String CONSUMER_RESTARTS = "consumer_restarts";
+  /** Per source: answers or elements of answers from an outside API that could not be read. */
+  public static final String MALFORMED_SOURCE_DATA = "malformed_source_data";
 
   public void add(String group, String name, long n) {
     groups

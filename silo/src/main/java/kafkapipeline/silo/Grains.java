@@ -3,6 +3,7 @@ package kafkapipeline.silo;
 import com.datastax.oss.driver.api.core.CqlSession;
 import kafkapipeline.grains.cassandra.DeadLetterStore;
 import kafkapipeline.grains.faker.FakerSource;
+import kafkapipeline.grains.spacex.SpaceXSource;
 import kafkapipeline.grains.weather.CallBudget;
 import kafkapipeline.grains.weather.CityStore;
 import kafkapipeline.grains.weather.OwmClient;
@@ -17,4 +18,5 @@ public record Grains(
     CityStore cities,
     OwmClient owm,
     DeadLetterStore deadLetters,
-    ActorRef<WikipediaSource.Command> wikipedia) {}
+    ActorRef<WikipediaSource.Command> wikipedia,
+    ActorRef<SpaceXSource.Command> spacex) {}

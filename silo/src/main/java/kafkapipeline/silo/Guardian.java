@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import kafkapipeline.api.Topics;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.CassandraCheckpointStore;
@@ -17,9 +18,12 @@ import kafkapipeline.grains.faker.FakerSource;
 import kafkapipeline.grains.kafka.KafkaEventPublisher;
 import kafkapipeline.grains.persist.FakerRowMapper;
 import kafkapipeline.grains.persist.RowMapper;
+import kafkapipeline.grains.persist.SpaceXRowMapper;
 import kafkapipeline.grains.persist.TopicPersister;
 import kafkapipeline.grains.persist.WeatherRowMapper;
 import kafkapipeline.grains.persist.WikipediaRowMapper;
+import kafkapipeline.grains.spacex.SpaceXClient;
+import kafkapipeline.grains.spacex.SpaceXSource;
 import kafkapipeline.grains.weather.CallBudget;
 import kafkapipeline.grains.weather.CityKeeper;
 import kafkapipeline.grains.weather.CityStore;
@@ -142,6 +146,8 @@ public final class Guardian {
                         .thenCombine(WikipediaRowMapper.prepare(session), (weather, wikipedia) -> List.of(
                             new Persisted(Topics.FAKER, faker), new Persisted(Topics.WEATHER, weather),
                             new Persisted(Topics.WIKIPEDIA, wikipedia))))
+                    .thenCompose(persisted -> SpaceXRowMapper.prepare(session).thenApply(spacex ->
+                        Stream.concat(persisted.stream(), Stream.of(new Persisted(Topics.SPACEX, spacex))).toList()))
                     .thenCompose(persisted -> CassandraCheckpointStore.prepare(session)
                         .thenCompose(checkpoints -> CityStore.prepare(session)
                             .thenCompose(cities -> CassandraMembership.prepare(session, clusterName)
@@ -186,7 +192,9 @@ public final class Guardian {
     CityKeeper.init(system, ready.cities(), settings.weather().wakeInterval());
     ActorRef<WikipediaSource.Command> wikipedia =
         WikipediaSource.init(system, settings.wikipedia(), publisher, ready.streamPositions(), metrics);
+    ActorRef<SpaceXSource.Command> spacex =
+        SpaceXSource.init(system, settings.spacex(), new SpaceXClient(settings.spacex().baseUrl()), publisher, metrics);
     ctx.getLog().info("Pipeline started: schema ready, topics ready, grains started; weather {}", settings.weather());
-    return new Grains(ready.session(), faker, budget, ready.cities(), owm, ready.deadLetters(), wikipedia);
+    return new Grains(ready.session(), faker, budget, ready.cities(), owm, ready.deadLetters(), wikipedia, spacex);
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import kafkapipeline.grains.faker.FakerSettings;
 import kafkapipeline.grains.persist.PersisterSettings;
+import kafkapipeline.grains.spacex.SpaceXSettings;
 import kafkapipeline.grains.weather.WeatherSettings;
 import kafkapipeline.grains.wikipedia.WikipediaSettings;
 
@@ -29,7 +30,8 @@ public record SiloSettings(
     FakerSettings faker,
     WeatherSettings weather,
     WikipediaSettings wikipedia,
-    PersisterSettings persisters) {
+    PersisterSettings persisters,
+    SpaceXSettings spacex) {
 
   public static SiloSettings fromConfig(Config root) {
     Config p = root.getConfig("pipeline");
@@ -78,7 +80,11 @@ public record SiloSettings(
             p.getInt("persisters.write-attempts"),
             p.getDuration("persisters.first-retry-backoff"),
             p.getDuration("persisters.restart-min-backoff"),
-            p.getDuration("persisters.restart-max-backoff")));
+            p.getDuration("persisters.restart-max-backoff")),
+        new SpaceXSettings(
+            p.getString("sources.spacex.base-url"),
+            p.getDuration("sources.spacex.interval"),
+            p.getBoolean("sources.spacex.include-past")));
   }
 
   /** "a:1, b:2" -> ["a:1", "b:2"], each checked to be host:port. */

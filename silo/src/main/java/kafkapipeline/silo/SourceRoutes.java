@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import kafkapipeline.api.Topics;
 import kafkapipeline.grains.faker.FakerSource;
+import kafkapipeline.grains.spacex.SpaceXSource;
 import kafkapipeline.grains.weather.CallBudget;
 import kafkapipeline.grains.wikipedia.WikipediaSource;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -85,8 +86,12 @@ final class SourceRoutes extends AllDirectives {
     CompletionStage<ApiModel.SourceView> wikipedia = AskPattern.<WikipediaSource.Command, WikipediaSource.Status>ask(
             g.wikipedia(), WikipediaSource.GetStatus::new, ASK_TIMEOUT, system.scheduler())
         .handle((s, e) -> e == null ? wikipedia(s) : new ApiModel.SourceView(Topics.WIKIPEDIA, "unknown", null, null, "no answer: " + e));
+    CompletionStage<ApiModel.SourceView> spacex = AskPattern.<SpaceXSource.Command, SpaceXSource.Status>ask(
+            g.spacex(), SpaceXSource.GetStatus::new, ASK_TIMEOUT, system.scheduler())
+        .handle((s, e) -> e == null ? spacex(s) : new ApiModel.SourceView(Topics.SPACEX, "unknown", null, null, "no answer: " + e));
     return faker.thenCombine(weather, List::of)
-        .thenCombine(wikipedia, (fw, wiki) -> json(StatusCodes.OK, List.of(fw.get(0), fw.get(1), wiki, notYet(Topics.SPACEX))));
+        .thenCombine(wikipedia, (fw, wiki) -> List.of(fw.get(0), fw.get(1), wiki))
+        .thenCombine(spacex, (fww, x) -> json(StatusCodes.OK, List.of(fww.get(0), fww.get(1), fww.get(2), x)));
   }
 
   private static ApiModel.SourceView wikipedia(WikipediaSource.Status s) {
@@ -96,8 +101,9 @@ final class SourceRoutes extends AllDirectives {
     return new ApiModel.SourceView(Topics.WIKIPEDIA, s.state(), s.eventsPerSecond(), s.lastEventTime(), detail);
   }
 
-  private ApiModel.SourceView notYet(String name) {
-    return new ApiModel.SourceView(name, "not running", null, null, "this source is not built yet");
+  /** No events/s for a poller: its counts are in /api/stats (produced spacex, malformed_source_data spacex). */
+  private static ApiModel.SourceView spacex(SpaceXSource.Status s) {
+    return new ApiModel.SourceView(Topics.SPACEX, s.state(), null, s.lastSuccess(), s.lastError());
   }
 
   /** The limit parameter (default 20), or -1 if it is not a whole number from 1 to MAX_LIMIT. */

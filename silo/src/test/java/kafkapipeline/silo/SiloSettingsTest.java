@@ -25,6 +25,9 @@ class SiloSettingsTest {
     assertEquals(12, s.kafkaPartitions());
     assertEquals(List.of("pekko://pipeline@127.0.0.1:2551"), s.seedNodeAddresses("pipeline"));
     assertTrue(s.faker().seed().isEmpty());
+    assertEquals("https://api.spacexdata.com", s.spacex().baseUrl());
+    assertEquals(java.time.Duration.ofMinutes(5), s.spacex().interval());
+    assertEquals(false, s.spacex().includePast());
   }
 
   @Test

@@ -5,12 +5,17 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.Properties;
 import kafkapipeline.launcher.CassandraEngine;
 import kafkapipeline.launcher.KafkaEngine;
 import kafkapipeline.launcher.Ports;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * The real Kafka broker and Cassandra node every integration test uses: started once per test
@@ -67,6 +72,30 @@ final class Engines {
     boolean exists = session.getMetadata().getKeyspace("kafkapipeline")
         .flatMap(ks -> ks.getTable(table)).isPresent();
     if (exists) session.execute("TRUNCATE kafkapipeline." + table);
+  }
+
+  /**
+   * Deletes a topic and its persister's consumer group, if they exist, and waits until the topic
+   * is gone: the next silo creates it empty, so no event of an earlier test is replayed.
+   */
+  void resetTopic(String topic) throws Exception {
+    try {
+      admin.deleteConsumerGroups(List.of("persister-" + topic)).all().get();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof GroupIdNotFoundException)) throw e;
+    }
+    if (admin.listTopics().names().get().contains(topic)) {
+      admin.deleteTopics(List.of(topic)).all().get();
+      Await.until(Duration.ofSeconds(30), () -> !topicNames().contains(topic), () -> "topics " + topicNames());
+    }
+  }
+
+  Set<String> topicNames() {
+    try {
+      return admin.listTopics().names().get();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   private void stop() {

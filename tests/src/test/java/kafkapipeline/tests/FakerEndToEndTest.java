@@ -13,14 +13,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import kafkapipeline.api.FakePerson;
 import kafkapipeline.api.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,26 +41,7 @@ class FakerEndToEndTest {
     if (engines.session.getMetadata().getKeyspace("kafkapipeline").isPresent()) {
       engines.session.execute("DELETE FROM kafkapipeline.source_checkpoints WHERE source = 'faker'");
     }
-    try {
-      engines.admin.deleteConsumerGroups(List.of("persister-" + Topics.FAKER)).all().get();
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof GroupIdNotFoundException)) throw e;
-    }
-    if (engines.admin.listTopics().names().get().contains(Topics.FAKER)) {
-      engines.admin.deleteTopics(List.of(Topics.FAKER)).all().get();
-      Await.until(
-          Duration.ofSeconds(30),
-          () -> !topicNames().contains(Topics.FAKER),
-          () -> "topics " + topicNames());
-    }
-  }
-
-  private Set<String> topicNames() {
-    try {
-      return engines.admin.listTopics().names().get();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    engines.resetTopic(Topics.FAKER);
   }
 
   private static Map<String, String> fakerEnv(long seed, int rate) {

@@ -3,8 +3,6 @@ package kafkapipeline.tests;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -57,15 +55,8 @@ final class OwmReplayServer implements AutoCloseable {
   }
 
   private static void reply(HttpExchange exchange, int status, String fixture) throws IOException {
-    byte[] body;
-    try (InputStream in = OwmReplayServer.class.getResourceAsStream("/fixtures/openweathermap/" + fixture)) {
-      body = in.readAllBytes();
-    }
-    exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-    exchange.sendResponseHeaders(status, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
+    ReplayHttp.send(exchange, status, "application/json; charset=utf-8",
+        ReplayHttp.resource("/fixtures/openweathermap/" + fixture));
   }
 
   @Override

@@ -46,6 +46,7 @@ final class SiloCluster implements AutoCloseable {
     env.put("CASSANDRA_CONTACT_POINTS", engines.cassandra.contactPoint());
     env.put("SBR_STABLE_AFTER", "5s");
     env.put("WIKIPEDIA_ENABLED", "false"); // tests that want it point it at a replay server
+    env.put("SPACEX_BASE_URL", "http://127.0.0.1:9"); // never the real API from a test; a test may set its own
     env.putAll(extraEnv); // a test's own settings win
     return env;
   }
