@@ -80,7 +80,8 @@ public record SiloSettings(
             p.getInt("persisters.write-attempts"),
             p.getDuration("persisters.first-retry-backoff"),
             p.getDuration("persisters.restart-min-backoff"),
-            p.getDuration("persisters.restart-max-backoff")),
+            p.getDuration("persisters.restart-max-backoff"),
+            (int) Math.min(Integer.MAX_VALUE, p.getBytes("persisters.max-record-bytes"))),
         new SpaceXSettings(
             p.getString("sources.spacex.base-url"),
             p.getDuration("sources.spacex.interval"),

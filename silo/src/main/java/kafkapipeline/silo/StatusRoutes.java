@@ -57,7 +57,7 @@ final class StatusRoutes extends AllDirectives {
         String address = m.address().hostPort();
         Map<String, Object> hosted = new LinkedHashMap<>();
         hosted.put("weather", views.stream().filter(v -> address.equals(v.silo())).map(ApiModel.CityView::id).toList());
-        if (m.equals(oldest)) hosted.put("singletons", List.of("faker-source", "weather-call-budget", "city-keeper"));
+        if (m.equals(oldest)) hosted.put("singletons", List.of("faker-source", "weather-call-budget", "city-keeper", "wikipedia-source", "spacex-source"));
         silos.add(new ApiModel.SiloView(address, m.status().toString(), hosted));
       }
       return json(StatusCodes.OK, new ApiModel.StatusView(silos, rows));

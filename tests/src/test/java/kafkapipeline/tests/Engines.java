@@ -1,6 +1,8 @@
 package kafkapipeline.tests;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -39,6 +41,11 @@ final class Engines {
         CqlSession.builder()
             .addContactPoint(new InetSocketAddress("127.0.0.1", cassandra.nativePort()))
             .withLocalDatacenter("datacenter1")
+            // Fault tests stop Cassandra: be back within seconds of it, as the silos are.
+            .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofSeconds(1))
+                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
+                .build())
             .build();
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -64,6 +71,19 @@ final class Engines {
       }
     }
     return shared;
+  }
+
+  /** Starts Cassandra if a test stopped it, and waits until this session can query again. */
+  void cassandraUp() {
+    if (!cassandra.isRunning()) cassandra.start();
+    Await.until(Duration.ofSeconds(60), () -> {
+      try {
+        session.execute("SELECT release_version FROM system.local");
+        return true;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }, () -> "the test session did not reconnect to Cassandra");
   }
 
   /** Empties a table of the pipeline's keyspace, if a silo has created it yet. */

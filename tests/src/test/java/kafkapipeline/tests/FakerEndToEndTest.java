@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import kafkapipeline.api.FakePerson;
 import kafkapipeline.api.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -32,16 +30,14 @@ class FakerEndToEndTest {
   private static final int PEOPLE = 20_000;
   private static final Duration DEADLINE = Duration.ofMinutes(4);
 
+  /** A person too big to be a row (over the default max-record-bytes of 512 KiB). */
+  private static final String OVERSIZED = "{\"id\":\"" + UUID.randomUUID() + "\",\"name\":\"" + "x".repeat(600 * 1024) + "\"}";
+
   private final Engines engines = Engines.shared();
 
   @BeforeEach
   void startFromNothing() throws Exception {
-    engines.truncateIfExists("fakerdata");
-    engines.truncateIfExists("dead_letters");
-    if (engines.session.getMetadata().getKeyspace("kafkapipeline").isPresent()) {
-      engines.session.execute("DELETE FROM kafkapipeline.source_checkpoints WHERE source = 'faker'");
-    }
-    engines.resetTopic(Topics.FAKER);
+    FakerTable.reset(engines);
   }
 
   private static Map<String, String> fakerEnv(long seed, int rate) {
@@ -51,23 +47,12 @@ class FakerEndToEndTest {
         "FAKER_LIMIT", Integer.toString(PEOPLE));
   }
 
-  private static Set<UUID> expectedIds(long seed) {
-    Set<UUID> ids = new HashSet<>();
-    for (long pos = 0; pos < PEOPLE; pos++) ids.add(FakePerson.idFor(seed, pos));
-    return ids;
-  }
-
   private void awaitAllRows() {
-    Await.until(DEADLINE, () -> FakerTable.count(engines.session) >= PEOPLE,
-        () -> FakerTable.count(engines.session) + " rows");
+    FakerTable.awaitRows(engines.session, PEOPLE, DEADLINE);
   }
 
   private void assertExactlyTheProducedPeople(long seed) {
-    List<String> incomplete = new ArrayList<>();
-    Set<UUID> ids = FakerTable.idsOfCompleteRows(engines.session, incomplete);
-    assertEquals(List.of(), incomplete.stream().limit(5).toList(), "rows with empty columns");
-    assertEquals(PEOPLE, ids.size(), "rows in fakerdata");
-    assertEquals(expectedIds(seed), ids, "ids in fakerdata");
+    FakerTable.assertExactlyTheProducedPeople(engines.session, seed, PEOPLE);
   }
 
   /** Records no mapping can turn into a row: they must be counted and passed over. */
@@ -76,7 +61,8 @@ class FakerEndToEndTest {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, engines.kafka.bootstrapServers());
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-      for (String poison : List.of("{not json", "{\"id\":\"not-a-uuid\",\"year\":\"soon\"}", "{\"id\":\"" + UUID.randomUUID() + "\"}")) {
+      // Invalid JSON, wrong types, a missing field, and a person too big to be a row.
+      for (String poison : List.of("{not json", "{\"id\":\"not-a-uuid\",\"year\":\"soon\"}", "{\"id\":\"" + UUID.randomUUID() + "\"}", OVERSIZED)) {
         producer.send(new ProducerRecord<>(Topics.FAKER, "poison", poison.getBytes(StandardCharsets.UTF_8))).get();
       }
     }
@@ -104,18 +90,21 @@ class FakerEndToEndTest {
       Await.until(Duration.ofSeconds(30), () -> silos.sum("produced", Topics.FAKER) >= PEOPLE,
           () -> silos.sum("produced", Topics.FAKER) + " produced");
       // At least once: a poison record read again after a rebalance is counted again...
-      assertTrue(silos.sum("malformed_records", Topics.FAKER) >= 3,
+      assertTrue(silos.sum("malformed_records", Topics.FAKER) >= 4,
           "malformed records counted: " + silos.sum("malformed_records", Topics.FAKER));
       // ...but lands once in dead_letters, with its payload and the reason.
       JsonNode dead = SiloHttp.get(silos.httpPort(0), "/api/dead-letters?limit=100").body();
-      assertEquals(3, dead.size(), dead.toString());
+      assertEquals(4, dead.size(), dead.toString());
       Set<String> payloads = new HashSet<>();
+      Set<String> errors = new HashSet<>();
       for (JsonNode d : dead) {
         assertEquals(Topics.FAKER, d.path("topic").asText());
-        assertTrue(d.path("error").asText().startsWith("not a valid FakePerson"), d.toString());
+        errors.add(d.path("error").asText().replaceAll(": .*", ""));
         payloads.add(d.path("payload").asText());
       }
       assertTrue(payloads.contains("{not json"), payloads.toString());
+      assertEquals(Set.of("not a valid FakePerson",
+          "record of " + OVERSIZED.length() + " bytes exceeds max-record-bytes (524288)"), errors);
       assertTrue(silos.sum("rows_written", "fakerdata") >= PEOPLE);
     }
   }

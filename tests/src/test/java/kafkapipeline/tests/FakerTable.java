@@ -4,11 +4,16 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import kafkapipeline.api.FakePerson;
+import kafkapipeline.api.Topics;
 
 /** What table {@code fakerdata} holds, read straight from Cassandra. */
 final class FakerTable {
@@ -16,6 +21,45 @@ final class FakerTable {
 
   static long count(CqlSession session) {
     return session.execute("SELECT count(*) FROM kafkapipeline.fakerdata").one().getLong(0);
+  }
+
+  /** The row count, or -1 while Cassandra cannot answer (a fault test stops it). */
+  static long countOrMinusOne(CqlSession session) {
+    try {
+      return count(session);
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  static void awaitRows(CqlSession session, long atLeast, Duration timeout) {
+    Await.until(timeout, () -> countOrMinusOne(session) >= atLeast, () -> countOrMinusOne(session) + " rows, waiting for " + atLeast);
+  }
+
+  static long deadLetters(CqlSession session, String topic) {
+    return session.execute("SELECT topic FROM kafkapipeline.dead_letters").all().stream()
+        .filter(r -> topic.equals(r.getString("topic"))).count();
+  }
+
+  /** An empty table, topic, consumer group and checkpoint, and no dead letters. */
+  static void reset(Engines engines) throws Exception {
+    engines.truncateIfExists("fakerdata");
+    engines.truncateIfExists("dead_letters");
+    if (engines.session.getMetadata().getKeyspace("kafkapipeline").isPresent()) {
+      engines.session.execute("DELETE FROM kafkapipeline.source_checkpoints WHERE source = 'faker'");
+    }
+    engines.resetTopic(Topics.FAKER);
+  }
+
+  /** Exactly the people of positions 0..people-1 of the seed's stream, every column filled. */
+  static void assertExactlyTheProducedPeople(CqlSession session, long seed, int people) {
+    List<String> incomplete = new ArrayList<>();
+    Set<UUID> ids = idsOfCompleteRows(session, incomplete);
+    assertEquals(List.of(), incomplete.stream().limit(5).toList(), "rows with empty columns");
+    assertEquals(people, ids.size(), "rows in fakerdata");
+    Set<UUID> expected = new HashSet<>();
+    for (long pos = 0; pos < people; pos++) expected.add(FakePerson.idFor(seed, pos));
+    assertEquals(expected, ids, "ids in fakerdata");
   }
 
   /** Every id in the table, read with paging; fails on a row with any empty column. */

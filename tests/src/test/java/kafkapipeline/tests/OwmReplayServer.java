@@ -21,6 +21,8 @@ final class OwmReplayServer implements AutoCloseable {
 
   private final HttpServer server;
   final AtomicInteger calls = new AtomicInteger();
+  /** When each recorded 200 was answered (System.nanoTime). */
+  final java.util.List<Long> answeredAt = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** The next this-many calls answer the recorded 429. */
   final AtomicInteger rateLimitNext = new AtomicInteger();
   final java.util.List<Long> rateLimitedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -48,6 +50,7 @@ final class OwmReplayServer implements AutoCloseable {
     } else if (!KEY.equals(query.get("appid"))) {
       reply(exchange, 401, "http401_invalid_api_key.json");
     } else if (LONDON_ID.equals(query.get("id")) || "london,gb".equalsIgnoreCase(query.getOrDefault("q", ""))) {
+      answeredAt.add(System.nanoTime());
       reply(exchange, 200, "dblock__weather_weather_name__http200.json");
     } else {
       reply(exchange, 404, "http404_city_not_found.json");

@@ -73,6 +73,16 @@ final class SiloCluster implements AutoCloseable {
     silos[i].stop();
   }
 
+  /** SIGKILL, as a crash would: no leaving, no handover. */
+  void kill(int i) {
+    silos[i].kill();
+  }
+
+  /** The silo's cluster (remoting) port, which ends its member address. */
+  int clusterPort(int i) {
+    return remotePorts[i];
+  }
+
   boolean isHealthy(int i) {
     return silos[i] != null && silos[i].isAlive() && silos[i].isHealthy();
   }

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param firstRetryBackoff delay before the second attempt; doubles per attempt
  * @param restartMinBackoff first delay before a failed consumer stream restarts
  * @param restartMaxBackoff longest such delay
+ * @param maxRecordBytes a record with a larger value is not written but dead-lettered (a row
+ *     that big is a fault upstream, and Cassandra would warn on or refuse it)
  */
 public record PersisterSettings(
     int batchSize,
@@ -22,11 +24,13 @@ public record PersisterSettings(
     int writeAttempts,
     Duration firstRetryBackoff,
     Duration restartMinBackoff,
-    Duration restartMaxBackoff) {
+    Duration restartMaxBackoff,
+    int maxRecordBytes) {
 
   public PersisterSettings {
     if (batchSize < 1) throw new IllegalArgumentException("batch-size must be >= 1");
     if (parallelism < 1) throw new IllegalArgumentException("parallelism must be >= 1");
     if (writeAttempts < 1) throw new IllegalArgumentException("write-attempts must be >= 1");
+    if (maxRecordBytes < 1) throw new IllegalArgumentException("max-record-bytes must be >= 1");
   }
 }

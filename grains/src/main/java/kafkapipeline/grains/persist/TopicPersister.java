@@ -81,6 +81,7 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
   private final RowWriter writer;
   private final DeadLetterStore deadLetters;
   private final PipelineMetrics metrics;
+  private final int maxRecordBytes;
   private final UniqueKillSwitch killSwitch;
   private long restarts;
   private String lastError;
@@ -100,6 +101,7 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
     this.mapper = mapper;
     this.writer = writer;
     this.metrics = metrics;
+    this.maxRecordBytes = settings.maxRecordBytes();
     ActorRef<Command> self = ctx.getSelf();
     CommitterSettings committerSettings = CommitterSettings.create(ctx.getSystem());
     RestartSettings restartSettings =
@@ -143,6 +145,12 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
     for (CommittableMessage<String, byte[]> message : batch) {
       offsets.add(message.committableOffset());
       ConsumerRecord<String, byte[]> record = message.record();
+      if (record.value() != null && record.value().length > maxRecordBytes) {
+        metrics.increment(PipelineMetrics.MALFORMED_RECORDS, topic);
+        dead.add(deadLetter(record, "record of " + record.value().length + " bytes exceeds max-record-bytes ("
+            + maxRecordBytes + ")"));
+        continue;
+      }
       try {
         rows.add(mapper.toStatement(record.key(), record.value()));
         rowRecords.add(record);
