@@ -12,8 +12,8 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The structure of deploy/docker-compose.yml that no schema check sees (docker-compose config
- * in CI checks the schema): start order, health checks, ports on 127.0.0.1 only, and that the
+ * The structure of deploy/docker-compose.yml that no schema check sees (CI checks the schema
+ * with docker compose config or deploy/compose-check): start order, health checks, ports on 127.0.0.1 only, and that the
  * silo gets no variable its configuration does not read, and README documents each one.
  */
 class ComposeFileTest {
