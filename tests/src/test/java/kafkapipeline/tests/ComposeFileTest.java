@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The structure of deploy/docker-compose.yml that no schema check sees (CI checks the schema
- * with docker compose config or deploy/compose-check): start order, health checks, ports on 127.0.0.1 only, and that the
- * silo gets no variable its configuration does not read, and README documents each one.
+ * with docker compose config or deploy/compose-check): start order, health checks, ports on
+ * 127.0.0.1 only, no variable for the silo that its configuration does not read, and README
+ * documenting each one it does.
  */
 class ComposeFileTest {
   private static final Set<String> ENTRYPOINT_VARIABLES = Set.of("SILO_HEAP", "JAVA_OPTS", "PIPELINE_HOME");
