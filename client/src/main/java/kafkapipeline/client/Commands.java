@@ -21,7 +21,7 @@ final class Commands {
   static final int BAD_INPUT = 2;
   static final int UNREACHABLE = 3;
   static final List<String> NAMES = List.of(
-      "add-city", "remove-city", "cities", "sources", "faker-rate", "status", "rows", "dead-letters", "help");
+      "add-city", "remove-city", "cities", "sources", "faker-rate", "status", "rows", "dead-letters", "replay-dead-letters", "help");
   static final List<String> TABLES = List.of("weatherreport", "fakerdata", "wikipediadata", "spacex_launches");
 
   private final SiloClient silo;
@@ -48,6 +48,7 @@ final class Commands {
         case "status" -> noArgs(args, this::status);
         case "rows" -> rows(args);
         case "dead-letters" -> deadLetters(args);
+        case "replay-dead-letters" -> noArgs(args, this::replayDeadLetters);
         case "help" -> help();
         default -> bad("unknown command '" + name + "'; try help");
       };
@@ -136,10 +137,23 @@ final class Commands {
     SiloClient.Response r = silo.get("/api/status");
     if (!r.ok()) return refused(r);
     List<List<String>> silos = new ArrayList<>();
+    List<String> hosted = new ArrayList<>();
     for (JsonNode s : r.body().path("silos")) {
-      silos.add(List.of(s.path("address").asText(), s.path("status").asText(), s.path("grains").toString()));
+      List<String> counts = new ArrayList<>();
+      List<String> lists = new ArrayList<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = s.path("grains").fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> kind = it.next();
+        List<String> names = new ArrayList<>();
+        kind.getValue().forEach(n -> names.add(n.asText()));
+        counts.add(names.size() + " " + kind.getKey());
+        if (!names.isEmpty()) lists.add(kind.getKey() + ": " + String.join(", ", names));
+      }
+      silos.add(List.of(s.path("address").asText(), s.path("status").asText(), String.join(", ", counts)));
+      // Grain names in full, not cut to a table cell.
+      hosted.add(s.path("address").asText() + " hosts " + (lists.isEmpty() ? "nothing" : String.join("; ", lists)));
     }
     Table.print(out, List.of("SILO", "STATUS", "GRAINS"), silos);
+    hosted.forEach(out::println);
     out.println();
     List<List<String>> rows = new ArrayList<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = r.body().path("rows").fields(); it.hasNext(); ) {
@@ -185,6 +199,14 @@ final class Commands {
     return OK;
   }
 
+  private int replayDeadLetters() {
+    SiloClient.Response r = silo.send("POST", "/api/dead-letters/replay", null);
+    if (!r.ok()) return refused(r);
+    out.println("replayed " + r.body().path("replayed").asInt() + " dead letters to their topics"
+        + " (any that still cannot become rows come back as new dead letters)");
+    return OK;
+  }
+
   /** Parses {@code [--limit N]}; prints the problem and returns null if it is bad. */
   private Integer limit(List<String> args) {
     if (args.isEmpty()) return 20;
@@ -213,6 +235,7 @@ final class Commands {
           status                    silos, the grains they host, rows per table
           rows TABLE [--limit N]    latest rows of weatherreport, fakerdata, wikipediadata, spacex_launches
           dead-letters [--limit N]  records that could not become rows
+          replay-dead-letters       publish them to their topics again (after a fix)
           help                      this text""");
     return OK;
   }

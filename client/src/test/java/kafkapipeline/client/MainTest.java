@@ -53,6 +53,9 @@ class MainTest {
       case "PUT /api/sources/faker/rate" -> reply(x, 200, "{\"name\":\"faker\",\"state\":\"running\",\"eventsPerSecond\":12.5}");
       case "GET /api/rows/fakerdata?limit=2" -> reply(x, 200, "{\"table\":\"fakerdata\",\"columns\":[\"id\",\"name\"],"
           + "\"rows\":[[\"1\",\"Ada Lovelace\"],[\"2\",\"" + "x".repeat(60) + "\"]]}");
+      case "GET /api/status" -> reply(x, 200, "{\"silos\":[{\"address\":\"pipeline@127.0.0.1:2551\",\"status\":\"Up\","
+          + "\"grains\":{\"weather\":[\"hanoi,vn\"],\"singletons\":[\"faker-source\",\"wikipedia-source\"]}}],\"rows\":{\"fakerdata\":12}}");
+      case "POST /api/dead-letters/replay" -> reply(x, 200, "{\"replayed\":3}");
       case "GET /api/rows/nope?limit=20" -> reply(x, 400, "{\"error\":\"unknown table: nope\"}");
       default -> reply(x, 404, "{\"error\":\"no route\"}");
     }
@@ -111,6 +114,23 @@ class MainTest {
     assertEquals(0, run("remove-city", "Hanoi, VN"));
     assertEquals(1, run("remove-city", "nowhere"));
     assertTrue(err().endsWith("unknown city: nowhere\n"), err());
+  }
+
+  @Test
+  void statusListsSilosTheirGrainsInFullAndRowsPerTable() {
+    assertEquals(0, run("status"));
+    List<String> lines = List.of(out().split("\n"));
+    assertEquals("pipeline@127.0.0.1:2551  Up      1 weather, 2 singletons", lines.get(1));
+    assertEquals("pipeline@127.0.0.1:2551 hosts weather: hanoi,vn; singletons: faker-source, wikipedia-source", lines.get(2));
+    assertTrue(lines.contains("fakerdata  12"), out());
+  }
+
+  @Test
+  void replayDeadLettersSaysHowManyWentBack() {
+    assertEquals(0, run("replay-dead-letters"));
+    assertTrue(out().startsWith("replayed 3 dead letters to their topics"), out());
+    assertEquals(List.of("POST /api/dead-letters/replay"), requests);
+    assertEquals(2, run("replay-dead-letters", "now"));
   }
 
   @Test

@@ -20,24 +20,24 @@ import java.util.stream.Stream;
  * when it stops; {@code silo add/stop/kill} add and remove silo files. A file whose pid is gone
  * is stale and treated as absent.
  */
-final class RunDirectory {
+public final class RunDirectory {
   /** The running {@code up}. */
-  record Cluster(long pid, String kafka, String cassandra, Path logDir) {}
+  public record Cluster(long pid, String kafka, String cassandra, Path logDir) {}
 
   /** One silo of it. */
-  record Silo(String name, int number, long pid, int clusterPort, int httpPort, Path log) {
-    boolean isAlive() {
+  public record Silo(String name, int number, long pid, int clusterPort, int httpPort, Path log) {
+    public boolean isAlive() {
       return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
   }
 
   private final Path dir;
 
-  RunDirectory(Path dataDir) {
+  public RunDirectory(Path dataDir) {
     this.dir = dataDir.resolve("run");
   }
 
-  void writeCluster(Cluster c) {
+  public void writeCluster(Cluster c) {
     Properties p = new Properties();
     p.setProperty("pid", String.valueOf(c.pid()));
     p.setProperty("kafka", c.kafka());
@@ -47,13 +47,13 @@ final class RunDirectory {
   }
 
   /** The running cluster, or empty if none runs for this data folder. */
-  Optional<Cluster> cluster() {
+  public Optional<Cluster> cluster() {
     return read(dir.resolve("up.properties")).map(p -> new Cluster(Long.parseLong(p.getProperty("pid")),
             p.getProperty("kafka"), p.getProperty("cassandra"), Path.of(p.getProperty("logs"))))
         .filter(c -> ProcessHandle.of(c.pid()).map(ProcessHandle::isAlive).orElse(false));
   }
 
-  void writeSilo(Silo s) {
+  public void writeSilo(Silo s) {
     Properties p = new Properties();
     p.setProperty("number", String.valueOf(s.number()));
     p.setProperty("pid", String.valueOf(s.pid()));
@@ -64,7 +64,7 @@ final class RunDirectory {
   }
 
   /** Every silo file, alive or not, by number. */
-  List<Silo> silos() {
+  public List<Silo> silos() {
     List<Silo> out = new ArrayList<>();
     if (!Files.isDirectory(dir)) return out;
     try (Stream<Path> files = Files.list(dir)) {
@@ -81,12 +81,12 @@ final class RunDirectory {
     return out;
   }
 
-  void removeSilo(String name) {
+  public void removeSilo(String name) {
     delete(dir.resolve(name + ".properties"));
   }
 
   /** Removes every file; called when {@code up} stops. */
-  void clear() {
+  public void clear() {
     delete(dir.resolve("up.properties"));
     for (Silo s : silos()) removeSilo(s.name());
   }

@@ -19,12 +19,17 @@ import java.util.concurrent.TimeoutException;
  * resolver's stable-after. Problems (no cluster, unknown silo, taken port) print one line and
  * exit non-zero.
  */
-final class SiloCommands {
+public final class SiloCommands {
   static final Duration STOP_WAIT = Duration.ofSeconds(60);
 
   private SiloCommands() {}
 
-  static void run(ProjectLayout layout, List<String> args, Path defaultData) {
+  public static void run(ProjectLayout layout, List<String> args, Path defaultData) {
+    run(layout, args, defaultData, java.util.Map.of());
+  }
+
+  /** As the command line does, with {@code extraEnv} added to the environment of added silos. */
+  public static void run(ProjectLayout layout, List<String> args, Path defaultData, java.util.Map<String, String> extraEnv) {
     if (args.isEmpty()) throw new PipelineCli.UsageException("silo needs a command: add, stop ID, kill ID or list");
     Path data = defaultData;
     List<String> rest = new java.util.ArrayList<>();
@@ -37,7 +42,7 @@ final class SiloCommands {
     switch (args.get(0)) {
       case "add" -> {
         noMore(rest, "add");
-        add(layout, run, requireCluster(run, data));
+        add(layout, run, requireCluster(run, data), extraEnv);
       }
       case "stop", "kill" -> {
         String name = one(rest, args.get(0)); // a bad id is a usage error, whatever runs
@@ -67,7 +72,7 @@ final class SiloCommands {
         "no local cluster is running for " + data + "; start one with ./pipeline up"));
   }
 
-  private static void add(ProjectLayout layout, RunDirectory run, RunDirectory.Cluster cluster) {
+  private static void add(ProjectLayout layout, RunDirectory run, RunDirectory.Cluster cluster, java.util.Map<String, String> extraEnv) {
     int number = run.silos().stream().mapToInt(RunDirectory.Silo::number).max().orElse(0) + 1;
     if (number > PipelineCli.MAX_SILOS) throw new LaunchException("at most " + PipelineCli.MAX_SILOS + " silos");
     int clusterPort = PipelineCli.FIRST_SILO_PORT + number - 1;
@@ -76,7 +81,7 @@ final class SiloCommands {
     Ports.requireFree(clusterPort, name + " cluster");
     SiloProcess silo = SiloProcess.start(layout,
         SiloProcess.Options.of(name, httpPort, cluster.logDir())
-            .withEnv(PipelineCli.siloEnv(number, cluster.kafka(), cluster.cassandra()))
+            .withEnv(withExtra(PipelineCli.siloEnv(number, cluster.kafka(), cluster.cassandra()), extraEnv))
             .ownedBy(cluster.pid()));
     run.writeSilo(new RunDirectory.Silo(name, number, silo.pid(), clusterPort, httpPort, silo.logFile()));
     long started = System.nanoTime();
@@ -89,6 +94,12 @@ final class SiloCommands {
     }
     say(name + " is up in " + seconds(System.nanoTime() - started) + ": http://127.0.0.1:" + httpPort
         + "/api/health (pid " + silo.pid() + ", log " + silo.logFile() + ")");
+  }
+
+  private static java.util.Map<String, String> withExtra(java.util.Map<String, String> env, java.util.Map<String, String> extra) {
+    java.util.Map<String, String> all = new java.util.HashMap<>(env);
+    all.putAll(extra);
+    return all;
   }
 
   private static void stopOrKill(RunDirectory run, RunDirectory.Cluster cluster, String name, boolean kill) {

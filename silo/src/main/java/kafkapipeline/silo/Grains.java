@@ -2,6 +2,7 @@ package kafkapipeline.silo;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import kafkapipeline.grains.cassandra.DeadLetterStore;
+import kafkapipeline.grains.kafka.EventPublisher;
 import kafkapipeline.grains.faker.FakerSource;
 import kafkapipeline.grains.spacex.SpaceXSource;
 import kafkapipeline.grains.weather.CallBudget;
@@ -18,5 +19,6 @@ public record Grains(
     CityStore cities,
     OwmClient owm,
     DeadLetterStore deadLetters,
+    EventPublisher publisher,
     ActorRef<WikipediaSource.Command> wikipedia,
     ActorRef<SpaceXSource.Command> spacex) {}

@@ -195,6 +195,6 @@ public final class Guardian {
     ActorRef<SpaceXSource.Command> spacex =
         SpaceXSource.init(system, settings.spacex(), new SpaceXClient(settings.spacex().baseUrl()), publisher, metrics);
     ctx.getLog().info("Pipeline started: schema ready, topics ready, grains started; weather {}", settings.weather());
-    return new Grains(ready.session(), faker, budget, ready.cities(), owm, ready.deadLetters(), wikipedia, spacex);
+    return new Grains(ready.session(), faker, budget, ready.cities(), owm, ready.deadLetters(), publisher, wikipedia, spacex);
   }
 }

@@ -51,6 +51,8 @@ final class SourceRoutes extends AllDirectives {
             entity(Jackson.unmarshaller(JsonRoutes.MAPPER, ApiModel.SetRate.class), body -> onSuccess(setRate(body), r -> complete(r))))),
         path("sources", () -> get(() -> onSuccess(sources(), r -> complete(r)))),
         path("dead-letters", () -> get(() -> parameterOptional("limit", limit -> onSuccess(deadLetters(limit), r -> complete(r))))),
+        path(PathMatchers.segment("dead-letters").slash("replay"), () -> post(() ->
+            parameterOptional("limit", limit -> onSuccess(replayDeadLetters(limit), r -> complete(r))))),
         path(PathMatchers.segment("rows").slash(PathMatchers.segment()), table -> get(() ->
             parameterOptional("limit", limit -> onSuccess(rows(table, limit), r -> complete(r))))));
   }
@@ -130,6 +132,18 @@ final class SourceRoutes extends AllDirectives {
       if (payload != null && payload.length() > 2_000) payload = payload.substring(0, 2_000) + "…";
       return new ApiModel.DeadLetterView(d.topic(), d.partition(), d.offset(), d.key(), d.error(), d.failedAt(), payload);
     }).toList()));
+  }
+
+  /** {@code POST /api/dead-letters/replay[?limit=N]}: {"replayed": n}; see DeadLetterStore#replay. */
+  private CompletionStage<HttpResponse> replayDeadLetters(Optional<String> limitText) {
+    Grains g = grains.get();
+    if (g == null) return CompletableFuture.completedFuture(error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting"));
+    int limit = limitText.isEmpty() ? MAX_LIMIT : limit(limitText);
+    if (limit < 0) return badLimit();
+    return g.deadLetters().replay(g.publisher(), limit)
+        .handle((n, e) -> e == null
+            ? json(StatusCodes.OK, java.util.Map.of("replayed", n))
+            : error(StatusCodes.BAD_GATEWAY, "replay stopped: " + e.getMessage()));
   }
 
   private CompletionStage<HttpResponse> rows(String table, Optional<String> limitText) {

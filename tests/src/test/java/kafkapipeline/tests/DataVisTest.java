@@ -134,8 +134,8 @@ class DataVisTest {
     List<String> wikis = List.of("enwiki", "dewiki", "viwiki");
     for (int i = 0; i < 60; i++) {
       engines.session.execute(
-          "INSERT INTO kafkapipeline.wikipediadata (wiki, id, type, title, timestamp, bot) VALUES (?, ?, ?, ?, ?, ?)",
-          wikis.get(i % 3), (long) i, "edit", "Page " + i, now.minus(Duration.ofMinutes(i)), i % 5 == 0);
+          "INSERT INTO kafkapipeline.wikipediadata (wiki, event_id, id, type, title, timestamp, bot) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          wikis.get(i % 3), "data-vis-" + i, (long) i, "edit", "Page " + i, now.minus(Duration.ofMinutes(i)), i % 5 == 0);
     }
     List<String> countries = List.of("Vietnam", "Norway", "Peru", "Vietnam");
     for (int i = 0; i < 40; i++) {

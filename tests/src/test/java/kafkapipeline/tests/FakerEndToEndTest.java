@@ -103,10 +103,26 @@ class FakerEndToEndTest {
         payloads.add(d.path("payload").asText());
       }
       assertTrue(payloads.contains("{not json"), payloads.toString());
+
+      // Replayed, they are published again; still poison, each comes back once, at its new offset.
+      Set<String> before = positions(dead);
+      SiloHttp.Response replay = SiloHttp.send(silos.httpPort(1), "POST", "/api/dead-letters/replay", null);
+      assertEquals(200, replay.status(), replay.body().toString());
+      assertEquals(4, replay.body().path("replayed").asInt(), replay.body().toString());
+      Await.until(Duration.ofSeconds(60), () -> {
+        JsonNode again = SiloHttp.get(silos.httpPort(0), "/api/dead-letters?limit=100").body();
+        return again.size() == 4 && positions(again).stream().noneMatch(before::contains);
+      }, () -> "dead letters after the replay: " + SiloHttp.get(silos.httpPort(0), "/api/dead-letters?limit=100").body());
       assertEquals(Set.of("not a valid FakePerson",
           "record of " + OVERSIZED.length() + " bytes exceeds max-record-bytes (524288)"), errors);
       assertTrue(silos.sum("rows_written", "fakerdata") >= PEOPLE);
     }
+  }
+
+  private static Set<String> positions(JsonNode deadLetters) {
+    Set<String> out = new HashSet<>();
+    for (JsonNode d : deadLetters) out.add(d.path("partition").asText() + "/" + d.path("offset").asText());
+    return out;
   }
 
   @Test

@@ -1,11 +1,11 @@
 package kafkapipeline.tests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,7 +20,9 @@ final class FakerTable {
   private FakerTable() {}
 
   static long count(CqlSession session) {
-    return session.execute("SELECT count(*) FROM kafkapipeline.fakerdata").one().getLong(0);
+    // Counting tens of thousands of rows under load takes longer than the driver's 2 s default.
+    return session.execute(SimpleStatement.newInstance("SELECT count(*) FROM kafkapipeline.fakerdata")
+        .setTimeout(Duration.ofSeconds(30))).one().getLong(0);
   }
 
   /** The row count, or -1 while Cassandra cannot answer (a fault test stops it). */
@@ -30,6 +32,13 @@ final class FakerTable {
     } catch (RuntimeException e) {
       return -1;
     }
+  }
+
+  /** The row count, once Cassandra answers again (right after a restart it may fail reads). */
+  static long awaitCount(CqlSession session) {
+    long[] count = {-1};
+    Await.until(Duration.ofSeconds(60), () -> (count[0] = countOrMinusOne(session)) >= 0, () -> "Cassandra does not answer a count");
+    return count[0];
   }
 
   static void awaitRows(CqlSession session, long atLeast, Duration timeout) {

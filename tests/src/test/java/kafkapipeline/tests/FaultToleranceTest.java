@@ -104,7 +104,7 @@ class FaultToleranceTest {
       assertTrue(!health.path("cassandra").path("reachable").asBoolean(true), "health should say Cassandra is down: " + health);
       engines.cassandraUp();
       long backAt = System.nanoTime();
-      FakerTable.awaitRows(engines.session, FakerTable.count(engines.session) + 1, Duration.ofMinutes(2));
+      FakerTable.awaitRows(engines.session, FakerTable.awaitCount(engines.session) + 1, Duration.ofMinutes(2));
       return String.format("down %.1f s, writing again %.1f s after Cassandra was back",
           (backAt - stoppedAt) / 1e9, (System.nanoTime() - backAt) / 1e9);
     });
@@ -117,7 +117,7 @@ class FaultToleranceTest {
       Thread.sleep(5_000);
       engines.kafka.start();
       long backAt = System.nanoTime();
-      FakerTable.awaitRows(engines.session, FakerTable.count(engines.session) + 1, Duration.ofMinutes(2));
+      FakerTable.awaitRows(engines.session, FakerTable.awaitCount(engines.session) + 1, Duration.ofMinutes(2));
       return String.format("rows flowing again %.1f s after the broker was back", (System.nanoTime() - backAt) / 1e9);
     });
   }

@@ -51,6 +51,49 @@ class SiloApiTest {
       assertEquals(404, SiloHttp.get(api, "/api/nothing").status());
       assertEquals(404, SiloHttp.send(api, "DELETE", "/api/cities/nowhere", null).status());
       assertEquals(405, SiloHttp.send(api, "DELETE", "/api/status", null).status());
+
+      assertTheConsoleClientReadsThisSilo(api);
+    }
+  }
+
+  /** The client's own DTOs against the real API: its tables, and the silo's errors passed on. */
+  private static void assertTheConsoleClientReadsThisSilo(int api) {
+    String silo = "http://127.0.0.1:" + api;
+    Client status = Client.run("--silo", silo, "status");
+    assertEquals(0, status.code(), status.err());
+    assertTrue(status.out().startsWith("SILO "), status.out());
+    assertTrue(status.out().contains("faker-source") && status.out().contains("fakerdata"), status.out());
+    Client sources = Client.run("--silo", silo, "sources");
+    assertEquals(0, sources.code(), sources.err());
+    for (String name : List.of("faker ", "weather ", "wikipedia ", "spacex ")) {
+      assertTrue(sources.out().contains("\n" + name), name + " missing in\n" + sources.out());
+    }
+    Client rows = Client.run("--silo", silo, "rows", "fakerdata", "--limit", "2");
+    assertEquals(0, rows.code(), rows.err());
+    assertEquals(3, rows.out().strip().split("\n").length, "a header and two rows:\n" + rows.out());
+    Client rate = Client.run("--silo", silo, "faker-rate", "0");
+    assertEquals(0, rate.code(), rate.err());
+    assertTrue(rate.out().startsWith("faker rate is now 0.0 people/s"), rate.out());
+
+    Client unknownTable = Client.run("--silo", silo, "rows", "system_auth");
+    assertEquals(1, unknownTable.code());
+    assertTrue(unknownTable.err().startsWith("unknown table: system_auth"), unknownTable.err());
+    Client unknownCity = Client.run("--silo", silo, "remove-city", "Atlantis");
+    assertEquals(1, unknownCity.code());
+    assertTrue(unknownCity.err().contains("atlantis"), unknownCity.err());
+    assertEquals(2, Client.run("--silo", silo, "add-city", "Lon\"don").code());
+    assertEquals(3, Client.run("--silo", "http://127.0.0.1:1", "cities").code());
+  }
+
+  /** One run of the console client, in this JVM. */
+  private record Client(int code, String out, String err) {
+    static Client run(String... args) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+      int code = kafkapipeline.client.Main.run(List.of(args), new java.io.ByteArrayInputStream(new byte[0]),
+          new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+          new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+      return new Client(code, out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 

@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import kafkapipeline.grains.kafka.EventPublisher;
 
 /**
  * Table {@code dead_letters}: records that cannot become rows, keyed by topic, partition and
@@ -20,16 +22,40 @@ public final class DeadLetterStore {
 
   private final CqlSession session;
   private final PreparedStatement insert;
+  private final PreparedStatement delete;
 
-  private DeadLetterStore(CqlSession session, PreparedStatement insert) {
+  private DeadLetterStore(CqlSession session, PreparedStatement insert, PreparedStatement delete) {
     this.session = session;
     this.insert = insert;
+    this.delete = delete;
   }
 
   public static CompletionStage<DeadLetterStore> prepare(CqlSession session) {
     return session.prepareAsync("INSERT INTO " + Schema.KEYSPACE + ".dead_letters"
             + " (topic, partition, offset, record_key, payload, error, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .thenApply(insert -> new DeadLetterStore(session, insert));
+        .thenCombine(session.prepareAsync("DELETE FROM " + Schema.KEYSPACE + ".dead_letters"
+                + " WHERE topic = ? AND partition = ? AND offset = ?"),
+            (insert, delete) -> new DeadLetterStore(session, insert, delete));
+  }
+
+  /**
+   * Publishes up to {@code limit} dead letters again, each to its topic with its key and payload,
+   * and deletes each entry only after Kafka acknowledged it (one at a time, in table order): after
+   * a fix, they become rows; a record that still cannot becomes a new dead letter at its new
+   * offset. Stops at the first failure, which fails the stage; what was replayed stays replayed.
+   *
+   * @return how many were replayed
+   */
+  public CompletionStage<Integer> replay(EventPublisher publisher, int limit) {
+    return some(limit).thenCompose(letters -> {
+      CompletionStage<Integer> done = CompletableFuture.completedFuture(0);
+      for (DeadLetter d : letters) {
+        done = done.thenCompose(n -> publisher.publish(d.topic(), List.of(new EventPublisher.KeyedRecord(d.key(), d.payload())))
+            .thenCompose(acked -> session.executeAsync(delete.bind(d.topic(), d.partition(), d.offset())))
+            .thenApply(deleted -> n + 1));
+      }
+      return done;
+    });
   }
 
   public CompletionStage<Void> save(DeadLetter d) {
