@@ -55,7 +55,8 @@
       svg.appendChild(label);
       svg.appendChild(svgEl('line', { x1: L, y1: y(v), x2: W - R, y2: y(v), stroke: '#eef' }));
     });
-    [[t0, 'start'], [t1, 'end']].forEach(function (tick) {
+    var single = all.every(function (p) { return p[0] === all[0][0]; });
+    (single ? [[t0, 'start']] : [[t0, 'start'], [t1, 'end']]).forEach(function (tick) {
       var label = svgEl('text', { x: x(tick[0]), y: H - 4, 'text-anchor': tick[1], 'font-size': 11, fill: '#6b7380' });
       label.textContent = clock(tick[0]);
       svg.appendChild(label);

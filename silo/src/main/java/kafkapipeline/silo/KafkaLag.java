@@ -21,7 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Consumer lag of the persisters, computed when asked: for each partition of the given topics,
  * the end offset, the offset committed by group {@code persister-<topic>}, their difference, and
- * the group member that has the partition assigned (client id and host), if any. A partition
+ * the silo whose persister has the partition assigned, if any. A partition
  * with no committed offset has {@code committed} null and its lag is the whole end offset. Fails
  * (with Kafka's exception) when Kafka does not answer within the admin client's timeout.
  */
@@ -70,11 +70,17 @@ final class KafkaLag {
     });
   }
 
+  /** The silo of a persister (its client id is persister-TOPIC@SILO), else client id and host. */
+  static String reader(MemberDescription m) {
+    int at = m.clientId().indexOf('@');
+    return at >= 0 ? m.clientId().substring(at + 1) : m.clientId() + m.host();
+  }
+
   private static Map<TopicPartition, String> assignments(Map<String, ConsumerGroupDescription> groups) {
     Map<TopicPartition, String> out = new HashMap<>();
     for (ConsumerGroupDescription g : groups.values()) {
       for (MemberDescription m : g.members()) {
-        for (TopicPartition tp : m.assignment().topicPartitions()) out.put(tp, m.clientId() + m.host());
+        for (TopicPartition tp : m.assignment().topicPartitions()) out.put(tp, reader(m));
       }
     }
     return out;
