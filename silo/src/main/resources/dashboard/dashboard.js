@@ -36,8 +36,14 @@
   }
 
   function record(status) {
-    var s = { t: Date.now(), produced: {}, rows: {}, errors: 0, dead: 0 };
-    TOPICS.forEach(function (t) { s.produced[t] = sum(status.silos, function (c) { return produced(c, t); }); });
+    var s = { t: Date.now(), produced: {}, failures: {}, rows: {}, errors: 0, dead: 0 };
+    TOPICS.forEach(function (t) {
+      s.produced[t] = sum(status.silos, function (c) { return produced(c, t); });
+      s.failures[t] = sum(status.silos, function (c) {
+        return ((c.publish_failures || {})[t] || 0) + ((c.malformed_source_data || {})[t] || 0)
+          + ((c[t] || {}).malformed_events || 0);
+      });
+    });
     var tables = {};
     status.silos.forEach(function (silo) {
       Object.keys(((silo.vitals || {}).counters || {}).rows_written || {}).forEach(function (t) { tables[t] = true; });
@@ -101,6 +107,8 @@
       { title: 'source', value: function (s) { return s.name; } },
       { title: 'state', state: true, value: function (s) { return s.state; } },
       { title: 'last event', value: function (s) { return R.age(s.lastEventTime); } },
+      { title: 'events/s', num: true, value: function (s) { var r = rates('produced', s.name); return r.length ? C.format(r[r.length - 1][1]) : null; } },
+      { title: 'errors', num: true, value: function (s) { var l = samples[samples.length - 1]; return l ? l.failures[s.name] : null; } },
       { title: 'detail / last error', wrap: true, value: function (s) { return s.lastError; } }
     ], list);
   }
