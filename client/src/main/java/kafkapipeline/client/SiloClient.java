@@ -13,6 +13,7 @@ import java.util.List;
 /**
  * HTTP JSON to the first silo that answers: a silo that refuses the connection or times out is
  * skipped for the next one. Only when none answers does a call fail, with {@link Unreachable}.
+ * With {@code HTTP_TOKEN} set in the environment every request carries it as a bearer token.
  */
 final class SiloClient {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -37,6 +38,7 @@ final class SiloClient {
 
   private final List<String> silos;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final String token = System.getenv().getOrDefault("HTTP_TOKEN", "").strip();
 
   SiloClient(List<String> silos) {
     this.silos = silos.stream().map(s -> s.endsWith("/") ? s.substring(0, s.length() - 1) : s).toList();
@@ -52,10 +54,10 @@ final class SiloClient {
         HttpRequest.BodyPublisher publisher = body == null
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
-        HttpResponse<String> r = http.send(
-            HttpRequest.newBuilder(URI.create(silo + path)).timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/json").method(method, publisher).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(silo + path)).timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/json").method(method, publisher);
+        if (!token.isEmpty()) request.header("Authorization", "Bearer " + token);
+        HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode json = r.body().isBlank() ? JSON.nullNode() : parse(r.body());
         return new Response(r.statusCode(), json);
       } catch (IOException unreachable) {

@@ -126,9 +126,15 @@ public final class SiloProcess implements AutoCloseable {
         log.info("{} healthy after {} ms", options.name(), Duration.ofNanos(System.nanoTime() - startedAt).toMillis());
     }
 
-    /** One health check: true if {@code /api/health} answers 200 within 2 s. */
+    /**
+     * One health check: true if {@code /api/health} answers 200 within 2 s. Sends the silo's
+     * {@code HTTP_TOKEN} (from its options, else this process's environment) when one is set.
+     */
     public boolean isHealthy() {
-        HttpRequest request = HttpRequest.newBuilder(healthUri()).timeout(Duration.ofSeconds(2)).GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(healthUri()).timeout(Duration.ofSeconds(2)).GET();
+        String token = options.env().getOrDefault("HTTP_TOKEN", System.getenv().getOrDefault("HTTP_TOKEN", ""));
+        if (!token.isBlank()) builder.header("Authorization", "Bearer " + token.strip());
+        HttpRequest request = builder.build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {

@@ -20,7 +20,9 @@ public final class ApiModel {
 
   public record SourceView(String name, String state, Double eventsPerSecond, Instant lastEventTime, String lastError) {}
 
-  public record SiloView(String address, String status, Map<String, Object> grains) {}
+  /** vitals: null when the silo did not answer in time. */
+  public record SiloView(
+      String address, String status, List<String> roles, Map<String, Object> grains, SiloVitals.Vitals vitals) {}
 
   public record StatusView(List<SiloView> silos, Map<String, Object> rows) {}
 

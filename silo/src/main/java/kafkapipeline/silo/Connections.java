@@ -40,6 +40,11 @@ public final class Connections implements AutoCloseable {
     this.kafkaAdmin = Admin.create(p);
   }
 
+  /** The shared Kafka admin client (closed with this object): for read-only queries such as lag. */
+  Admin kafkaAdmin() {
+    return kafkaAdmin;
+  }
+
   public record Reachability(boolean reachable, String detail) {}
 
   /** The open session, or a new attempt to open one. */

@@ -77,7 +77,9 @@ public final class Guardian {
                   Connections connections = new Connections(settings);
                   AtomicReference<String> state = new AtomicReference<>("starting");
                   AtomicReference<Grains> grains = new AtomicReference<>();
-                  HttpApi.start(ctx.getSystem(), settings, connections, metrics, state, grains);
+                  ctx.spawn(SiloVitals.create(metrics), "silo-vitals");
+                  HttpApi.start(ctx.getSystem(), settings, connections, metrics, state, grains,
+                      ctx.spawn(ClusterEvents.create(), "cluster-events"));
                   CoordinatedShutdown.get(ctx.getSystem())
                       .addTask(
                           CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -178,7 +180,9 @@ public final class Guardian {
       ConsumerSettings<String, byte[]> consumer =
           ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
               .withBootstrapServers(settings.kafkaBootstrapServers())
-              .withGroupId("persister-" + p.topic());
+              .withGroupId(KafkaLag.group(p.topic()))
+              // The silo in the client id, so the lag view can say which silo reads a partition.
+              .withClientId("persister-" + p.topic() + "@" + org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().hostPort());
       ctx.spawn(
           TopicPersister.create(p.topic(), p.mapper(), writer, ready.deadLetters(), settings.persisters(), consumer, metrics),
           "persister-" + p.topic());

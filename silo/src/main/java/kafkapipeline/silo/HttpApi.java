@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.StreamSupport;
 import kafkapipeline.grains.PipelineMetrics;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
@@ -24,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * The silo's HTTP JSON API. {@code GET /api/health}: this silo, the cluster's members, whether
  * Kafka and Cassandra answer; 200 when this silo is Up in the cluster, running its grains and
  * reaching both servers, else 503 with the same body saying what is wrong. {@code GET
- * /api/stats}: this silo's counters. Cities, sources, status and rows are served by {@link
- * CityRoutes}, {@link SourceRoutes} and {@link StatusRoutes}; every rejection (unknown path,
+ * /api/stats}: this silo's counters. Cities, sources, status, rows, data views, cluster events
+ * and Kafka lag are served by {@link CityRoutes}, {@link SourceRoutes}, {@link StatusRoutes},
+ * {@link DataRoutes} and {@link ClusterRoutes}; {@code /metrics} by {@link MetricsRoutes}; the
+ * dashboard at {@code /} by {@link DashboardRoutes}; all but {@code /api/health} behind {@link TokenAuth}. Every rejection (unknown path,
  * wrong method, malformed body) is a JSON error. If the port cannot be bound the silo exits
  * (code 3) with the reason, rather than run without its API.
  */
@@ -51,14 +54,25 @@ public final class HttpApi extends AllDirectives {
       Connections connections,
       PipelineMetrics metrics,
       AtomicReference<String> pipelineState,
-      AtomicReference<Grains> grains) {
+      AtomicReference<Grains> grains,
+      ActorRef<ClusterEvents.Command> clusterEvents) {
     HttpApi api = new HttpApi(system, connections, metrics, pipelineState);
     CityRoutes cities = new CityRoutes(system, settings.weather(), grains);
-    Route routes = api.handleRejections(JsonRoutes.jsonRejections(), () -> api.pathPrefix("api", () -> api.concat(
-        api.routes(),
-        cities.routes(),
-        new StatusRoutes(system, grains, cities).routes(),
-        new SourceRoutes(system, grains).routes())));
+    KafkaLag lag = new KafkaLag(connections.kafkaAdmin());
+    Route routes = api.handleRejections(JsonRoutes.jsonRejections(), () -> api.concat(
+        // Liveness probes (container health checks, load balancers) carry no token; health
+        // tells only whether this silo and its servers are up.
+        api.pathPrefix("api", api::healthRoute),
+        new TokenAuth(settings.httpToken()).guard(() -> api.concat(
+        api.pathPrefix("api", () -> api.concat(
+            api.statsRoute(),
+            cities.routes(),
+            new StatusRoutes(system, grains, cities).routes(),
+            new SourceRoutes(system, grains).routes(),
+            new DataRoutes(grains).routes(),
+            new ClusterRoutes(system, clusterEvents, lag).routes())),
+        new MetricsRoutes(system, metrics, lag).routes(),
+        new DashboardRoutes().routes()))));
     Http.get(system)
         .newServerAt(settings.httpHost(), settings.httpPort())
         .bind(routes)
@@ -69,7 +83,8 @@ public final class HttpApi extends AllDirectives {
                     "Cannot serve the HTTP API on {}:{}: {}", settings.httpHost(), settings.httpPort(), error.getMessage());
                 System.exit(3);
               } else {
-                log.info("HTTP API at http://{}:{}/api/health", settings.httpHost(), settings.httpPort());
+                log.info("HTTP API at http://{}:{}/api/health, dashboard at http://{}:{}/ (token {})", settings.httpHost(),
+                    settings.httpPort(), settings.httpHost(), settings.httpPort(), settings.httpToken().isEmpty() ? "off" : "on");
               }
             });
   }
@@ -87,11 +102,13 @@ public final class HttpApi extends AllDirectives {
 
   public record Stats(String silo, Map<String, Map<String, Long>> counters) {}
 
-  Route routes() {
-    return concat(
-                path("health", () -> get(() -> onSuccess(health(), h -> complete(
-                    h.healthy() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, h, Jackson.marshaller(JsonRoutes.MAPPER))))),
-                path("stats", () -> get(() -> complete(StatusCodes.OK, stats(), Jackson.marshaller(JsonRoutes.MAPPER)))));
+  Route healthRoute() {
+    return path("health", () -> get(() -> onSuccess(health(), h -> complete(
+        h.healthy() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, h, Jackson.marshaller(JsonRoutes.MAPPER)))));
+  }
+
+  Route statsRoute() {
+    return path("stats", () -> get(() -> complete(StatusCodes.OK, stats(), Jackson.marshaller(JsonRoutes.MAPPER))));
   }
 
   private String self() {

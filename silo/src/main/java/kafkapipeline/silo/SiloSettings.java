@@ -27,6 +27,7 @@ public record SiloSettings(
     int cassandraReplicationFactor,
     String httpHost,
     int httpPort,
+    String httpToken,
     FakerSettings faker,
     WeatherSettings weather,
     WikipediaSettings wikipedia,
@@ -54,6 +55,7 @@ public record SiloSettings(
         positive(p.getInt("cassandra.replication-factor"), "pipeline.cassandra.replication-factor"),
         p.getString("http.host"),
         port(p.getInt("http.port"), "pipeline.http.port"),
+        httpToken(p.getString("http.host"), p.getString("http.token")),
         new FakerSettings(
             p.getDouble("sources.faker.rate"),
             p.getLong("sources.faker.limit"),
@@ -111,6 +113,23 @@ public record SiloSettings(
       throw new IllegalArgumentException(path + ": '" + hostPort + "' has no numeric port");
     }
     return InetSocketAddress.createUnresolved(hostPort.substring(0, colon), port(port, path));
+  }
+
+  /**
+   * The bearer token of the HTTP API, or "" for none. Without a token the API is open to anyone who
+   * reaches it, so a host other than loopback without a token is refused.
+   */
+  static String httpToken(String host, String token) {
+    String t = token.strip();
+    if (t.isEmpty() && !isLoopback(host)) {
+      throw new IllegalArgumentException("pipeline.http.host is '" + host + "', not loopback, and pipeline.http.token"
+          + " is empty: set HTTP_TOKEN so the API and dashboard are not open to the network");
+    }
+    return t;
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.equals("::1") || host.equals("[::1]") || host.startsWith("127.");
   }
 
   private static int port(int port, String path) {

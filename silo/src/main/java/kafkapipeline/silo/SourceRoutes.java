@@ -34,7 +34,6 @@ import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
  */
 final class SourceRoutes extends AllDirectives {
   static final Set<String> TABLES = Set.of("weatherreport", "fakerdata", "wikipediadata", "spacex_launches");
-  static final int MAX_LIMIT = 1000;
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
 
   private final ActorSystem<?> system;
@@ -108,25 +107,11 @@ final class SourceRoutes extends AllDirectives {
     return new ApiModel.SourceView(Topics.SPACEX, s.state(), null, s.lastSuccess(), s.lastError());
   }
 
-  /** The limit parameter (default 20), or -1 if it is not a whole number from 1 to MAX_LIMIT. */
-  private static int limit(Optional<String> text) {
-    try {
-      int limit = Integer.parseInt(text.orElse("20"));
-      return limit < 1 || limit > MAX_LIMIT ? -1 : limit;
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private static CompletionStage<HttpResponse> badLimit() {
-    return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "limit must be a whole number from 1 to " + MAX_LIMIT));
-  }
-
   private CompletionStage<HttpResponse> deadLetters(Optional<String> limitText) {
     Grains g = grains.get();
     if (g == null) return CompletableFuture.completedFuture(error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting"));
-    int limit = limit(limitText);
-    if (limit < 0) return badLimit();
+    int limit = Params.limit(limitText, 20);
+    if (limit < 0) return Params.badLimit();
     return g.deadLetters().some(limit).thenApply(list -> json(StatusCodes.OK, list.stream().map(d -> {
       String payload = d.payload() == null ? null : new String(d.payload(), java.nio.charset.StandardCharsets.UTF_8);
       if (payload != null && payload.length() > 2_000) payload = payload.substring(0, 2_000) + "…";
@@ -137,9 +122,9 @@ final class SourceRoutes extends AllDirectives {
   /** {@code POST /api/dead-letters/replay[?limit=N]}: {"replayed": n}; see DeadLetterStore#replay. */
   private CompletionStage<HttpResponse> replayDeadLetters(Optional<String> limitText) {
     Grains g = grains.get();
-    if (g == null) return CompletableFuture.completedFuture(error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting"));
-    int limit = limitText.isEmpty() ? MAX_LIMIT : limit(limitText);
-    if (limit < 0) return badLimit();
+    if (g == null) return Params.starting();
+    int limit = Params.limit(limitText, Params.MAX_LIMIT);
+    if (limit < 0) return Params.badLimit();
     return g.deadLetters().replay(g.publisher(), limit)
         .handle((n, e) -> e == null
             ? json(StatusCodes.OK, java.util.Map.of("replayed", n))
@@ -152,8 +137,8 @@ final class SourceRoutes extends AllDirectives {
     if (!TABLES.contains(table)) {
       return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "unknown table: " + table + " (known: " + String.join(", ", TABLES.stream().sorted().toList()) + ")"));
     }
-    int limit = limit(limitText);
-    if (limit < 0) return badLimit();
+    int limit = Params.limit(limitText, 20);
+    if (limit < 0) return Params.badLimit();
     // The table name is one of TABLES, never the caller's text.
     SimpleStatement select = SimpleStatement.newInstance("SELECT * FROM kafkapipeline." + table + " LIMIT " + limit)
         .setTimeout(Duration.ofSeconds(10));

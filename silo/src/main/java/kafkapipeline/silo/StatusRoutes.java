@@ -1,6 +1,5 @@
 package kafkapipeline.silo;
 
-import static kafkapipeline.silo.JsonRoutes.error;
 import static kafkapipeline.silo.JsonRoutes.json;
 
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -9,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,11 +24,17 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code GET /api/status}: the silos, which grains each hosts (city grains by their own report;
- * the singletons on the oldest silo), and rows per table ({@code count(*)}, bounded by a
- * timeout: a table too large to count in time shows as {@code "unknown"}).
+ * {@code GET /api/status}: the silos (status, roles, and, asked at this moment, uptime, CPU, heap
+ * and counters; a silo that does not answer in time has none), which grains each hosts (city
+ * grains by their own report and by Cluster Sharding's count; the singletons on the oldest
+ * silo), and rows per table ({@code count(*)}, bounded by a timeout: a table too large to count
+ * in time shows as {@code "unknown"}). {@code ?rows=false} skips the counting (cheap enough to
+ * poll); any other value than true or false is a 400.
  */
 final class StatusRoutes extends AllDirectives {
+  /** The cluster singletons; they all live on the oldest Up silo. */
+  static final List<String> SINGLETONS =
+      List.of("faker-source", "wikipedia-source", "spacex-source", "weather-call-budget", "city-keeper");
   private static final Duration COUNT_TIMEOUT = Duration.ofSeconds(5);
 
   private final ActorSystem<?> system;
@@ -42,25 +48,34 @@ final class StatusRoutes extends AllDirectives {
   }
 
   Route routes() {
-    return path("status", () -> get(() -> onSuccess(status(), r -> complete(r))));
+    return path("status", () -> get(() -> parameterOptional("rows", rows -> onSuccess(status(rows), r -> complete(r)))));
   }
 
-  private CompletionStage<HttpResponse> status() {
+  private CompletionStage<HttpResponse> status(Optional<String> rowsParam) {
+    String rowsText = rowsParam.orElse("true");
+    if (!rowsText.equals("true") && !rowsText.equals("false")) return Params.badRequest("rows must be true or false");
     Grains g = grains.get();
-    if (g == null) return CompletableFuture.completedFuture(error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting"));
+    if (g == null) return Params.starting();
     List<Member> up = StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false).toList();
     Member oldest = up.stream().filter(m -> m.status() == MemberStatus.up())
         .reduce((a, b) -> a.isOlderThan(b) ? a : b).orElse(null);
-    return cities.list().thenCombine(rowCounts(g), (views, rows) -> {
+    CompletableFuture<Map<String, Object>> counted =
+        (rowsText.equals("true") ? rowCounts(g) : CompletableFuture.<Map<String, Object>>completedFuture(Map.of())).toCompletableFuture();
+    CompletableFuture<Map<String, SiloVitals.Vitals>> vitals = ClusterVitals.all(system).toCompletableFuture();
+    CompletableFuture<Map<String, Integer>> cityGrains = ClusterVitals.cityGrains(system).toCompletableFuture();
+    CompletableFuture<List<ApiModel.CityView>> views = cities.list().toCompletableFuture();
+    return CompletableFuture.allOf(counted, vitals, cityGrains, views).thenApply(done -> {
       List<ApiModel.SiloView> silos = new ArrayList<>();
       for (Member m : up) {
         String address = m.address().hostPort();
         Map<String, Object> hosted = new LinkedHashMap<>();
-        hosted.put("weather", views.stream().filter(v -> address.equals(v.silo())).map(ApiModel.CityView::id).toList());
-        if (m.equals(oldest)) hosted.put("singletons", List.of("faker-source", "weather-call-budget", "city-keeper", "wikipedia-source", "spacex-source"));
-        silos.add(new ApiModel.SiloView(address, m.status().toString(), hosted));
+        hosted.put("weather", views.join().stream().filter(v -> address.equals(v.silo())).map(ApiModel.CityView::id).toList());
+        hosted.put("city-weather", cityGrains.join().getOrDefault(address, 0));
+        if (m.equals(oldest)) hosted.put("singletons", SINGLETONS);
+        silos.add(new ApiModel.SiloView(address, m.status().toString(), List.copyOf(m.getRoles()), hosted,
+            vitals.join().get(address)));
       }
-      return json(StatusCodes.OK, new ApiModel.StatusView(silos, rows));
+      return json(StatusCodes.OK, new ApiModel.StatusView(silos, counted.join()));
     });
   }
 

@@ -44,4 +44,14 @@ class SerializationTest {
     TopicPersister.Status persister = new TopicPersister.Status("faker", "fakerdata", 1, "boom");
     assertEquals(persister, roundTrip(persister));
   }
+
+  @Test
+  void siloVitalsRoundTripAsCbor() {
+    TestProbe<SiloVitals.Vitals> probe = testKit.createTestProbe();
+    SiloVitals.Get get = new SiloVitals.Get(probe.getRef());
+    assertEquals(get, roundTrip(get));
+    SiloVitals.Vitals vitals = new SiloVitals.Vitals("pipeline@127.0.0.1:2551", 12, 0.25, 1 << 20, 1 << 28, 2,
+        java.util.Map.of("rows_written", java.util.Map.of("fakerdata", 42L)));
+    assertEquals(vitals, roundTrip(vitals));
+  }
 }

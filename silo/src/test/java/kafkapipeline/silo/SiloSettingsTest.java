@@ -56,4 +56,14 @@ class SiloSettingsTest {
         IllegalArgumentException.class,
         () -> SiloSettings.fromConfig(with(Map.of("pipeline.sources.faker.rate", -1))));
   }
+
+  @Test
+  void aHostOtherThanLoopbackNeedsAToken() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SiloSettings.fromConfig(with(Map.of("pipeline.http.host", "0.0.0.0"))));
+    assertTrue(e.getMessage().contains("HTTP_TOKEN"), e.getMessage());
+    SiloSettings s = SiloSettings.fromConfig(with(Map.of("pipeline.http.host", "0.0.0.0", "pipeline.http.token", " s3cret ")));
+    assertEquals("s3cret", s.httpToken());
+    assertEquals("", SiloSettings.fromConfig(with(Map.of())).httpToken());
+  }
 }

@@ -59,6 +59,7 @@ class ContainerContractTest {
     env.put("SILO_PORT", String.valueOf(Ports.freePort()));
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("HTTP_PORT", String.valueOf(httpPort));
+    env.put("HTTP_TOKEN", "contract-test-token"); // compose requires one from the shell or deploy/.env
     env.put("JAVA_HOME", System.getProperty("java.home"));
 
     Path script = compose.root.resolve("deploy/silo-entrypoint.sh");

@@ -91,6 +91,11 @@ final class SiloCluster implements AutoCloseable {
     return silos[i] != null && silos[i].isAlive();
   }
 
+  /** The silo's process id. */
+  long pid(int i) {
+    return silos[i].pid();
+  }
+
   int httpPort(int i) {
     return httpPorts[i];
   }

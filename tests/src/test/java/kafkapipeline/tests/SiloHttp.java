@@ -54,6 +54,24 @@ final class SiloHttp {
     }
   }
 
+  record Text(int status, String contentType, String body) {}
+
+  /** A GET whose body is taken as text (HTML, Prometheus), with extra request headers. */
+  static Text text(int port, String path, java.util.Map<String, String> headers) {
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .timeout(Duration.ofSeconds(10)).GET();
+      headers.forEach(b::header);
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Text(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+    } catch (IOException e) {
+      throw new AssertionError("GET " + path + " on port " + port + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** A counter from /api/stats, 0 when the silo has not counted it yet. */
   static long counter(int port, String group, String name) {
     return get(port, "/api/stats").body().path("counters").path(group).path(name).asLong(0);

@@ -1,0 +1,124 @@
+package kafkapipeline.silo;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import kafkapipeline.api.Topics;
+import kafkapipeline.grains.PipelineMetrics;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code GET /metrics}: this silo's figures in the Prometheus text exposition format 0.0.4,
+ * gathered when scraped: pipeline counters by group and name, heap, process CPU, uptime, cluster
+ * members by status as this silo sees them, and the persisters' consumer lag per topic and
+ * partition. If Kafka does not answer, the lag series are left out and
+ * {@code pipeline_kafka_lag_up} is 0; everything else is always there.
+ */
+final class MetricsRoutes extends AllDirectives {
+  static final ContentType CONTENT_TYPE =
+      ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8");
+
+  private final ActorSystem<?> system;
+  private final PipelineMetrics metrics;
+  private final KafkaLag lag;
+
+  MetricsRoutes(ActorSystem<?> system, PipelineMetrics metrics, KafkaLag lag) {
+    this.system = system;
+    this.metrics = metrics;
+    this.lag = lag;
+  }
+
+  Route routes() {
+    return path("metrics", () -> get(() -> onSuccess(scrape(), r -> complete(r))));
+  }
+
+  private CompletionStage<HttpResponse> scrape() {
+    return lag.lag(Topics.ALL)
+        .handle((partitions, error) -> {
+          StringBuilder out = new StringBuilder(4096);
+          counters(out);
+          jvm(out);
+          members(out);
+          lag(out, error == null ? partitions : null);
+          return HttpResponse.create().withEntity(HttpEntities.create(CONTENT_TYPE, out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        });
+  }
+
+  private void counters(StringBuilder out) {
+    header(out, "pipeline_events_total", "counter", "Pipeline counters of this silo since it started, by group and name.");
+    metrics.snapshot().forEach((group, names) -> names.forEach((name, value) ->
+        sample(out, "pipeline_events_total", Map.of("group", group, "name", name), value)));
+  }
+
+  private static void jvm(StringBuilder out) {
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    header(out, "jvm_memory_heap_used_bytes", "gauge", "Heap in use.");
+    sample(out, "jvm_memory_heap_used_bytes", Map.of(), heap.getUsed());
+    header(out, "jvm_memory_heap_max_bytes", "gauge", "Largest heap the JVM may use (-1: undefined).");
+    sample(out, "jvm_memory_heap_max_bytes", Map.of(), heap.getMax());
+    header(out, "process_cpu_load_ratio", "gauge", "Recent CPU load of this process, 0..1 of all cores (-1: unknown).");
+    sample(out, "process_cpu_load_ratio", Map.of(), SiloVitals.processCpu());
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      header(out, "process_cpu_seconds_total", "counter", "CPU time used by this process.");
+      sample(out, "process_cpu_seconds_total", Map.of(), os.getProcessCpuTime() / (double) TimeUnit.SECONDS.toNanos(1));
+    }
+    header(out, "process_uptime_seconds", "gauge", "Time since this silo's JVM started.");
+    sample(out, "process_uptime_seconds", Map.of(), ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
+  }
+
+  private void members(StringBuilder out) {
+    Map<String, Long> byStatus = new TreeMap<>();
+    for (Member m : Cluster.get(system).state().getMembers()) byStatus.merge(m.status().toString(), 1L, Long::sum);
+    header(out, "pipeline_cluster_members", "gauge", "Cluster members as this silo sees them, by status.");
+    byStatus.forEach((status, n) -> sample(out, "pipeline_cluster_members", Map.of("status", status), n));
+  }
+
+  private static void lag(StringBuilder out, List<KafkaLag.PartitionLag> partitions) {
+    header(out, "pipeline_kafka_lag_up", "gauge", "1 if Kafka answered the lag queries of this scrape.");
+    sample(out, "pipeline_kafka_lag_up", Map.of(), partitions == null ? 0 : 1);
+    if (partitions == null) return;
+    header(out, "pipeline_kafka_consumer_lag", "gauge", "End offset minus the persister group's committed offset.");
+    for (KafkaLag.PartitionLag p : partitions) sample(out, "pipeline_kafka_consumer_lag", labels(p), p.lag());
+    header(out, "pipeline_kafka_end_offset", "gauge", "The partition's end offset.");
+    for (KafkaLag.PartitionLag p : partitions) sample(out, "pipeline_kafka_end_offset", labels(p), p.endOffset());
+  }
+
+  private static Map<String, String> labels(KafkaLag.PartitionLag p) {
+    return Map.of("topic", p.topic(), "partition", String.valueOf(p.partition()), "group", KafkaLag.group(p.topic()));
+  }
+
+  private static void header(StringBuilder out, String name, String type, String help) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+
+  /** One sample line; label values escaped as the format requires (backslash, quote, newline). */
+  static void sample(StringBuilder out, String name, Map<String, String> labels, double value) {
+    out.append(name);
+    if (!labels.isEmpty()) {
+      out.append('{');
+      String sep = "";
+      for (var e : new TreeMap<>(labels).entrySet()) {
+        String v = e.getValue().replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        out.append(sep).append(e.getKey()).append("=\"").append(v).append('"');
+        sep = ",";
+      }
+      out.append('}');
+    }
+    out.append(' ');
+    if (value == Math.rint(value) && Math.abs(value) < 1e15) out.append((long) value); else out.append(value);
+    out.append('\n');
+  }
+}

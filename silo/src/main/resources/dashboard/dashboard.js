@@ -1,0 +1,234 @@
+// The dashboard's polling loop. Fast figures (silos, sources, Kafka lag) every 2 s, the data
+// views every 10 s; nothing is fetched while the tab is hidden. Rates are computed here from
+// the counters of every silo (summed), kept for the last 5 minutes the page has been open.
+(function () {
+  'use strict';
+  var R = window.Render, C = window.Charts;
+  var FAST = 2000, SLOW = 10000, KEEP = 150;
+  var TOPICS = ['faker', 'weather', 'wikipedia', 'spacex'];
+  var samples = [];
+  var lastSlow = 0;
+  var $ = function (id) { return document.getElementById(id); };
+
+  function getJson(path) {
+    return fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then(function (r) {
+      return r.json().then(function (body) {
+        if (!r.ok) throw new Error(path + ': ' + (body && body.error ? body.error : r.status));
+        return body;
+      });
+    });
+  }
+
+  function show(id, promise, render) {
+    return promise.then(render, function (e) {
+      var target = $(id);
+      target.textContent = '';
+      target.appendChild(R.el('p', { 'class': 'error', text: String(e.message || e) }));
+    });
+  }
+
+  function produced(c, topic) {
+    return ((c.produced || {})[topic]) || ((c[topic] || {}).produced) || 0;
+  }
+
+  function sum(silos, pick) {
+    return silos.reduce(function (acc, s) { return acc + (s.vitals ? pick(s.vitals.counters || {}) : 0); }, 0);
+  }
+
+  function record(status) {
+    var s = { t: Date.now(), produced: {}, failures: {}, rows: {}, errors: 0, dead: 0 };
+    TOPICS.forEach(function (t) {
+      s.produced[t] = sum(status.silos, function (c) { return produced(c, t); });
+      s.failures[t] = sum(status.silos, function (c) {
+        return ((c.publish_failures || {})[t] || 0) + ((c.malformed_source_data || {})[t] || 0)
+          + ((c[t] || {}).malformed_events || 0);
+      });
+    });
+    var tables = {};
+    status.silos.forEach(function (silo) {
+      Object.keys(((silo.vitals || {}).counters || {}).rows_written || {}).forEach(function (t) { tables[t] = true; });
+    });
+    Object.keys(tables).forEach(function (t) {
+      s.rows[t] = sum(status.silos, function (c) { return (c.rows_written || {})[t] || 0; });
+    });
+    s.errors = sum(status.silos, function (c) { return Object.values(c.write_errors || {}).reduce(function (a, b) { return a + b; }, 0); });
+    s.dead = sum(status.silos, function (c) { return Object.values(c.dead_letters || {}).reduce(function (a, b) { return a + b; }, 0); });
+    samples.push(s);
+    if (samples.length > KEEP + 1) samples.shift();
+  }
+
+  function rates(kind, key) {
+    var out = [];
+    for (var i = 1; i < samples.length; i++) {
+      var a = samples[i - 1], b = samples[i];
+      var d = (b[kind][key] || 0) - (a[kind][key] || 0);
+      out.push([b.t, Math.max(0, d) * 1000 / (b.t - a.t)]);
+    }
+    return out;
+  }
+
+  function renderStatus(status) {
+    record(status);
+    var silos = $('silos');
+    silos.textContent = '';
+    status.silos.forEach(function (s) {
+      var v = s.vitals || {};
+      var cpu = v.cpu === undefined || v.cpu < 0 ? null : (v.cpu * 100).toFixed(1) + ' %';
+      var heapBar = R.el('div', { 'class': 'bar', title: 'heap' }, [R.el('span')]);
+      heapBar.firstChild.style.width = (v.heapMax > 0 ? Math.min(100, 100 * v.heapUsed / v.heapMax) : 0) + '%';
+      silos.appendChild(R.card(s.address, [
+        ['status', s.status, 'state-' + s.status],
+        ['roles', (s.roles || []).join(', ')],
+        ['uptime', v.uptimeSeconds === undefined ? 'no answer' : R.duration(v.uptimeSeconds)],
+        ['CPU', cpu],
+        ['heap', R.bytes(v.heapUsed) + ' of ' + R.bytes(v.heapMax)],
+        ['city grains', s.grains['city-weather']],
+        ['singletons', (s.grains.singletons || []).join(', ') || 'none']
+      ], [heapBar]));
+    });
+    var up = status.silos.filter(function (s) { return s.status === 'Up'; }).length;
+    $('summary').textContent = up + ' of ' + status.silos.length + ' silos up';
+    C.lineChart($('source-chart'), TOPICS.map(function (t) { return { name: t, points: rates('produced', t) }; }),
+      { unit: '/s', empty: 'collecting: rates appear after two polls' });
+    var last = samples[samples.length - 1];
+    var tableNames = Object.keys(last.rows).sort();
+    C.lineChart($('rows-chart'), tableNames.map(function (t) { return { name: t, points: rates('rows', t) }; }),
+      { unit: '/s', empty: 'no rows written yet' });
+    R.table($('tables'), [
+      { title: 'table', value: function (t) { return t; } },
+      { title: 'rows written', num: true, value: function (t) { return last.rows[t]; } },
+      { title: 'rows/s', num: true, value: function (t) { var r = rates('rows', t); return r.length ? C.format(r[r.length - 1][1]) : null; } }
+    ], tableNames, 'no rows written yet');
+    $('tables').appendChild(R.el('caption', { text: 'write errors ' + last.errors + ' · dead letters ' + last.dead }));
+  }
+
+  function renderSources(list) {
+    R.table($('sources'), [
+      { title: 'source', value: function (s) { return s.name; } },
+      { title: 'state', state: true, value: function (s) { return s.state; } },
+      { title: 'last event', value: function (s) { return R.age(s.lastEventTime); } },
+      { title: 'events/s', num: true, value: function (s) { var r = rates('produced', s.name); return r.length ? C.format(r[r.length - 1][1]) : null; } },
+      { title: 'errors', num: true, value: function (s) { var l = samples[samples.length - 1]; return l ? l.failures[s.name] : null; } },
+      { title: 'detail / last error', wrap: true, value: function (s) { return s.lastError; } }
+    ], list);
+  }
+
+  function renderKafka(parts) {
+    var box = $('kafka');
+    box.textContent = '';
+    TOPICS.forEach(function (topic) {
+      var rows = parts.filter(function (p) { return p.topic === topic; });
+      var lag = rows.reduce(function (a, p) { return a + p.lag; }, 0);
+      var t = R.el('table');
+      R.table(t, [
+        { title: 'p', num: true, value: function (p) { return p.partition; } },
+        { title: 'end', num: true, value: function (p) { return p.endOffset; } },
+        { title: 'committed', num: true, value: function (p) { return p.committed; } },
+        { title: 'lag', num: true, value: function (p) { return p.lag; } },
+        { title: 'member', value: function (p) { return p.member; } }
+      ], rows, 'no partitions');
+      box.appendChild(R.el('div', {}, [R.el('h3', { text: topic + ' · lag ' + lag }), t]));
+    });
+  }
+
+  function renderWeather(cities) {
+    var box = $('weather');
+    return Promise.all(cities.map(function (c) {
+      return getJson('api/weather/series?city=' + encodeURIComponent(c.id) + '&limit=200').then(function (s) {
+        var chart = R.el('div', { 'class': 'chart', 'data-city': c.id });
+        C.lineChart(chart, [{ name: c.id, points: s.points.filter(function (p) { return p.temp !== null; })
+          .map(function (p) { return [Date.parse(p.at), p.temp]; }) }], { unit: '°', zero: false, empty: 'no reports yet' });
+        return R.card(c.name + (c.country ? ', ' + c.country : ''), [
+          ['state', c.state, 'state-' + c.state], ['silo', c.silo], ['last report', R.age(c.lastReport)],
+          ['temperature', c.temperature === null ? null : c.temperature + ' °C'], ['last error', c.lastError]
+        ], [chart]);
+      });
+    })).then(function (cards) {
+      box.textContent = '';
+      if (cards.length === 0) box.appendChild(R.el('p', { 'class': 'muted', text: 'no cities: POST /api/cities {"city": "Hanoi,VN"}' }));
+      cards.forEach(function (c) { box.appendChild(c); });
+    });
+  }
+
+  function renderWikipedia(w) {
+    var chips = $('wikis');
+    chips.textContent = '';
+    Object.keys(w.byWiki).sort(function (a, b) { return w.byWiki[b] - w.byWiki[a]; }).slice(0, 12).forEach(function (k) {
+      chips.appendChild(R.el('span', { text: k + ' ' + w.byWiki[k] }));
+    });
+    R.table($('wikipedia'), [
+      { title: 'when', value: function (c) { return R.age(c.at); } },
+      { title: 'wiki', value: function (c) { return c.wiki; } },
+      { title: 'title', wrap: true, value: function (c) { return c.title; } },
+      { title: 'user', value: function (c) { return c.user + (c.bot ? ' (bot)' : ''); } }
+    ], w.changes, 'no changes stored');
+  }
+
+  function renderSpacex(list) {
+    R.table($('spacex'), [
+      { title: 'date (UTC)', value: function (l) { return l.date ? l.date.replace('T', ' ').slice(0, 16) : null; } },
+      { title: 'mission', wrap: true, value: function (l) { return l.mission; } },
+      { title: 'rocket', value: function (l) { return l.rocket; } },
+      { title: 'site', value: function (l) { return l.site; } }
+    ], list, 'no upcoming launches stored');
+  }
+
+  function renderRows(id, wanted) {
+    return function (rows) {
+      var idx = wanted.map(function (c) { return rows.columns.indexOf(c); });
+      R.table($(id), wanted.map(function (c, i) {
+        return { title: c, wrap: c === 'error' || c === 'address', value: function (r) { return idx[i] < 0 ? null : r[idx[i]]; } };
+      }), rows.rows, 'none');
+    };
+  }
+
+  function renderDeadLetters(list) {
+    R.table($('dead-letters'), [
+      { title: 'topic', value: function (d) { return d.topic + '/' + d.partition + '@' + d.offset; } },
+      { title: 'when', value: function (d) { return R.age(d.failedAt); } },
+      { title: 'error', wrap: true, value: function (d) { return d.error; } }
+    ], list, 'none');
+  }
+
+  function renderTimeline(events) {
+    var ol = $('timeline');
+    ol.textContent = '';
+    if (events.length === 0) ol.appendChild(R.el('li', { 'class': 'muted', text: 'no events yet' }));
+    events.forEach(function (e) {
+      ol.appendChild(R.el('li', {}, [R.el('span', { 'class': 'muted', text: R.time(e.at) + ' ' }),
+        R.el('span', { text: e.silo + ' ' }), R.el('span', { 'class': 'state-' + e.status, text: e.event })]));
+    });
+  }
+
+  function fast() {
+    return Promise.all([
+      show('silos', getJson('api/status?rows=false'), renderStatus),
+      show('sources', getJson('api/sources'), renderSources),
+      show('kafka', getJson('api/kafka/lag'), renderKafka)
+    ]);
+  }
+
+  function slow() {
+    return Promise.all([
+      show('weather', getJson('api/cities'), renderWeather),
+      show('wikipedia', getJson('api/wikipedia/recent?limit=15'), renderWikipedia),
+      show('spacex', getJson('api/spacex/upcoming?limit=8'), renderSpacex),
+      show('people', getJson('api/rows/fakerdata?limit=8'), renderRows('people', ['name', 'job', 'city', 'country', 'email'])),
+      show('dead-letters', getJson('api/dead-letters?limit=5'), renderDeadLetters),
+      show('timeline', getJson('api/cluster/events'), renderTimeline)
+    ]);
+  }
+
+  function tick() {
+    if (document.hidden) { setTimeout(tick, FAST); return; }
+    var jobs = [fast()];
+    if (Date.now() - lastSlow >= SLOW) { lastSlow = Date.now(); jobs.push(slow()); }
+    Promise.all(jobs).then(function () {
+      $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+      document.body.setAttribute('data-polls', String(samples.length));
+    }).finally(function () { setTimeout(tick, FAST); });
+  }
+
+  document.addEventListener('visibilitychange', function () { if (!document.hidden) lastSlow = 0; });
+  tick();
+})();

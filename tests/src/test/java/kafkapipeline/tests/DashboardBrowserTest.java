@@ -1,0 +1,76 @@
+package kafkapipeline.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in headless Chromium against a running two-silo cluster: both silos show, the
+ * counters rise while the page is open, and a city added through the API appears with its
+ * temperature chart. Screenshots (laptop and phone width) go to {@code tests/target/}. Skipped,
+ * saying why, only when no chromium binary is installed ({@code .ci/run} installs it).
+ */
+class DashboardBrowserTest {
+  @Test
+  void twoSilosRisingCountersAndANewCityWithItsChart() throws Exception {
+    HeadlessChromium.assumeInstalled();
+    Engines engines = Engines.shared();
+    try (OwmReplayServer owm = new OwmReplayServer();
+        SiloCluster silos = new SiloCluster(engines, "dashboard-browser", 2, Map.of(
+            "OWM_BASE_URL", owm.baseUrl(), "OWM_API_KEY", OwmReplayServer.KEY, "WEATHER_INTERVAL", "2s",
+            "FAKER_RATE", "20"))) {
+      silos.startAll();
+      silos.awaitAllHealthy();
+      int api = silos.httpPort(0);
+      SiloHttp.send(api, "DELETE", "/api/cities/london,gb", null); // 204 or 404: start without it
+      ChromeDriver browser = HeadlessChromium.open(1280, 2400);
+      try {
+        browser.get("http://127.0.0.1:" + api + "/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        wait.until(b -> b.findElements(By.cssSelector("#silos .card")).size() == 2
+            && b.findElements(By.cssSelector("#silos .state-Up")).size() == 2);
+
+        long before = fakerRows(browser, wait);
+        wait.until(b -> fakerRows(b, wait) > before);
+
+        assertEquals(201, SiloHttp.send(api, "POST", "/api/cities", "{\"city\":\"London,GB\"}").status());
+        WebDriverWait slow = new WebDriverWait(browser, Duration.ofSeconds(90));
+        slow.until(b -> !b.findElements(By.cssSelector("#weather [data-city='london,gb'] svg path")).isEmpty());
+        WebElement card = browser.findElement(By.cssSelector("#weather .card"));
+        assertTrue(card.getText().contains("London"), card.getText());
+        wait.until(b -> b.findElements(By.cssSelector("#source-chart svg path")).size() > 0);
+
+        HeadlessChromium.screenshot(browser, "dashboard.png");
+        browser.manage().window().setSize(new Dimension(390, 2400));
+        Thread.sleep(500);
+        HeadlessChromium.screenshot(browser, "dashboard-phone.png");
+        List<WebElement> errors = browser.findElements(By.cssSelector(".error"));
+        assertTrue(errors.isEmpty(), "errors on the page: " + errors.stream().map(WebElement::getText).toList());
+      } finally {
+        browser.quit();
+        SiloHttp.send(api, "DELETE", "/api/cities/london,gb", null);
+      }
+    }
+  }
+
+  /** Rows written to fakerdata, as the page's Cassandra table shows them (0 until it does). */
+  private static long fakerRows(WebDriver browser, WebDriverWait wait) {
+    for (WebElement row : browser.findElements(By.cssSelector("#tables tbody tr"))) {
+      List<WebElement> cells = row.findElements(By.tagName("td"));
+      if (cells.size() >= 2 && cells.get(0).getText().equals("fakerdata")) {
+        return Long.parseLong(cells.get(1).getText().strip());
+      }
+    }
+    return 0;
+  }
+}
