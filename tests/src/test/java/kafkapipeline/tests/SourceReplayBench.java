@@ -63,7 +63,9 @@ class SourceReplayBench {
       silos.awaitAllHealthy();
       Await.until(Duration.ofSeconds(60), () -> !server.requests.isEmpty(), () -> "the source never connected");
       long start = System.nanoTime();
-      Await.until(Duration.ofMinutes(5), () -> rowCount() >= expected, () -> rowCount() + " of " + expected + " rows");
+      int api = silos.httpPort(0);
+      Await.until(Duration.ofMinutes(5), () -> SiloHttp.counter(api, "rows_written", "wikipediadata") >= expected,
+          () -> SiloHttp.counter(api, "rows_written", "wikipediadata") + " of " + expected + " rows written");
       double seconds = (System.nanoTime() - start) / 1e9;
       assertEquals(expected, rowCount());
       System.out.printf("[bench] wikipedia SSE replay -> Kafka -> wikipediadata, 1 silo: %d events in %.1f s = %.0f events/s%n",
@@ -72,6 +74,7 @@ class SourceReplayBench {
   }
 
   private long rowCount() {
-    return engines.session.execute("SELECT count(*) FROM kafkapipeline.wikipediadata").one().getLong(0);
+    return engines.session.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement
+        .newInstance("SELECT count(*) FROM kafkapipeline.wikipediadata").setTimeout(Duration.ofSeconds(60))).one().getLong(0);
   }
 }

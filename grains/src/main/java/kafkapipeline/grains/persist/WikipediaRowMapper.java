@@ -40,8 +40,8 @@ public final class WikipediaRowMapper implements RowMapper {
     RecentChange c = parse(value);
     RecentChange.OldNew length = c.length() == null ? new RecentChange.OldNew(null, null) : c.length();
     RecentChange.OldNew revision = c.revision() == null ? new RecentChange.OldNew(null, null) : c.revision();
-    // Absent fields are bound as null, which the driver sends as "unset" for a new row.
-    return insert.bind(c.wiki(), c.meta().id(), c.id(), c.type(), c.namespace(), c.title(), c.comment(),
+    // Absent fields (a new page has no old length) stay unset: no tombstones.
+    return RowMapper.bindSkippingNulls(insert, c.wiki(), c.meta().id(), c.id(), c.type(), c.namespace(), c.title(), c.comment(),
             c.changedAt(), c.user(), c.bot(), c.minor(), c.patrolled(), length.oldValue(), length.newValue(),
             revision.oldValue(), revision.newValue(), c.logType())
         .setIdempotent(true);
