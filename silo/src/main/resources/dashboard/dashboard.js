@@ -48,8 +48,12 @@
     status.silos.forEach(function (silo) {
       Object.keys(((silo.vitals || {}).counters || {}).rows_written || {}).forEach(function (t) { tables[t] = true; });
     });
+    s.batches = {};
+    s.micros = {};
     Object.keys(tables).forEach(function (t) {
       s.rows[t] = sum(status.silos, function (c) { return (c.rows_written || {})[t] || 0; });
+      s.batches[t] = sum(status.silos, function (c) { return (c.write_batches || {})[t] || 0; });
+      s.micros[t] = sum(status.silos, function (c) { return (c.write_batch_micros || {})[t] || 0; });
     });
     s.errors = sum(status.silos, function (c) { return Object.values(c.write_errors || {}).reduce(function (a, b) { return a + b; }, 0); });
     s.dead = sum(status.silos, function (c) { return Object.values(c.dead_letters || {}).reduce(function (a, b) { return a + b; }, 0); });
@@ -65,6 +69,18 @@
       out.push([b.t, Math.max(0, d) * 1000 / (b.t - a.t)]);
     }
     return out;
+  }
+
+  /** Mean write time of the batches written since the previous poll (else since the page opened). */
+  function batchMillis(t) {
+    if (samples.length < 2) return null;
+    var a = samples[samples.length - 2], b = samples[samples.length - 1];
+    var n = (b.batches[t] || 0) - (a.batches[t] || 0);
+    if (n <= 0) {
+      a = samples[0];
+      n = (b.batches[t] || 0) - (a.batches[t] || 0);
+    }
+    return n > 0 ? C.format(((b.micros[t] || 0) - (a.micros[t] || 0)) / n / 1000) : null;
   }
 
   function renderStatus(status) {
@@ -97,7 +113,8 @@
     R.table($('tables'), [
       { title: 'table', value: function (t) { return t; } },
       { title: 'rows written', num: true, value: function (t) { return last.rows[t]; } },
-      { title: 'rows/s', num: true, value: function (t) { var r = rates('rows', t); return r.length ? C.format(r[r.length - 1][1]) : null; } }
+      { title: 'rows/s', num: true, value: function (t) { var r = rates('rows', t); return r.length ? C.format(r[r.length - 1][1]) : null; } },
+      { title: 'batch write ms', num: true, value: function (t) { return batchMillis(t); } }
     ], tableNames, 'no rows written yet');
     $('tables').appendChild(R.el('caption', { text: 'write errors ' + last.errors + ' · dead letters ' + last.dead }));
   }

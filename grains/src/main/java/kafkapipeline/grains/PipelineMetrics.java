@@ -18,6 +18,9 @@ public final class PipelineMetrics {
   public static final String ROWS_WRITTEN = "rows_written";
   public static final String WRITE_ERRORS = "write_errors";
   public static final String WRITE_RETRIES = "write_retries";
+  /** Written batches and the sum of their write times (first attempt to last row written). */
+  public static final String WRITE_BATCHES = "write_batches";
+  public static final String WRITE_BATCH_MICROS = "write_batch_micros";
   public static final String MALFORMED_RECORDS = "malformed_records";
   public static final String DEAD_LETTERS = "dead_letters";
   public static final String CONSUMER_RESTARTS = "consumer_restarts";

@@ -36,6 +36,11 @@ class DashboardApiTest {
       assertTrue(silo.path("vitals").path("uptimeSeconds").asLong() >= 0, status.toString());
       assertTrue(silo.path("vitals").has("cpu"), status.toString());
       assertTrue(silo.path("vitals").path("counters").path("rows_written").path("fakerdata").asLong() > 0, status.toString());
+      // Write latency: batches written and their summed write time, per table.
+      JsonNode counters = silo.path("vitals").path("counters");
+      assertTrue(counters.path("write_batches").path("fakerdata").asLong() > 0, counters.toString());
+      assertTrue(counters.path("write_batch_micros").path("fakerdata").asLong() >= counters.path("write_batches").path("fakerdata").asLong(),
+          "at least a microsecond per batch: " + counters);
       assertEquals(0, silo.path("grains").path("city-weather").asInt(-1), status.toString());
       assertTrue(silo.path("grains").path("singletons").toString().contains("spacex-source"), status.toString());
       assertEquals(0, status.path("rows").size(), "rows=false counts nothing: " + status);

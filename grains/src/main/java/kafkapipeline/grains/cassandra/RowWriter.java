@@ -38,6 +38,7 @@ public final class RowWriter {
   public record Rejected(int index, String error) {}
 
   public CompletionStage<List<Rejected>> writeAll(String table, List<? extends Statement<?>> statements) {
+    long started = System.nanoTime();
     List<CompletableFuture<Rejected>> writes = new java.util.ArrayList<>(statements.size());
     for (int i = 0; i < statements.size(); i++) {
       int index = i;
@@ -49,7 +50,11 @@ public final class RowWriter {
       }));
     }
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-        .thenApply(done -> writes.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList());
+        .thenApply(done -> {
+          metrics.increment(PipelineMetrics.WRITE_BATCHES, table);
+          metrics.add(PipelineMetrics.WRITE_BATCH_MICROS, table, (System.nanoTime() - started) / 1_000);
+          return writes.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList();
+        });
   }
 
   private CompletableFuture<Void> write(String table, Statement<?> statement, int attempt) {
