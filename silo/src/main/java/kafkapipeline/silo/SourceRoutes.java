@@ -68,7 +68,7 @@ final class SourceRoutes extends AllDirectives {
   }
 
   private static ApiModel.SourceView faker(FakerSource.Status s) {
-    return new ApiModel.SourceView("faker", s.state(), s.ratePerSecond(), null, s.lastError());
+    return new ApiModel.SourceView("faker", s.state(), s.ratePerSecond(), s.lastPublished(), s.lastError());
   }
 
   private CompletionStage<HttpResponse> sources() {

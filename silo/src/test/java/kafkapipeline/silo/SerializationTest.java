@@ -37,7 +37,7 @@ class SerializationTest {
   @Test
   void sourceAndPersisterMessagesRoundTripAsCbor() {
     TestProbe<FakerSource.Status> probe = testKit.createTestProbe();
-    FakerSource.Status status = new FakerSource.Status("running", 7, 100, 2.5, 0, null);
+    FakerSource.Status status = new FakerSource.Status("running", 7, 100, 2.5, 0, null, java.time.Instant.parse("2026-11-23T10:00:00Z"));
     assertEquals(status, roundTrip(status));
     FakerSource.SetRate setRate = new FakerSource.SetRate(12.5, probe.getRef());
     assertEquals(setRate, roundTrip(setRate));

@@ -33,8 +33,10 @@ class SiloApiTest {
       }
 
       List<String> names = new ArrayList<>();
-      SiloHttp.get(api, "/api/sources").body().forEach(s -> names.add(s.path("name").asText()));
+      JsonNode sources = SiloHttp.get(api, "/api/sources").body();
+      sources.forEach(s -> names.add(s.path("name").asText()));
       assertEquals(List.of("faker", "weather", "wikipedia", "spacex"), names);
+      assertTrue(sources.get(0).hasNonNull("lastEventTime"), "the faker's last published batch: " + sources.get(0));
 
       JsonNode status = SiloHttp.get(api, "/api/status").body();
       assertEquals(1, status.path("silos").size(), status.toString());

@@ -52,7 +52,8 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
 
   /** {@code state}: starting, running, paused, or finished (the limit is reached). */
   public record Status(
-      String state, long seed, long nextPosition, double ratePerSecond, long limit, String lastError)
+      String state, long seed, long nextPosition, double ratePerSecond, long limit, String lastError,
+      java.time.Instant lastPublished)
       implements CborSerializable {}
 
   private record CheckpointLoaded(Optional<Checkpoint> checkpoint) implements Command {}
@@ -102,6 +103,7 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
   private double tokens;
   private boolean inFlight;
   private String lastError;
+  private java.time.Instant lastPublished; // when Kafka last acknowledged a batch
 
   private FakerSource(
       ActorContext<Command> ctx,
@@ -189,6 +191,7 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
 
   private Behavior<Command> onPublished(Published published) {
     nextPosition = published.upTo();
+    lastPublished = java.time.Instant.now();
     metrics.add(PipelineMetrics.PRODUCED, Topics.FAKER, published.count());
     getContext()
         .pipeToSelf(
@@ -227,7 +230,7 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
     String state =
         generator == null ? "starting" : finished() ? "finished" : ratePerSecond == 0 ? "paused" : "running";
     long seed = generator == null ? 0 : generator.seed();
-    get.replyTo().tell(new Status(state, seed, nextPosition, ratePerSecond, settings.limit(), lastError));
+    get.replyTo().tell(new Status(state, seed, nextPosition, ratePerSecond, settings.limit(), lastError, lastPublished));
     return this;
   }
 
