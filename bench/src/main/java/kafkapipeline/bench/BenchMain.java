@@ -89,6 +89,7 @@ public final class BenchMain {
     nextIndex = options.records();
     say(String.format("prefilled topic %s (%d partitions) with %,d records in %.1f s", Topics.FAKER, PARTITIONS,
         options.records(), (System.nanoTime() - t) / 1e9));
+    warmUp();
     for (int round = 1; round <= options.rounds(); round++) {
       for (AsyncWriter.Mode mode : options.rawModes()) record(raw(round, mode));
       record(baseline(round));
@@ -100,15 +101,34 @@ public final class BenchMain {
     double baselineRate = interim.meanRate("baseline").orElseThrow();
     for (double load : options.loads()) {
       latencies.add(baselineLatency(load, load * baselineRate));
-      say("  " + latencies.get(latencies.size() - 1));
       latencies.add(pipelineLatency(load, load * baselineRate));
-      say("  " + latencies.get(latencies.size() - 1));
     }
     Report report = new Report(phases, latencies, context());
     report.write(results);
     say("");
     say(report.table());
     say("peer: " + Peer.STATUS);
+  }
+
+  /** Unmeasured writes first, so that no measured phase pays for Cassandra's JIT compilation. */
+  private void warmUp() {
+    long rows = Math.min(options.records(), 300_000);
+    say(String.format("warm-up: %,d rows, not measured ...", rows));
+    AsyncWriter writer = new AsyncWriter(env.session, AsyncWriter.Mode.parse("single"), options.inFlight());
+    writeRows(writer, rows);
+  }
+
+  private void writeRows(AsyncWriter writer, long rows) {
+    List<BoundStatement> chunk = new ArrayList<>(512);
+    for (long i = 0; i < rows; i++) {
+      chunk.add(mapper.bind(data.person(i)));
+      if (chunk.size() == 512) {
+        writer.write(chunk);
+        chunk = new ArrayList<>(512);
+      }
+    }
+    writer.write(chunk);
+    writer.drain();
   }
 
   private void record(PhaseResult result) {
@@ -125,16 +145,7 @@ public final class BenchMain {
     env.truncate();
     AsyncWriter writer = new AsyncWriter(env.session, mode, options.inFlight());
     try (Sampler sampler = new Sampler(serverPids(false), writer::rowsWritten)) {
-      List<BoundStatement> chunk = new ArrayList<>(512);
-      for (long i = 0; i < options.records(); i++) {
-        chunk.add(mapper.bind(data.person(i)));
-        if (chunk.size() == 512) {
-          writer.write(chunk);
-          chunk = new ArrayList<>(512);
-        }
-      }
-      writer.write(chunk);
-      writer.drain();
+      writeRows(writer, options.records());
       return finish(sampler, phase, round, Map.of("mode", mode.name(), "in_flight", options.inFlight()));
     }
   }
@@ -157,8 +168,8 @@ public final class BenchMain {
     env.truncate();
     env.resetGroup(PIPELINE_GROUP, Topics.FAKER, true);
     try (SiloFleet fleet = fleet(silos, phase + "-r" + round)) {
-      Map<String, Long> pids = serverPids(false);
-      pids.remove("harness");
+      Map<String, Long> pids = serverPids(true);
+      pids.remove("harness"); // it only polls /api/stats here
       pids.putAll(fleet.pids());
       try (Sampler sampler = new Sampler(pids, fleet::rowsWritten)) {
         fleet.awaitHealthy();
@@ -203,6 +214,8 @@ public final class BenchMain {
     say(String.format("latency %s at %.0f %% (%,.0f rows/s) ...", system, load * 100, rate));
     LatencyRun run = LatencyRun.measure(env, data, Topics.FAKER, system, load, rate, options.latencyWarmup(),
         options.latencyDuration(), nextIndex, rowsDone);
+    say(String.format("  %s at %.0f %%: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d rows at %,.0f rows/s)", system,
+        load * 100, run.p50Ms(), run.p99Ms(), run.maxMs(), run.rows(), run.sentRate()));
     nextIndex += (long) (rate * (options.latencyWarmup().toSeconds() + options.latencyDuration().toSeconds())) + 1;
     return run;
   }

@@ -31,7 +31,7 @@ record BenchOptions(long records, int rounds, List<AsyncWriter.Mode> rawModes, i
       usage: ./pipeline bench [--quick] [--records N] [--rounds R] [--raw-modes single,batch8]
                               [--in-flight K] [--one-silo] [--silo-heap-total MB] [--loads 0.5,0.8]
                               [--latency-seconds S] [--jfr]
-        --quick   a 1-2 minute smoke run (60,000 records, 1 round, 15 s latency runs)
+        --quick   a 1-2 minute smoke run (60,000 records, 1 round, 12 s latency runs at 50 %)
         PERSISTER_BATCH_SIZE / PERSISTER_PARALLELISM in the environment reach the silos""";
 
   static BenchOptions parse(List<String> args) {
@@ -48,7 +48,8 @@ record BenchOptions(long records, int rounds, List<AsyncWriter.Mode> rawModes, i
     if (quick) {
       records = 60_000;
       rounds = 1;
-      latencySeconds = 15;
+      latencySeconds = 12;
+      loads = "0.5";
     }
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);

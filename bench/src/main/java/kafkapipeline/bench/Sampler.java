@@ -29,6 +29,8 @@ final class Sampler implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private final long startNanos = System.nanoTime();
+  private static final long PROGRESS_NANOS = 15_000_000_000L;
+  private long lastProgressNanos = startNanos;
 
   /** Starts sampling at once. {@code pids}: process name to pid, in report order. */
   Sampler(Map<String, Long> pids, LongSupplier rows) {
@@ -66,7 +68,12 @@ final class Sampler implements AutoCloseable {
     } catch (RuntimeException e) {
       done = samples.isEmpty() ? 0 : samples.get(samples.size() - 1).rows(); // a silo busy or restarting
     }
-    samples.add(new Sample(System.nanoTime(), done, cpu));
+    long now = System.nanoTime();
+    samples.add(new Sample(now, done, cpu));
+    if (now - lastProgressNanos > PROGRESS_NANOS) {
+      lastProgressNanos = now;
+      System.out.printf("    ... %,d rows after %.0f s%n", done, (now - startNanos) / 1e9);
+    }
   }
 
   synchronized long lastRows() {
