@@ -29,6 +29,18 @@ public final class ProcStats {
     }
   }
 
+  /** CPU time all processes of the machine used (user, nice, system, irq, softirq, steal), in µs, or -1. */
+  public static long machineBusyMicros() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long ticks = 0;
+      for (int i : new int[] {1, 2, 3, 6, 7, 8}) ticks += Long.parseLong(f[i]);
+      return ticks * (1_000_000 / TICKS_PER_SECOND);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** Resident memory ({@code VmRSS}) of {@code pid} in KiB, or -1. */
   public static long rssKb(long pid) {
     return statusKb(pid, "VmRSS:");

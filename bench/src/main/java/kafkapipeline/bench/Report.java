@@ -63,8 +63,8 @@ final class Report {
 
   String table() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format("| phase | round | rows/s | CPU µs/row: total | per process (µs/row) | peak RSS MB | steady window s |%n"));
-    out.append(String.format("|---|---|---|---|---|---|---|%n"));
+    out.append(String.format("| phase | round | rows/s | CPU µs/row: total | per process (µs/row) | peak RSS MB | steady window s | other load (cores) |%n"));
+    out.append(String.format("|---|---|---|---|---|---|---|---|%n"));
     for (PhaseResult p : phases) {
       StringBuilder per = new StringBuilder();
       StringBuilder rss = new StringBuilder();
@@ -72,8 +72,9 @@ final class Report {
         if (!k.equals("total")) per.append(per.isEmpty() ? "" : ", ").append(k).append(' ').append(String.format("%.0f", v));
       });
       p.peakRssMb().forEach((k, v) -> rss.append(rss.isEmpty() ? "" : ", ").append(k).append(' ').append(String.format("%.0f", v)));
-      out.append(String.format("| %s | %d | %,.0f | %.0f | %s | %s | %.1f |%n", p.phase(), p.round(), p.rowsPerSecond(),
-          p.cpuMicrosPerRow().get("total"), per, rss, p.windowSeconds()));
+      out.append(String.format("| %s | %d | %,.0f | %.0f | %s | %s | %.1f | %.2f |%n", p.phase(), p.round(), p.rowsPerSecond(),
+          p.cpuMicrosPerRow().get("total"), per, rss, p.windowSeconds(),
+          p.cpuCores().getOrDefault("other processes", Double.NaN)));
     }
     out.append(System.lineSeparator());
     ratios().forEach((k, v) -> out.append(String.format("%s = %.2f%n", k, v)));

@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
 final class Sampler implements AutoCloseable {
   static final long PERIOD_MS = 250;
 
-  private record Sample(long nanos, long rows, long[] cpuMicros) {}
+  private record Sample(long nanos, long rows, long[] cpuMicros, long machineMicros) {}
 
   private final Map<String, Long> pids;
   private final LongSupplier rows;
@@ -69,7 +69,7 @@ final class Sampler implements AutoCloseable {
       done = samples.isEmpty() ? 0 : samples.get(samples.size() - 1).rows(); // a silo busy or restarting
     }
     long now = System.nanoTime();
-    samples.add(new Sample(now, done, cpu));
+    samples.add(new Sample(now, done, cpu, ProcStats.machineBusyMicros()));
     if (now - lastProgressNanos > PROGRESS_NANOS) {
       lastProgressNanos = now;
       System.out.printf("    ... %,d rows after %.0f s%n", done, (now - startNanos) / 1e9);
@@ -126,6 +126,9 @@ final class Sampler implements AutoCloseable {
       i++;
     }
     cpuPerRow.put("total", total);
+    // CPU the rest of the machine used meanwhile: other people's builds and tests distort the figures.
+    double ours = cpuCores.values().stream().mapToDouble(Double::doubleValue).sum();
+    cpuCores.put("other processes", (last.machineMicros() - first.machineMicros()) / 1e6 / seconds - ours);
     double wall = (samples.get(samples.size() - 1).nanos() - startNanos) / 1e9;
     return new PhaseResult(phase, round, target, rowsInWindow / seconds, wall, seconds, cpuPerRow, cpuCores, peakMb,
         notes);
