@@ -65,6 +65,7 @@ final class BenchEnv implements AutoCloseable {
     this.admin = Admin.create(p);
   }
 
+  /** Creates {@code topic} and returns once every partition has a leader. */
   void createTopic(String topic, int partitions) {
     try {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
@@ -72,6 +73,20 @@ final class BenchEnv implements AutoCloseable {
       if (!(e.getCause() instanceof TopicExistsException)) throw new IllegalStateException(e.getCause());
     } catch (Exception e) {
       throw new IllegalStateException("cannot create topic " + topic, e);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!allLeadersElected(topic)) {
+      if (System.nanoTime() > deadline) throw new IllegalStateException("topic " + topic + " has no leaders after 60 s");
+      Sampler.sleep(200);
+    }
+  }
+
+  private boolean allLeadersElected(String topic) {
+    try {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
+          .stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+    } catch (Exception e) {
+      return false;
     }
   }
 
