@@ -146,7 +146,8 @@ public final class BenchMain {
     AsyncWriter writer = new AsyncWriter(env.session, mode, options.inFlight());
     try (Sampler sampler = new Sampler(serverPids(false), writer::rowsWritten)) {
       writeRows(writer, options.records());
-      return finish(sampler, phase, round, Map.of("mode", mode.name(), "in_flight", options.inFlight()));
+      return finish(sampler, phase, round, Map.of("mode", mode.name(), "in_flight_rows", options.inFlight(),
+          "retries", writer.retries()));
     }
   }
 
@@ -158,7 +159,8 @@ public final class BenchMain {
         "bench-baseline-" + round, mapper, writer);
     try (Sampler sampler = new Sampler(serverPids(true), writer::rowsWritten)) {
       consumer.run(() -> writer.rowsWritten() >= options.records());
-      return finish(sampler, "baseline", round, Map.of("mode", writer.mode().name(), "in_flight", options.inFlight()));
+      return finish(sampler, "baseline", round, Map.of("mode", writer.mode().name(), "in_flight_rows",
+          options.inFlight(), "retries", writer.retries()));
     }
   }
 

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param records rows each phase writes (N)
  * @param rounds how many times the throughput phases run, interleaved
  * @param rawModes write modes of the raw phase ("single", "batchK"); the baseline takes the best
- * @param inFlight requests in flight for the raw writer and the baseline
+ * @param inFlight rows in flight for the raw writer and the baseline (a batch of 8 holds 8)
  * @param twoSilos whether to run the 2-silo pipeline phase too
  * @param siloHeapTotalMb heap of all silos of a phase together (1 silo: all of it; 2: half each)
  * @param loads fractions of the baseline's rate for the latency runs (empty: none)
