@@ -225,7 +225,12 @@ public final class BenchMain {
   private SiloFleet fleet(int silos, String name) {
     List<String> jvmArgs = new ArrayList<>();
     if (options.jfr()) {
-      jvmArgs.add("-XX:StartFlightRecording=filename=" + results.resolve("jfr/" + name + "-%p.jfr")
+      try {
+        Files.createDirectories(results.resolve("jfr"));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      jvmArgs.add("-XX:StartFlightRecording=filename=" + results.resolve("jfr/" + name + "-{silo}.jfr")
           + ",settings=profile,dumponexit=true");
     }
     Path logs = env.dataDir.resolve("logs");

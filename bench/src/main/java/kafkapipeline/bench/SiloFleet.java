@@ -30,6 +30,7 @@ final class SiloFleet implements AutoCloseable {
 
   private final List<SiloProcess> silos = new ArrayList<>();
 
+  /** {@code jvmArgs}: "{silo}" in an argument becomes the silo's name ("silo-1", ...). */
   SiloFleet(BenchEnv env, int count, String heapEach, Path logDir, List<String> jvmArgs, Map<String, String> extraEnv) {
     int[] clusterPorts = new int[count];
     List<String> seeds = new ArrayList<>();
@@ -52,7 +53,8 @@ final class SiloFleet implements AutoCloseable {
         siloEnv.put("OWM_API_KEY", "");
         siloEnv.putAll(extraEnv);
         silos.add(SiloProcess.start(env.layout, SiloProcess.Options.of("silo-" + (i + 1), http, logDir)
-            .withEnv(siloEnv).withHeap(heapEach).withExtraJvmArgs(jvmArgs)));
+            .withEnv(siloEnv).withHeap(heapEach)
+            .withExtraJvmArgs(jvmArgs.stream().map(a -> a.replace("{silo}", "silo-" + (silos.size() + 1))).toList())));
       }
     } catch (RuntimeException e) {
       close();
