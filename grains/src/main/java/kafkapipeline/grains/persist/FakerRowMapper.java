@@ -33,7 +33,11 @@ public final class FakerRowMapper implements RowMapper {
 
   @Override
   public BoundStatement toStatement(String key, byte[] value) {
-    FakePerson p = parse(value);
+    return bind(parse(value));
+  }
+
+  /** The idempotent upsert of one person, the statement {@link #toStatement} makes. */
+  public BoundStatement bind(FakePerson p) {
     return insert
         .bind(
             p.id(), p.name(), p.gender(), p.address(), p.year(), p.email(), p.phoneNumber(),

@@ -1,0 +1,141 @@
+package kafkapipeline.bench;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import kafkapipeline.grains.cassandra.Schema;
+import kafkapipeline.launcher.CassandraEngine;
+import kafkapipeline.launcher.KafkaEngine;
+import kafkapipeline.launcher.Ports;
+import kafkapipeline.launcher.ProjectLayout;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The servers of one bench run: a real Cassandra and a real Kafka started by the launcher on free
+ * ports under {@code dataDir} (durable mode, the launcher's default heaps), the schema applied, and
+ * a driver session and an admin client for the harness.
+ *
+ * <p>Guarantees: when the constructor returns, both servers answer and {@code fakerdata} exists;
+ * {@link #close()} stops Kafka, then Cassandra, and leaves no process behind (the launcher's
+ * shutdown hook also does so if the harness is interrupted).
+ */
+final class BenchEnv implements AutoCloseable {
+  final Path dataDir;
+  final ProjectLayout layout;
+  final CassandraEngine cassandra;
+  final KafkaEngine kafka;
+  final CqlSession session;
+  final Admin admin;
+
+  BenchEnv(ProjectLayout layout, Path dataDir) {
+    this.layout = layout;
+    this.dataDir = dataDir;
+    this.cassandra = CassandraEngine.start(layout,
+        CassandraEngine.Options.defaults(dataDir).withPorts(Ports.freePort(), Ports.freePort()));
+    this.kafka = KafkaEngine.start(layout,
+        KafkaEngine.Options.defaults(dataDir).withPorts(Ports.freePort(), Ports.freePort()));
+    this.session = CqlSession.builder()
+        .addContactPoint(new InetSocketAddress(Ports.HOST, cassandra.nativePort()))
+        .withLocalDatacenter(CassandraEngine.LOCAL_DATACENTER)
+        .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
+            .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 2048)
+            .withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, 5000)
+            .build())
+        .build();
+    Schema.migrate(session, Schema.simpleReplication(1)).toCompletableFuture().join();
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    this.admin = Admin.create(p);
+  }
+
+  /** Creates {@code topic} and returns once every partition has a leader. */
+  void createTopic(String topic, int partitions) {
+    try {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) throw new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create topic " + topic, e);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!allLeadersElected(topic)) {
+      if (System.nanoTime() > deadline) throw new IllegalStateException("topic " + topic + " has no leaders after 60 s");
+      Sampler.sleep(200);
+    }
+  }
+
+  private boolean allLeadersElected(String topic) {
+    try {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
+          .stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /** Empties {@code fakerdata} (no snapshot: the launcher turns auto_snapshot off). */
+  void truncate() {
+    session.execute(SimpleStatement.newInstance("TRUNCATE " + Schema.KEYSPACE + ".fakerdata")
+        .setTimeout(Duration.ofSeconds(60)));
+  }
+
+  /**
+   * Rows in {@code fakerdata}, counted client-side over pages of ids: a server-side
+   * {@code count(*)} over a million rows runs into the server's read timeout.
+   */
+  long countRows() {
+    long rows = 0;
+    for (var ignored : session.execute(SimpleStatement.newInstance("SELECT id FROM " + Schema.KEYSPACE + ".fakerdata")
+        .setPageSize(5000).setTimeout(Duration.ofSeconds(30)))) {
+      rows++;
+    }
+    return rows;
+  }
+
+  /**
+   * Sets the committed offsets of {@code group} on every partition of {@code topic} to the start
+   * ({@code fromStart}) or the end of the log. The group must have no running member.
+   */
+  void resetGroup(String group, String topic, boolean fromStart) {
+    try {
+      int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+      Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+      for (int p = 0; p < partitions; p++) {
+        specs.put(new TopicPartition(topic, p), fromStart ? OffsetSpec.earliest() : OffsetSpec.latest());
+      }
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      admin.listOffsets(specs).all().get().forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
+      admin.alterConsumerGroupOffsets(group, offsets).all().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot reset group " + group + " on " + topic + ": " + e, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      admin.close(Duration.ofSeconds(5));
+      session.close();
+    } finally {
+      kafka.stop();
+      cassandra.stop();
+    }
+  }
+}
