@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.openqa.selenium.By;
@@ -15,11 +16,13 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A measurement, not a check (run only with {@code -Ddashboard.cpu.seconds=N}): the CPU time a
+ * A measurement, not a check (run only with {@code -Dgroups=bench -Dsurefire.excludedGroups=
+ * -Ddashboard.cpu.seconds=N}): the CPU time a
  * silo uses over N seconds with no page open, then with the dashboard open in headless
  * Chromium, alternating (closed, open, closed, open, closed), from {@code /proc/<pid>/stat} (utime + stime). Prints the figures
  * and writes them to {@code tests/target/dashboard-cpu.txt}.
  */
+@Tag("bench") // a measuring harness: left out of ./pipeline test, see tests/pom.xml
 @EnabledIfSystemProperty(named = "dashboard.cpu.seconds", matches = "[0-9]+")
 class DashboardCpuCostTest {
   private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
