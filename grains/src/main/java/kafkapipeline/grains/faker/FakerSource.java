@@ -17,14 +17,11 @@ import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.typed.ClusterSingleton;
-import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * The fake-person generator: one per cluster (a cluster singleton), publishing to topic
@@ -75,10 +72,7 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
       EventPublisher publisher,
       CheckpointStore checkpoints,
       PipelineMetrics metrics) {
-    Behavior<Command> supervised =
-        Behaviors.supervise(create(settings, publisher, checkpoints, metrics))
-            .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
-    return ClusterSingleton.get(system).init(SingletonActor.of(supervised, "faker-source"));
+    return kafkapipeline.grains.SourceSingleton.init(system, create(settings, publisher, checkpoints, metrics), "faker-source");
   }
 
   public static Behavior<Command> create(

@@ -19,14 +19,11 @@ import kafkapipeline.grains.spacex.SpaceXJson.LaunchList;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.typed.ClusterSingleton;
-import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * The SpaceX launches source: one per cluster (a cluster singleton). Polls the launches every
@@ -75,10 +72,7 @@ public final class SpaceXSource extends AbstractBehavior<SpaceXSource.Command> {
   public static ActorRef<Command> init(
       ActorSystem<?> system, SpaceXSettings settings, SpaceXClient client, EventPublisher publisher,
       PipelineMetrics metrics) {
-    Behavior<Command> supervised =
-        Behaviors.supervise(create(settings, client, publisher, metrics))
-            .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
-    return ClusterSingleton.get(system).init(SingletonActor.of(supervised, "spacex-source"));
+    return kafkapipeline.grains.SourceSingleton.init(system, create(settings, client, publisher, metrics), "spacex-source");
   }
 
   public static Behavior<Command> create(

@@ -20,14 +20,11 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.typed.ClusterSingleton;
-import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.SharedKillSwitch;
 
@@ -96,10 +93,7 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
       EventPublisher publisher,
       StreamPositionStore positions,
       PipelineMetrics metrics) {
-    Behavior<Command> supervised =
-        Behaviors.supervise(create(settings, publisher, positions, metrics))
-            .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
-    return ClusterSingleton.get(system).init(SingletonActor.of(supervised, "wikipedia-source"));
+    return kafkapipeline.grains.SourceSingleton.init(system, create(settings, publisher, positions, metrics), "wikipedia-source");
   }
 
   public static Behavior<Command> create(
