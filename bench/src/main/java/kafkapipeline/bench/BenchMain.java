@@ -179,7 +179,8 @@ public final class BenchMain {
         long duplicates = fleet.rowsWritten() - options.records();
         return finish(sampler, phase, round, Map.of("silos", silos, "heap_each", heapEach(silos),
             "rows_written_twice", duplicates, "batch_size", options.siloEnv().getOrDefault("PERSISTER_BATCH_SIZE", "256"),
-            "parallelism", options.siloEnv().getOrDefault("PERSISTER_PARALLELISM", "2")));
+            "parallelism", options.siloEnv().getOrDefault("PERSISTER_PARALLELISM", "2"),
+            "rows_per_request", options.siloEnv().getOrDefault("PERSISTER_ROWS_PER_REQUEST", "8")));
       }
     }
   }

@@ -32,7 +32,7 @@ record BenchOptions(long records, int rounds, List<AsyncWriter.Mode> rawModes, i
                               [--in-flight K] [--one-silo] [--silo-heap-total MB] [--loads 0.5,0.8]
                               [--latency-seconds S] [--jfr]
         --quick   a 1-2 minute smoke run (60,000 records, 1 round, 12 s latency runs at 50 %)
-        PERSISTER_BATCH_SIZE / PERSISTER_PARALLELISM in the environment reach the silos""";
+        PERSISTER_BATCH_SIZE / _PARALLELISM / _ROWS_PER_REQUEST in the environment reach the silos""";
 
   static BenchOptions parse(List<String> args) {
     long records = 1_500_000;
@@ -77,7 +77,7 @@ record BenchOptions(long records, int rounds, List<AsyncWriter.Mode> rawModes, i
       loadList.add(v);
     }
     Map<String, String> siloEnv = new HashMap<>();
-    for (String name : List.of("PERSISTER_BATCH_SIZE", "PERSISTER_PARALLELISM")) {
+    for (String name : List.of("PERSISTER_BATCH_SIZE", "PERSISTER_PARALLELISM", "PERSISTER_ROWS_PER_REQUEST")) {
       String v = System.getenv(name);
       if (v != null && !v.isBlank()) siloEnv.put(name, v);
     }

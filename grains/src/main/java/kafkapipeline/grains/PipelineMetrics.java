@@ -18,6 +18,8 @@ public final class PipelineMetrics {
   public static final String ROWS_WRITTEN = "rows_written";
   public static final String WRITE_ERRORS = "write_errors";
   public static final String WRITE_RETRIES = "write_retries";
+  /** Groups of rows Cassandra rejected as a whole, then written row by row to find the bad one. */
+  public static final String WRITE_GROUPS_SPLIT = "write_groups_split";
   /** Written batches and the sum of their write times (first attempt to last row written). */
   public static final String WRITE_BATCHES = "write_batches";
   public static final String WRITE_BATCH_MICROS = "write_batch_micros";

@@ -175,7 +175,9 @@ public final class Guardian {
             ready.session(),
             metrics,
             settings.persisters().writeAttempts(),
-            settings.persisters().firstRetryBackoff());
+            settings.persisters().firstRetryBackoff(),
+            settings.persisters().rowsPerRequest(),
+            settings.persisters().maxRequestBytes());
     for (Persisted p : ready.persisted()) {
       ConsumerSettings<String, byte[]> consumer =
           ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())

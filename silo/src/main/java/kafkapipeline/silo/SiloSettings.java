@@ -83,7 +83,9 @@ public record SiloSettings(
             p.getDuration("persisters.first-retry-backoff"),
             p.getDuration("persisters.restart-min-backoff"),
             p.getDuration("persisters.restart-max-backoff"),
-            (int) Math.min(Integer.MAX_VALUE, p.getBytes("persisters.max-record-bytes"))),
+            (int) Math.min(Integer.MAX_VALUE, p.getBytes("persisters.max-record-bytes")),
+            p.getInt("persisters.rows-per-request"),
+            (int) Math.min(Integer.MAX_VALUE, p.getBytes("persisters.max-request-bytes"))),
         new SpaceXSettings(
             p.getString("sources.spacex.base-url"),
             p.getDuration("sources.spacex.interval"),

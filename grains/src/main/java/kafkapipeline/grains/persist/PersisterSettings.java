@@ -16,6 +16,9 @@ import java.time.Duration;
  * @param restartMaxBackoff longest such delay
  * @param maxRecordBytes a record with a larger value is not written but dead-lettered (a row
  *     that big is a fault upstream, and Cassandra would warn on or refuse it)
+ * @param rowsPerRequest most rows sent to Cassandra in one request (an unlogged batch; 1: one
+ *     request per row, token-aware)
+ * @param maxRequestBytes most bytes of bound values in one such request (a larger row goes alone)
  */
 public record PersisterSettings(
     int batchSize,
@@ -25,12 +28,19 @@ public record PersisterSettings(
     Duration firstRetryBackoff,
     Duration restartMinBackoff,
     Duration restartMaxBackoff,
-    int maxRecordBytes) {
+    int maxRecordBytes,
+    int rowsPerRequest,
+    int maxRequestBytes) {
 
   public PersisterSettings {
     if (batchSize < 1) throw new IllegalArgumentException("batch-size must be >= 1");
     if (parallelism < 1) throw new IllegalArgumentException("parallelism must be >= 1");
     if (writeAttempts < 1) throw new IllegalArgumentException("write-attempts must be >= 1");
     if (maxRecordBytes < 1) throw new IllegalArgumentException("max-record-bytes must be >= 1");
+    if (rowsPerRequest < 1 || rowsPerRequest > 10) {
+      // Cassandra warns about unlogged batches across more than 10 partitions.
+      throw new IllegalArgumentException("rows-per-request must be between 1 and 10");
+    }
+    if (maxRequestBytes < 1) throw new IllegalArgumentException("max-request-bytes must be >= 1");
   }
 }
