@@ -219,6 +219,8 @@ public final class BenchMain {
         options.latencyDuration(), nextIndex, rowsDone);
     say(String.format("  %s at %.0f %%: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d rows at %,.0f rows/s)", system,
         load * 100, run.p50Ms(), run.p99Ms(), run.maxMs(), run.rows(), run.sentRate()));
+    say("    p99 per " + LatencyRun.WINDOW_SECONDS + " s window (ms): " + run.p99ByWindowMs().stream()
+        .map(v -> String.format("%.0f", v)).collect(java.util.stream.Collectors.joining(" ")));
     nextIndex += (long) (rate * (options.latencyWarmup().toSeconds() + options.latencyDuration().toSeconds())) + 1;
     return run;
   }

@@ -3,7 +3,9 @@ package kafkapipeline.bench;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -25,9 +27,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * @param system "baseline" or "pipeline-1-silo"
  * @param load fraction of the baseline's sustained rate, e.g. 0.5
+ * @param p99ByWindowMs p99 of the rows sent in each {@value #WINDOW_SECONDS}-second window of the
+ *     measured time, in order: shows whether slow rows are spread or bunched (a stall, a warm-up)
  */
 record LatencyRun(String system, double load, double targetRate, double sentRate, long rows, double p50Ms,
-                  double p99Ms, double maxMs) {
+                  double p99Ms, double maxMs, List<Double> p99ByWindowMs) {
+  static final int WINDOW_SECONDS = 5;
+
 
   /**
    * Sends {@code rate} records a second to {@code topic}: {@code warmup} unmeasured, then
@@ -67,16 +73,28 @@ record LatencyRun(String system, double load, double targetRate, double sentRate
       Sampler.sleep(200);
     }
     double[] latencies = new double[(int) count];
+    long firstSent = sentAt.values().stream().mapToLong(Long::longValue).min().orElse(0);
+    List<List<Double>> windows = new ArrayList<>();
     int n = 0;
     for (Row row : env.session.execute(SimpleStatement.newInstance(
         "SELECT id, writetime(name) FROM " + Schema.KEYSPACE + ".fakerdata").setTimeout(Duration.ofSeconds(60)))) {
       Long sent = sentAt.get(row.getUuid(0));
-      if (sent != null) latencies[n++] = row.getLong(1) / 1000.0 - sent;
+      if (sent == null) continue;
+      double latency = row.getLong(1) / 1000.0 - sent;
+      latencies[n++] = latency;
+      int w = (int) ((sent - firstSent) / (WINDOW_SECONDS * 1000L));
+      while (windows.size() <= w) windows.add(new ArrayList<>());
+      windows.get(w).add(latency);
     }
     if (n != count) throw new IllegalStateException(system + ": " + n + " of " + count + " measured rows found");
     Arrays.sort(latencies);
+    List<Double> p99ByWindow = new ArrayList<>();
+    for (List<Double> w : windows) {
+      double[] sorted = w.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      p99ByWindow.add(sorted.length == 0 ? 0 : percentile(sorted, 0.99));
+    }
     return new LatencyRun(system, load, rate, sentRate, count, percentile(latencies, 0.50), percentile(latencies, 0.99),
-        latencies[latencies.length - 1]);
+        latencies[latencies.length - 1], p99ByWindow);
   }
 
   private static double percentile(double[] sorted, double q) {

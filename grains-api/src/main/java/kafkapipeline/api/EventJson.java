@@ -3,6 +3,7 @@ package kafkapipeline.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
@@ -20,6 +21,15 @@ public final class EventJson {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
+  /** One reader per payload type, resolved once: readValue(bytes, Class) looks it up per call. */
+  private static final ClassValue<ObjectReader> READERS =
+      new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+          return MAPPER.readerFor(type);
+        }
+      };
+
   private EventJson() {}
 
   public static byte[] write(Object event) {
@@ -36,7 +46,7 @@ public final class EventJson {
       throw new MalformedEventException("empty payload (null value)");
     }
     try {
-      return MAPPER.readValue(payload, type);
+      return READERS.get(type).readValue(payload);
     } catch (JsonProcessingException e) {
       throw new MalformedEventException(
           "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage());

@@ -16,10 +16,10 @@ public final class FakerRowMapper implements RowMapper {
           + " phone_number, job, company, country, city, date_time, credit_card_number)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-  private final PreparedStatement insert;
+  private final RowBinder insert;
 
   public FakerRowMapper(PreparedStatement insert) {
-    this.insert = insert;
+    this.insert = new RowBinder(insert);
   }
 
   public static CompletionStage<FakerRowMapper> prepare(CqlSession session) {
@@ -41,8 +41,7 @@ public final class FakerRowMapper implements RowMapper {
     return insert
         .bind(
             p.id(), p.name(), p.gender(), p.address(), p.year(), p.email(), p.phoneNumber(),
-            p.job(), p.company(), p.country(), p.city(), p.dateTime(), p.creditCardNumber())
-        .setIdempotent(true);
+            p.job(), p.company(), p.country(), p.city(), p.dateTime(), p.creditCardNumber());
   }
 
   /** Parses and validates a {@code faker} payload; every field is required. */

@@ -21,10 +21,10 @@ public final class SpaceXRowMapper implements RowMapper {
           + " launch_success, site_name, payload_type, payload_mass_kg, upcoming, flight_number, details)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-  private final PreparedStatement insert;
+  private final RowBinder insert;
 
   private SpaceXRowMapper(PreparedStatement insert) {
-    this.insert = insert;
+    this.insert = new RowBinder(insert);
   }
 
   public static CompletionStage<SpaceXRowMapper> prepare(CqlSession session) {
@@ -40,8 +40,7 @@ public final class SpaceXRowMapper implements RowMapper {
   public BoundStatement toStatement(String key, byte[] value) {
     SpaceXLaunch l = parse(value);
     return insert.bind(l.launchId(), l.missionName(), l.launchDateUtc(), l.rocketName(), l.launchSuccess(),
-            l.siteName(), l.payloadType(), l.payloadMassKg(), l.upcoming(), l.flightNumber(), l.details())
-        .setIdempotent(true);
+            l.siteName(), l.payloadType(), l.payloadMassKg(), l.upcoming(), l.flightNumber(), l.details());
   }
 
   public static SpaceXLaunch parse(byte[] value) {

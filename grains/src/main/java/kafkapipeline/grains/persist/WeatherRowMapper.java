@@ -15,10 +15,10 @@ public final class WeatherRowMapper implements RowMapper {
       "INSERT INTO " + Schema.KEYSPACE + ".weatherreport (location, forecastdate, description, temp, feels_like,"
           + " temp_min, temp_max, pressure, humidity, wind, sunrise, sunset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-  private final PreparedStatement insert;
+  private final RowBinder insert;
 
   private WeatherRowMapper(PreparedStatement insert) {
-    this.insert = insert;
+    this.insert = new RowBinder(insert);
   }
 
   public static CompletionStage<WeatherRowMapper> prepare(CqlSession session) {
@@ -34,8 +34,7 @@ public final class WeatherRowMapper implements RowMapper {
   public BoundStatement toStatement(String key, byte[] value) {
     WeatherReport r = parse(value);
     return insert.bind(r.location(), r.forecastdate(), r.description(), r.temp(), r.feelsLike(), r.tempMin(),
-            r.tempMax(), r.pressure(), r.humidity(), r.wind(), r.sunrise(), r.sunset())
-        .setIdempotent(true);
+            r.tempMax(), r.pressure(), r.humidity(), r.wind(), r.sunrise(), r.sunset());
   }
 
   public static WeatherReport parse(byte[] value) {

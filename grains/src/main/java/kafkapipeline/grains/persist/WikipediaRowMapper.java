@@ -20,10 +20,10 @@ public final class WikipediaRowMapper implements RowMapper {
           + " timestamp, user, bot, minor, patrolled, length_old, length_new, revision_old, revision_new, log_type)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-  private final PreparedStatement insert;
+  private final RowBinder insert;
 
   private WikipediaRowMapper(PreparedStatement insert) {
-    this.insert = insert;
+    this.insert = new RowBinder(insert);
   }
 
   public static CompletionStage<WikipediaRowMapper> prepare(CqlSession session) {
@@ -41,10 +41,9 @@ public final class WikipediaRowMapper implements RowMapper {
     RecentChange.OldNew length = c.length() == null ? new RecentChange.OldNew(null, null) : c.length();
     RecentChange.OldNew revision = c.revision() == null ? new RecentChange.OldNew(null, null) : c.revision();
     // Absent fields (a new page has no old length) stay unset: no tombstones.
-    return RowMapper.bindSkippingNulls(insert, c.wiki(), c.meta().id(), c.id(), c.type(), c.namespace(), c.title(), c.comment(),
+    return insert.bindSkippingNulls(c.wiki(), c.meta().id(), c.id(), c.type(), c.namespace(), c.title(), c.comment(),
             c.changedAt(), c.user(), c.bot(), c.minor(), c.patrolled(), length.oldValue(), length.newValue(),
-            revision.oldValue(), revision.newValue(), c.logType())
-        .setIdempotent(true);
+            revision.oldValue(), revision.newValue(), c.logType());
   }
 
   public static RecentChange parse(byte[] value) {

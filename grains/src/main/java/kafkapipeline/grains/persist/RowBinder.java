@@ -1,0 +1,82 @@
+package kafkapipeline.grains.persist;
+
+import com.datastax.oss.driver.api.core.ProtocolVersion;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.type.DataType;
+import com.datastax.oss.driver.api.core.type.DataTypes;
+import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
+import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Binds one row's values, by position, to a prepared insert, as an idempotent statement.
+ *
+ * <p>Why not {@code PreparedStatement.bind(Object...)}: that looks up a codec for every value
+ * from its Java class, and encodes text through a {@code CharsetEncoder}; a profile of the faker
+ * persister showed those two at about a tenth of the silo's CPU. Here the codecs are resolved once
+ * per column from the statement's variable types, and text is encoded with
+ * {@code String.getBytes(UTF_8)} (the same bytes, far cheaper for ASCII).
+ *
+ * <p>Guarantees: the bytes bound are what the driver's default codecs would bind. A value whose
+ * Java type does not fit its column falls back to the driver's lookup, which throws
+ * {@code CodecNotFoundException} as {@code bind(Object...)} would. Thread-safe.
+ */
+public final class RowBinder {
+  private static final ProtocolVersion VERSION = ProtocolVersion.DEFAULT;
+
+  private final PreparedStatement statement;
+  private final DataType[] types;
+  /** Per column; null for text columns, which {@link #encode} handles itself. */
+  private final TypeCodec<Object>[] codecs;
+
+  @SuppressWarnings("unchecked")
+  public RowBinder(PreparedStatement statement) {
+    this.statement = statement;
+    ColumnDefinitions variables = statement.getVariableDefinitions();
+    this.types = new DataType[variables.size()];
+    this.codecs = new TypeCodec[variables.size()];
+    for (int i = 0; i < types.length; i++) {
+      types[i] = variables.get(i).getType();
+      codecs[i] = types[i].equals(DataTypes.TEXT) ? null : CodecRegistry.DEFAULT.codecFor(types[i]);
+    }
+  }
+
+  /** Every column set; a null value is written as null (clears the column). */
+  public BoundStatement bind(Object... values) {
+    return bind(false, values);
+  }
+
+  /**
+   * Null values left unset rather than written: a null written is a tombstone, and a table of
+   * insert-once rows with many absent fields would fill with them.
+   */
+  public BoundStatement bindSkippingNulls(Object... values) {
+    return bind(true, values);
+  }
+
+  private BoundStatement bind(boolean skipNulls, Object... values) {
+    if (values.length != types.length) {
+      throw new IllegalArgumentException(types.length + " values expected, got " + values.length);
+    }
+    BoundStatementBuilder row = statement.boundStatementBuilder(); // every variable starts unset
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] == null && skipNulls) continue;
+      row = row.setBytesUnsafe(i, encode(i, values[i]));
+    }
+    return row.setIdempotence(true).build();
+  }
+
+  private ByteBuffer encode(int i, Object value) {
+    if (value == null) return null;
+    if (codecs[i] == null) {
+      if (value instanceof String text) return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+    } else if (codecs[i].accepts(value)) {
+      return codecs[i].encode(value, VERSION);
+    }
+    return CodecRegistry.DEFAULT.codecFor(types[i], value).encode(value, VERSION);
+  }
+}
