@@ -13,9 +13,10 @@ import java.util.function.LongSupplier;
  *
  * <p>Guarantees: {@link #awaitRows} returns only when the counter reached the target, or throws
  * {@link IllegalStateException} when the deadline passes first (the figures are then not made).
- * The figures cover the steady part of the phase: from the first sample at or past 10 % of the
- * rows to the first at or past 90 %, so start-up (JIT, a consumer group forming) and the tail are
- * left out; peak memory is the highest sample over the whole phase.
+ * The figures cover the steady part of the phase: after the unmeasured warm-up rows, from the
+ * first sample at or past 10 % of the measured rows to the first at or past 90 %, so start-up
+ * (JIT, a consumer group forming) and the tail are left out; peak memory is the highest sample
+ * over the whole phase.
  */
 final class Sampler implements AutoCloseable {
   static final long PERIOD_MS = 250;
@@ -103,10 +104,11 @@ final class Sampler implements AutoCloseable {
   }
 
   /** The figures of the phase, over its steady part (see the class comment). */
-  synchronized PhaseResult result(String phase, int round, long target, Map<String, Object> notes) {
+  synchronized PhaseResult result(String phase, int round, long warmup, long target, Map<String, Object> notes) {
     sample();
-    Sample first = firstAtLeast(target / 10);
-    Sample last = firstAtLeast(target * 9 / 10);
+    long measured = target - warmup;
+    Sample first = firstAtLeast(warmup + measured / 10);
+    Sample last = firstAtLeast(warmup + measured * 9 / 10);
     if (last == first) last = samples.get(samples.size() - 1);
     double seconds = Math.max(1e-9, (last.nanos() - first.nanos()) / 1e9);
     long rowsInWindow = Math.max(1, last.rows() - first.rows());
@@ -130,7 +132,7 @@ final class Sampler implements AutoCloseable {
     double ours = cpuCores.values().stream().mapToDouble(Double::doubleValue).sum();
     cpuCores.put("other processes", (last.machineMicros() - first.machineMicros()) / 1e6 / seconds - ours);
     double wall = (samples.get(samples.size() - 1).nanos() - startNanos) / 1e9;
-    return new PhaseResult(phase, round, target, rowsInWindow / seconds, wall, seconds, cpuPerRow, cpuCores, peakMb,
+    return new PhaseResult(phase, round, measured, rowsInWindow / seconds, wall, seconds, cpuPerRow, cpuCores, peakMb,
         notes);
   }
 

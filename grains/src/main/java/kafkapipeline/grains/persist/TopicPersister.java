@@ -2,7 +2,9 @@ package kafkapipeline.grains.persist;
 
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import kafkapipeline.api.CborSerializable;
 import kafkapipeline.api.EventJson.MalformedEventException;
@@ -141,10 +143,14 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
     List<BoundStatement> rows = new ArrayList<>(batch.size());
     List<ConsumerRecord<String, byte[]>> rowRecords = new ArrayList<>(batch.size());
     List<DeadLetter> dead = new ArrayList<>();
-    List<ConsumerMessage.Committable> offsets = new ArrayList<>(batch.size());
+    // Only the last offset of each partition goes into the commit: every record of the batch is
+    // written (or dead-lettered) before it, and one offset per partition is all Kafka keeps.
+    // (After a rebalance a partition may come again from an older offset: committing that older
+    // one replays rows, never skips them.)
+    Map<Integer, ConsumerMessage.Committable> lastOffsets = new HashMap<>();
     for (CommittableMessage<String, byte[]> message : batch) {
-      offsets.add(message.committableOffset());
       ConsumerRecord<String, byte[]> record = message.record();
+      lastOffsets.put(record.partition(), message.committableOffset());
       if (record.value() != null && record.value().length > maxRecordBytes) {
         metrics.increment(PipelineMetrics.MALFORMED_RECORDS, topic);
         dead.add(deadLetter(record, "record of " + record.value().length + " bytes exceeds max-record-bytes ("
@@ -169,7 +175,7 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
               }
               return saveAll(dead);
             })
-        .thenApply(saved -> ConsumerMessage.createCommittableOffsetBatch(offsets));
+        .thenApply(saved -> ConsumerMessage.createCommittableOffsetBatch(List.copyOf(lastOffsets.values())));
   }
 
   private DeadLetter deadLetter(ConsumerRecord<String, byte[]> record, String error) {
