@@ -128,6 +128,38 @@ final class BenchEnv implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until {@code group} has committed every record of {@code topic}: the pipeline commits
+   * an offset only after its rows are written, so then every row is in the table. (Its
+   * {@code rows_written} counter alone can reach the total early: rows written twice after a
+   * rebalance count twice.)
+   */
+  void awaitCommitted(String group, String topic, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long behind = -1;
+    try {
+      int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+      Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+      for (int p = 0; p < partitions; p++) specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
+      Map<TopicPartition, Long> ends = new HashMap<>();
+      admin.listOffsets(specs).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+      while (System.nanoTime() < deadline) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        behind = 0;
+        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+          OffsetAndMetadata c = committed.get(end.getKey());
+          behind += end.getValue() - (c == null ? 0 : c.offset());
+        }
+        if (behind == 0) return;
+        Sampler.sleep(200);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the offsets of group " + group + ": " + e, e);
+    }
+    throw new IllegalStateException("group " + group + " still " + behind + " records behind after " + timeout.toSeconds() + " s");
+  }
+
   @Override
   public void close() {
     try {

@@ -185,6 +185,7 @@ public final class BenchMain {
       try (Sampler sampler = new Sampler(pids, fleet::rowsWritten)) {
         fleet.awaitHealthy();
         sampler.awaitRows(kafkaWarmup() + options.records(), Duration.ofMinutes(30));
+        env.awaitCommitted(PIPELINE_GROUP, Topics.FAKER, Duration.ofMinutes(2));
         long duplicates = fleet.rowsWritten() - kafkaWarmup() - options.records();
         return finish(sampler, phase, round, kafkaWarmup(), Map.of("silos", silos, "heap_each", heapEach(silos),
             "rows_written_twice", duplicates, "batch_size", options.siloEnv().getOrDefault("PERSISTER_BATCH_SIZE", "256"),
