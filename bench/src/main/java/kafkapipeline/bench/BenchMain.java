@@ -24,8 +24,9 @@ import kafkapipeline.launcher.ProjectLayout;
  * end-to-end latency under paced input. See {@link BenchOptions} for the command line and the
  * README's Performance section for what each figure means.
  *
- * <p>Guarantees: every phase writes the same N rows into an emptied table and is checked to have
- * all N rows in the end ({@code SELECT count(*)}); a phase that fails stops the run with its
+ * <p>Guarantees: every phase writes the same N measured rows into an emptied table (the phases
+ * reading Kafka 300,000 unmeasured warm-up rows before them) and is checked to hold exactly the
+ * rows it wrote in the end ({@code SELECT count(*)}); a phase that fails stops the run with its
  * reason, and every server and silo started is stopped on the way out. Results go to
  * {@code bench/target/bench-results/} (JSON, PNG, the table) and the table to stdout.
  */
