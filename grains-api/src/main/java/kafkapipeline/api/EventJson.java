@@ -40,18 +40,30 @@ public final class EventJson {
     }
   }
 
-  /** Parses a payload; throws {@link MalformedEventException} naming what is wrong. */
+  /**
+   * Parses a payload into a non-null event; throws {@link MalformedEventException} naming what is
+   * wrong, and nothing else, whatever the bytes: not JSON, JSON {@code null} or another type, a
+   * field of the wrong type or out of its range, nesting or numbers past Jackson's read limits.
+   */
   public static <T> T read(byte[] payload, Class<T> type) {
     if (payload == null) {
       throw new MalformedEventException("empty payload (null value)");
     }
     try {
-      return READERS.get(type).readValue(payload);
+      T event = READERS.get(type).readValue(payload);
+      if (event == null) throw new MalformedEventException("JSON null is not a " + type.getSimpleName());
+      return event;
     } catch (JsonProcessingException e) {
       throw new MalformedEventException(
           "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new MalformedEventException("unreadable " + type.getSimpleName() + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      // A record's constructor or a Jackson converter rejecting a value (e.g. a date past
+      // Instant's range throws DateTimeException from inside the deserializer).
+      if (e instanceof MalformedEventException m) throw m;
+      throw new MalformedEventException("not a valid " + type.getSimpleName() + ": "
+          + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 

@@ -25,6 +25,8 @@ public final class PipelineMetrics {
   public static final String WRITE_BATCH_MICROS = "write_batch_micros";
   public static final String MALFORMED_RECORDS = "malformed_records";
   public static final String DEAD_LETTERS = "dead_letters";
+  /** Records with a null value (Kafka's deletion marker): nothing to write, skipped and counted. */
+  public static final String TOMBSTONES_SKIPPED = "tombstones_skipped";
   public static final String CONSUMER_RESTARTS = "consumer_restarts";
   /** Per source: answers or elements of answers from an outside API that could not be read. */
   public static final String MALFORMED_SOURCE_DATA = "malformed_source_data";

@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import kafkapipeline.api.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -75,11 +77,15 @@ public final class Connections implements AutoCloseable {
     return session;
   }
 
-  /** Creates the topics that do not exist yet; existing ones are left as they are. */
+  /**
+   * Creates the topics that do not exist yet, each taking records up to the producer's limit
+   * ({@link Topics#MAX_MESSAGE_BYTES}); existing ones are left as they are.
+   */
   public CompletionStage<Void> ensureTopics(List<String> topics) {
     List<NewTopic> wanted =
         topics.stream()
-            .map(t -> new NewTopic(t, settings.kafkaPartitions(), settings.kafkaReplicationFactor()))
+            .map(t -> new NewTopic(t, settings.kafkaPartitions(), settings.kafkaReplicationFactor())
+                .configs(Map.of("max.message.bytes", String.valueOf(Topics.MAX_MESSAGE_BYTES))))
             .toList();
     CompletableFuture<?>[] each =
         kafkaAdmin.createTopics(wanted).values().values().stream()

@@ -17,8 +17,15 @@ import kafkapipeline.grains.kafka.EventPublisher;
  * offset, so saving the same record twice (after a replay) keeps one entry.
  */
 public final class DeadLetterStore {
+  /**
+   * @param errorClass what kind of failure: the exception's simple class name (e.g.
+   *     {@code MalformedEventException}, {@code ArithmeticException}) or a marker such as
+   *     {@code RecordTooLarge}; null in entries saved before the column existed
+   * @param error the reason, safe to log
+   */
   public record DeadLetter(
-      String topic, int partition, long offset, String key, byte[] payload, String error, Instant failedAt) {}
+      String topic, int partition, long offset, String key, byte[] payload, String errorClass, String error,
+      Instant failedAt) {}
 
   private final CqlSession session;
   private final PreparedStatement insert;
@@ -32,7 +39,7 @@ public final class DeadLetterStore {
 
   public static CompletionStage<DeadLetterStore> prepare(CqlSession session) {
     return session.prepareAsync("INSERT INTO " + Schema.KEYSPACE + ".dead_letters"
-            + " (topic, partition, offset, record_key, payload, error, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            + " (topic, partition, offset, record_key, payload, error_class, error, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .thenCombine(session.prepareAsync("DELETE FROM " + Schema.KEYSPACE + ".dead_letters"
                 + " WHERE topic = ? AND partition = ? AND offset = ?"),
             (insert, delete) -> new DeadLetterStore(session, insert, delete));
@@ -60,7 +67,7 @@ public final class DeadLetterStore {
 
   public CompletionStage<Void> save(DeadLetter d) {
     return session.executeAsync(insert.bind(d.topic(), d.partition(), d.offset(), d.key(),
-                d.payload() == null ? null : ByteBuffer.wrap(d.payload()), d.error(), d.failedAt())
+                d.payload() == null ? null : ByteBuffer.wrap(d.payload()), d.errorClass(), d.error(), d.failedAt())
             .setIdempotent(true))
         .thenApply(rs -> null);
   }
@@ -68,7 +75,7 @@ public final class DeadLetterStore {
   /** Up to {@code limit} entries (no particular order across topics). */
   public CompletionStage<List<DeadLetter>> some(int limit) {
     return session.executeAsync(SimpleStatement.newInstance(
-            "SELECT topic, partition, offset, record_key, payload, error, failed_at FROM " + Schema.KEYSPACE
+            "SELECT topic, partition, offset, record_key, payload, error_class, error, failed_at FROM " + Schema.KEYSPACE
                 + ".dead_letters LIMIT " + limit))
         .thenApply(rs -> {
           List<DeadLetter> out = new ArrayList<>();
@@ -80,7 +87,8 @@ public final class DeadLetterStore {
               payload.duplicate().get(bytes);
             }
             out.add(new DeadLetter(r.getString("topic"), r.getInt("partition"), r.getLong("offset"),
-                r.getString("record_key"), bytes, r.getString("error"), r.getInstant("failed_at")));
+                r.getString("record_key"), bytes, r.getString("error_class"), r.getString("error"),
+                r.getInstant("failed_at")));
           }
           return out;
         });

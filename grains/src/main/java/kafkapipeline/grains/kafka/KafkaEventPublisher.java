@@ -1,34 +1,56 @@
 package kafkapipeline.grains.kafka;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import kafkapipeline.api.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Publishes through one idempotent Kafka producer per silo (acks=all). {@code send} can block
- * while the broker is unreachable (up to {@code max.block.ms}), so it runs on a dedicated thread,
- * never on an actor's. A record the broker rejects fails the whole call; the caller retries the
- * same records, which is safe because every record is keyed by its natural id.
+ * Publishes through one idempotent Kafka producer per silo (acks=all).
+ *
+ * <p>Sources never wait on each other: {@code send} can block while the broker or a topic's
+ * metadata is unreachable (up to {@code max.block.ms}), so each topic's sends run on a thread of
+ * their own, never on an actor's and never on another topic's. Within one call, the first record
+ * Kafka refuses fails the call at once and the records after it are not sent, so a batch of 500
+ * costs one {@code max.block.ms} when Kafka is down, not 500 of them. The caller retries the same
+ * records, which is safe because every record is keyed by its natural id.
+ *
+ * <p>Every record fits Kafka: one larger than {@link Topics#MAX_EVENT_BYTES} is sent instead as a
+ * dead-letter marker (its first 4 KiB, header {@link Topics#DEAD_LETTER_HEADER}), so it ends in
+ * {@code dead_letters} and never fails, or loops, the source that read it.
  */
 public final class KafkaEventPublisher implements EventPublisher, AutoCloseable {
-  private final KafkaProducer<String, byte[]> producer;
-  private final ExecutorService sendThread =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "kafka-publisher");
-            t.setDaemon(true);
-            return t;
-          });
+  private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
+
+  private final Producer<String, byte[]> producer;
+  private final Map<String, ExecutorService> sendThreads = new ConcurrentHashMap<>();
 
   public KafkaEventPublisher(String bootstrapServers) {
+    this(new KafkaProducer<>(producerProperties(bootstrapServers), new StringSerializer(), new ByteArraySerializer()));
+  }
+
+  /** Over any producer (tests hand in one whose sends hang). */
+  public KafkaEventPublisher(Producer<String, byte[]> producer) {
+    this.producer = producer;
+  }
+
+  static Properties producerProperties(String bootstrapServers) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -38,39 +60,78 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    // The same limit as every topic's max.message.bytes (Connections.ensureTopics).
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES);
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "silo-publisher");
-    producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    return p;
   }
 
   @Override
   public CompletionStage<Void> publish(String topic, List<KeyedRecord> records) {
-    return CompletableFuture.supplyAsync(() -> sendAll(topic, records), sendThread)
+    return CompletableFuture.supplyAsync(() -> sendAll(topic, records), sendThread(topic))
         .thenCompose(all -> all);
+  }
+
+  private ExecutorService sendThread(String topic) {
+    return sendThreads.computeIfAbsent(topic, t -> Executors.newSingleThreadExecutor(r -> {
+      Thread thread = new Thread(r, "kafka-publisher-" + t);
+      thread.setDaemon(true);
+      return thread;
+    }));
   }
 
   private CompletableFuture<Void> sendAll(String topic, List<KeyedRecord> records) {
     CompletableFuture<?>[] acks = new CompletableFuture<?>[records.size()];
+    // Set by the first refusal; a refusal while metadata is missing comes back inside send().
+    AtomicReference<Exception> refused = new AtomicReference<>();
     for (int i = 0; i < records.size(); i++) {
-      KeyedRecord r = records.get(i);
       CompletableFuture<Void> ack = new CompletableFuture<>();
+      acks[i] = ack;
+      Exception earlier = refused.get();
+      if (earlier != null) {
+        ack.completeExceptionally(earlier);
+        continue;
+      }
       try {
-        producer.send(
-            new ProducerRecord<>(topic, r.key(), r.value()),
-            (metadata, error) -> {
-              if (error == null) ack.complete(null);
-              else ack.completeExceptionally(error);
-            });
+        producer.send(toProducerRecord(topic, records.get(i)), (metadata, error) -> {
+          if (error == null) {
+            ack.complete(null);
+          } else {
+            refused.compareAndSet(null, error);
+            ack.completeExceptionally(error);
+          }
+        });
       } catch (RuntimeException e) {
+        refused.compareAndSet(null, e);
         ack.completeExceptionally(e);
       }
-      acks[i] = ack;
     }
     return CompletableFuture.allOf(acks);
   }
 
+  static ProducerRecord<String, byte[]> toProducerRecord(String topic, KeyedRecord r) {
+    KeyedRecord sent = r;
+    if (r.deadLetterReason() == null && r.sizeBytes() > Topics.MAX_EVENT_BYTES) {
+      String reason = "event of " + r.sizeBytes() + " bytes exceeds the event limit of " + Topics.MAX_EVENT_BYTES
+          + " bytes (source event id: " + r.key() + ")";
+      log.warn("Dead letter instead of an event on topic {}: {}", topic, reason);
+      sent = KeyedRecord.deadLetter(truncatedKey(r.key()), r.value(), reason);
+    }
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, sent.key(), sent.value());
+    if (sent.deadLetterReason() != null) {
+      record.headers().add(Topics.DEAD_LETTER_HEADER, sent.deadLetterReason().getBytes(StandardCharsets.UTF_8));
+    }
+    return record;
+  }
+
+  /** A key is an id: one that is itself huge is cut so the marker fits. */
+  private static String truncatedKey(String key) {
+    return key == null || key.length() <= 1_024 ? key : key.substring(0, 1_024);
+  }
+
   @Override
   public void close() {
-    sendThread.shutdown();
-    producer.close(java.time.Duration.ofSeconds(5));
+    sendThreads.values().forEach(ExecutorService::shutdown);
+    producer.close(Duration.ofSeconds(5));
   }
 }

@@ -11,6 +11,7 @@ import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
 import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import kafkapipeline.api.EventJson.MalformedEventException;
 
 /**
  * Binds one row's values, by position, to a prepared insert, as an idempotent statement.
@@ -21,15 +22,18 @@ import java.nio.charset.StandardCharsets;
  * per column from the statement's variable types, and text is encoded with
  * {@code String.getBytes(UTF_8)} (the same bytes, far cheaper for ASCII).
  *
- * <p>Guarantees: the bytes bound are what the driver's default codecs would bind. A value whose
- * Java type does not fit its column falls back to the driver's lookup, which throws
- * {@code CodecNotFoundException} as {@code bind(Object...)} would. Thread-safe.
+ * <p>Guarantees: the bytes bound are what the driver's default codecs would bind. A value the
+ * column cannot hold (an instant outside Cassandra's millisecond range, say) throws
+ * {@link MalformedEventException} naming the column, so the record becomes a dead letter. A value
+ * whose Java type does not fit its column (a bug, not data) falls back to the driver's lookup,
+ * which throws {@code CodecNotFoundException} as {@code bind(Object...)} would. Thread-safe.
  */
 public final class RowBinder {
   private static final ProtocolVersion VERSION = ProtocolVersion.DEFAULT;
 
   private final PreparedStatement statement;
   private final DataType[] types;
+  private final String[] names;
   /** Per column; null for text columns, which {@link #encode} handles itself. */
   private final TypeCodec<Object>[] codecs;
 
@@ -38,9 +42,11 @@ public final class RowBinder {
     this.statement = statement;
     ColumnDefinitions variables = statement.getVariableDefinitions();
     this.types = new DataType[variables.size()];
+    this.names = new String[variables.size()];
     this.codecs = new TypeCodec[variables.size()];
     for (int i = 0; i < types.length; i++) {
       types[i] = variables.get(i).getType();
+      names[i] = variables.get(i).getName().asInternal();
       codecs[i] = types[i].equals(DataTypes.TEXT) ? null : CodecRegistry.DEFAULT.codecFor(types[i]);
     }
   }
@@ -75,8 +81,19 @@ public final class RowBinder {
     if (codecs[i] == null) {
       if (value instanceof String text) return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
     } else if (codecs[i].accepts(value)) {
-      return codecs[i].encode(value, VERSION);
+      try {
+        return codecs[i].encode(value, VERSION);
+      } catch (ArithmeticException | IllegalArgumentException e) {
+        // The timestamp codec's Instant.toEpochMilli overflows past about 292 million years.
+        throw new MalformedEventException("column " + names[i] + " (" + types[i].asCql(false, true)
+            + ") cannot hold " + abbreviate(value) + ": " + e.getMessage());
+      }
     }
     return CodecRegistry.DEFAULT.codecFor(types[i], value).encode(value, VERSION);
+  }
+
+  private static String abbreviate(Object value) {
+    String text = String.valueOf(value);
+    return text.length() <= 64 ? text : text.substring(0, 64) + "…";
   }
 }

@@ -3,11 +3,11 @@ package kafkapipeline.grains.persist;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import kafkapipeline.api.CborSerializable;
-import kafkapipeline.api.EventJson.MalformedEventException;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.DeadLetterStore;
 import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * by primary key, so a replay writes the same rows again. A record that cannot be mapped, or
  * whose row Cassandra rejects for good, is saved to {@code dead_letters} (keyed by topic,
  * partition, offset: once, however often it is read) before its offset is committed, counted
- * and logged, and never blocks its partition. A write that still fails transiently after its
+ * and logged, and never blocks its partition: whatever a record holds, it is sorted by
+ * {@link BatchTriage} into a row, a dead letter or a skipped tombstone (a null value, counted as
+ * {@code tombstones_skipped}), so no input can fail the stream. A write that still fails transiently after its
  * retries fails the stream, which restarts with backoff from the last committed offset: the
  * failed rows are read and written again, never committed past.
  */
@@ -136,57 +138,52 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
 
   /**
    * Maps and writes one batch; completes with the batch's offsets once every record is either a
-   * written row or a saved dead letter.
+   * written row, a saved dead letter or a skipped tombstone. Fails only when Cassandra itself
+   * fails (a write or a dead letter that could not be saved after the retries): never because of
+   * what a record holds.
    */
   private CompletionStage<CommittableOffsetBatch> writeBatch(
       List<CommittableMessage<String, byte[]>> batch) {
-    List<BoundStatement> rows = new ArrayList<>(batch.size());
-    List<ConsumerRecord<String, byte[]>> rowRecords = new ArrayList<>(batch.size());
-    List<DeadLetter> dead = new ArrayList<>();
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(batch.size());
     // Only the last offset of each partition goes into the commit: every record of the batch is
     // written (or dead-lettered) before it, and one offset per partition is all Kafka keeps.
     // (After a rebalance a partition may come again from an older offset: committing that older
     // one replays rows, never skips them.)
     Map<Integer, ConsumerMessage.Committable> lastOffsets = new HashMap<>();
     for (CommittableMessage<String, byte[]> message : batch) {
-      ConsumerRecord<String, byte[]> record = message.record();
-      lastOffsets.put(record.partition(), message.committableOffset());
-      if (record.value() != null && record.value().length > maxRecordBytes) {
-        metrics.increment(PipelineMetrics.MALFORMED_RECORDS, topic);
-        dead.add(deadLetter(record, "record of " + record.value().length + " bytes exceeds max-record-bytes ("
-            + maxRecordBytes + ")"));
-        continue;
-      }
-      try {
-        rows.add(mapper.toStatement(record.key(), record.value()));
-        rowRecords.add(record);
-      } catch (MalformedEventException e) {
-        metrics.increment(PipelineMetrics.MALFORMED_RECORDS, topic);
-        dead.add(deadLetter(record, e.getMessage()));
-      }
+      records.add(message.record());
+      lastOffsets.put(message.record().partition(), message.committableOffset());
     }
+    BatchTriage.Outcome<BoundStatement> sorted =
+        BatchTriage.sort(records, mapper::toStatement, maxRecordBytes, Instant.now());
+    for (ConsumerRecord<String, byte[]> t : sorted.tombstones()) {
+      metrics.increment(PipelineMetrics.TOMBSTONES_SKIPPED, topic);
+      log.info("Tombstone skipped (a null value has no row to write): topic={} partition={} offset={} key={}",
+          t.topic(), t.partition(), t.offset(), t.key());
+    }
+    List<DeadLetter> dead = new ArrayList<>(sorted.deadLetters());
+    for (int i = 0; i < dead.size(); i++) metrics.increment(PipelineMetrics.MALFORMED_RECORDS, topic);
+    List<BoundStatement> rows = sorted.rows();
     return writer
         .writeAll(mapper.table(), rows)
         .thenCompose(
             rejected -> {
               metrics.add(PipelineMetrics.ROWS_WRITTEN, mapper.table(), rows.size() - rejected.size());
+              Instant now = Instant.now();
               for (RowWriter.Rejected r : rejected) {
-                dead.add(deadLetter(rowRecords.get(r.index()), "rejected by Cassandra: " + r.error()));
+                dead.add(BatchTriage.deadLetter(sorted.rowRecords().get(r.index()), "RejectedByCassandra",
+                    "rejected by Cassandra: " + r.error(), now));
               }
               return saveAll(dead);
             })
         .thenApply(saved -> ConsumerMessage.createCommittableOffsetBatch(List.copyOf(lastOffsets.values())));
   }
 
-  private DeadLetter deadLetter(ConsumerRecord<String, byte[]> record, String error) {
-    log.warn("Dead letter: topic={} partition={} offset={}: {}", record.topic(), record.partition(), record.offset(), error);
-    return new DeadLetter(record.topic(), record.partition(), record.offset(), record.key(), record.value(), error,
-        java.time.Instant.now());
-  }
-
   private CompletionStage<Void> saveAll(List<DeadLetter> dead) {
     CompletionStage<Void> all = java.util.concurrent.CompletableFuture.completedFuture(null);
     for (DeadLetter d : dead) {
+      log.warn("Dead letter: topic={} partition={} offset={}: {}: {}", d.topic(), d.partition(), d.offset(),
+          d.errorClass(), d.error());
       all = all.thenCompose(x -> deadLetters.save(d)).thenRun(() -> metrics.increment(PipelineMetrics.DEAD_LETTERS, topic));
     }
     return all;

@@ -12,7 +12,7 @@ class SchemaTest {
   @Test
   void everyStatementIsIdempotentAndTheReplicationIsFilledIn() {
     List<String> statements = Schema.statements(Schema.simpleReplication(3));
-    assertEquals(12, statements.size(), String.join("\n---\n", statements));
+    assertEquals(13, statements.size(), String.join("\n---\n", statements));
     assertTrue(statements.get(0).contains("'replication_factor': 3"), statements.get(0));
     for (String s : statements) {
       assertTrue(s.contains("IF NOT EXISTS"), s);
