@@ -3,6 +3,7 @@ package kafkapipeline.grains.persist;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 import kafkapipeline.api.EventJson;
 import kafkapipeline.api.EventJson.MalformedEventException;
@@ -55,6 +56,10 @@ public final class WikipediaRowMapper implements RowMapper {
     if (c.wiki() == null || c.wiki().isBlank()) throw new MalformedEventException("recent change without wiki");
     if (c.meta() == null || c.meta().id() == null || c.meta().id().isBlank()) {
       throw new MalformedEventException("recent change without meta.id");
+    }
+    if (c.timestamp() != null
+        && (c.timestamp() < Instant.MIN.getEpochSecond() || c.timestamp() > Instant.MAX.getEpochSecond())) {
+      throw new MalformedEventException("recent change timestamp out of range: " + c.timestamp());
     }
     return c;
   }
