@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The headline guarantee, end to end on every topic: a corpus of hostile records (JSON null, a
  * tombstone, dates and integers no column holds, wrong types, non-objects, invalid UTF-8, deep
- * nesting, a record over max-record-bytes, bytes that are not JSON, a source's dead-letter
- * marker) mixed among good records. Each hostile record ends as exactly one dead letter at its
+ * nesting, a record over max-record-bytes, bytes that are not JSON, a partition key Cassandra
+ * refuses, a source's dead-letter marker) mixed among good records. Each hostile record ends as exactly one dead letter at its
  * own offset (the tombstone is counted and skipped), every good record is a row, and no
  * consumer restarts: nothing stops a topic or silently thins it.
  */
@@ -52,7 +52,7 @@ class HostileRecordsEndToEndTest {
   private final Engines engines = Engines.shared();
 
   /** What a topic's records are: good events, and the field names its hostile variants break. */
-  private record Corpus(List<ObjectNode> good, String dateField, String intField, String textField) {}
+  private record Corpus(List<ObjectNode> good, String dateField, String intField, String textField, String keyField) {}
 
   @Test
   void everyHostileRecordIsOneDeadLetterAndEveryGoodOneARow() throws Exception {
@@ -104,10 +104,13 @@ class HostileRecordsEndToEndTest {
         assertEquals(hostileAt.get(topic), dead.keySet(), topic + ": the dead letters are the hostile records: " + dead);
         assertEquals(GOOD_PER_TOPIC, rows(table), table);
         assertEquals(0, silos.sum("consumer_restarts", topic), topic + " consumer restarted");
+        System.out.printf("[hostile] %s: %d dead letters %s, %d rows, %d tombstone(s) skipped%n", topic, dead.size(),
+            new TreeMap<>(dead.values().stream().collect(java.util.stream.Collectors.groupingBy(c -> c,
+                java.util.stream.Collectors.counting()))), rows(table), silos.sum("tombstones_skipped", topic));
       }
       // Everything the corpus names, every kind once per topic.
       assertEquals(Set.of("JsonNull", "DateOutOfRange", "IntegerOverflow", "WrongType", "NotAnObject", "InvalidUtf8",
-          "DeepNesting", "TooLarge", "NotJson", "SourceMarker"), KINDS);
+          "DeepNesting", "TooLarge", "NotJson", "KeyTooLarge", "SourceMarker"), KINDS);
     }
   }
 
@@ -129,6 +132,8 @@ class HostileRecordsEndToEndTest {
     values.put("DeepNesting", bytes("[".repeat(20_000) + "]".repeat(20_000)));
     values.put("TooLarge", with(corpus.good().get(0), corpus.textField(), "\"" + "x".repeat(600 * 1024) + "\""));
     values.put("NotJson", bytes("\u2028<html>502 Bad Gateway</html>"));
+    // A partition key over Cassandra's 64 KiB limit: bound fine, refused by Cassandra for good.
+    values.put("KeyTooLarge", with(corpus.good().get(0), corpus.keyField(), "\"" + "k".repeat(70_000) + "\""));
     Map<String, ProducerRecord<String, byte[]>> out = new LinkedHashMap<>();
     values.forEach((kind, value) -> {
       KINDS.add(kind);
@@ -148,14 +153,14 @@ class HostileRecordsEndToEndTest {
       case Topics.FAKER -> {
         FakePersonGenerator people = new FakePersonGenerator(11);
         for (int i = 0; i < GOOD_PER_TOPIC; i++) good.add(tree(EventJson.write(people.generate(i))));
-        return new Corpus(good, "date_time", "year", "name");
+        return new Corpus(good, "date_time", "year", "name", "id");
       }
       case Topics.WEATHER -> {
         for (int i = 0; i < GOOD_PER_TOPIC; i++) {
           good.add(tree(EventJson.write(new WeatherReport("city-" + i + ",vn", Instant.parse("2026-12-01T06:00:00Z"),
               "mist", 24.5f, 25f, 24f, 25f, 1012f, 83f, 2.1f, 1_764_543_600L, 1_764_583_800L))));
         }
-        return new Corpus(good, "forecastdate", "sunrise", "description");
+        return new Corpus(good, "forecastdate", "sunrise", "description", "location");
       }
       case Topics.WIKIPEDIA -> {
         String lines;
@@ -166,14 +171,14 @@ class HostileRecordsEndToEndTest {
         for (String line : lines.split("\n")) {
           if (good.size() < GOOD_PER_TOPIC && !line.isBlank()) good.add((ObjectNode) JSON.readTree(line));
         }
-        return new Corpus(good, "timestamp", "id", "title");
+        return new Corpus(good, "timestamp", "id", "title", "wiki");
       }
       case Topics.SPACEX -> {
         for (int i = 0; i < GOOD_PER_TOPIC; i++) {
           good.add(tree(EventJson.write(new SpaceXLaunch("launch-" + i, "Mission " + i,
               Instant.parse("2026-12-01T06:00:00Z"), "Falcon 9", null, "SLC-40", "Satellite", 1_000.0, true, 200 + i, null))));
         }
-        return new Corpus(good, "launch_date_utc", "flight_number", "mission_name");
+        return new Corpus(good, "launch_date_utc", "flight_number", "mission_name", "launch_id");
       }
       default -> throw new IllegalArgumentException(topic);
     }
