@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -27,6 +28,11 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class Connections implements AutoCloseable {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+  /** The longest a probe makes its caller wait before the last probe's answer is given. */
+  static final Duration PROBE_ANSWER_WITHIN = Duration.ofMillis(500);
+
+  private final AtomicReference<Reachability> lastKafka = new AtomicReference<>();
+  private final AtomicReference<Reachability> lastCassandra = new AtomicReference<>();
 
   private final SiloSettings settings;
   private final Admin kafkaAdmin;
@@ -103,24 +109,32 @@ public final class Connections implements AutoCloseable {
     return CompletableFuture.allOf(each);
   }
 
+  /**
+   * Whether Kafka answers. Answers within {@link #PROBE_ANSWER_WITHIN}: when the probe is slower
+   * (a broker that is down lets it run to {@link #PROBE_TIMEOUT}), the last probe's answer is
+   * given instead, marked as such, so {@code /api/health} never waits on a server that is gone.
+   */
   public CompletionStage<Reachability> probeKafka() {
-    return kafkaAdmin
+    CompletableFuture<Reachability> probe = kafkaAdmin
         .describeCluster(new DescribeClusterOptions().timeoutMs((int) PROBE_TIMEOUT.toMillis()))
         .nodes()
         .toCompletionStage()
+        .toCompletableFuture()
         .handle(
             (nodes, error) ->
                 error == null
                     ? new Reachability(true, nodes.size() + " broker(s)")
                     : new Reachability(false, reason(error)));
+    return answerSoon(probe, lastKafka);
   }
 
+  /** Whether Cassandra answers; within {@link #PROBE_ANSWER_WITHIN}, as {@link #probeKafka}. */
   public CompletionStage<Reachability> probeCassandra() {
     CompletableFuture<CqlSession> current = session;
     if (current == null || !current.isDone() || current.isCompletedExceptionally()) {
       return CompletableFuture.completedFuture(new Reachability(false, "not connected"));
     }
-    return current
+    CompletableFuture<Reachability> probe = current
         .join()
         .executeAsync("SELECT release_version FROM system.local")
         .toCompletableFuture()
@@ -130,6 +144,23 @@ public final class Connections implements AutoCloseable {
                 error == null
                     ? new Reachability(true, "Cassandra " + rs.one().getString(0))
                     : new Reachability(false, reason(error)));
+    return answerSoon(probe, lastCassandra);
+  }
+
+  private static CompletionStage<Reachability> answerSoon(
+      CompletableFuture<Reachability> probe, AtomicReference<Reachability> last) {
+    // A plain future of our own: the Kafka client's futures refuse to be completed by anyone else.
+    CompletableFuture<Reachability> answer = new CompletableFuture<>();
+    probe.whenComplete((r, error) -> {
+      Reachability result = error == null ? r : new Reachability(false, reason(error));
+      last.set(result);
+      answer.complete(result);
+    });
+    Reachability before = last.get();
+    if (before == null) return answer;
+    Reachability stale = new Reachability(before.reachable(), before.detail()
+        + " (as of the last probe; this one has had no answer within " + PROBE_ANSWER_WITHIN.toMillis() + " ms)");
+    return answer.completeOnTimeout(stale, PROBE_ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   static String reason(Throwable error) {
