@@ -210,10 +210,13 @@ public final class JsonGen {
   // ---------------------------------------------------------------- mutations
 
   /**
-   * One of {@code documents} (each example picks a fresh copy) with one to four edits at random
-   * places anywhere in its tree: replace a value with any {@link #values(List)} value, delete an
-   * object field, add a field (often one of {@code fieldNames}), remove or add an array element.
-   * An edit may hit the root, so the result may not be an object or an array any more.
+   * One of {@code documents} (each example picks a fresh copy) with one to four edits. Two in
+   * five edits hit a field named in {@code fieldNames} wherever it occurs (pass the fields the
+   * reader under test reads): the value is deleted, or replaced by a hostile value of its own
+   * kind (a string by {@link #texts()}, dates often; a number by {@link #numbers()}) or of any
+   * kind. The others go anywhere in the tree: replace a value with any {@link #values(List)}
+   * value, delete an object field, add a field, remove or add an array element. An edit may hit
+   * the root, so the result may not be an object or an array any more.
    */
   public static Gen<JsonNode> mutations(Gen<JsonNode> documents, List<String> fieldNames) {
     Gen<JsonNode> anyValue = values(fieldNames, 2);
@@ -229,6 +232,33 @@ public final class JsonGen {
   private static JsonNode edit(RandomnessSource in, JsonNode root, Gen<JsonNode> anyValue, List<String> names) {
     List<ContainerNode<?>> containers = new ArrayList<>();
     collect(root, containers);
+    if (pick(in, 0, 4) < 2) {
+      List<ObjectNode> holders = new ArrayList<>();
+      List<String> fields = new ArrayList<>();
+      for (ContainerNode<?> c : containers) {
+        if (c instanceof ObjectNode o) {
+          for (String n : names) {
+            if (o.has(n)) {
+              holders.add(o);
+              fields.add(n);
+            }
+          }
+        }
+      }
+      if (!holders.isEmpty()) {
+        int at = (int) pick(in, 0, holders.size() - 1);
+        ObjectNode o = holders.get(at);
+        String f = fields.get(at);
+        JsonNode old = o.get(f);
+        switch ((int) pick(in, 0, 4)) {
+          case 0 -> o.remove(f);
+          case 1, 2 -> o.set(f, old.isTextual() ? NODES.textNode(pick(in, 0, 1) == 0 ? dateText(in) : text(in))
+              : old.isNumber() ? number(in) : scalar(in));
+          default -> o.set(f, anyValue.generate(in));
+        }
+        return root;
+      }
+    }
     // one chance in (containers + 1) to replace the whole document
     int at = (int) pick(in, 0, containers.size());
     if (at == containers.size()) return anyValue.generate(in);

@@ -149,7 +149,7 @@ class OwmClientPropertiesTest {
   void theKeyIsInNoMessageWhateverTheServerEchoes() {
     String[] keys = {"test-key-123", "k+y/=é s"};
     Gen<Integer> status = Generate.pick(List.of(200, 400, 401, 403, 404, 429, 500, 502, 503, 301, 418, 599));
-    qt().withExamples(3_000)
+    qt().withExamples(2_000)
         .forAll(Generate.range(0, 1), status, JsonGen.payloads(), Generate.range(0, 2))
         .checkAssert((k, code, payload, form) -> {
           String key = keys[k];
