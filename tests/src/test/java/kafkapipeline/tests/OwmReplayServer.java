@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Serves recorded OpenWeatherMap answers on 127.0.0.1: London's recorded current weather (by
  * name or by its id), the recorded 404 for any other city, the recorded 401 for a wrong key,
- * and, when told to, the recorded 429. Counts the calls it answers.
+ * and, when told to, the recorded 429 or a misbehaving answer that echoes the request's URL,
+ * key included (as a broken proxy would). Counts the calls it answers.
  */
 final class OwmReplayServer implements AutoCloseable {
   static final String KEY = "test-key-123";
@@ -26,6 +27,12 @@ final class OwmReplayServer implements AutoCloseable {
   /** The next this-many calls answer the recorded 429. */
   final AtomicInteger rateLimitNext = new AtomicInteger();
   final java.util.List<Long> rateLimitedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /**
+   * The next this-many calls misbehave, in turn: a 500 whose body is the request URL, a 200
+   * whose body is the URL in a JSON string cut short, and a connection closed without an answer.
+   */
+  final AtomicInteger misbehaveNext = new AtomicInteger();
+  private final AtomicInteger misbehaved = new AtomicInteger();
 
   OwmReplayServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -44,7 +51,14 @@ final class OwmReplayServer implements AutoCloseable {
       String[] kv = pair.split("=", 2);
       query.put(kv[0], kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
     }
-    if (rateLimitNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+    if (misbehaveNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      String url = "http://127.0.0.1" + exchange.getRequestURI();
+      switch (misbehaved.getAndIncrement() % 3) {
+        case 0 -> ReplayHttp.send(exchange, 500, "text/plain", ("upstream failed: GET " + url).getBytes(StandardCharsets.UTF_8));
+        case 1 -> ReplayHttp.send(exchange, 200, "application/json", ("{\"url\": \"" + url).getBytes(StandardCharsets.UTF_8));
+        default -> exchange.close();
+      }
+    } else if (rateLimitNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       rateLimitedAt.add(System.nanoTime());
       reply(exchange, 429, "http429_rate_limited.json");
     } else if (!KEY.equals(query.get("appid"))) {

@@ -1,18 +1,26 @@
 package kafkapipeline.tests;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import kafkapipeline.launcher.Ports;
 import kafkapipeline.launcher.SiloProcess;
 
 /**
  * Silo processes of one test, configured through environment variables exactly as a user
  * would, against the shared {@link Engines}. The first two silos are the seed nodes. Closing
- * stops every silo still running.
+ * stops every silo still running. Each silo's stdout and stderr (its whole log) is one file
+ * under {@link #logDir()}, readable with {@link #logs()} while it runs and after.
  */
 final class SiloCluster implements AutoCloseable {
   private final Engines engines;
@@ -21,6 +29,7 @@ final class SiloCluster implements AutoCloseable {
   private final int[] remotePorts;
   private final int[] httpPorts;
   private final SiloProcess[] silos;
+  private List<String> jvmArgs = List.of();
 
   SiloCluster(Engines engines, String name, int size, Map<String, String> extraEnv) {
     this.engines = engines;
@@ -51,9 +60,63 @@ final class SiloCluster implements AutoCloseable {
     return env;
   }
 
+  /** JVM options for the silos started from now on (e.g. {@link #debugLogging()}). */
+  SiloCluster withJvmArgs(List<String> args) {
+    this.jvmArgs = List.copyOf(args);
+    return this;
+  }
+
+  /**
+   * JVM options that make a silo log at DEBUG: Pekko's own log level and logback's root logger
+   * ({@code logback-silo-debug.xml} of the test resources), Kafka and the Cassandra driver at INFO.
+   */
+  static List<String> debugLogging() {
+    try {
+      Path config = Path.of(SiloCluster.class.getResource("/logback-silo-debug.xml").toURI());
+      return List.of("-Dpekko.loglevel=DEBUG", "-Dlogback.configurationFile=" + config);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   void start(int i) {
-    silos[i] =
-        SiloProcess.start(SiloProcess.Options.of("silo-" + (i + 1), httpPorts[i], logDir).withEnv(env(i)));
+    silos[i] = SiloProcess.start(
+        SiloProcess.Options.of("silo-" + (i + 1), httpPorts[i], logDir).withEnv(env(i)).withExtraJvmArgs(jvmArgs));
+  }
+
+  Path logDir() {
+    return logDir;
+  }
+
+  /** Every log file of this cluster's silos (all they wrote to stdout and stderr), by file name. */
+  Map<String, String> logs() {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> files = Files.list(logDir)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+        out.put(f.getFileName().toString(), new String(Files.readAllBytes(f), StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /**
+   * Fails if {@code secret}, as it is or URL-encoded, appears in any line of any silo's log,
+   * quoting the line; also fails if there is no log of every silo (a check of nothing).
+   */
+  void assertNotLogged(String secret) {
+    Map<String, String> logs = logs();
+    if (logs.size() != silos.length) throw new AssertionError("expected " + silos.length + " silo logs, found " + logs.keySet());
+    String encoded = URLEncoder.encode(secret, StandardCharsets.UTF_8);
+    for (Map.Entry<String, String> log : logs.entrySet()) {
+      if (log.getValue().lines().count() < 10) throw new AssertionError(log.getKey() + " has almost nothing: " + log.getValue());
+      for (String line : log.getValue().split("\n")) {
+        if (line.contains(secret) || line.contains(encoded)) {
+          throw new AssertionError("the secret leaked into " + log.getKey() + ": " + line);
+        }
+      }
+    }
   }
 
   void startAll() {

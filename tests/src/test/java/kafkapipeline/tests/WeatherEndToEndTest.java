@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Cities added through the API, polled by their grains against recorded OpenWeatherMap answers,
- * land in {@code weatherreport}; the registry survives a restart of every silo.
+ * land in {@code weatherreport}; the registry survives a restart of every silo. The API key
+ * appears in no answer of the API and in no line of any silo's log, also at DEBUG level and when
+ * the weather server fails, drops the connection or echoes the request URL with the key.
  */
 class WeatherEndToEndTest {
   private final Engines engines = Engines.shared();
@@ -66,6 +68,7 @@ class WeatherEndToEndTest {
         Await.until(Duration.ofSeconds(30), () -> "reporting".equals(city(api, "london,gb").path("state").asText()),
             () -> String.valueOf(city(api, "london,gb")));
         assertTrue(SiloHttp.get(api, "/api/cities").body().size() == 1, "Atlantis must not be registered");
+        silos.assertNotLogged(OwmReplayServer.KEY);
       }
 
       int callsBeforeRestart = owm.calls.get();
@@ -83,6 +86,7 @@ class WeatherEndToEndTest {
         Thread.sleep(5_000); // two and a half polling intervals: a running grain would call again
         assertTrue(owm.calls.get() <= callsAfterRemove + 1, "a removed city keeps polling");
         assertEquals(1, londonRows().size(), "the rows stay");
+        restarted.assertNotLogged(OwmReplayServer.KEY);
       }
     }
   }
@@ -97,7 +101,56 @@ class WeatherEndToEndTest {
       assertEquals(502, added.status(), added.body().toString());
       assertTrue(added.body().path("error").asText().startsWith("API key rejected (401)"), added.body().toString());
       assertTrue(!added.body().toString().contains("wrong-key-456"), "the key leaked: " + added.body());
+      silos.assertNotLogged("wrong-key-456");
     }
+  }
+
+  @Test
+  void theKeyIsInNoAnswerAndNoLogLineEvenAtDebugWhenTheServerFailsOrEchoesIt() throws Exception {
+    try (OwmReplayServer owm = new OwmReplayServer();
+        SiloCluster silos = new SiloCluster(engines, "weather-key-debug", 1, env(owm, OwmReplayServer.KEY))
+            .withJvmArgs(SiloCluster.debugLogging())) {
+      silos.startAll();
+      silos.awaitAllHealthy();
+      int api = silos.httpPort(0);
+      // Validating a city against a server that answers 500 with the URL (key included) as its body.
+      owm.misbehaveNext.set(1);
+      SiloHttp.Response refused = SiloHttp.send(api, "POST", "/api/cities", "{\"city\":\"London,GB\"}");
+      assertEquals(502, refused.status(), refused.body().toString());
+      assertTrue(refused.body().path("error").asText().contains("appid=***"), refused.body().toString());
+      assertNoKey(refused.body());
+
+      assertEquals(201, SiloHttp.send(api, "POST", "/api/cities", "{\"city\":\"London,GB\"}").status());
+      Await.until(Duration.ofSeconds(30), () -> "reporting".equals(city(api, "london,gb").path("state").asText()),
+          () -> String.valueOf(city(api, "london,gb")));
+      // Polls against a truncated 200 echoing the URL, a dropped connection, and the 500 again.
+      owm.misbehaveNext.set(3);
+      Await.until(Duration.ofSeconds(30), () -> "failing".equals(city(api, "london,gb").path("state").asText()),
+          () -> String.valueOf(city(api, "london,gb")));
+      assertNoKey(SiloHttp.get(api, "/api/cities").body());
+      assertNoKey(SiloHttp.get(api, "/api/sources").body());
+      // Backoff: 2 then 4 s (each +-20 %) before a poll is answered again.
+      Await.until(Duration.ofSeconds(60), () -> "reporting".equals(city(api, "london,gb").path("state").asText()),
+          () -> String.valueOf(city(api, "london,gb")));
+      assertEquals(0, owm.misbehaveNext.get(), "three misbehaving answers were given");
+      assertEquals(204, SiloHttp.send(api, "DELETE", "/api/cities/london,gb", null).status());
+
+      String log = silos.logs().get("silo-1.log");
+      assertTrue(log.contains(" DEBUG "), "the silo did not log at DEBUG");
+      // Two failed polls: the truncated 200, then the dropped connection, which the JDK client
+      // retries at once (a GET on a reused connection), getting the echoing 500.
+      List<String> failing = log.lines().filter(l -> l.contains("Weather of london,gb failing (")).toList();
+      assertEquals(2, failing.size(), String.valueOf(failing));
+      assertTrue(failing.get(0).contains("malformed weather JSON for London,GB: not JSON"), failing.get(0));
+      assertTrue(failing.get(1).contains("HTTP 500: upstream failed: GET http://127.0.0.1/data/2.5/weather?id=2643743"
+          + "&units=metric&appid=***"), failing.get(1));
+      assertTrue(log.contains("appid=***"), "the echoed URLs are logged redacted");
+      silos.assertNotLogged(OwmReplayServer.KEY);
+    }
+  }
+
+  private static void assertNoKey(JsonNode body) {
+    assertTrue(!body.toString().contains(OwmReplayServer.KEY), "the key leaked: " + body);
   }
 
   @Test

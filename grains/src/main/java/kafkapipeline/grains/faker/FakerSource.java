@@ -34,10 +34,16 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * rows; no position is skipped. With a {@code limit}, exactly positions {@code 0..limit-1} are
  * produced. A failed publish is counted, kept as {@code lastError}, and retried from the same
  * position on the next tick; one batch is in flight at a time, so a slow broker slows the source
- * instead of piling up sends.
+ * instead of piling up sends. A failed save is kept as {@code lastError} and repeated, with the
+ * same position, every {@link #RETRY_DELAY} until it holds; no new batch is published meanwhile,
+ * so the saved position never trails the acknowledged people by more than that one batch (not
+ * even after the last batch of a {@code limit}).
  */
 public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
   public static final String SOURCE = "faker";
+
+  /** How long the source waits before it loads or saves its checkpoint again after a failure. */
+  static final Duration RETRY_DELAY = Duration.ofSeconds(2);
 
   public sealed interface Command extends CborSerializable {}
 
@@ -63,7 +69,9 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
 
   private record PublishFailed(String error) implements Command {}
 
-  private record CheckpointSaved(String errorOrNull) implements Command {}
+  private record CheckpointSaved(Checkpoint checkpoint, String errorOrNull) implements Command {}
+
+  private record RetrySave(Checkpoint checkpoint) implements Command {}
 
   /** Starts the singleton on the oldest silo (and on the next oldest when that one leaves). */
   public static ActorRef<Command> init(
@@ -139,6 +147,7 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
         .onMessage(Published.class, this::onPublished)
         .onMessage(PublishFailed.class, this::onPublishFailed)
         .onMessage(CheckpointSaved.class, this::onCheckpointSaved)
+        .onMessage(RetrySave.class, r -> save(r.checkpoint()))
         .build();
   }
 
@@ -155,7 +164,7 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
   private Behavior<Command> onCheckpointLoadFailed(CheckpointLoadFailed failed) {
     lastError = "cannot load checkpoint: " + failed.error();
     getContext().getLog().warn("Faker source {}; retrying", lastError);
-    timers.startSingleTimer(RetryLoad.INSTANCE, Duration.ofSeconds(2));
+    timers.startSingleTimer(RetryLoad.INSTANCE, RETRY_DELAY);
     return this;
   }
 
@@ -187,10 +196,15 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
     nextPosition = published.upTo();
     lastPublished = java.time.Instant.now();
     metrics.add(PipelineMetrics.PRODUCED, Topics.FAKER, published.count());
+    return save(new Checkpoint(generator.seed(), nextPosition));
+  }
+
+  /** Saves a position Kafka acknowledged; the batch stays in flight until the save holds. */
+  private Behavior<Command> save(Checkpoint checkpoint) {
     getContext()
         .pipeToSelf(
-            checkpoints.save(SOURCE, new Checkpoint(generator.seed(), nextPosition)),
-            (ok, error) -> new CheckpointSaved(error == null ? null : String.valueOf(error)));
+            checkpoints.save(SOURCE, checkpoint),
+            (ok, error) -> new CheckpointSaved(checkpoint, error == null ? null : String.valueOf(error)));
     return this;
   }
 
@@ -203,12 +217,16 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
   }
 
   private Behavior<Command> onCheckpointSaved(CheckpointSaved saved) {
+    if (saved.errorOrNull() != null) {
+      // Not skipped for the next batch's save: after the last batch (or a pause) there is none,
+      // and the saved position would trail what Kafka holds until a restart repeats it.
+      lastError = "cannot save checkpoint " + saved.checkpoint().position() + ": " + saved.errorOrNull();
+      getContext().getLog().warn("Faker source {}; retrying in {}", lastError, RETRY_DELAY);
+      timers.startSingleTimer(new RetrySave(saved.checkpoint()), RETRY_DELAY);
+      return this;
+    }
     // The next batch waits for this save, so saves never overtake each other.
     inFlight = false;
-    if (saved.errorOrNull() != null) {
-      lastError = "cannot save checkpoint: " + saved.errorOrNull();
-      getContext().getLog().warn("Faker source {}", lastError);
-    }
     return this;
   }
 

@@ -1,8 +1,10 @@
 package kafkapipeline.grains.spacex;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -14,10 +16,24 @@ import java.util.function.Predicate;
  * Reads the SpaceX API v4 bodies the source needs. Pure functions without I/O. A body that is
  * not what it should be throws {@link BadBody} with a message that says what is wrong (the
  * client turns it into a typed error); one bad launch object in a list is reported and skipped,
- * it never spoils the others.
+ * it never spoils the others. No other exception escapes, whatever the body.
+ *
+ * <p>A value is kept only if it can travel on: a date must be an ISO-8601 instant that
+ * Cassandra's millisecond timestamp can hold, a mass a finite number, and strings and id lists
+ * are bounded ({@value #MAX_ID} characters for ids, {@value #MAX_NAME} for names and types,
+ * {@value #MAX_DETAILS} for details, {@value #MAX_PAYLOADS} payloads), so a launch always fits one
+ * Kafka event. Anything else is malformed.
  */
 final class SpaceXJson {
-  private static final ObjectMapper json = new ObjectMapper();
+  static final int MAX_ID = 100;
+  static final int MAX_NAME = 500;
+  static final int MAX_DETAILS = 10_000;
+  static final int MAX_PAYLOADS = 100;
+  /** How much of a bad value a reason quotes. */
+  private static final int MAX_QUOTED = 100;
+
+  private static final ObjectMapper json =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
   private SpaceXJson() {}
 
@@ -58,7 +74,7 @@ final class SpaceXJson {
       try {
         launches.add(launch(node));
       } catch (BadBody e) {
-        String id = node.path("id").isTextual() ? " (id " + node.path("id").asText() + ")" : "";
+        String id = node.path("id").isTextual() ? " (id " + quote(node.path("id").asText()) + ")" : "";
         malformed.add("launch #" + i + id + ": " + e.getMessage());
       }
     }
@@ -68,20 +84,20 @@ final class SpaceXJson {
   /** One launch object; {@code id} and {@code name} are required, every other field may be null. */
   static Launch launch(JsonNode node) {
     if (!node.isObject()) throw new BadBody("expected a launch object, got " + kind(node));
-    String id = text(node, "id");
+    String id = text(node, "id", MAX_ID);
     if (id == null || id.isBlank()) throw new BadBody("no id");
-    String name = text(node, "name");
+    String name = text(node, "name", MAX_NAME);
     if (name == null || name.isBlank()) throw new BadBody("no name");
     return new Launch(id, name, instant(node, "date_utc"), bool(node, "success"), bool(node, "upcoming"),
-        integer(node, "flight_number"), text(node, "details"), text(node, "rocket"), text(node, "launchpad"),
-        ids(node, "payloads"));
+        integer(node, "flight_number"), text(node, "details", MAX_DETAILS), text(node, "rocket", MAX_ID),
+        text(node, "launchpad", MAX_ID), ids(node, "payloads"));
   }
 
   /** The {@code name} of a {@code /v4/rockets/{id}} or {@code /v4/launchpads/{id}} body. */
   static String name(String body) {
     JsonNode root = tree(body);
     if (!root.isObject()) throw new BadBody("expected an object, got " + kind(root));
-    String name = text(root, "name");
+    String name = text(root, "name", MAX_NAME);
     if (name == null || name.isBlank()) throw new BadBody("no name");
     return name;
   }
@@ -90,7 +106,9 @@ final class SpaceXJson {
   static Payload payload(String body) {
     JsonNode root = tree(body);
     if (!root.isObject()) throw new BadBody("expected a payload object, got " + kind(root));
-    return new Payload(text(root, "type"), optional(root, "mass_kg", JsonNode::isNumber, JsonNode::asDouble, "is not a number"));
+    Double mass = optional(root, "mass_kg", JsonNode::isNumber, JsonNode::asDouble, "is not a number");
+    if (mass != null && !Double.isFinite(mass)) throw new BadBody("mass_kg is out of range");
+    return new Payload(text(root, "type", MAX_NAME), mass);
   }
 
   private static JsonNode tree(String body) {
@@ -98,6 +116,7 @@ final class SpaceXJson {
     try {
       return json.readTree(body);
     } catch (JsonProcessingException e) {
+      // also Jackson's limits: nesting depth, number and string length
       throw new BadBody("not JSON: " + e.getOriginalMessage());
     }
   }
@@ -111,8 +130,10 @@ final class SpaceXJson {
     return value.apply(v);
   }
 
-  private static String text(JsonNode node, String field) {
-    return optional(node, field, JsonNode::isTextual, JsonNode::asText, "is not a string");
+  private static String text(JsonNode node, String field, int maxLength) {
+    String text = optional(node, field, JsonNode::isTextual, JsonNode::asText, "is not a string");
+    if (text != null && text.length() > maxLength) throw new BadBody(field + " is longer than " + maxLength + " characters");
+    return text;
   }
 
   private static Boolean bool(JsonNode node, String field) {
@@ -124,25 +145,39 @@ final class SpaceXJson {
   }
 
   private static Instant instant(JsonNode node, String field) {
-    String text = text(node, field);
+    String text = text(node, field, MAX_NAME);
     if (text == null) return null;
+    Instant instant;
     try {
-      return Instant.parse(text);
+      instant = Instant.parse(text);
     } catch (DateTimeParseException e) {
-      throw new BadBody(field + " is not an ISO-8601 UTC time: " + text);
+      throw new BadBody(field + " is not an ISO-8601 UTC time: " + quote(text));
     }
+    try {
+      instant.toEpochMilli(); // what Cassandra's timestamp holds
+    } catch (ArithmeticException e) {
+      throw new BadBody(field + " is out of the timestamp range: " + quote(text));
+    }
+    return instant;
   }
 
   private static List<String> ids(JsonNode node, String field) {
     JsonNode v = node.path(field);
     if (v.isMissingNode() || v.isNull()) return List.of();
     if (!v.isArray()) throw new BadBody(field + " is not an array");
+    if (v.size() > MAX_PAYLOADS) throw new BadBody(field + " holds more than " + MAX_PAYLOADS + " ids");
     List<String> out = new ArrayList<>();
     for (JsonNode id : v) {
-      if (!id.isTextual()) throw new BadBody(field + " holds a value that is not an id");
+      if (!id.isTextual() || id.asText().isBlank() || id.asText().length() > MAX_ID) {
+        throw new BadBody(field + " holds a value that is not an id");
+      }
       out.add(id.asText());
     }
     return List.copyOf(out);
+  }
+
+  private static String quote(String text) {
+    return text.length() > MAX_QUOTED ? text.substring(0, MAX_QUOTED) + "…" : text;
   }
 
   private static String kind(JsonNode node) {
