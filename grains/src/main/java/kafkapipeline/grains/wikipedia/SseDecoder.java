@@ -84,11 +84,11 @@ final class SseDecoder {
   private int bomSeen; // bytes of the BOM matched at the stream's start; -1 once past it
   private boolean afterCr; // the last byte was a CR: an LF next is the same line end
 
-  private byte[] line = new byte[256];
+  private byte[] line;
   private int lineLength;
   private long lineOverflow; // bytes of the current line beyond maxLineBytes
 
-  private byte[] data = new byte[256];
+  private byte[] data;
   private int dataLength;
   private String eventType = "";
   private String lastEventId = ""; // the last event ID buffer
@@ -102,6 +102,8 @@ final class SseDecoder {
     if (maxLineBytes < 16 || maxEventBytes < 16) throw new IllegalArgumentException("SSE limits must be >= 16 bytes");
     this.maxLineBytes = maxLineBytes;
     this.maxEventBytes = maxEventBytes;
+    line = new byte[Math.min(256, maxLineBytes)];
+    data = new byte[Math.min(256, maxEventBytes)];
   }
 
   /** Decodes the next bytes of the stream; returns what they complete, in stream order. */
