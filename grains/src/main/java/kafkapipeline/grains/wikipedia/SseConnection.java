@@ -10,11 +10,14 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import kafkapipeline.grains.wikipedia.RecentChangeFrames.Frame;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
+import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -31,7 +34,9 @@ import org.apache.pekko.util.ByteString;
  * ({@link RecentChangeFrames.Oversize}), so it never fails the stream. The returned stage
  * completes with {@link Closed} when the server ends the stream, with {@link Refused} when it
  * answers anything but 200, and fails on a network error, a failed handler or a kill switch
- * abort.
+ * abort. pekko-http buffers each HTTP chunk whole, and fails the stream on one over its limit
+ * (1 MiB by default, so a server sending a large event as one chunk would be re-read forever);
+ * here the limit is {@link #maxChunkBytes}, room for a whole event at the decoder's limits.
  */
 final class SseConnection {
   private static final int MAX_ERROR_BODY = 200;
@@ -45,11 +50,24 @@ final class SseConnection {
   private final ActorSystem<?> system;
   private final WikipediaSettings settings;
   private final Materializer materializer;
+  private final ConnectionPoolSettings pool;
 
   SseConnection(ActorSystem<?> system, WikipediaSettings settings) {
     this.system = system;
     this.settings = settings;
     this.materializer = Materializer.matFromSystem(system);
+    ConnectionPoolSettings defaults = ConnectionPoolSettings.create(Adapter.toClassic(system));
+    ClientConnectionSettings connection = defaults.getConnectionSettings();
+    this.pool = defaults.withConnectionSettings(connection.withParserSettings(
+        connection.getParserSettings().withMaxChunkSize(maxChunkBytes(settings))));
+  }
+
+  /**
+   * The largest HTTP chunk accepted: twice an event's data plus a line, so that an event at the
+   * limits, sent as one chunk with its field names, passes (and is then skipped if over them).
+   */
+  static int maxChunkBytes(WikipediaSettings settings) {
+    return (int) Math.min(Integer.MAX_VALUE, 2L * ((long) settings.maxEventBytes() + settings.maxLineBytes()));
   }
 
   CompletionStage<Outcome> open(
@@ -63,7 +81,8 @@ final class SseConnection {
         .addHeader(HttpHeader.parse("Accept", "text/event-stream"));
     Optional<String> resumeAt = lastEventId.filter(id -> !id.isEmpty());
     if (resumeAt.isPresent()) request = request.addHeader(RawHeader.create("Last-Event-ID", headerValue(resumeAt.get())));
-    return Http.get(system).singleRequest(request).thenCompose(response -> {
+    Http http = Http.get(system);
+    return http.singleRequest(request, http.defaultClientHttpsContext(), pool, Adapter.toClassic(system).log()).thenCompose(response -> {
       if (response.status().intValue() == 200) {
         onStreaming.run();
         // A stream never ends by itself: no size limit on the entity, only the decoder's per event.
