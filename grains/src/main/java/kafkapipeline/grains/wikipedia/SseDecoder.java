@@ -24,7 +24,7 @@ import java.util.List;
  * limit, and the data of one event (values plus their LFs) is not buffered past
  * {@code maxEventBytes}. An event that breaks either comes out as {@link Oversize} with its id
  * and the first {@link #HEAD_BYTES} of its data instead of as an {@link Event}; an over-long
- * comment is dropped like any comment. So the decoder holds at most about
+ * comment, unknown field or {@code retry} is dropped, as the standard ignores those anyway. So the decoder holds at most about
  * {@code maxLineBytes + maxEventBytes} bytes, whatever it is fed, and never throws on input.
  * Not thread-safe: one decoder per connection.
  */
@@ -204,16 +204,22 @@ final class SseDecoder {
     // any other field is ignored
   }
 
-  /** A line past the limit: a comment is dropped; anything else spoils the current event. */
+  /**
+   * A line past the limit. A comment, an unknown field or a {@code retry} (no number is that
+   * long) is dropped, as the standard ignores them anyway; {@code data}, {@code event} or
+   * {@code id} spoil the current event, which then comes out as {@link Oversize}.
+   */
   private void overlongLine() {
     if (line[0] == ':') return;
     int colon = colon();
-    boolean isData = colon >= 0 ? isName(colon, "data") : isName(lineLength, "data");
+    int nameEnd = colon < 0 ? lineLength : colon;
+    boolean isData = isName(nameEnd, "data");
+    if (!isData && !isName(nameEnd, "event") && !isName(nameEnd, "id")) return;
     if (oversizeReason == null) {
       startSkipping("a line of over " + maxLineBytes + " bytes");
     }
     if (isData) {
-      int valueStart = colon < 0 ? lineLength : colon + 1;
+      int valueStart = colon + 1;
       if (valueStart < lineLength && line[valueStart] == ' ') valueStart++;
       addToHead(line, valueStart, lineLength - valueStart);
       addToHead(LF, 0, 1);

@@ -153,6 +153,10 @@ class SseDecoderTest {
         c("a data line over the line limit skips the event", "id: 4\ndata: " + x(100) + "\ndata: more\n\ndata: ok\n\n",
             new Oversize("message", "4", 106, bytes(x(58) + "\nmore"), "a line of over 64 bytes"), msg("ok", "4")),
         c("an over-long comment is dropped", ": " + x(500) + "\ndata: a\n\n", msg("a")),
+        c("an over-long unknown field and retry are dropped", "foo: " + x(500) + "\nretry: " + "9".repeat(100) + "\ndata: a\n\n",
+            msg("a")),
+        c("an over-long event line skips its event", "event: " + x(100) + "\ndata: a\n\n",
+            new Oversize("message", "", 109, bytes("a"), "a line of over 64 bytes")),
         c("an over-long id line skips its event and sets no id", "id: 1\n\nid: " + x(100) + "\ndata: a\n\n",
             new IdOnly("1"), new Oversize("message", "1", 106, bytes("a"), "a line of over 64 bytes")),
         c("an over-long line cut off by the end is never surfaced", "data: " + x(500)));

@@ -81,6 +81,9 @@ class WikipediaSourceTest {
         Duration.ofMillis(100), Duration.ofSeconds(10), 1_500_000, 2_000_000);
   }
 
+  /** The last event's id, with characters that are not ASCII (sent back in Last-Event-ID). */
+  private static final String LAST = "[7\u2028\u00e9]";
+
   @Test
   void everyUnusableEventIsOneDeadLetterAndThePositionMovesPastIt() throws Exception {
     ByteArrayOutputStream first = new ByteArrayOutputStream();
@@ -95,14 +98,16 @@ class WikipediaSourceTest {
         + "id: [5]\ndata: " + kafkaBig + "\n\n"
         + "id: [6]\ndata: " + sseBig + "\n\n"
         + "retry: 1500\n"
-        + "id: [7]\ndata: " + change("c-7", "z") + "\n\n").getBytes(StandardCharsets.UTF_8));
+        + "id: " + LAST + "\ndata: " + change("c-7", "z") + "\n\n").getBytes(StandardCharsets.UTF_8));
     List<String> lastEventIds = new CopyOnWriteArrayList<>();
     List<Long> requestedAt = new CopyOnWriteArrayList<>();
     List<Long> closedAt = new CopyOnWriteArrayList<>();
     CountDownLatch release = new CountDownLatch(1);
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", exchange -> {
-      lastEventIds.add(String.valueOf(exchange.getRequestHeaders().getFirst("Last-Event-ID")));
+      String id = exchange.getRequestHeaders().getFirst("Last-Event-ID");
+      // The JDK server reads header bytes as ISO-8859-1; the standard sends the id as UTF-8.
+      lastEventIds.add(id == null ? "none" : new String(id.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
       requestedAt.add(System.nanoTime());
       exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
       exchange.sendResponseHeaders(200, 0);
@@ -140,7 +145,7 @@ class WikipediaSourceTest {
       assertEquals(2, status.published(), String.valueOf(status));
       assertEquals(2, status.malformed(), String.valueOf(status));
       assertEquals(2, status.oversize(), String.valueOf(status));
-      assertEquals("[7]", status.position());
+      assertEquals(LAST, status.position());
 
       List<KeyedRecord> sent = List.copyOf(publisher.records);
       assertEquals(List.of("c-1", "[2]", "[3]", "big-1", "[6]", "c-7"), sent.stream().map(KeyedRecord::key).toList());
@@ -155,8 +160,8 @@ class WikipediaSourceTest {
       assertNull(sent.get(5).deadLetterReason());
       for (KeyedRecord r : sent) assertTrue(r.sizeBytes() <= Topics.MAX_EVENT_BYTES);
 
-      assertEquals("[7]", positions.saved.get(positions.saved.size() - 1));
-      assertEquals(List.of("null", "[7]"), lastEventIds, "fresh at the live edge, then after the last event");
+      assertEquals(LAST, positions.saved.get(positions.saved.size() - 1));
+      assertEquals(List.of("none", LAST), lastEventIds, "fresh at the live edge, then after the last event, as UTF-8");
       long waitedMillis = (requestedAt.get(1) - closedAt.get(0)) / 1_000_000;
       assertTrue(waitedMillis >= 1_400, "reconnected after " + waitedMillis + " ms, the server asked for 1500");
       assertEquals(2, metrics.get(WikipediaSource.SOURCE, "oversize_events"));
