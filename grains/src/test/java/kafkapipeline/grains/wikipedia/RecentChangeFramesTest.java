@@ -3,6 +3,7 @@ package kafkapipeline.grains.wikipedia;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import kafkapipeline.api.EventJson;
 import kafkapipeline.api.RecentChange;
 import kafkapipeline.api.Topics;
 import kafkapipeline.grains.persist.WikipediaRowMapper;
@@ -111,6 +113,12 @@ class RecentChangeFramesTest {
     assertEquals(RecentChangeFrames.MALFORMED_KEY, nothing.key(), "no meta.id, no SSE id");
     assertEquals(Optional.empty(), nothing.position());
     assertEquals("not a JSON object but null", nothing.reason());
+  }
+
+  @Test
+  void thePersistersMapperRefusesNullAsMalformedToo() {
+    // What a replayed dead letter of "data: null" meets: a counted refusal, not a crash.
+    assertThrows(EventJson.MalformedEventException.class, () -> WikipediaRowMapper.parse("null".getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
