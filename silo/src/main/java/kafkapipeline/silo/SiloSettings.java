@@ -74,7 +74,9 @@ public record SiloSettings(
             p.getInt("sources.wikipedia.batch-size"),
             p.getDuration("sources.wikipedia.batch-window"),
             p.getDuration("sources.wikipedia.min-backoff"),
-            p.getDuration("sources.wikipedia.max-backoff")),
+            p.getDuration("sources.wikipedia.max-backoff"),
+            (int) Math.min(Integer.MAX_VALUE, p.getBytes("sources.wikipedia.max-event-size")),
+            (int) Math.min(Integer.MAX_VALUE, p.getBytes("sources.wikipedia.max-line-size"))),
         new PersisterSettings(
             p.getInt("persisters.batch-size"),
             p.getDuration("persisters.batch-wait"),

@@ -96,8 +96,8 @@ final class SourceRoutes extends AllDirectives {
   }
 
   private static ApiModel.SourceView wikipedia(WikipediaSource.Status s) {
-    String detail = String.format("%d published, %d canaries discarded, %d malformed, %d server errors, %d connections%s",
-        s.published(), s.canaries(), s.malformed(), s.serverErrors(), s.connections(),
+    String detail = String.format("%d published, %d canaries discarded, %d malformed, %d oversize, %d server errors, %d connections%s",
+        s.published(), s.canaries(), s.malformed(), s.oversize(), s.serverErrors(), s.connections(),
         s.lastError() == null ? "" : "; last error: " + s.lastError());
     return new ApiModel.SourceView(Topics.WIKIPEDIA, s.state(), s.eventsPerSecond(), s.lastEventTime(), detail);
   }

@@ -15,16 +15,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * An EventStreams stand-in on 127.0.0.1 that replays SSE frames the way the real server sends
  * them: {@code :ok}, then one chunk per frame over chunked HTTP/1.1. A request with
  * {@code Last-Event-ID} resumes after the frame with that id. It can refuse the next requests
  * with the 429 EventStreams sends for too many connections, and cut the next connection off in
- * the middle of a frame (no final chunk: a dropped connection, not a close), two seconds after
- * the frame before it. After the last frame
- * it keeps the connection open, as a live stream with nothing new would. Records every request's
- * {@code Last-Event-ID} and {@code User-Agent}.
+ * the middle of a frame (no final chunk: a dropped connection, not a close) once the test's
+ * {@link #cutWhen} condition holds (what the client is to have handled by then: no timer). It
+ * can start the stream with a UTF-8 BOM instead of {@code :ok}. After the last frame it keeps the connection open, as
+ * a live stream with nothing new would. Records every request's {@code Last-Event-ID} and
+ * {@code User-Agent}.
  */
 final class SseReplayServer implements AutoCloseable {
   /** One frame: its id (null if it has none) and its text, ending with the blank line. */
@@ -42,6 +44,10 @@ final class SseReplayServer implements AutoCloseable {
   /** If >= 0, the next connection is cut off halfway through the frame after this many frames. */
   final AtomicInteger dropAfterFrames = new AtomicInteger(-1);
   final AtomicInteger framesSent = new AtomicInteger();
+  /** Before a cut, the server waits (up to a minute) until this holds. */
+  volatile BooleanSupplier cutWhen = () -> true;
+  /** Whether each 200 response starts with a UTF-8 byte order mark (instead of {@code :ok}). */
+  volatile boolean bom;
 
   SseReplayServer(List<Frame> frames) throws IOException {
     this.frames = List.copyOf(frames);
@@ -105,13 +111,14 @@ final class SseReplayServer implements AutoCloseable {
       }
       out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\n"
           + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-      chunk(out, ":ok\n\n");
+      // With a BOM, the stream opens with it and then directly with the first frame.
+      chunk(out, bom ? "\uFEFF" : ":ok\n\n");
       int start = startAfter(headers.get("last-event-id"));
       int dropAfter = dropAfterFrames.getAndSet(-1);
       for (int i = start, sent = 0; i < frames.size(); i++, sent++) {
         String text = frames.get(i).text();
         if (dropAfter >= 0 && sent == dropAfter) {
-          Thread.sleep(2_000); // the client has handled every whole frame by now
+          awaitCut();
           chunk(out, text.substring(0, text.length() / 2));
           client.setSoLinger(true, 0); // reset, without the last chunk
           return;
@@ -124,6 +131,20 @@ final class SseReplayServer implements AutoCloseable {
       // the client went away or the server is closing
     } finally {
       open.remove(client);
+    }
+  }
+
+  /** Waits for {@link #cutWhen}: polled, since what it watches (a table, an API) has no callback. */
+  private void awaitCut() throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!holds(cutWhen) && System.nanoTime() < deadline) Thread.sleep(100);
+  }
+
+  private static boolean holds(BooleanSupplier condition) {
+    try {
+      return condition.getAsBoolean();
+    } catch (RuntimeException e) {
+      return false; // e.g. the table it reads is not there yet
     }
   }
 

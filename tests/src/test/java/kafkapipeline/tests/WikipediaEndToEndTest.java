@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * The 144 recorded recent changes, replayed over SSE with a canary, a malformed message and an
  * {@code event: error} mixed in, a 429 first and a connection cut off mid-event, become exactly
  * the 144 expected rows of {@code wikipediadata}; the malformed one becomes one dead letter; a
- * restarted silo resumes with the stored {@code Last-Event-ID}.
+ * restarted silo resumes with the stored {@code Last-Event-ID}. And a stream that starts with a
+ * BOM and carries raw U+2028, U+2029 and U+0085 in comments and data, plus one event over
+ * Kafka's limit, loses no event: exactly its rows, one dead letter, no reconnect.
  */
 class WikipediaEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,6 +69,29 @@ class WikipediaEndToEndTest {
         .filter(r -> "wikipedia".equals(r.getString("topic"))).toList();
   }
 
+  private String savedPosition() {
+    Row r = engines.session.execute("SELECT last_event_id FROM kafkapipeline.stream_positions WHERE source = 'wikipedia'").one();
+    return r == null ? null : r.getString(0);
+  }
+
+  /** Whether every record published to topic wikipedia has been written and committed. */
+  private static boolean wikipediaConsumed(int port) {
+    long end = 0;
+    long lag = 0;
+    for (JsonNode p : SiloHttp.get(port, "/api/kafka/lag").body()) {
+      if (!"wikipedia".equals(p.path("topic").asText())) continue;
+      end += p.path("endOffset").asLong();
+      lag += p.path("lag").asLong();
+    }
+    return end > 0 && lag == 0;
+  }
+
+  /** Rows, dead letters, saved position and consumer lag: what the test waits on. */
+  private String progress(SseReplayServer server, int port) {
+    return rowCount() + " rows, " + wikipediaDeadLetters().size() + " dead letters, position " + savedPosition()
+        + ", consumed " + wikipediaConsumed(port) + ", requests " + server.requests;
+  }
+
   private static JsonNode source(int port, String name) {
     for (JsonNode s : SiloHttp.get(port, "/api/sources").body()) {
       if (name.equals(s.path("name").asText())) return s;
@@ -82,12 +108,16 @@ class WikipediaEndToEndTest {
     try (SseReplayServer server = new SseReplayServer(frames)) {
       server.refuseNext.set(1);
       server.dropAfterFrames.set(DROP_AFTER);
+      // The cut comes once the source has saved the position of the last whole frame it was sent.
+      server.cutWhen = () -> frames.get(DROP_AFTER - 1).id().equals(savedPosition());
       try (SiloCluster silos = new SiloCluster(engines, "wikipedia", 1, env(server))) {
         silos.startAll();
         silos.awaitAllHealthy();
-        Await.until(Duration.ofSeconds(90), () -> rowCount() >= 144 && wikipediaDeadLetters().size() >= 1,
-            () -> rowCount() + " rows, " + wikipediaDeadLetters().size() + " dead letters, requests " + server.requests);
-        Thread.sleep(2_000); // anything extra would show up now
+        int port = silos.httpPort(0);
+        // Every frame handled (the last one's position saved) and every record written and
+        // committed: nothing more can come.
+        Await.until(Duration.ofSeconds(90), () -> frames.get(frames.size() - 1).id().equals(savedPosition())
+            && rowCount() >= 144 && wikipediaDeadLetters().size() >= 1 && wikipediaConsumed(port), () -> progress(server, port));
         assertEquals(144, rowCount(), "one row per recorded change, none for the canary");
 
         assertEquals(3, server.requests.size(), "refused, cut off, then streaming: " + server.requests);
@@ -104,7 +134,7 @@ class WikipediaEndToEndTest {
         JsonNode status = source(silos.httpPort(0), "wikipedia");
         assertEquals("streaming", status.path("state").asText(), String.valueOf(status));
         assertTrue(status.path("lastError").asText().startsWith(
-            "144 published, 1 canaries discarded, 1 malformed, 1 server errors, 3 connections"), String.valueOf(status));
+            "144 published, 1 canaries discarded, 1 malformed, 0 oversize, 1 server errors, 3 connections"), String.valueOf(status));
         assertNotNull(status.get("lastEventTime"));
       }
       assertEveryRowMatchesItsRecordedChange();
@@ -120,6 +150,57 @@ class WikipediaEndToEndTest {
             () -> "streaming".equals(source(restarted.httpPort(0), "wikipedia").path("state").asText()),
             () -> String.valueOf(source(restarted.httpPort(0), "wikipedia")));
         assertEquals(144, rowCount());
+      }
+    }
+  }
+
+  @Test
+  void aBomAndRawLineSeparatorsInCommentsAndDataLoseNoEvent() throws Exception {
+    engines.truncateIfExists("wikipediadata");
+    engines.truncateIfExists("stream_positions");
+    engines.truncateIfExists("dead_letters");
+    List<SseReplayServer.Frame> recorded = SseReplayServer.frames(resource("dataplumbhub_2025-05-03.DERIVED.sse")).subList(0, 40);
+    List<SseReplayServer.Frame> frames = new ArrayList<>();
+    Map<String, String> comments = new HashMap<>(); // wiki/meta.id -> the comment its row must hold
+    for (SseReplayServer.Frame f : recorded) {
+      // Raw, as JavaScript serializers leave them: legal in JSON, line ends to a naive parser.
+      String text = f.text().replaceFirst(java.util.regex.Pattern.quote("\"comment\":\""), "\"comment\":\"\u2028\u2029\u0085");
+      String data = text.substring(text.indexOf("\ndata: ") + 7, text.length() - 2);
+      // The first frame opens with its data line: a BOM left in place would hide it ("\uFEFFdata").
+      if (frames.isEmpty()) text = "data: " + data + "\nid: " + f.id() + "\n\n";
+      JsonNode e = JSON.readTree(data);
+      comments.put(e.path("wiki").asText() + "/" + e.path("meta").path("id").asText(), e.path("comment").asText());
+      frames.add(new SseReplayServer.Frame(f.id(), text));
+      frames.add(new SseReplayServer.Frame(null, ": keep\u2028alive\u2029\u0085\n\n"));
+    }
+    assertTrue(comments.values().stream().allMatch(c -> c.startsWith("\u2028\u2029\u0085")), "every recorded change has a comment");
+    // One change of 1.2 MB: within the SSE limit, over Kafka's; a dead letter, not a reconnect loop.
+    ObjectNode big = (ObjectNode) JSON.readTree(recorded.get(0).text().substring(recorded.get(0).text().indexOf("\ndata: ") + 7));
+    ((ObjectNode) big.get("meta")).put("id", "oversize-1");
+    big.put("comment", "\u2028".repeat(400_000));
+    frames.add(20, new SseReplayServer.Frame(syntheticId(3), "event: message\nid: " + syntheticId(3) + "\ndata: "
+        + JSON.writeValueAsString(big) + "\n\n"));
+    try (SseReplayServer server = new SseReplayServer(frames)) {
+      server.bom = true;
+      try (SiloCluster silos = new SiloCluster(engines, "wikipedia-bom", 1, env(server))) {
+        silos.startAll();
+        silos.awaitAllHealthy();
+        int port = silos.httpPort(0);
+        String last = recorded.get(recorded.size() - 1).id();
+        Await.until(Duration.ofSeconds(90), () -> last.equals(savedPosition()) && rowCount() >= 40
+            && wikipediaDeadLetters().size() >= 1 && wikipediaConsumed(port), () -> progress(server, port));
+        assertEquals(40, rowCount(), "one row per change: the first too, after the BOM");
+        for (Row r : engines.session.execute("SELECT wiki, event_id, comment FROM kafkapipeline.wikipediadata")) {
+          String key = r.getString("wiki") + "/" + r.getString("event_id");
+          assertEquals(comments.get(key), r.getString("comment"), key);
+        }
+        List<Row> dead = wikipediaDeadLetters();
+        assertEquals(1, dead.size());
+        assertEquals("oversize-1", dead.get(0).getString("record_key"));
+        assertEquals(1, server.requests.size(), "no reconnect: " + server.requests);
+        JsonNode status = source(port, "wikipedia");
+        assertTrue(status.path("lastError").asText().startsWith(
+            "40 published, 0 canaries discarded, 0 malformed, 1 oversize, 0 server errors, 1 connections"), String.valueOf(status));
       }
     }
   }

@@ -53,6 +53,8 @@ public final class WikipediaRowMapper implements RowMapper {
 
   /** Returns the change if it can become a row, else throws saying why. */
   public static RecentChange validate(RecentChange c) {
+    // JSON null reads as no object at all; a replayed dead letter of "data: null" must not crash.
+    if (c == null) throw new MalformedEventException("not a JSON object but null");
     if (c.wiki() == null || c.wiki().isBlank()) throw new MalformedEventException("recent change without wiki");
     if (c.meta() == null || c.meta().id() == null || c.meta().id().isBlank()) {
       throw new MalformedEventException("recent change without meta.id");

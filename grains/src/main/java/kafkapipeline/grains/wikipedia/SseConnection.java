@@ -1,36 +1,42 @@
 package kafkapipeline.grains.wikipedia;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import kafkapipeline.grains.wikipedia.RecentChangeFrames.Frame;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
-import org.apache.pekko.http.javadsl.unmarshalling.sse.EventStreamUnmarshalling;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
+import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 
 /**
- * One connection to an SSE endpoint: sends {@code Last-Event-ID} when there is a position, runs
- * {@code onStreaming} once the server accepts, then hands the decoded events to a handler in
- * batches, one batch at a time (the handler's stage must complete before the next batch is
- * read, which is the back-pressure). The returned stage
+ * One connection to an SSE endpoint: sends {@code Last-Event-ID} when there is a non-empty
+ * position, runs {@code onStreaming} once the server accepts, decodes the body with an
+ * {@link SseDecoder} (the WHATWG rules, with the settings' line and event limits) and hands the
+ * frames to a handler in batches, one batch at a time (the handler's stage must complete before
+ * the next batch is read, which is the back-pressure). A {@code retry:} field goes to
+ * {@code onRetry} as soon as it is read. An event over a limit is a frame like any other
+ * ({@link RecentChangeFrames.Oversize}), so it never fails the stream. The returned stage
  * completes with {@link Closed} when the server ends the stream, with {@link Refused} when it
  * answers anything but 200, and fails on a network error, a failed handler or a kill switch
- * abort. Event and line size limits are {@code pekko.http.sse.*}.
+ * abort. pekko-http buffers each HTTP chunk whole, and fails the stream on one over its limit
+ * (1 MiB by default, so a server sending a large event as one chunk would be re-read forever);
+ * here the limit is {@link #maxChunkBytes}, room for a whole event at the decoder's limits.
  */
 final class SseConnection {
   private static final int MAX_ERROR_BODY = 200;
@@ -44,31 +50,45 @@ final class SseConnection {
   private final ActorSystem<?> system;
   private final WikipediaSettings settings;
   private final Materializer materializer;
-  private final Unmarshaller<HttpEntity, Source<ServerSentEvent, org.apache.pekko.NotUsed>> events;
+  private final ConnectionPoolSettings pool;
 
   SseConnection(ActorSystem<?> system, WikipediaSettings settings) {
     this.system = system;
     this.settings = settings;
     this.materializer = Materializer.matFromSystem(system);
-    this.events = EventStreamUnmarshalling.fromEventsStream(Adapter.toClassic(system));
+    ConnectionPoolSettings defaults = ConnectionPoolSettings.create(Adapter.toClassic(system));
+    ClientConnectionSettings connection = defaults.getConnectionSettings();
+    this.pool = defaults.withConnectionSettings(connection.withParserSettings(
+        connection.getParserSettings().withMaxChunkSize(maxChunkBytes(settings))));
+  }
+
+  /**
+   * The largest HTTP chunk accepted: twice an event's data plus a line, so that an event at the
+   * limits, sent as one chunk with its field names, passes (and is then skipped if over them).
+   */
+  static int maxChunkBytes(WikipediaSettings settings) {
+    return (int) Math.min(Integer.MAX_VALUE, 2L * ((long) settings.maxEventBytes() + settings.maxLineBytes()));
   }
 
   CompletionStage<Outcome> open(
       Optional<String> lastEventId,
       SharedKillSwitch killSwitch,
       Runnable onStreaming,
+      Consumer<Duration> onRetry,
       Function<List<Frame>, CompletionStage<?>> handler) {
     HttpRequest request = HttpRequest.GET(settings.streamUrl())
         .addHeader(HttpHeader.parse("User-Agent", settings.userAgent()))
         .addHeader(HttpHeader.parse("Accept", "text/event-stream"));
-    if (lastEventId.isPresent()) request = request.addHeader(RawHeader.create("Last-Event-ID", lastEventId.get()));
-    return Http.get(system).singleRequest(request).thenCompose(response -> {
+    Optional<String> resumeAt = lastEventId.filter(id -> !id.isEmpty());
+    if (resumeAt.isPresent()) request = request.addHeader(RawHeader.create("Last-Event-ID", headerValue(resumeAt.get())));
+    Http http = Http.get(system);
+    return http.singleRequest(request, http.defaultClientHttpsContext(), pool, Adapter.toClassic(system).log()).thenCompose(response -> {
       if (response.status().intValue() == 200) {
         onStreaming.run();
-        // A stream never ends by itself: no size limit on the entity, only per event.
-        return Source.completionStageSource(events.unmarshal(response.entity().withoutSizeLimit(), materializer))
+        // A stream never ends by itself: no size limit on the entity, only the decoder's per event.
+        return response.entity().withoutSizeLimit().getDataBytes()
             .via(killSwitch.flow())
-            .map(RecentChangeFrames::decode)
+            .via(frames(settings.maxLineBytes(), settings.maxEventBytes(), onRetry))
             .groupedWithin(settings.batchSize(), settings.batchWindow())
             .mapAsync(1, handler::apply)
             .runWith(Sink.ignore(), materializer)
@@ -76,6 +96,34 @@ final class SseConnection {
       }
       return refused(response);
     });
+  }
+
+  /**
+   * Bytes to frames, one decoder per materialization (per connection). {@code retry:} values
+   * go to {@code onRetry} instead of downstream.
+   */
+  static Flow<ByteString, Frame, org.apache.pekko.NotUsed> frames(int maxLineBytes, int maxEventBytes, Consumer<Duration> onRetry) {
+    return Flow.of(ByteString.class)
+        .statefulMapConcat(() -> {
+          SseDecoder decoder = new SseDecoder(maxLineBytes, maxEventBytes);
+          return chunk -> decoder.feed(chunk.toArray());
+        })
+        .filter(output -> {
+          if (output instanceof SseDecoder.Retry retry) {
+            onRetry.accept(Duration.ofMillis(retry.millis()));
+            return false;
+          }
+          return true;
+        })
+        .map(RecentChangeFrames::decode);
+  }
+
+  /**
+   * The standard sends the id UTF-8 encoded; pekko-http writes each char of a header value as
+   * one byte (its low eight bits), so a non-ASCII id goes as its UTF-8 bytes, one char each.
+   */
+  static String headerValue(String id) {
+    return new String(id.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
   }
 
   private CompletionStage<Outcome> refused(HttpResponse response) {

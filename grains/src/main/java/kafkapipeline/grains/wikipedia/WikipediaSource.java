@@ -37,12 +37,18 @@ import org.apache.pekko.stream.SharedKillSwitch;
  * Kafka acknowledged every event before it, and every connection resumes from the saved
  * position, also on another silo after this one dies. A failure therefore re-reads at most the
  * last unsaved batch, whose rows are the same rows again (keyed by event id); nothing is
- * skipped. Canary events are discarded. A message that is not a usable change is published as
- * it came, counted as malformed, and becomes a dead letter. A refused connection (429, 5xx,
- * anything but 200), a network failure, a server-side close or a failed publish or save all
- * end the connection; the source then reconnects after an exponential, jittered backoff (reset
- * by the first batch that gets through), honouring {@code Retry-After}. One batch is in flight
- * at a time, so a slow broker slows the reading instead of piling up events.
+ * skipped. Canary events are discarded. A message that is not a usable change (not JSON, not
+ * an object, no wiki or {@code meta.id}) is counted as malformed, and an event over the SSE
+ * event limit or over {@link Topics#MAX_EVENT_BYTES} as oversize; each is published as one
+ * dead-letter marker ({@link KeyedRecord#deadLetter}, keyed by its {@code meta.id}, else its SSE
+ * id), so it ends in {@code dead_letters} and the position moves past it: no input makes the
+ * source read the same event forever. An id without data moves the position too. A refused
+ * connection (429, 5xx, anything but 200), a network failure, a server-side close or a failed
+ * publish or save all end the connection; the source then reconnects after an exponential,
+ * jittered backoff (reset by the first batch that gets through), waiting at least
+ * {@code Retry-After} and the server's last {@code retry:} (kept within the backoff bounds).
+ * One batch is in flight at a time, so a slow broker slows the reading instead of piling up
+ * events.
  */
 public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Command> {
   public static final String SOURCE = "wikipedia";
@@ -63,6 +69,7 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
       long published,
       long canaries,
       long malformed,
+      long oversize,
       long serverErrors,
       long connections,
       String position,
@@ -82,8 +89,15 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
 
   private record Streaming(long connection) implements Command {}
 
+  /** The server's {@code retry:}: its reconnection time. */
+  private record ServerRetry(long connection, Duration retry) implements Command {}
+
   /** What one published batch held, and the position saved after it. */
-  record Batch(int published, int canaries, int malformed, List<String> serverErrors, Optional<String> position) {}
+  record Batch(int published, int canaries, int malformed, int oversize, List<String> serverErrors, Optional<String> position) {
+    int records() {
+      return published + malformed + oversize;
+    }
+  }
 
   private record Failed(long connection, String reason, Duration retryAfter) implements Command {}
 
@@ -114,7 +128,8 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
   private long connection; // which connection's messages are current
   private SharedKillSwitch killSwitch;
   private int failures;
-  private long published, canaries, malformed, serverErrors, connections;
+  private long published, canaries, malformed, oversize, serverErrors, connections;
+  private Optional<Duration> serverRetry = Optional.empty();
   private Instant lastEventTime;
   private String lastError;
 
@@ -161,6 +176,10 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
           if (streaming.connection() == connection) state = "streaming";
           return this;
         })
+        .onMessage(ServerRetry.class, retry -> {
+          if (retry.connection() == connection) serverRetry = Optional.of(retry.retry());
+          return this;
+        })
         .onMessage(Ended.class, this::onEnded)
         .onMessage(Failed.class, this::onFailed)
         .onMessage(GetStatus.class, this::onGetStatus)
@@ -185,6 +204,7 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
     ActorRef<Command> self = getContext().getSelf();
     CompletionStage<SseConnection.Outcome> outcome = sse.open(position, killSwitch,
         () -> self.tell(new Streaming(id)),
+        retry -> self.tell(new ServerRetry(id, retry)),
         frames -> publish(frames).thenApply(batch -> {
           self.tell(new Progress(id, batch));
           return batch;
@@ -206,6 +226,7 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
     List<KeyedRecord> records = new ArrayList<>();
     int canaryCount = 0;
     int malformedCount = 0;
+    int oversizeCount = 0;
     List<String> errors = new ArrayList<>();
     Optional<String> last = Optional.empty();
     for (Frame frame : frames) {
@@ -215,13 +236,18 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
         canaryCount++;
       } else if (frame instanceof RecentChangeFrames.Malformed m) {
         malformedCount++;
-        records.add(new KeyedRecord(m.key(), m.data()));
+        records.add(KeyedRecord.deadLetter(m.key(), m.data(), m.reason()));
+      } else if (frame instanceof RecentChangeFrames.Oversize o) {
+        oversizeCount++;
+        records.add(KeyedRecord.deadLetter(o.key(), o.head(), o.reason()));
       } else if (frame instanceof RecentChangeFrames.ServerError e) {
         errors.add(e.message());
       }
+      // PositionOnly: nothing to publish, only the position below.
       if (frame.position().isPresent()) last = frame.position();
     }
-    Batch batch = new Batch(records.size() - malformedCount, canaryCount, malformedCount, errors, last);
+    Batch batch = new Batch(records.size() - malformedCount - oversizeCount, canaryCount, malformedCount, oversizeCount,
+        errors, last);
     CompletionStage<Void> sent = records.isEmpty()
         ? CompletableFuture.completedFuture(null)
         : publisher.publish(Topics.WIKIPEDIA, records);
@@ -240,16 +266,21 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
     published += b.published();
     canaries += b.canaries();
     malformed += b.malformed();
-    metrics.add(SOURCE, PipelineMetrics.PRODUCED, b.published() + b.malformed());
+    oversize += b.oversize();
+    metrics.add(SOURCE, PipelineMetrics.PRODUCED, b.records());
     if (b.malformed() > 0) metrics.add(SOURCE, "malformed_events", b.malformed());
+    if (b.oversize() > 0) {
+      metrics.add(SOURCE, "oversize_events", b.oversize());
+      getContext().getLog().warn("Wikipedia stream: {} oversize event(s) published as dead letters", b.oversize());
+    }
     if (!b.serverErrors().isEmpty()) {
       serverErrors += b.serverErrors().size();
       lastError = "server sent an error event: " + b.serverErrors().get(b.serverErrors().size() - 1);
       getContext().getLog().warn("Wikipedia stream: {}", lastError);
     }
-    if (b.published() + b.malformed() > 0) {
+    if (b.records() > 0) {
       lastEventTime = Instant.now();
-      recent.addLast(new long[] {lastEventTime.toEpochMilli(), b.published() + b.malformed()});
+      recent.addLast(new long[] {lastEventTime.toEpochMilli(), b.records()});
     }
     return this;
   }
@@ -275,9 +306,7 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
     connection++; // late messages of the old connection are ignored from now on
     failures++;
     metrics.increment(SOURCE, "reconnects");
-    long max = settings.maxBackoff().toMillis();
-    long exp = Math.min(max, settings.minBackoff().toMillis() << Math.min(failures - 1, 20));
-    long wait = Math.max(retryAfter.toMillis(), exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1));
+    long wait = reconnectWaitMillis(settings, failures, retryAfter, serverRetry, ThreadLocalRandom.current().nextDouble());
     lastError = reason;
     if (!state.equals("starting")) state = "backing off";
     getContext().getLog().warn("Wikipedia stream: {}; trying again in {} ms", reason, wait);
@@ -285,12 +314,28 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
     return this;
   }
 
+  /**
+   * The wait before reconnecting after {@code failures} failures in a row: exponential from min
+   * backoff, jittered by {@code jitter} (in [0, 1)) over its upper half, capped at max backoff;
+   * never less than {@code Retry-After}, nor than the server's {@code retry:} kept within the
+   * backoff bounds.
+   */
+  static long reconnectWaitMillis(
+      WikipediaSettings settings, int failures, Duration retryAfter, Optional<Duration> serverRetry, double jitter) {
+    long min = settings.minBackoff().toMillis();
+    long max = settings.maxBackoff().toMillis();
+    long exp = Math.min(max, min << Math.min(Math.max(failures, 1) - 1, 20));
+    long backoff = exp / 2 + (long) (jitter * (exp / 2 + 1));
+    long asked = serverRetry.map(r -> Math.min(max, Math.max(min, r.toMillis()))).orElse(0L);
+    return Math.max(retryAfter.toMillis(), Math.max(backoff, asked));
+  }
+
   private Behavior<Command> onGetStatus(GetStatus get) {
     long now = System.currentTimeMillis();
     while (!recent.isEmpty() && recent.peekFirst()[0] < now - RATE_WINDOW.toMillis()) recent.removeFirst();
     long inWindow = recent.stream().mapToLong(e -> e[1]).sum();
     get.replyTo().tell(new Status(state, inWindow / (double) RATE_WINDOW.toSeconds(), lastEventTime, published,
-        canaries, malformed, serverErrors, connections, position.orElse(null), lastError));
+        canaries, malformed, oversize, serverErrors, connections, position.orElse(null), lastError));
     return this;
   }
 }
