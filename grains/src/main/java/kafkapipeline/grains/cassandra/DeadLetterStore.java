@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import kafkapipeline.grains.kafka.EventPublisher;
+import kafkapipeline.grains.persist.BatchTriage;
 
 /**
  * Table {@code dead_letters}: records that cannot become rows, keyed by topic, partition and
@@ -49,7 +50,7 @@ public final class DeadLetterStore {
    * Publishes up to {@code limit} dead letters again, each to its topic with its key and payload,
    * and deletes each entry only after Kafka acknowledged it (one at a time, in table order): after
    * a fix, they become rows; a record that still cannot becomes a new dead letter at its new
-   * offset. Stops at the first failure, which fails the stage; what was replayed stays replayed.
+   * offset (see {@link #replayed} for those a source marked). Stops at the first failure, which fails the stage; what was replayed stays replayed.
    *
    * @return how many were replayed
    */
@@ -57,12 +58,23 @@ public final class DeadLetterStore {
     return some(limit).thenCompose(letters -> {
       CompletionStage<Integer> done = CompletableFuture.completedFuture(0);
       for (DeadLetter d : letters) {
-        done = done.thenCompose(n -> publisher.publish(d.topic(), List.of(new EventPublisher.KeyedRecord(d.key(), d.payload())))
+        done = done.thenCompose(n -> publisher.publish(d.topic(), List.of(replayed(d)))
             .thenCompose(acked -> session.executeAsync(delete.bind(d.topic(), d.partition(), d.offset())))
             .thenApply(deleted -> n + 1));
       }
       return done;
     });
+  }
+
+  /**
+   * A dead letter as it goes back to its topic: its key and payload; one its source marked (only
+   * the head of an event too large for Kafka) keeps the mark and reason, so it comes back as the
+   * same kind of dead letter rather than as a parse error of its head.
+   */
+  static EventPublisher.KeyedRecord replayed(DeadLetter d) {
+    return BatchTriage.SOURCE_DEAD_LETTER.equals(d.errorClass())
+        ? new EventPublisher.KeyedRecord(d.key(), d.payload(), d.error())
+        : new EventPublisher.KeyedRecord(d.key(), d.payload());
   }
 
   public CompletionStage<Void> save(DeadLetter d) {
