@@ -23,6 +23,14 @@ final class JsonBody {
   /** The faker's largest rate, people per second: beyond it one silo could not keep up anyway. */
   static final double MAX_RATE = 1_000_000;
 
+  /**
+   * A city as a user may type it, the same in openapi.json: characters of the Basic Multilingual
+   * Plane, no control or quote characters, at least one that is not white space.
+   */
+  static final String CITY_PATTERN =
+      "^[\\u0020\\u0021\\u0023-\\u0026\\u0028-\\u005f\\u0061-\\u007e\\u00a0-\\ud7ff\\ue000-\\uffff]*[\\u0021\\u0023-\\u0026\\u0028-\\u005f\\u0061-\\u007e\\u00a0-\\u167f\\u1681-\\u1fff\\u2007\\u200b-\\u2027\\u202a-\\u205e\\u2060-\\u2fff\\u3001-\\ud7ff\\ue000-\\uffff][\\u0020\\u0021\\u0023-\\u0026\\u0028-\\u005f\\u0061-\\u007e\\u00a0-\\ud7ff\\ue000-\\uffff]*$";
+  private static final java.util.regex.Pattern CITY = java.util.regex.Pattern.compile(CITY_PATTERN);
+
   private static final ObjectReader READER = JsonRoutes.MAPPER.reader()
       .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -65,9 +73,16 @@ final class JsonBody {
     JsonNode city = object.value().get("city");
     if (city == null) return Result.bad("field city is missing: expected " + example);
     if (!city.isTextual()) return Result.bad("field city must be a string, was " + kind(city));
-    String name = city.textValue().strip();
-    String problem = CityNames.problem(name);
-    return problem == null ? Result.ok(new ApiModel.AddCity(name)) : Result.bad(problem);
+    String problem = cityProblem(city.textValue());
+    return problem == null ? Result.ok(new ApiModel.AddCity(city.textValue().strip())) : Result.bad(problem);
+  }
+
+  /** Null if {@code raw} (not yet stripped) is a city name as {@link #CITY_PATTERN} describes, else why not. */
+  static String cityProblem(String raw) {
+    String problem = CityNames.problem(raw);
+    if (problem != null) return problem;
+    if (!CITY.matcher(raw).matches()) return "city name contains a character outside the Basic Multilingual Plane";
+    return null;
   }
 
   /** {@code {"rate": 100}}: people per second, a number from 0 to {@link #MAX_RATE}. */

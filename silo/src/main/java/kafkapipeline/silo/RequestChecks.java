@@ -66,13 +66,28 @@ final class RequestChecks extends AllDirectives {
     }
   }
 
-  /** Host and Origin (see the class comment), then {@code inner}. */
+  /**
+   * Host and Origin (see the class comment), then the query: no route takes a parameter twice, so
+   * a repeated one is a 400 rather than a silent pick of one value; then {@code inner}.
+   */
   Route guard(Supplier<Route> inner) {
     return extractRequest(request -> {
       String refused = refusal(request);
-      if (refused == null) return inner.get();
-      metrics.increment(REFUSED, refused.startsWith("Host") ? "host" : "origin");
-      return complete(JsonRoutes.error(StatusCodes.FORBIDDEN, refused));
+      if (refused != null) {
+        metrics.increment(REFUSED, refused.startsWith("Host") ? "host" : "origin");
+        return complete(JsonRoutes.error(StatusCodes.FORBIDDEN, refused));
+      }
+      String repeated;
+      try {
+        repeated = request.getUri().query().toMultiMap().entrySet().stream()
+            .filter(e -> e.getValue().size() > 1).map(java.util.Map.Entry::getKey).findFirst().orElse(null);
+      } catch (RuntimeException malformed) {
+        return complete(JsonRoutes.error(StatusCodes.BAD_REQUEST, "the query string is malformed: " + malformed.getMessage()));
+      }
+      if (repeated != null) {
+        return complete(JsonRoutes.error(StatusCodes.BAD_REQUEST, "parameter " + printable(repeated) + " is given more than once"));
+      }
+      return inner.get();
     });
   }
 
@@ -106,9 +121,16 @@ final class RequestChecks extends AllDirectives {
    * JSON body or {@value #HEADER}, then a 400 with the reader's reason if the body is bad.
    */
   <T> Route body(Function<byte[], JsonBody.Result<T>> reader, Function<T, Route> inner) {
-    return withSizeLimit(JsonBody.MAX_BYTES, () -> extractStrictEntity(READ_TIMEOUT, JsonBody.MAX_BYTES, entity ->
+    // Read up to Pekko's own limit (max-content-length), so that a large body is told apart
+    // (a 413 with the limit) from a malformed one.
+    return extractStrictEntity(READ_TIMEOUT, entity ->
         extractRequest(request -> {
           byte[] bytes = entity.getData().toArray();
+          if (bytes.length > JsonBody.MAX_BYTES) {
+            metrics.increment(REFUSED, "body");
+            return complete(JsonRoutes.error(StatusCodes.PAYLOAD_TOO_LARGE,
+                "the body is too large: " + bytes.length + " bytes, at most " + JsonBody.MAX_BYTES));
+          }
           boolean header = request.getHeader(HEADER).map(h -> !h.value().isBlank()).orElse(false);
           if (!header) {
             boolean json = bytes.length > 0 && JsonBody.parse(bytes).error() == null;
@@ -126,7 +148,7 @@ final class RequestChecks extends AllDirectives {
             return complete(JsonRoutes.error(StatusCodes.BAD_REQUEST, read.error()));
           }
           return inner.apply(read.value());
-        })));
+        }));
   }
 
   private String ours() {
