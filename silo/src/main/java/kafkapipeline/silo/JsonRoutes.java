@@ -13,7 +13,11 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Directives;
+import java.util.List;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
+import org.apache.pekko.http.javadsl.model.headers.Allow;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
@@ -50,9 +54,20 @@ final class JsonRoutes {
     return json(status, new ApiModel.Error(message));
   }
 
-  /** Pekko HTTP's own rejection messages, with their status codes, as JSON errors. */
+  /**
+   * Pekko HTTP's own rejection messages, with their status codes, as JSON errors; a 405 also
+   * names the allowed methods in {@code Allow}, as RFC 9110 asks.
+   */
   static RejectionHandler jsonRejections() {
-    return RejectionHandler.defaultHandler().mapRejectionResponse(response -> {
+    RejectionHandler methods = RejectionHandler.newBuilder()
+        .handleAll(MethodRejection.class, rejections -> {
+          List<HttpMethod> allowed = rejections.stream().map(MethodRejection::supported).distinct().toList();
+          String names = String.join(", ", allowed.stream().map(HttpMethod::name).toList());
+          return Directives.complete(error(StatusCodes.METHOD_NOT_ALLOWED, "HTTP method not allowed, supported methods: " + names)
+              .addHeader(Allow.create(allowed.toArray(HttpMethod[]::new))));
+        })
+        .build();
+    return methods.withFallback(RejectionHandler.defaultHandler()).mapRejectionResponse(response -> {
       if (response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
           && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
         String text = strict.getData().utf8String();

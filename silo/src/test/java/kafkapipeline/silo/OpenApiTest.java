@@ -55,6 +55,7 @@ class OpenApiTest {
             assertTrue(p.getValue().path(method).path("responses").has(status), "undocumented status: " + what);
           } else {
             assertEquals(405, r.status(), what);
+            assertTrue(r.headers().toLowerCase(java.util.Locale.ROOT).contains("\r\nallow: "), what + " has no Allow header");
           }
           checked.add(method + " " + path);
         }

@@ -44,7 +44,16 @@ final class TestSilo implements AutoCloseable {
   private final ServerBinding binding;
   private final Connections connections;
 
-  record Response(int status, String contentType, String body) {}
+  record Response(int status, String contentType, String body, String headers) {
+    Response(int status, String contentType, String body) {
+      this(status, contentType, body, "");
+    }
+
+    @Override
+    public String toString() {
+      return "Response[status=" + status + ", contentType=" + contentType + ", body=" + body + "]";
+    }
+  }
 
   TestSilo(Map<String, Object> settingsOverrides) throws Exception {
     Config pekko = ConfigFactory.parseString(
@@ -53,7 +62,9 @@ final class TestSilo implements AutoCloseable {
             + "pekko.remote.artery.canonical.port = 0\n"
             + "pekko.loglevel = WARNING\n"
             + "pekko.http.server.request-timeout = 20s\n")
-        .withFallback(ConfigFactory.defaultReference());
+        .withFallback(ConfigFactory.parseResources("http.conf")) // the silo's own HTTP server settings
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
     system = ActorSystem.create(Behaviors.empty(), "http-test", pekko);
     owm = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     owm.createContext("/", exchange -> {
@@ -151,7 +162,8 @@ final class TestSilo implements AutoCloseable {
     }
     String body = text.substring(end + 4);
     String bytes = chunked ? dechunk(body) : body;
-    return new Response(status, contentType, new String(bytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+    return new Response(status, contentType, new String(bytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8),
+        text.substring(0, end) + "\r\n");
   }
 
   private static String dechunk(String body) {
