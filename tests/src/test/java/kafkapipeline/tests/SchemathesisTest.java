@@ -38,6 +38,8 @@ class SchemathesisTest {
       Process p = new ProcessBuilder(st.toString(), "run", base + "/api/openapi.json", "--url", base,
           "--checks", "all", "--max-examples", "25", "--max-time", "240", "--seed", "1",
           "--request-timeout", "20", "-H", "Authorization: Bearer " + TOKEN, "--no-color")
+          // Its example database (.schemathesis/) goes under target/, not into the source tree.
+          .directory(new java.io.File("target"))
           .redirectErrorStream(true).redirectOutput(report.toFile()).start();
       if (!p.waitFor(6, TimeUnit.MINUTES)) {
         p.destroyForcibly();
