@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import kafkapipeline.grains.weather.CallBudget;
-import kafkapipeline.grains.weather.CityNames;
 import kafkapipeline.grains.weather.CityStore;
 import kafkapipeline.grains.weather.CityWeather;
 import kafkapipeline.grains.weather.OwmClient;
@@ -29,7 +28,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * {@code /api/cities}: list (registry plus each grain's status), add (validated by one API call
  * within the call budget; 404 from the API registers nothing), remove (stops the grain; its rows
- * stay). A city whose last report is older than two intervals shows as {@code stale}.
+ * stay). A city whose last report is older than two intervals shows as {@code stale}. The body
+ * is read by {@link JsonBody#addCity} (a bad one is a 400 before anything is asked), adding and
+ * removing pass {@link RequestChecks} first.
  */
 final class CityRoutes extends AllDirectives {
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
@@ -37,19 +38,21 @@ final class CityRoutes extends AllDirectives {
   private final ActorSystem<?> system;
   private final WeatherSettings settings;
   private final AtomicReference<Grains> grains;
+  private final RequestChecks checks;
 
-  CityRoutes(ActorSystem<?> system, WeatherSettings settings, AtomicReference<Grains> grains) {
+  CityRoutes(ActorSystem<?> system, WeatherSettings settings, AtomicReference<Grains> grains, RequestChecks checks) {
     this.system = system;
     this.settings = settings;
     this.grains = grains;
+    this.checks = checks;
   }
 
   Route routes() {
     return pathPrefix("cities", () -> concat(
         pathEnd(() -> concat(
             get(() -> onSuccess(list(), views -> complete(StatusCodes.OK, views, Jackson.marshaller(JsonRoutes.MAPPER)))),
-            post(() -> entity(Jackson.unmarshaller(JsonRoutes.MAPPER, ApiModel.AddCity.class), body -> onSuccess(add(body), r -> complete(r)))))),
-        path(PathMatchers.segment(), id -> delete(() -> onSuccess(remove(id), r -> complete(r))))));
+            post(() -> checks.body(JsonBody::addCity, body -> onSuccess(add(body), r -> complete(r)))))),
+        path(PathMatchers.segment(), id -> delete(() -> checks.changing(() -> onSuccess(remove(id), r -> complete(r)))))));
   }
 
   CompletionStage<List<ApiModel.CityView>> list() {
@@ -85,9 +88,7 @@ final class CityRoutes extends AllDirectives {
   private CompletionStage<HttpResponse> add(ApiModel.AddCity body) {
     Grains g = grains.get();
     if (g == null) return done(error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting; try again shortly"));
-    String name = body.city() == null ? null : body.city().strip();
-    String problem = CityNames.problem(name);
-    if (problem != null) return done(error(StatusCodes.BAD_REQUEST, problem));
+    String name = body.city(); // checked by JsonBody.addCity
     if (!g.owm().hasKey()) {
       return done(error(StatusCodes.SERVICE_UNAVAILABLE, "weather is not configured: set OWM_API_KEY on the silos"));
     }

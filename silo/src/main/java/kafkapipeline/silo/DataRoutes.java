@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
-import kafkapipeline.grains.weather.CityNames;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -26,8 +25,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  * {@code GET /api/weather/series?city=ID&limit=N} (a city's latest N reports, oldest first),
  * {@code GET /api/wikipedia/recent?limit=N} (the newest N of up to 1000 sampled changes, and
  * changes per wiki in that sample) and {@code GET /api/spacex/upcoming?limit=N} (launches not
- * yet flown, soonest first). A missing or bad parameter is a 400; a failed query fails the
- * request (a 500 with the reason).
+ * yet flown, soonest first). A missing or bad parameter is a 400 (the city as
+ * {@link JsonBody#cityProblem} checks a typed name); a failed query is a 503 with the reason
+ * ({@link JsonRoutes#jsonExceptions}).
  */
 final class DataRoutes extends AllDirectives {
   private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
@@ -61,7 +61,7 @@ final class DataRoutes extends AllDirectives {
 
   private CompletionStage<HttpResponse> series(Optional<String> city, Optional<String> limitText) {
     String id = city.map(String::strip).orElse("");
-    String problem = CityNames.problem(id);
+    String problem = JsonBody.cityProblem(city.orElse(""));
     if (problem != null) return Params.badRequest("city: " + problem);
     int limit = Params.limit(limitText, 200);
     if (limit < 0) return Params.badLimit();

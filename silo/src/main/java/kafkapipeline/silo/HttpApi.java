@@ -15,6 +15,7 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * /api/stats}: this silo's counters. Cities, sources, status, rows, data views, cluster events
  * and Kafka lag are served by {@link CityRoutes}, {@link SourceRoutes}, {@link StatusRoutes},
  * {@link DataRoutes} and {@link ClusterRoutes}; {@code /metrics} by {@link MetricsRoutes}; the
- * dashboard at {@code /} by {@link DashboardRoutes}; all but {@code /api/health} behind {@link TokenAuth}. Every rejection (unknown path,
- * wrong method, malformed body) is a JSON error. If the port cannot be bound the silo exits
+ * dashboard at {@code /} by {@link DashboardRoutes}; {@code GET /api/openapi.json} describes them all.
+ * Every request passes {@link RequestChecks} (Host, Origin, state-changing requests), all but
+ * {@code /api/health} and {@code /api/openapi.json} then {@link TokenAuth}. Every rejection (unknown
+ * path, wrong method, malformed body, a refused request, an exception) is a JSON error ({@link JsonRoutes}). If the port cannot be bound the silo exits
  * (code 3) with the reason, rather than run without its API.
  */
 public final class HttpApi extends AllDirectives {
@@ -56,23 +59,7 @@ public final class HttpApi extends AllDirectives {
       AtomicReference<String> pipelineState,
       AtomicReference<Grains> grains,
       ActorRef<ClusterEvents.Command> clusterEvents) {
-    HttpApi api = new HttpApi(system, connections, metrics, pipelineState);
-    CityRoutes cities = new CityRoutes(system, settings.weather(), grains);
-    KafkaLag lag = new KafkaLag(connections.kafkaAdmin());
-    Route routes = api.handleRejections(JsonRoutes.jsonRejections(), () -> api.concat(
-        // Liveness probes (container health checks, load balancers) carry no token; health
-        // tells only whether this silo and its servers are up.
-        api.pathPrefix("api", api::healthRoute),
-        new TokenAuth(settings.httpToken()).guard(() -> api.concat(
-        api.pathPrefix("api", () -> api.concat(
-            api.statsRoute(),
-            cities.routes(),
-            new StatusRoutes(system, grains, cities).routes(),
-            new SourceRoutes(system, grains).routes(),
-            new DataRoutes(grains).routes(),
-            new ClusterRoutes(system, clusterEvents, lag).routes())),
-        new MetricsRoutes(system, metrics, lag).routes(),
-        new DashboardRoutes().routes()))));
+    Route routes = routes(system, settings, connections, metrics, pipelineState, grains, clusterEvents);
     Http.get(system)
         .newServerAt(settings.httpHost(), settings.httpPort())
         .bind(routes)
@@ -87,6 +74,41 @@ public final class HttpApi extends AllDirectives {
                     settings.httpPort(), settings.httpHost(), settings.httpPort(), settings.httpToken().isEmpty() ? "off" : "on");
               }
             });
+  }
+
+  /**
+   * Every route of the silo, as {@link #start} binds them (also for tests, which call them
+   * without a socket): the {@link RequestChecks} guard first, then health and the OpenAPI
+   * description without a token, the rest behind {@link TokenAuth}.
+   */
+  static Route routes(
+      ActorSystem<?> system,
+      SiloSettings settings,
+      Connections connections,
+      PipelineMetrics metrics,
+      AtomicReference<String> pipelineState,
+      AtomicReference<Grains> grains,
+      ActorRef<ClusterEvents.Command> clusterEvents) {
+    HttpApi api = new HttpApi(system, connections, metrics, pipelineState);
+    RequestChecks checks = new RequestChecks(settings.httpHost(), settings.httpPort(), settings.httpAllowedHosts(),
+        !settings.httpToken().isEmpty(), metrics);
+    CityRoutes cities = new CityRoutes(system, settings.weather(), grains, checks);
+    KafkaLag lag = new KafkaLag(connections.kafkaAdmin());
+    return api.handleExceptions(JsonRoutes.jsonExceptions(), () -> api.handleRejections(JsonRoutes.jsonRejections(), () ->
+        checks.guard(() -> api.concat(
+        // Liveness probes (container health checks, load balancers) carry no token; health
+        // tells only whether this silo and its servers are up. The API's description is public.
+        api.pathPrefix("api", () -> api.concat(api.healthRoute(), api.openApiRoute())),
+        new TokenAuth(settings.httpToken()).guard(() -> api.concat(
+        api.pathPrefix("api", () -> api.concat(
+            api.statsRoute(),
+            cities.routes(),
+            new StatusRoutes(system, grains, cities).routes(),
+            new SourceRoutes(system, grains, checks).routes(),
+            new DataRoutes(grains).routes(),
+            new ClusterRoutes(system, clusterEvents, lag).routes())),
+        new MetricsRoutes(system, metrics, lag).routes(),
+        new DashboardRoutes().routes()))))));
   }
 
   public record MemberView(String address, String status, List<String> roles) {}
@@ -105,6 +127,11 @@ public final class HttpApi extends AllDirectives {
   Route healthRoute() {
     return path("health", () -> get(() -> onSuccess(health(), h -> complete(
         h.healthy() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, h, Jackson.marshaller(JsonRoutes.MAPPER)))));
+  }
+
+  /** {@code GET /api/openapi.json}: the OpenAPI 3 description of every route, kept true by OpenApiTest. */
+  Route openApiRoute() {
+    return path("openapi.json", () -> get(() -> getFromResource("openapi.json", ContentTypes.APPLICATION_JSON)));
   }
 
   Route statsRoute() {

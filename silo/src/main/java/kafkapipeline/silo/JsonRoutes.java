@@ -1,16 +1,40 @@
 package kafkapipeline.silo;
 
+import com.datastax.oss.driver.api.core.DriverException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Directives;
+import java.util.List;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
+import org.apache.pekko.http.javadsl.model.headers.Allow;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
+import org.apache.pekko.pattern.AskTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** JSON responses, and rejections (bad path, method, body, parameter) as {@code {"error": ...}}. */
+/**
+ * JSON responses, and every way a request can fail as {@code {"error": ...}}: Pekko HTTP's own
+ * rejections (bad path, method, parameter) with their status codes, and exceptions of a route:
+ * a body over the size limit is a 413, a malformed request a 400, an actor or a server that did
+ * not answer in time (ask timeout, Cassandra driver error) a 503 naming it, and anything else a
+ * 500 whose cause is logged. No answer of the API is ever HTML or plain text by accident.
+ */
 final class JsonRoutes {
+  private static final Logger log = LoggerFactory.getLogger(JsonRoutes.class);
+
   static final ObjectMapper MAPPER = new ObjectMapper()
       .registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -30,9 +54,20 @@ final class JsonRoutes {
     return json(status, new ApiModel.Error(message));
   }
 
-  /** Pekko HTTP's own rejection messages, with their status codes, as JSON errors. */
+  /**
+   * Pekko HTTP's own rejection messages, with their status codes, as JSON errors; a 405 also
+   * names the allowed methods in {@code Allow}, as RFC 9110 asks.
+   */
   static RejectionHandler jsonRejections() {
-    return RejectionHandler.defaultHandler().mapRejectionResponse(response -> {
+    RejectionHandler methods = RejectionHandler.newBuilder()
+        .handleAll(MethodRejection.class, rejections -> {
+          List<HttpMethod> allowed = rejections.stream().map(MethodRejection::supported).distinct().toList();
+          String names = String.join(", ", allowed.stream().map(HttpMethod::name).toList());
+          return Directives.complete(error(StatusCodes.METHOD_NOT_ALLOWED, "HTTP method not allowed, supported methods: " + names)
+              .addHeader(Allow.create(allowed.toArray(HttpMethod[]::new))));
+        })
+        .build();
+    return methods.withFallback(RejectionHandler.defaultHandler()).mapRejectionResponse(response -> {
       if (response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
           && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
         String text = strict.getData().utf8String();
@@ -40,5 +75,36 @@ final class JsonRoutes {
       }
       return response;
     });
+  }
+
+  /** Exceptions of a route (also a failed future it waited on) as JSON errors; see the class comment. */
+  static ExceptionHandler jsonExceptions() {
+    return ExceptionHandler.newBuilder()
+        .matchAny(thrown -> Directives.complete(response(unwrap(thrown))))
+        .build();
+  }
+
+  static HttpResponse response(Throwable e) {
+    if (e instanceof EntityStreamSizeException size) {
+      return error(StatusCodes.PAYLOAD_TOO_LARGE, "the body is too large: at most " + size.limit() + " bytes");
+    }
+    if (e instanceof IllegalRequestException bad) {
+      return error(bad.status(), bad.info().formatPretty());
+    }
+    if (e instanceof AskTimeoutException || e instanceof TimeoutException) {
+      return error(StatusCodes.SERVICE_UNAVAILABLE, "no answer in time: " + e.getMessage());
+    }
+    if (e instanceof DriverException) {
+      return error(StatusCodes.SERVICE_UNAVAILABLE, "Cassandra did not answer: " + e.getMessage());
+    }
+    log.error("HTTP request failed", e);
+    return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + e);
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
   }
 }

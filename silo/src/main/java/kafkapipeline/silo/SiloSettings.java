@@ -28,6 +28,7 @@ public record SiloSettings(
     String httpHost,
     int httpPort,
     String httpToken,
+    List<String> httpAllowedHosts,
     FakerSettings faker,
     WeatherSettings weather,
     WikipediaSettings wikipedia,
@@ -56,6 +57,7 @@ public record SiloSettings(
         p.getString("http.host"),
         port(p.getInt("http.port"), "pipeline.http.port"),
         httpToken(p.getString("http.host"), p.getString("http.token")),
+        allowedHosts(p.getString("http.allowed-hosts")),
         new FakerSettings(
             p.getDouble("sources.faker.rate"),
             p.getLong("sources.faker.limit"),
@@ -130,6 +132,25 @@ public record SiloSettings(
           + " is empty: set HTTP_TOKEN so the API and dashboard are not open to the network");
     }
     return t;
+  }
+
+  /**
+   * pipeline.http.allowed-hosts: "a.example:8080, b.example" -> ["a.example:8080", "b.example"], lower
+   * case; each a host name or address (IPv6 in brackets) with an optional port, nothing else.
+   */
+  static List<String> allowedHosts(String csv) {
+    String path = "pipeline.http.allowed-hosts";
+    List<String> out = Arrays.stream(csv.split(",")).map(s -> s.strip().toLowerCase(java.util.Locale.ROOT))
+        .filter(s -> !s.isEmpty()).toList();
+    for (String entry : out) {
+      java.util.regex.Matcher m = java.util.regex.Pattern
+          .compile("(\\[[0-9a-f:.]+\\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:([0-9]{1,5}))?").matcher(entry);
+      if (!m.matches()) {
+        throw new IllegalArgumentException(path + ": '" + entry + "' is not host or host:port (no scheme, no path)");
+      }
+      if (m.group(4) != null) port(Integer.parseInt(m.group(4)), path);
+    }
+    return out;
   }
 
   private static boolean isLoopback(String host) {

@@ -26,11 +26,12 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 
 /**
  * {@code /api/sources} (each source's state), {@code PUT /api/sources/faker/rate} (the faker's
- * rate at run time) and {@code /api/rows/{table}?limit=N} (latest rows, as text).
+ * rate at run time: the body is read by {@link JsonBody#setRate}, from 0 to {@link JsonBody#MAX_RATE}
+ * people per second), the dead letters and their replay, and {@code /api/rows/{table}?limit=N}
+ * (latest rows, as text). Setting the rate and replaying pass {@link RequestChecks} first.
  */
 final class SourceRoutes extends AllDirectives {
   static final Set<String> TABLES = Set.of("weatherreport", "fakerdata", "wikipediadata", "spacex_launches");
@@ -38,20 +39,22 @@ final class SourceRoutes extends AllDirectives {
 
   private final ActorSystem<?> system;
   private final AtomicReference<Grains> grains;
+  private final RequestChecks checks;
 
-  SourceRoutes(ActorSystem<?> system, AtomicReference<Grains> grains) {
+  SourceRoutes(ActorSystem<?> system, AtomicReference<Grains> grains, RequestChecks checks) {
     this.system = system;
     this.grains = grains;
+    this.checks = checks;
   }
 
   Route routes() {
     return concat(
         path(PathMatchers.segment("sources").slash("faker").slash("rate"), () -> put(() ->
-            entity(Jackson.unmarshaller(JsonRoutes.MAPPER, ApiModel.SetRate.class), body -> onSuccess(setRate(body), r -> complete(r))))),
+            checks.body(JsonBody::setRate, body -> onSuccess(setRate(body), r -> complete(r))))),
         path("sources", () -> get(() -> onSuccess(sources(), r -> complete(r)))),
         path("dead-letters", () -> get(() -> parameterOptional("limit", limit -> onSuccess(deadLetters(limit), r -> complete(r))))),
-        path(PathMatchers.segment("dead-letters").slash("replay"), () -> post(() ->
-            parameterOptional("limit", limit -> onSuccess(replayDeadLetters(limit), r -> complete(r))))),
+        path(PathMatchers.segment("dead-letters").slash("replay"), () -> post(() -> checks.changing(() ->
+            parameterOptional("limit", limit -> onSuccess(replayDeadLetters(limit), r -> complete(r)))))),
         path(PathMatchers.segment("rows").slash(PathMatchers.segment()), table -> get(() ->
             parameterOptional("limit", limit -> onSuccess(rows(table, limit), r -> complete(r))))));
   }
@@ -59,9 +62,6 @@ final class SourceRoutes extends AllDirectives {
   private CompletionStage<HttpResponse> setRate(ApiModel.SetRate body) {
     Grains g = grains.get();
     if (g == null) return CompletableFuture.completedFuture(error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting"));
-    if (body.rate() == null || !Double.isFinite(body.rate()) || body.rate() < 0) {
-      return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "rate must be a number >= 0"));
-    }
     return AskPattern.<FakerSource.Command, FakerSource.Status>ask(
             g.faker(), reply -> new FakerSource.SetRate(body.rate(), reply), ASK_TIMEOUT, system.scheduler())
         .thenApply(s -> json(StatusCodes.OK, faker(s)));

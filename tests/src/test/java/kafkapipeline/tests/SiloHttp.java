@@ -42,6 +42,8 @@ final class SiloHttp {
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
               .timeout(Duration.ofSeconds(20))
               .header("Content-Type", "application/json")
+              // As the console client: a POST, PUT or DELETE needs a JSON body or this header.
+              .header("X-Requested-With", "tests")
               .method(method, body)
               .build(),
           HttpResponse.BodyHandlers.ofString());
