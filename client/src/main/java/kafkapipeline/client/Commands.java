@@ -192,10 +192,10 @@ final class Commands {
     List<List<String>> rows = new ArrayList<>();
     for (JsonNode d : r.body()) {
       rows.add(Arrays.asList(d.path("topic").asText(), d.path("partition").asText(), d.path("offset").asText(),
-          text(d, "failedAt"), text(d, "error"), text(d, "payload")));
+          text(d, "failedAt"), text(d, "errorClass"), text(d, "error"), text(d, "payload")));
     }
     if (rows.isEmpty()) out.println("no dead letters");
-    else Table.print(out, List.of("TOPIC", "PARTITION", "OFFSET", "FAILED AT", "ERROR", "PAYLOAD"), rows);
+    else Table.print(out, List.of("TOPIC", "PARTITION", "OFFSET", "FAILED AT", "KIND", "ERROR", "PAYLOAD"), rows);
     return OK;
   }
 

@@ -26,8 +26,10 @@ public final class ApiModel {
 
   public record StatusView(List<SiloView> silos, Map<String, Object> rows) {}
 
+  /** {@code errorClass}: the failure's kind (exception class or marker such as RecordTooLarge). */
   public record DeadLetterView(
-      String topic, int partition, long offset, String key, String error, Instant failedAt, String payload) {}
+      String topic, int partition, long offset, String key, String errorClass, String error, Instant failedAt,
+      String payload) {}
 
   public record RowsView(String table, List<String> columns, List<List<String>> rows) {}
 }

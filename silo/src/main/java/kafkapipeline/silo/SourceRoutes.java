@@ -115,7 +115,8 @@ final class SourceRoutes extends AllDirectives {
     return g.deadLetters().some(limit).thenApply(list -> json(StatusCodes.OK, list.stream().map(d -> {
       String payload = d.payload() == null ? null : new String(d.payload(), java.nio.charset.StandardCharsets.UTF_8);
       if (payload != null && payload.length() > 2_000) payload = payload.substring(0, 2_000) + "…";
-      return new ApiModel.DeadLetterView(d.topic(), d.partition(), d.offset(), d.key(), d.error(), d.failedAt(), payload);
+      return new ApiModel.DeadLetterView(d.topic(), d.partition(), d.offset(), d.key(), d.errorClass(), d.error(),
+          d.failedAt(), payload);
     }).toList()));
   }
 
