@@ -41,7 +41,7 @@
       s.produced[t] = sum(status.silos, function (c) { return produced(c, t); });
       s.failures[t] = sum(status.silos, function (c) {
         return ((c.publish_failures || {})[t] || 0) + ((c.malformed_source_data || {})[t] || 0)
-          + ((c[t] || {}).malformed_events || 0);
+          + ((c[t] || {}).malformed_events || 0) + ((c[t] || {}).oversize_events || 0);
       });
     });
     var tables = {};

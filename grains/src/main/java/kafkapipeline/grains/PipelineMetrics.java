@@ -28,6 +28,10 @@ public final class PipelineMetrics {
   /** Records with a null value (Kafka's deletion marker): nothing to write, skipped and counted. */
   public static final String TOMBSTONES_SKIPPED = "tombstones_skipped";
   public static final String CONSUMER_RESTARTS = "consumer_restarts";
+  /** Per source: events read from a stream that are not usable, published as dead letters. */
+  public static final String MALFORMED_EVENTS = "malformed_events";
+  /** Per source: events over a size limit (the stream's or Kafka's), published as dead letters. */
+  public static final String OVERSIZE_EVENTS = "oversize_events";
   /** Per source: answers or elements of answers from an outside API that could not be read. */
   public static final String MALFORMED_SOURCE_DATA = "malformed_source_data";
 

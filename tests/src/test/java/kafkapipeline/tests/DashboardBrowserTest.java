@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -63,14 +64,18 @@ class DashboardBrowserTest {
     }
   }
 
-  /** Rows written to fakerdata, as the page's Cassandra table shows them (0 until it does). */
+  /**
+   * Rows written to fakerdata, as the page's Cassandra table shows them (0 until it does). Read in
+   * one script call: the page re-renders the table every few seconds, so element references
+   * taken in one call may be stale by the next.
+   */
   private static long fakerRows(WebDriver browser, WebDriverWait wait) {
-    for (WebElement row : browser.findElements(By.cssSelector("#tables tbody tr"))) {
-      List<WebElement> cells = row.findElements(By.tagName("td"));
-      if (cells.size() >= 2 && cells.get(0).getText().equals("fakerdata")) {
-        return Long.parseLong(cells.get(1).getText().strip());
-      }
-    }
-    return 0;
+    Object text = ((JavascriptExecutor) browser).executeScript(
+        "for (const row of document.querySelectorAll('#tables tbody tr')) {"
+            + "  const cells = row.querySelectorAll('td');"
+            + "  if (cells.length >= 2 && cells[0].textContent === 'fakerdata') return cells[1].textContent;"
+            + "}"
+            + "return null;");
+    return text == null ? 0 : Long.parseLong(text.toString().strip());
   }
 }

@@ -268,9 +268,9 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
     malformed += b.malformed();
     oversize += b.oversize();
     metrics.add(SOURCE, PipelineMetrics.PRODUCED, b.records());
-    if (b.malformed() > 0) metrics.add(SOURCE, "malformed_events", b.malformed());
+    if (b.malformed() > 0) metrics.add(SOURCE, PipelineMetrics.MALFORMED_EVENTS, b.malformed());
     if (b.oversize() > 0) {
-      metrics.add(SOURCE, "oversize_events", b.oversize());
+      metrics.add(SOURCE, PipelineMetrics.OVERSIZE_EVENTS, b.oversize());
       getContext().getLog().warn("Wikipedia stream: {} oversize event(s) published as dead letters", b.oversize());
     }
     if (!b.serverErrors().isEmpty()) {

@@ -164,8 +164,8 @@ class WikipediaSourceTest {
       assertEquals(List.of("none", LAST), lastEventIds, "fresh at the live edge, then after the last event, as UTF-8");
       long waitedMillis = (requestedAt.get(1) - closedAt.get(0)) / 1_000_000;
       assertTrue(waitedMillis >= 1_400, "reconnected after " + waitedMillis + " ms, the server asked for 1500");
-      assertEquals(2, metrics.get(WikipediaSource.SOURCE, "oversize_events"));
-      assertEquals(2, metrics.get(WikipediaSource.SOURCE, "malformed_events"));
+      assertEquals(2, metrics.get(WikipediaSource.SOURCE, PipelineMetrics.OVERSIZE_EVENTS));
+      assertEquals(2, metrics.get(WikipediaSource.SOURCE, PipelineMetrics.MALFORMED_EVENTS));
       assertEquals(1, metrics.get(WikipediaSource.SOURCE, "reconnects"), "only the server's close");
     } finally {
       release.countDown();
