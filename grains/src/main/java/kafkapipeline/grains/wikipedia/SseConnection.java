@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import kafkapipeline.grains.wikipedia.RecentChangeFrames.Frame;
@@ -34,7 +36,8 @@ import org.apache.pekko.util.ByteString;
  * ({@link RecentChangeFrames.Oversize}), so it never fails the stream. The returned stage
  * completes with {@link Closed} when the server ends the stream, with {@link Refused} when it
  * answers anything but 200, and fails on a network error, a failed handler or a kill switch
- * abort. pekko-http buffers each HTTP chunk whole, and fails the stream on one over its limit
+ * abort; either only once the last batch handed to the handler has settled, so the caller's
+ * view of the saved position is current when it reconnects. pekko-http buffers each HTTP chunk whole, and fails the stream on one over its limit
  * (1 MiB by default, so a server sending a large event as one chunk would be re-read forever);
  * here the limit is {@link #maxChunkBytes}, room for a whole event at the decoder's limits.
  */
@@ -86,13 +89,26 @@ final class SseConnection {
       if (response.status().intValue() == 200) {
         onStreaming.run();
         // A stream never ends by itself: no size limit on the entity, only the decoder's per event.
-        return response.entity().withoutSizeLimit().getDataBytes()
+        AtomicReference<CompletionStage<?>> lastBatch = new AtomicReference<>(CompletableFuture.completedFuture(null));
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        response.entity().withoutSizeLimit().getDataBytes()
             .via(killSwitch.flow())
             .via(frames(settings.maxLineBytes(), settings.maxEventBytes(), onRetry))
             .groupedWithin(settings.batchSize(), settings.batchWindow())
-            .mapAsync(1, handler::apply)
+            .mapAsync(1, batch -> {
+              CompletionStage<?> handled = handler.apply(batch);
+              lastBatch.set(handled);
+              return handled;
+            })
             .runWith(Sink.ignore(), materializer)
-            .thenApply(done -> (Outcome) new Closed());
+            // A cut connection fails the stream at once, while its last batch may still be
+            // publishing or saving its position: the outcome waits for that batch, so whoever
+            // reconnects has heard of the position it saved and resumes after it.
+            .whenComplete((done, error) -> lastBatch.get().whenComplete((handled, batchError) -> {
+              if (error == null) outcome.complete(new Closed());
+              else outcome.completeExceptionally(error);
+            }));
+        return outcome;
       }
       return refused(response);
     });
