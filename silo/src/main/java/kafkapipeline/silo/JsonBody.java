@@ -20,8 +20,8 @@ import kafkapipeline.grains.weather.CityNames;
 final class JsonBody {
   /** The largest body read; a larger one is a 413. */
   static final int MAX_BYTES = 64 * 1024;
-  /** The faker's largest rate, people per second: beyond it one silo could not keep up anyway. */
-  static final double MAX_RATE = 1_000_000;
+  /** The faker's largest rate, people per second: the one its settings accept. */
+  static final double MAX_RATE = kafkapipeline.grains.faker.FakerSettings.MAX_RATE;
 
   /**
    * A city as a user may type it, the same in openapi.json: characters of the Basic Multilingual

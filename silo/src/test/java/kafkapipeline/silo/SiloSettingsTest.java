@@ -52,9 +52,15 @@ class SiloSettingsTest {
         IllegalArgumentException.class,
         () -> SiloSettings.fromConfig(with(Map.of("pipeline.sources.faker.seed", "abc"))));
     assertTrue(e.getMessage().contains("pipeline.sources.faker.seed"), e.getMessage());
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> SiloSettings.fromConfig(with(Map.of("pipeline.sources.faker.rate", -1))));
+    // The rate the API takes at run time bounds the one given at start: negative, past the
+    // bound, infinite or not a number are refused.
+    for (Object rate : new Object[] {-1, 1e308, 1_000_001, "NaN", "Infinity"}) {
+      e = assertThrows(IllegalArgumentException.class,
+          () -> SiloSettings.fromConfig(with(Map.of("pipeline.sources.faker.rate", rate))), String.valueOf(rate));
+      assertTrue(e.getMessage().contains("from 0 to 1000000"), e.getMessage());
+    }
+    assertEquals(1_000_000, SiloSettings.fromConfig(with(Map.of("pipeline.sources.faker.rate", 1_000_000))).faker()
+        .ratePerSecond());
   }
 
   @Test
