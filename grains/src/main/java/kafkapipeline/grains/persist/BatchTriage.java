@@ -20,7 +20,8 @@ import org.apache.kafka.common.header.Header;
  * binding one record (a {@link MalformedEventException}, or anything else: an overflowing
  * instant, a bug) makes that record a dead letter naming the error's class and message, and the
  * next record is sorted as if nothing happened. Only {@link Error}s (out of memory) escape: they
- * are the JVM's, not the record's. The order of rows is the order of the records.
+ * are the JVM's, not the record's. The order of rows is the order of the records. A reason is
+ * kept to its first {@value #MAX_REASON_CHARS} characters (it goes into a log line and a cell).
  */
 public final class BatchTriage {
   /** The class recorded for a dead letter a source marked with {@link Topics#DEAD_LETTER_HEADER}. */
@@ -83,9 +84,14 @@ public final class BatchTriage {
         : new String(reason, StandardCharsets.UTF_8);
   }
 
+  /** The longest reason kept: a source's header or an exception's message may echo a whole event. */
+  static final int MAX_REASON_CHARS = 1_000;
+
   public static DeadLetter deadLetter(
       ConsumerRecord<String, byte[]> record, String errorClass, String error, Instant now) {
+    String reason = error.length() <= MAX_REASON_CHARS ? error
+        : error.substring(0, MAX_REASON_CHARS) + "… (" + error.length() + " characters)";
     return new DeadLetter(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
-        errorClass, error, now);
+        errorClass, reason, now);
   }
 }

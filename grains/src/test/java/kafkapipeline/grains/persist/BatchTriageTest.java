@@ -114,4 +114,19 @@ class BatchTriageTest {
     assertEquals(NOW, marked.failedAt());
     assertEquals(List.of((byte) 5, (byte) 1, (byte) 2), List.of(marked.payload()[0], marked.payload()[1], marked.payload()[2]));
   }
+
+  @Test
+  void aHugeReasonIsCutToItsStart() {
+    String huge = "x".repeat(200_000);
+    BatchTriage.Outcome<String> out = BatchTriage.sort(
+        List.of(record(0, new byte[] {5}, huge), record(1, new byte[] {1}, null)),
+        (key, value) -> {
+          throw new IllegalArgumentException(huge);
+        },
+        MAX_BYTES, NOW);
+    for (DeadLetter d : out.deadLetters()) {
+      assertEquals("x".repeat(BatchTriage.MAX_REASON_CHARS) + "… (200000 characters)", d.error());
+    }
+    assertEquals(2, out.deadLetters().size());
+  }
 }
