@@ -84,14 +84,13 @@ final class CassandraNodes {
     return new Replication(strategy, factor, java.util.Collections.unmodifiableMap(datacenters));
   }
 
-  private static Integer factor(String value) {
+  private static final java.util.regex.Pattern FACTOR = java.util.regex.Pattern.compile("([0-9]{1,9})(/[0-9]{1,9})?");
+
+  /** "3" or "3/1" (surrounding blanks allowed) -> 3; anything else -> null. */
+  static Integer factor(String value) {
     if (value == null) return null;
-    String full = value.contains("/") ? value.substring(0, value.indexOf('/')) : value;
-    try {
-      int n = Integer.parseInt(full.strip());
-      return n >= 0 ? n : null;
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    java.util.regex.Matcher m = FACTOR.matcher(value.strip());
+    return m.matches() ? Integer.valueOf(m.group(1)) : null;
   }
+
 }

@@ -30,6 +30,7 @@ import org.apache.kafka.clients.admin.DescribeMetadataQuorumOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 
@@ -144,21 +145,26 @@ final class EngineView {
 
   private CompletableFuture<KafkaView> refresh() {
     int timeout = (int) REFRESH_TIMEOUT.toMillis();
-    CompletableFuture<Map<Integer, String>> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeout))
-        .nodes().toCompletionStage().toCompletableFuture()
+    CompletableFuture<Map<Integer, String>> nodes = own(admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeout))
+        .nodes())
+        // Our own bound too, in case the client lets the call run to its default API timeout (10 s).
+        .orTimeout(timeout + 1000, TimeUnit.MILLISECONDS)
         .thenApply(list -> {
           Map<Integer, String> out = new TreeMap<>();
           for (Node n : list) out.put(n.id(), n.host() + ":" + n.port());
           return out;
         });
-    CompletableFuture<Integer> controller = admin.describeMetadataQuorum(new DescribeMetadataQuorumOptions().timeoutMs(timeout))
-        .quorumInfo().toCompletionStage().toCompletableFuture()
+    CompletableFuture<Integer> controller = own(admin.describeMetadataQuorum(new DescribeMetadataQuorumOptions().timeoutMs(timeout))
+        .quorumInfo())
         .<Integer>thenApply(QuorumInfo::leaderId)
+        .completeOnTimeout(null, timeout, TimeUnit.MILLISECONDS)
         .exceptionally(e -> null);
     Map<String, CompletableFuture<Collection<Node>>> replicas = new TreeMap<>();
     admin.describeTopics(topics, new DescribeTopicsOptions().timeoutMs(timeout)).topicNameValues()
-        .forEach((topic, f) -> replicas.put(topic, f.toCompletionStage().toCompletableFuture()
+        .forEach((topic, f) -> replicas.put(topic, own(f)
             .<Collection<Node>>thenApply(EngineView::replicaNodes)
+            // Some client versions let describeTopics run to the default API timeout (10 s).
+            .completeOnTimeout(null, timeout, TimeUnit.MILLISECONDS)
             .exceptionally(e -> null)));
     CompletableFuture<?>[] all = java.util.stream.Stream.concat(replicas.values().stream(), java.util.stream.Stream.of(controller))
         .toArray(CompletableFuture<?>[]::new);
@@ -166,9 +172,21 @@ final class EngineView {
         .handle((live, error) -> CompletableFuture.allOf(all).thenApplyAsync(done -> {
           Map<String, Collection<Node>> byTopic = new TreeMap<>();
           replicas.forEach((t, f) -> byTopic.put(t, f.join()));
-          return learn(live, error == null ? null : Connections.reason(error), controller.join(), byTopic);
+          String why = error == null ? null
+              : error instanceof java.util.concurrent.TimeoutException ? "no answer within " + (timeout + 1000) + " ms"
+              : Connections.reason(error);
+          return learn(live, why, controller.join(), byTopic);
         }))
         .thenCompose(f -> f);
+  }
+
+  /** A plain future of our own: the Kafka client's futures refuse to be completed (timed out) by anyone else. */
+  private static <T> CompletableFuture<T> own(KafkaFuture<T> kafka) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    kafka.whenComplete((value, error) -> {
+      if (error != null) out.completeExceptionally(error); else out.complete(value);
+    });
+    return out;
   }
 
   private static Collection<Node> replicaNodes(TopicDescription d) {
