@@ -59,7 +59,7 @@ final class BenchEnv implements AutoCloseable {
             .withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, 5000)
             .build())
         .build();
-    Schema.migrate(session, Schema.simpleReplication(1)).toCompletableFuture().join();
+    Schema.migrate(session, Schema.Settings.singleNode("datacenter1"), "bench").toCompletableFuture().join();
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     this.admin = Admin.create(p);

@@ -1,6 +1,5 @@
 package kafkapipeline.silo;
 
-import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -10,12 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import kafkapipeline.grains.cassandra.Consistency;
 import kafkapipeline.grains.cassandra.Schema;
 
 /**
  * The membership table: silos announce themselves with a heartbeat that expires after
- * {@link #TTL}, and at most one silo at a time may found a new cluster. Statements use
- * QUORUM (serial for the founder claim), so two silos never both see themselves as founder.
+ * {@link #TTL}, and at most one silo at a time may found a new cluster. Heartbeats go out at
+ * the write consistency, the member list at the read consistency ({@link Consistency}); the
+ * founder claim is a lightweight transaction read back serially ({@link Consistency#SERIAL}),
+ * so two silos never both see themselves as founder.
  */
 final class CassandraMembership {
   static final Duration TTL = Duration.ofSeconds(30);
@@ -48,13 +50,13 @@ final class CassandraMembership {
   }
 
   CompletionStage<Void> heartbeat(String address) {
-    return session.executeAsync(heartbeat.bind(cluster, address, Instant.now()).setConsistencyLevel(ConsistencyLevel.QUORUM))
+    return session.executeAsync(heartbeat.bind(cluster, address, Instant.now()))
         .thenApply(rs -> null);
   }
 
   /** Addresses with a live heartbeat. */
   CompletionStage<List<String>> liveMembers() {
-    return session.executeAsync(members.bind(cluster).setConsistencyLevel(ConsistencyLevel.QUORUM)).thenApply(rs -> {
+    return session.executeAsync(Consistency.read(members.bind(cluster))).thenApply(rs -> {
       List<String> out = new ArrayList<>();
       for (Row row : rs.currentPage()) out.add(row.getString(0));
       return out;
@@ -65,7 +67,7 @@ final class CassandraMembership {
   CompletionStage<Optional<String>> claimFounder(String address) {
     return session.executeAsync(claim.bind(cluster, address)).thenCompose(rs -> rs.wasApplied()
         ? java.util.concurrent.CompletableFuture.completedFuture(Optional.of(address))
-        : session.executeAsync(founder.bind(cluster).setConsistencyLevel(ConsistencyLevel.SERIAL))
+        : session.executeAsync(Consistency.serialRead(founder.bind(cluster)))
             .thenApply(found -> Optional.ofNullable(found.one()).map(r -> r.getString(0))));
   }
 }

@@ -1,6 +1,7 @@
 package kafkapipeline.silo;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import java.net.InetSocketAddress;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import kafkapipeline.api.Topics;
+import kafkapipeline.grains.cassandra.Consistency;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -75,40 +77,46 @@ public final class Connections implements AutoCloseable {
   public synchronized CompletionStage<CqlSession> cassandra() {
     CompletableFuture<CqlSession> current = session;
     if (current != null && !current.isCompletedExceptionally()) return current;
-    List<InetSocketAddress> contactPoints =
-        settings.cassandraContactPoints().stream()
-            .map(a -> new InetSocketAddress(a.getHostString(), a.getPort()))
-            .toList();
-    DriverConfigLoader config =
-        DriverConfigLoader.programmaticBuilder()
-            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-            .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
-            .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
-            // Reconnect to a Cassandra that comes back within seconds, not after the driver's
-            // default of up to a minute: writes wait (back-pressure) meanwhile.
-            .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofSeconds(1))
-            .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(5))
-            .build();
-    session =
-        CqlSession.builder()
-            .addContactPoints(contactPoints)
-            .withLocalDatacenter(settings.cassandraLocalDatacenter())
-            .withConfigLoader(config)
-            .buildAsync()
-            .toCompletableFuture();
+    session = sessionBuilder(settings).buildAsync().toCompletableFuture();
     return session;
   }
 
   /**
+   * How every silo session is built: contact points, local data centre, timeouts and the
+   * consistency levels ({@link Consistency}). Public so a test can build the same session with
+   * a request tracker added.
+   */
+  public static CqlSessionBuilder sessionBuilder(SiloSettings settings) {
+    List<InetSocketAddress> contactPoints =
+        settings.cassandraContactPoints().stream()
+            .map(a -> new InetSocketAddress(a.getHostString(), a.getPort()))
+            .toList();
+    return CqlSession.builder()
+        .addContactPoints(contactPoints)
+        .withLocalDatacenter(settings.cassandraLocalDatacenter())
+        .withConfigLoader(driverConfig(settings));
+  }
+
+  /** The driver's configuration of a silo session. */
+  static DriverConfigLoader driverConfig(SiloSettings settings) {
+    return Consistency.configure(DriverConfigLoader.programmaticBuilder(), settings.cassandraConsistency())
+        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
+        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
+        // Reconnect to a Cassandra that comes back within seconds, not after the driver's
+        // default of up to a minute: writes wait (back-pressure) meanwhile.
+        .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofSeconds(1))
+        .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(5))
+        .build();
+  }
+
+  /**
    * Creates the topics that do not exist yet, each taking records up to the producer's limit
-   * ({@link Topics#MAX_MESSAGE_BYTES}); existing ones are left as they are.
+   * ({@link Topics#MAX_MESSAGE_BYTES}) and with {@link SiloSettings#kafkaMinInsyncReplicas()};
+   * existing ones are left as they are.
    */
   public CompletionStage<Void> ensureTopics(List<String> topics) {
-    List<NewTopic> wanted =
-        topics.stream()
-            .map(t -> new NewTopic(t, settings.kafkaPartitions(), settings.kafkaReplicationFactor())
-                .configs(Map.of("max.message.bytes", String.valueOf(Topics.MAX_MESSAGE_BYTES))))
-            .toList();
+    List<NewTopic> wanted = topics.stream().map(t -> newTopic(settings, t)).toList();
     CompletableFuture<?>[] each =
         kafkaAdmin.createTopics(wanted).values().values().stream()
             .map(
@@ -123,6 +131,14 @@ public final class Connections implements AutoCloseable {
                             }))
             .toArray(CompletableFuture<?>[]::new);
     return CompletableFuture.allOf(each);
+  }
+
+  /** A topic as a silo creates it. */
+  static NewTopic newTopic(SiloSettings settings, String topic) {
+    return new NewTopic(topic, settings.kafkaPartitions(), settings.kafkaReplicationFactor())
+        .configs(Map.of(
+            "max.message.bytes", String.valueOf(Topics.MAX_MESSAGE_BYTES),
+            "min.insync.replicas", String.valueOf(settings.kafkaMinInsyncReplicas())));
   }
 
   /**

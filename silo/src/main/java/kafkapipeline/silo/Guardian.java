@@ -107,7 +107,8 @@ public final class Guardian {
             Attempt.class,
             a -> {
               ctx.pipeToSelf(
-                  prepare(settings, connections, ctx.getSystem().name()),
+                  prepare(settings, connections, ctx.getSystem().name(),
+                      org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()).selfMember().address().hostPort()),
                   (ready, error) -> error == null ? ready : new NotReady(Connections.reason(error)));
               return Behaviors.same();
             })
@@ -136,12 +137,13 @@ public final class Guardian {
   }
 
   /** Connect, migrate, create topics, prepare statements: each step only after the one before. */
-  private static CompletionStage<Command> prepare(SiloSettings settings, Connections connections, String clusterName) {
+  private static CompletionStage<Command> prepare(
+      SiloSettings settings, Connections connections, String clusterName, String selfAddress) {
     return connections
         .cassandra()
         .thenCompose(
             session ->
-                Schema.migrate(session, Schema.simpleReplication(settings.cassandraReplicationFactor()))
+                Schema.migrate(session, settings.schema(), "silo " + selfAddress)
                     .thenCompose(migrated -> connections.ensureTopics(Topics.ALL))
                     .thenCompose(topics -> FakerRowMapper.prepare(session))
                     .thenCompose(faker -> WeatherRowMapper.prepare(session)

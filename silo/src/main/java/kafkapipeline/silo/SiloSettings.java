@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
+import kafkapipeline.grains.cassandra.Consistency;
+import kafkapipeline.grains.cassandra.Schema;
 import kafkapipeline.grains.faker.FakerSettings;
 import kafkapipeline.grains.persist.PersisterSettings;
 import kafkapipeline.grains.spacex.SpaceXSettings;
@@ -25,6 +27,9 @@ public record SiloSettings(
     List<InetSocketAddress> cassandraContactPoints,
     String cassandraLocalDatacenter,
     int cassandraReplicationFactor,
+    Consistency.Levels cassandraConsistency,
+    Duration schemaAgreementTimeout,
+    Duration schemaWaitTimeout,
     String httpHost,
     int httpPort,
     String httpToken,
@@ -54,6 +59,11 @@ public record SiloSettings(
             .toList(),
         p.getString("cassandra.local-datacenter"),
         positive(p.getInt("cassandra.replication-factor"), "pipeline.cassandra.replication-factor"),
+        new Consistency.Levels(
+            Consistency.writeLevel(p.getString("cassandra.write-consistency"), "pipeline.cassandra.write-consistency"),
+            Consistency.readLevel(p.getString("cassandra.read-consistency"), "pipeline.cassandra.read-consistency")),
+        positive(p.getDuration("cassandra.schema-agreement-timeout"), "pipeline.cassandra.schema-agreement-timeout"),
+        positive(p.getDuration("cassandra.schema-wait-timeout"), "pipeline.cassandra.schema-wait-timeout"),
         p.getString("http.host"),
         port(p.getInt("http.port"), "pipeline.http.port"),
         httpToken(p.getString("http.host"), p.getString("http.token")),
@@ -167,6 +177,11 @@ public record SiloSettings(
     return value;
   }
 
+  private static Duration positive(Duration value, String path) {
+    if (value.isNegative() || value.isZero()) throw new IllegalArgumentException(path + " must be positive, was " + value);
+    return value;
+  }
+
   private static OptionalLong seed(String value) {
     if (value.isBlank()) return OptionalLong.empty();
     try {
@@ -179,6 +194,20 @@ public record SiloSettings(
   /** Seed nodes as Pekko addresses of the given actor system. */
   public List<String> seedNodeAddresses(String systemName) {
     return seedNodes.stream().map(hp -> "pekko://" + systemName + "@" + hp).toList();
+  }
+
+  /** How this silo migrates the schema. */
+  public Schema.Settings schema() {
+    return new Schema.Settings(cassandraLocalDatacenter, cassandraReplicationFactor, schemaAgreementTimeout, schemaWaitTimeout);
+  }
+
+  /**
+   * {@code min.insync.replicas} of the topics a silo creates: one less than the replication
+   * factor (at least 1), so a write acknowledged by all in-sync replicas survives one broker lost
+   * and a topic stays writable with one broker down.
+   */
+  public int kafkaMinInsyncReplicas() {
+    return Math.max(1, kafkaReplicationFactor - 1);
   }
 
   public Duration startupRetryMax() {

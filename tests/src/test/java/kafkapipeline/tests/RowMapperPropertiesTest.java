@@ -49,7 +49,7 @@ class RowMapperPropertiesTest {
   @BeforeAll
   static void schema() {
     session = Engines.shared().session;
-    Schema.migrate(session, Schema.simpleReplication(1)).toCompletableFuture().join();
+    Schema.migrate(session, Schema.Settings.singleNode("datacenter1"), "RowMapperPropertiesTest").toCompletableFuture().join();
   }
 
   @Test

@@ -1,6 +1,5 @@
 package kafkapipeline.grains.cassandra;
 
-import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -8,7 +7,10 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
-/** {@link CheckpointStore} on table {@code source_checkpoints}, read and written at QUORUM. */
+/**
+ * {@link CheckpointStore} on table {@code source_checkpoints}, written at the write consistency and
+ * read at the read consistency ({@link Consistency}).
+ */
 public final class CassandraCheckpointStore implements CheckpointStore {
   private final CqlSession session;
   private final PreparedStatement select;
@@ -33,7 +35,7 @@ public final class CassandraCheckpointStore implements CheckpointStore {
   @Override
   public CompletionStage<Optional<Checkpoint>> load(String source) {
     return session
-        .executeAsync(select.bind(source).setConsistencyLevel(ConsistencyLevel.QUORUM))
+        .executeAsync(Consistency.read(select.bind(source)))
         .thenApply(rs -> Optional.ofNullable(rs.one()).map(CassandraCheckpointStore::toCheckpoint));
   }
 
@@ -41,9 +43,7 @@ public final class CassandraCheckpointStore implements CheckpointStore {
   public CompletionStage<Void> save(String source, Checkpoint checkpoint) {
     return session
         .executeAsync(
-            upsert
-                .bind(source, checkpoint.seed(), checkpoint.position(), Instant.now())
-                .setConsistencyLevel(ConsistencyLevel.QUORUM))
+            upsert.bind(source, checkpoint.seed(), checkpoint.position(), Instant.now()))
         .thenApply(rs -> null);
   }
 

@@ -15,7 +15,8 @@ import kafkapipeline.grains.persist.BatchTriage;
 
 /**
  * Table {@code dead_letters}: records that cannot become rows, keyed by topic, partition and
- * offset, so saving the same record twice (after a replay) keeps one entry.
+ * offset, so saving the same record twice (after a replay) keeps one entry. Saved and deleted at
+ * the write consistency, listed at the read consistency ({@link Consistency}).
  */
 public final class DeadLetterStore {
   /**
@@ -86,9 +87,9 @@ public final class DeadLetterStore {
 
   /** Up to {@code limit} entries (no particular order across topics). */
   public CompletionStage<List<DeadLetter>> some(int limit) {
-    return session.executeAsync(SimpleStatement.newInstance(
+    return session.executeAsync(Consistency.read(SimpleStatement.newInstance(
             "SELECT topic, partition, offset, record_key, payload, error_class, error, failed_at FROM " + Schema.KEYSPACE
-                + ".dead_letters LIMIT " + limit))
+                + ".dead_letters LIMIT " + limit)))
         .thenApply(rs -> {
           List<DeadLetter> out = new ArrayList<>();
           for (Row r : rs.currentPage()) {

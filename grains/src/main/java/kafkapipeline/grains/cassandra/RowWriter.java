@@ -36,6 +36,9 @@ import kafkapipeline.grains.PipelineMetrics;
  * neighbours with it. A request failing transiently is retried with exponential backoff; the
  * stage fails when one still fails after {@code maxAttempts} attempts (the caller then must not
  * commit past the batch).
+ *
+ * <p>Rows and groups go out at the write consistency: the session's default profile
+ * ({@link Consistency}), which a batch takes whatever its rows say.
  */
 public final class RowWriter {
   private final CqlSession session;

@@ -1,6 +1,5 @@
 package kafkapipeline.grains.cassandra;
 
-import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -10,8 +9,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Where a stream source has got to (an opaque position such as an SSE {@code Last-Event-ID}),
- * in table {@code stream_positions}, read and written at QUORUM so the grain finds its position
- * on whichever silo it moves to. A failed save fails the returned stage.
+ * in table {@code stream_positions}, written at the write consistency and read at the read
+ * consistency ({@link Consistency}; both LOCAL_QUORUM by default, so the grain finds its position
+ * on whichever silo it moves to). A failed save fails the returned stage.
  */
 public interface StreamPositionStore {
   CompletionStage<Optional<String>> load(String source);
@@ -33,14 +33,14 @@ public interface StreamPositionStore {
     @Override
     public CompletionStage<Optional<String>> load(String source) {
       return session
-          .executeAsync(select.bind(source).setConsistencyLevel(ConsistencyLevel.QUORUM))
+          .executeAsync(Consistency.read(select.bind(source)))
           .thenApply(rs -> Optional.ofNullable(rs.one()).map((Row row) -> row.getString("last_event_id")));
     }
 
     @Override
     public CompletionStage<Void> save(String source, String position) {
       return session
-          .executeAsync(upsert.bind(source, position, Instant.now()).setConsistencyLevel(ConsistencyLevel.QUORUM))
+          .executeAsync(upsert.bind(source, position, Instant.now()))
           .thenApply(rs -> null);
     }
   }

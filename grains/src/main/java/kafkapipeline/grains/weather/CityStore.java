@@ -1,20 +1,22 @@
 package kafkapipeline.grains.weather;
 
-import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import kafkapipeline.grains.cassandra.Consistency;
 import kafkapipeline.grains.cassandra.Schema;
 
 /**
  * The city registry, table {@code cities}: what survives a restart of every silo. Adding is an
  * insert-if-absent (a lightweight transaction), so adding twice, even from two silos at once,
- * registers once.
+ * registers once. Written at the write consistency (the transaction's serial phase at
+ * {@link Consistency#SERIAL}), read at the read consistency ({@link Consistency}).
  */
 public final class CityStore {
   public record City(String id, String name, String country, long owmId, Instant addedAt) {}
@@ -46,7 +48,7 @@ public final class CityStore {
   }
 
   public CompletionStage<Optional<City>> get(String id) {
-    return session.executeAsync(select.bind(id).setConsistencyLevel(ConsistencyLevel.QUORUM))
+    return session.executeAsync(Consistency.read(select.bind(id)))
         .thenApply(rs -> Optional.ofNullable(rs.one()).map(CityStore::city));
   }
 
@@ -58,7 +60,8 @@ public final class CityStore {
   }
 
   public CompletionStage<List<City>> all() {
-    return session.executeAsync("SELECT city_id, name, country, owm_id, added_at FROM " + Schema.KEYSPACE + ".cities")
+    return session.executeAsync(Consistency.read(SimpleStatement.newInstance(
+            "SELECT city_id, name, country, owm_id, added_at FROM " + Schema.KEYSPACE + ".cities")))
         .thenApply(rs -> {
           List<City> out = new ArrayList<>();
           rs.currentPage().forEach(row -> out.add(city(row)));
