@@ -51,7 +51,7 @@ public final class Connections implements AutoCloseable {
     this.kafkaAdmin = Admin.create(p);
     this.engines = new EngineView(kafkaAdmin, Topics.ALL, settings.kafkaBootstrapServers(), settings.cassandraContactPoints(),
         kafkapipeline.grains.cassandra.Schema.KEYSPACE, settings.cassandraLocalDatacenter(), this::openSession,
-        java.time.Clock.systemUTC());
+        EngineView.Consistency.of(settings.cassandraConsistency()), java.time.Clock.systemUTC());
   }
 
   /** Every broker and node with its state, the keyspace's replication, the consistency ({@link EngineView}). */

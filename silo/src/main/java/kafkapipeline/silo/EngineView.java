@@ -2,7 +2,6 @@ package kafkapipeline.silo;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.metadata.Metadata;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import java.net.InetAddress;
@@ -36,7 +35,7 @@ import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
  * Every Kafka broker and Cassandra node this silo knows of, with its state as this silo sees it,
- * the keyspace's replication and the consistency levels in use: what {@code /api/health},
+ * the keyspace's replication and the configured consistency levels: what {@code /api/health},
  * {@code /metrics} and the dashboard show.
  *
  * <p>The Cassandra part is read from the driver's metadata (node states, schema), which the driver
@@ -55,12 +54,18 @@ final class EngineView {
   /** Kafka as this silo saw it at {@code asOf}; {@code controller}: the active KRaft controller's id, null if unknown. */
   record KafkaView(Instant asOf, boolean answered, String detail, Integer controller, List<KafkaBrokers.Broker> brokers) {}
 
-  /** The consistency levels of writes and reads, and where they come from. */
-  record Consistency(String write, String read, String source) {}
+  /** The consistency levels of writes and reads, and where they are set. */
+  record Consistency(String write, String read, String source) {
+    /** The silo's configured levels (the driver's profiles are built from them, {@link kafkapipeline.grains.cassandra.Consistency}). */
+    static Consistency of(kafkapipeline.grains.cassandra.Consistency.Levels levels) {
+      return new Consistency(levels.write().name(), levels.read().name(),
+          "pipeline.cassandra.write-consistency / read-consistency");
+    }
+  }
 
   /**
-   * Cassandra as the driver's metadata describes it now; {@code connected} false (and no replication,
-   * no consistency) until the session opens, the contact points then listed as unknown.
+   * Cassandra as the driver's metadata describes it now; {@code connected} false (and no
+   * replication) until the session opens, the contact points then listed as unknown.
    */
   record CassandraView(
       boolean connected, List<CassandraNodes.NodeView> nodes, String keyspace, CassandraNodes.Replication replication,
@@ -75,6 +80,7 @@ final class EngineView {
   private final String keyspace;
   private final String localDatacenter;
   private final Supplier<Optional<CqlSession>> session;
+  private final Consistency consistency;
   private final Clock clock;
   private final Map<String, String> resolved = new ConcurrentHashMap<>();
 
@@ -86,7 +92,7 @@ final class EngineView {
   private volatile KafkaView last;
 
   EngineView(Admin admin, List<String> topics, String bootstrapServers, List<InetSocketAddress> contactPoints,
-      String keyspace, String localDatacenter, Supplier<Optional<CqlSession>> session, Clock clock) {
+      String keyspace, String localDatacenter, Supplier<Optional<CqlSession>> session, Consistency consistency, Clock clock) {
     this.admin = admin;
     this.topics = List.copyOf(topics);
     this.bootstrap = SiloSettings.hostPorts(bootstrapServers, "pipeline.kafka.bootstrap-servers");
@@ -94,6 +100,7 @@ final class EngineView {
     this.keyspace = keyspace;
     this.localDatacenter = localDatacenter;
     this.session = session;
+    this.consistency = consistency;
     this.clock = clock;
     this.last = new KafkaView(clock.instant(), false, "no answer from Kafka yet", null, bootstrap.stream()
         .sorted().map(a -> new KafkaBrokers.Broker(null, a, KafkaBrokers.UNKNOWN, false)).toList());
@@ -123,24 +130,14 @@ final class EngineView {
     Optional<CqlSession> open = session.get();
     if (open.isEmpty()) {
       return new CassandraView(false, contactPoints.stream().sorted()
-          .map(a -> new CassandraNodes.NodeView(a, null, CassandraNodes.UNKNOWN)).toList(), keyspace, null, null);
+          .map(a -> new CassandraNodes.NodeView(a, null, CassandraNodes.UNKNOWN)).toList(), keyspace, null, consistency);
     }
     Metadata metadata = open.get().getMetadata();
     CassandraNodes.Replication replication = metadata.getKeyspace(CqlIdentifier.fromInternal(keyspace))
         .map(KeyspaceMetadata::getReplication)
         .map(options -> CassandraNodes.replication(options, localDatacenter))
         .orElse(null);
-    return new CassandraView(true, CassandraNodes.nodes(metadata.getNodes().values()), keyspace, replication,
-        consistency(open.get()));
-  }
-
-  /**
-   * The consistency of writes and reads: the driver's default request consistency of the session's
-   * configuration, which every statement of the pipeline uses.
-   */
-  static Consistency consistency(CqlSession session) {
-    String level = session.getContext().getConfig().getDefaultProfile().getString(DefaultDriverOption.REQUEST_CONSISTENCY);
-    return new Consistency(level, level, "driver default (basic.request.consistency)");
+    return new CassandraView(true, CassandraNodes.nodes(metadata.getNodes().values()), keyspace, replication, consistency);
   }
 
   private CompletableFuture<KafkaView> refresh() {

@@ -125,11 +125,9 @@ final class MetricsRoutes extends AllDirectives {
       sample(out, "pipeline_cassandra_replication_factor", Map.of("keyspace", c.keyspace(), "strategy", c.replication().strategy()),
           c.replication().replicationFactor());
     }
-    if (c.consistency() != null) {
-      header(out, "pipeline_cassandra_consistency_info", "gauge", "The consistency level of the pipeline's writes and reads (always 1).");
-      sample(out, "pipeline_cassandra_consistency_info", Map.of("operation", "write", "level", c.consistency().write()), 1);
-      sample(out, "pipeline_cassandra_consistency_info", Map.of("operation", "read", "level", c.consistency().read()), 1);
-    }
+    header(out, "pipeline_cassandra_consistency_info", "gauge", "The configured consistency level of the pipeline's writes and reads (always 1).");
+    sample(out, "pipeline_cassandra_consistency_info", Map.of("operation", "write", "level", c.consistency().write()), 1);
+    sample(out, "pipeline_cassandra_consistency_info", Map.of("operation", "read", "level", c.consistency().read()), 1);
   }
 
   private static Map<String, String> labels(KafkaLag.PartitionLag p) {

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 class EngineViewTest {
   /** What the budget may overrun by on a busy machine; well under the refresh's own timeout. */
   private static final Duration SLACK = Duration.ofMillis(1500);
+  private static final EngineView.Consistency CONSISTENCY = EngineView.Consistency.of(new kafkapipeline.grains.cassandra.Consistency.Levels(
+      com.datastax.oss.driver.api.core.DefaultConsistencyLevel.LOCAL_QUORUM, com.datastax.oss.driver.api.core.DefaultConsistencyLevel.ONE));
 
   @Test
   void answersWithinTheBudgetAndShowsTheBrokerDownOnceTheRefreshGivesUp() throws Exception {
@@ -38,7 +40,7 @@ class EngineViewTest {
     try {
       EngineView view = new EngineView(admin, List.of("faker"), "127.0.0.1:1",
           List.of(InetSocketAddress.createUnresolved("127.0.0.1", 2)), "kafkapipeline", "datacenter1", Optional::empty,
-          Clock.systemUTC());
+          CONSISTENCY, Clock.systemUTC());
       long started = System.nanoTime();
       EngineView.Engines first = view.view().toCompletableFuture().get(10, TimeUnit.SECONDS);
       Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -46,7 +48,7 @@ class EngineViewTest {
       assertEquals(List.of(new KafkaBrokers.Broker(null, "127.0.0.1:1", "unknown", false)), first.kafka().brokers());
       assertFalse(first.kafka().answered());
       assertEquals(new EngineView.CassandraView(false, List.of(new CassandraNodes.NodeView("127.0.0.1:2", null, "unknown")),
-          "kafkapipeline", null, null), first.cassandra());
+          "kafkapipeline", null, CONSISTENCY), first.cassandra());
 
       // Each call waits at most the budget: polling it is waiting on the condition.
       Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
