@@ -1,4 +1,4 @@
-// The dashboard's polling loop. Fast figures (silos, sources, Kafka lag) every 2 s, the data
+// The dashboard's polling loop. Fast figures (silos, engines, sources, Kafka lag) every 2 s, the data
 // views every 10 s; nothing is fetched while the tab is hidden. Rates are computed here from
 // the counters of every silo (summed), kept for the last 5 minutes the page has been open.
 (function () {
@@ -119,6 +119,48 @@
     $('tables').appendChild(R.el('caption', { text: 'write errors ' + last.errors + ' · dead letters ' + last.dead }));
   }
 
+  /** /api/health answers 503 with the same body when the silo is not healthy: the engines are in both. */
+  function getHealth() {
+    return fetch('api/health', { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then(function (r) {
+      return r.json().then(function (body) {
+        if (!body || !body.engines) throw new Error('api/health: ' + (body && body.error ? body.error : r.status));
+        return body;
+      });
+    });
+  }
+
+  function renderEngines(health) {
+    var k = health.engines.kafka, c = health.engines.cassandra;
+    var up = function (list) { return list.filter(function (x) { return x.state === 'up'; }).length; };
+    var rep = c.replication;
+    var facts = [
+      ['Kafka', up(k.brokers) + ' of ' + k.brokers.length + ' brokers up' + (k.answered ? '' : ' · ' + (k.detail || 'no answer'))],
+      ['controller', k.controller === null ? null : 'broker ' + k.controller],
+      ['as of', R.age(k.asOf)],
+      ['Cassandra', up(c.nodes) + ' of ' + c.nodes.length + ' nodes up' + (c.connected ? '' : ' · not connected')],
+      ['keyspace', c.keyspace + (rep ? ' · ' + rep.strategy + ' · RF ' + (rep.replicationFactor === null ? '–' : rep.replicationFactor) : '')],
+      ['write consistency', c.consistency ? c.consistency.write : null],
+      ['read consistency', c.consistency ? c.consistency.read : null]
+    ];
+    var dl = $('engines');
+    dl.textContent = '';
+    facts.forEach(function (f) {
+      dl.appendChild(R.el('dt', { text: f[0] }));
+      dl.appendChild(R.el('dd', { 'data-fact': f[0], text: f[1] === null || f[1] === undefined ? '–' : String(f[1]) }));
+    });
+    R.table($('engines-kafka'), [
+      { title: 'id', num: true, value: function (b) { return b.id; } },
+      { title: 'address', value: function (b) { return b.address; } },
+      { title: 'state', state: true, value: function (b) { return b.state; } },
+      { title: 'role', value: function (b) { return b.controller ? 'controller' : null; } }
+    ], k.brokers, 'no broker known');
+    R.table($('engines-cassandra'), [
+      { title: 'address', value: function (n) { return n.address; } },
+      { title: 'datacenter', value: function (n) { return n.datacenter; } },
+      { title: 'state', state: true, value: function (n) { return n.state; } }
+    ], c.nodes, 'no node known');
+  }
+
   function renderSources(list) {
     R.table($('sources'), [
       { title: 'source', value: function (s) { return s.name; } },
@@ -220,6 +262,7 @@
   function fast() {
     return Promise.all([
       show('silos', getJson('api/status?rows=false'), renderStatus),
+      show('engines', getHealth(), renderEngines),
       show('sources', getJson('api/sources'), renderSources),
       show('kafka', getJson('api/kafka/lag'), renderKafka)
     ]);

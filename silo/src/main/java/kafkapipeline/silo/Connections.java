@@ -39,6 +39,7 @@ public final class Connections implements AutoCloseable {
   private final SiloSettings settings;
   private final Admin kafkaAdmin;
   private volatile CompletableFuture<CqlSession> session;
+  private final EngineView engines;
 
   public Connections(SiloSettings settings) {
     this.settings = settings;
@@ -48,6 +49,21 @@ public final class Connections implements AutoCloseable {
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     this.kafkaAdmin = Admin.create(p);
+    this.engines = new EngineView(kafkaAdmin, Topics.ALL, settings.kafkaBootstrapServers(), settings.cassandraContactPoints(),
+        kafkapipeline.grains.cassandra.Schema.KEYSPACE, settings.cassandraLocalDatacenter(), this::openSession,
+        EngineView.Consistency.of(settings.cassandraConsistency()), java.time.Clock.systemUTC());
+  }
+
+  /** Every broker and node with its state, the keyspace's replication, the consistency ({@link EngineView}). */
+  EngineView engines() {
+    return engines;
+  }
+
+  /** The session if it is open now; never waits. */
+  private java.util.Optional<CqlSession> openSession() {
+    CompletableFuture<CqlSession> current = session;
+    return current != null && current.isDone() && !current.isCompletedExceptionally()
+        ? java.util.Optional.of(current.join()) : java.util.Optional.empty();
   }
 
   /** The shared Kafka admin client (closed with this object): for read-only queries such as lag. */

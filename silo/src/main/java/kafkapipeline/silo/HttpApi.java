@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.StreamSupport;
@@ -24,7 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The silo's HTTP JSON API. {@code GET /api/health}: this silo, the cluster's members, whether
- * Kafka and Cassandra answer; 200 when this silo is Up in the cluster, running its grains and
+ * Kafka and Cassandra answer, and every broker and node with its state, the keyspace's replication
+ * and the consistency ({@link EngineView}; a broker or node being down does not make the silo
+ * unhealthy, as long as its servers answer); answered within {@link Connections#PROBE_ANSWER_WITHIN}
+ * once a first probe has answered; 200 when this silo is Up in the cluster, running its grains and
  * reaching both servers, else 503 with the same body saying what is wrong. {@code GET
  * /api/stats}: this silo's counters. Cities, sources, status, rows, data views, cluster events
  * and Kafka lag are served by {@link CityRoutes}, {@link SourceRoutes}, {@link StatusRoutes},
@@ -107,7 +111,7 @@ public final class HttpApi extends AllDirectives {
             new SourceRoutes(system, grains, checks).routes(),
             new DataRoutes(grains).routes(),
             new ClusterRoutes(system, clusterEvents, lag).routes())),
-        new MetricsRoutes(system, metrics, lag).routes(),
+        new MetricsRoutes(system, metrics, lag, connections.engines()).routes(),
         new DashboardRoutes().routes()))))));
   }
 
@@ -120,7 +124,8 @@ public final class HttpApi extends AllDirectives {
       String pipeline,
       List<MemberView> members,
       Connections.Reachability kafka,
-      Connections.Reachability cassandra) {}
+      Connections.Reachability cassandra,
+      EngineView.Engines engines) {}
 
   public record Stats(String silo, Map<String, Map<String, Long>> counters) {}
 
@@ -152,19 +157,17 @@ public final class HttpApi extends AllDirectives {
         StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
             .map(m -> new MemberView(m.address().hostPort(), m.status().toString(), List.copyOf(m.getRoles())))
             .toList();
-    return connections
-        .probeKafka()
-        .thenCombine(
-            connections.probeCassandra(),
-            (kafka, cassandra) -> {
-              String pipeline = pipelineState.get();
-              boolean healthy =
-                  selfMember.status() == MemberStatus.up()
-                      && "running".equals(pipeline)
-                      && kafka.reachable()
-                      && cassandra.reachable();
-              return new Health(
-                  healthy, self(), selfMember.status().toString(), pipeline, members, kafka, cassandra);
-            });
+    CompletableFuture<Connections.Reachability> kafka = connections.probeKafka().toCompletableFuture();
+    CompletableFuture<Connections.Reachability> cassandra = connections.probeCassandra().toCompletableFuture();
+    CompletableFuture<EngineView.Engines> engines = connections.engines().view().toCompletableFuture();
+    return CompletableFuture.allOf(kafka, cassandra, engines).thenApply(done -> {
+      String pipeline = pipelineState.get();
+      boolean healthy = selfMember.status() == MemberStatus.up()
+          && "running".equals(pipeline)
+          && kafka.join().reachable()
+          && cassandra.join().reachable();
+      return new Health(healthy, self(), selfMember.status().toString(), pipeline, members, kafka.join(), cassandra.join(),
+          engines.join());
+    });
   }
 }

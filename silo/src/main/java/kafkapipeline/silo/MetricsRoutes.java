@@ -22,9 +22,11 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * {@code GET /metrics}: this silo's figures in the Prometheus text exposition format 0.0.4,
  * gathered when scraped: pipeline counters by group and name, heap, process CPU, uptime, cluster
- * members by status as this silo sees them, and the persisters' consumer lag per topic and
- * partition. If Kafka does not answer, the lag series are left out and
- * {@code pipeline_kafka_lag_up} is 0; everything else is always there.
+ * members by status as this silo sees them, the persisters' consumer lag per topic and
+ * partition, and the engines ({@link EngineView}): each Kafka broker and Cassandra node up (1) or
+ * not (0), the keyspace's replication factor and the consistency levels. If Kafka does not answer,
+ * the lag series are left out and {@code pipeline_kafka_lag_up} is 0, and the brokers are as last
+ * seen ({@code pipeline_kafka_view_age_seconds} says how long ago); everything else is always there.
  */
 final class MetricsRoutes extends AllDirectives {
   static final ContentType CONTENT_TYPE =
@@ -33,11 +35,13 @@ final class MetricsRoutes extends AllDirectives {
   private final ActorSystem<?> system;
   private final PipelineMetrics metrics;
   private final KafkaLag lag;
+  private final EngineView engines;
 
-  MetricsRoutes(ActorSystem<?> system, PipelineMetrics metrics, KafkaLag lag) {
+  MetricsRoutes(ActorSystem<?> system, PipelineMetrics metrics, KafkaLag lag, EngineView engines) {
     this.system = system;
     this.metrics = metrics;
     this.lag = lag;
+    this.engines = engines;
   }
 
   Route routes() {
@@ -45,13 +49,16 @@ final class MetricsRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> scrape() {
+    CompletionStage<EngineView.Engines> seen = engines.view();
     return lag.lag(Topics.ALL)
-        .handle((partitions, error) -> {
+        .handle((partitions, error) -> error == null ? partitions : null)
+        .thenCombine(seen, (partitions, view) -> {
           StringBuilder out = new StringBuilder(4096);
           counters(out);
           jvm(out);
           members(out);
-          lag(out, error == null ? partitions : null);
+          lag(out, partitions);
+          engines(out, view, java.time.Instant.now());
           return HttpResponse.create().withEntity(HttpEntities.create(CONTENT_TYPE, out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         });
   }
@@ -93,6 +100,34 @@ final class MetricsRoutes extends AllDirectives {
     for (KafkaLag.PartitionLag p : partitions) sample(out, "pipeline_kafka_consumer_lag", labels(p), p.lag());
     header(out, "pipeline_kafka_end_offset", "gauge", "The partition's end offset.");
     for (KafkaLag.PartitionLag p : partitions) sample(out, "pipeline_kafka_end_offset", labels(p), p.endOffset());
+  }
+
+  /** The engines' gauges; a state other than up (down, unknown) is 0. */
+  static void engines(StringBuilder out, EngineView.Engines view, java.time.Instant now) {
+    header(out, "pipeline_kafka_broker_up", "gauge", "1 if this silo sees the Kafka broker live, else 0 (broker: its id, empty if known by address only).");
+    for (KafkaBrokers.Broker b : view.kafka().brokers()) {
+      sample(out, "pipeline_kafka_broker_up", Map.of("broker", b.id() == null ? "" : String.valueOf(b.id()),
+          "address", b.address() == null ? "" : b.address()), KafkaBrokers.UP.equals(b.state()) ? 1 : 0);
+    }
+    header(out, "pipeline_kafka_controller", "gauge", "Id of the active KRaft controller as last seen (absent: unknown).");
+    if (view.kafka().controller() != null) sample(out, "pipeline_kafka_controller", Map.of(), view.kafka().controller());
+    header(out, "pipeline_kafka_view_age_seconds", "gauge", "Age of the brokers' states: 0 when Kafka answered this scrape in time.");
+    sample(out, "pipeline_kafka_view_age_seconds", Map.of(),
+        Math.max(0, java.time.Duration.between(view.kafka().asOf(), now).toMillis() / 1000.0));
+    EngineView.CassandraView c = view.cassandra();
+    header(out, "pipeline_cassandra_node_up", "gauge", "1 if the driver sees the Cassandra node up, else 0 (down or unknown).");
+    for (CassandraNodes.NodeView n : c.nodes()) {
+      sample(out, "pipeline_cassandra_node_up", Map.of("node", n.address(), "datacenter", n.datacenter() == null ? "" : n.datacenter()),
+          CassandraNodes.UP.equals(n.state()) ? 1 : 0);
+    }
+    if (c.replication() != null && c.replication().replicationFactor() != null) {
+      header(out, "pipeline_cassandra_replication_factor", "gauge", "Replication factor of the pipeline's keyspace (NetworkTopologyStrategy: in the local datacenter).");
+      sample(out, "pipeline_cassandra_replication_factor", Map.of("keyspace", c.keyspace(), "strategy", c.replication().strategy()),
+          c.replication().replicationFactor());
+    }
+    header(out, "pipeline_cassandra_consistency_info", "gauge", "The configured consistency level of the pipeline's writes and reads (always 1).");
+    sample(out, "pipeline_cassandra_consistency_info", Map.of("operation", "write", "level", c.consistency().write()), 1);
+    sample(out, "pipeline_cassandra_consistency_info", Map.of("operation", "read", "level", c.consistency().read()), 1);
   }
 
   private static Map<String, String> labels(KafkaLag.PartitionLag p) {

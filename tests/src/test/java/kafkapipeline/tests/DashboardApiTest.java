@@ -84,6 +84,7 @@ class DashboardApiTest {
       assertEquals(1.0, PrometheusText.value(samples, "pipeline_kafka_lag_up", Map.of()));
       assertTrue(PrometheusText.value(samples, "pipeline_kafka_consumer_lag",
           Map.of("topic", "faker", "partition", "0", "group", "persister-faker")) >= 0, metrics.body());
+      assertEngineGauges(samples, metrics.body());
     }
   }
 
@@ -107,6 +108,28 @@ class DashboardApiTest {
       assertEquals(200, SiloHttp.text(api, "/api/sources", Map.of("Cookie", "pipeline_token=s3cret")).status());
       assertEquals(401, SiloHttp.text(api, "/api/sources?token=nope", Map.of()).status());
     }
+  }
+
+  /** One broker and one node up, RF 1, both consistencies LOCAL_QUORUM: exactly these series. */
+  private void assertEngineGauges(List<PrometheusText.Sample> samples, String body) {
+    assertEquals(List.of(new PrometheusText.Sample("pipeline_kafka_broker_up",
+        Map.of("broker", "1", "address", engines.kafka.bootstrapServers()), 1.0)), family(samples, "pipeline_kafka_broker_up"), body);
+    assertEquals(1.0, PrometheusText.value(samples, "pipeline_kafka_controller", Map.of()), body);
+    assertEquals(List.of(new PrometheusText.Sample("pipeline_cassandra_node_up",
+        Map.of("node", engines.cassandra.contactPoint(), "datacenter", "datacenter1"), 1.0)),
+        family(samples, "pipeline_cassandra_node_up"), body);
+    List<PrometheusText.Sample> rf = family(samples, "pipeline_cassandra_replication_factor");
+    assertEquals(1, rf.size(), body);
+    assertEquals("kafkapipeline", rf.get(0).labels().get("keyspace"), body);
+    assertEquals(1.0, rf.get(0).value(), body);
+    assertEquals(List.of(
+        new PrometheusText.Sample("pipeline_cassandra_consistency_info", Map.of("operation", "write", "level", "LOCAL_QUORUM"), 1.0),
+        new PrometheusText.Sample("pipeline_cassandra_consistency_info", Map.of("operation", "read", "level", "LOCAL_QUORUM"), 1.0)),
+        family(samples, "pipeline_cassandra_consistency_info"), body);
+  }
+
+  private static List<PrometheusText.Sample> family(List<PrometheusText.Sample> samples, String name) {
+    return samples.stream().filter(s -> s.name().equals(name)).toList();
   }
 
   private static long committed(int api, String topic) {

@@ -41,6 +41,8 @@ class DashboardBrowserTest {
         wait.until(b -> b.findElements(By.cssSelector("#silos .card")).size() == 2
             && b.findElements(By.cssSelector("#silos .state-Up")).size() == 2);
 
+        assertTheEnginesPanel(browser, wait, engines);
+
         long before = fakerRows(browser, wait);
         wait.until(b -> fakerRows(b, wait) > before);
 
@@ -55,12 +57,39 @@ class DashboardBrowserTest {
         browser.manage().window().setSize(new Dimension(390, 2400));
         Thread.sleep(500);
         HeadlessChromium.screenshot(browser, "dashboard-phone.png");
+        // At a phone's width the Engines panel needs no sideways scrolling, its tables neither.
+        wait.until(b -> Boolean.TRUE.equals(((JavascriptExecutor) b).executeScript(
+            "return ['engines-section', 'engines', 'engines-kafka', 'engines-cassandra'].every(function (id) {"
+                + "  var e = document.getElementById(id); return e.clientWidth > 0 && e.scrollWidth <= e.clientWidth; })")));
         List<WebElement> errors = browser.findElements(By.cssSelector(".error"));
         assertTrue(errors.isEmpty(), "errors on the page: " + errors.stream().map(WebElement::getText).toList());
       } finally {
         browser.quit();
         SiloHttp.send(api, "DELETE", "/api/cities/london,gb", null);
       }
+    }
+  }
+
+  /**
+   * The Engines panel: the one broker (the controller) and the one node up, the keyspace at RF 1,
+   * both consistencies LOCAL_QUORUM. Read in one script call, as {@link #fakerRows}.
+   */
+  private static void assertTheEnginesPanel(WebDriver browser, WebDriverWait wait, Engines engines) {
+    String script = "function rows(id) { return Array.from(document.querySelectorAll('#' + id + ' tbody tr')).map(function (r) {"
+        + "  return Array.from(r.querySelectorAll('td')).map(function (c) { return c.textContent; }).join(' | '); }); }"
+        + "function fact(name) { var d = document.querySelector('#engines dd[data-fact=\"' + name + '\"]'); return d ? d.textContent : null; }"
+        + "return [rows('engines-kafka').join(' ;; '), rows('engines-cassandra').join(' ;; '), fact('keyspace'),"
+        + "  fact('write consistency'), fact('read consistency'), fact('controller')].join(' ## ');";
+    List<String> expected = List.of(
+        "1 | " + engines.kafka.bootstrapServers() + " | up | controller",
+        engines.cassandra.contactPoint() + " | datacenter1 | up",
+        "kafkapipeline · NetworkTopologyStrategy · RF 1",
+        "LOCAL_QUORUM", "LOCAL_QUORUM", "broker 1");
+    try {
+      wait.until(b -> List.of(String.valueOf(((JavascriptExecutor) b).executeScript(script)).split(" ## ", -1)).equals(expected));
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("the Engines panel shows\n" + ((JavascriptExecutor) browser).executeScript(script)
+          + "\nnot\n" + String.join(" ## ", expected), e);
     }
   }
 

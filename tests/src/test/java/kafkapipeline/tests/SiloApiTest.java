@@ -20,6 +20,7 @@ class SiloApiTest {
       silos.startAll();
       silos.awaitAllHealthy();
       int api = silos.httpPort(0);
+      assertTheEnginesAreListed(api, engines);
 
       SiloHttp.Response rate = SiloHttp.send(api, "PUT", "/api/sources/faker/rate", "{\"rate\": 50}");
       assertEquals(200, rate.status(), rate.body().toString());
@@ -58,6 +59,36 @@ class SiloApiTest {
 
       assertTheConsoleClientReadsThisSilo(api);
     }
+  }
+
+  /**
+   * /api/health lists the one broker (id 1, the controller) and the one node, both up, the
+   * keyspace at RF 1 and the configured consistency (the default, LOCAL_QUORUM).
+   */
+  static void assertTheEnginesAreListed(int api, Engines engines) {
+    // A Kafka refresh slower than the health budget leaves the view before it: wait for a fresh one.
+    Await.until(Duration.ofSeconds(30), () -> SiloHttp.get(api, "/api/health").body().at("/engines/kafka/brokers/0/state").asText().equals("up"),
+        () -> "no broker up: " + SiloHttp.get(api, "/api/health").body().path("engines"));
+    JsonNode seen = SiloHttp.get(api, "/api/health").body().path("engines");
+    JsonNode kafka = seen.path("kafka");
+    assertTrue(kafka.path("answered").asBoolean(), seen.toString());
+    assertEquals(1, kafka.path("brokers").size(), seen.toString());
+    assertEquals(1, kafka.path("controller").asInt(), seen.toString());
+    JsonNode broker = kafka.path("brokers").path(0);
+    assertEquals(1, broker.path("id").asInt(), seen.toString());
+    assertEquals(engines.kafka.bootstrapServers(), broker.path("address").asText(), seen.toString());
+    assertTrue(broker.path("controller").asBoolean(), seen.toString());
+    JsonNode cassandra = seen.path("cassandra");
+    assertTrue(cassandra.path("connected").asBoolean(), seen.toString());
+    assertEquals(1, cassandra.path("nodes").size(), seen.toString());
+    JsonNode node = cassandra.path("nodes").path(0);
+    assertEquals(engines.cassandra.contactPoint(), node.path("address").asText(), seen.toString());
+    assertEquals("datacenter1", node.path("datacenter").asText(), seen.toString());
+    assertEquals("up", node.path("state").asText(), seen.toString());
+    assertEquals("kafkapipeline", cassandra.path("keyspace").asText(), seen.toString());
+    assertEquals(1, cassandra.at("/replication/replicationFactor").asInt(), seen.toString());
+    assertEquals("LOCAL_QUORUM", cassandra.at("/consistency/write").asText(), seen.toString());
+    assertEquals("LOCAL_QUORUM", cassandra.at("/consistency/read").asText(), seen.toString());
   }
 
   /** The client's own DTOs against the real API: its tables, and the silo's errors passed on. */
