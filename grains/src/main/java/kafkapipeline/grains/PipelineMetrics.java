@@ -28,6 +28,10 @@ public final class PipelineMetrics {
   /** Records with a null value (Kafka's deletion marker): nothing to write, skipped and counted. */
   public static final String TOMBSTONES_SKIPPED = "tombstones_skipped";
   public static final String CONSUMER_RESTARTS = "consumer_restarts";
+  /** Per topic: partitions given up in a rebalance or a stop after their records were written and committed. */
+  public static final String PARTITIONS_DRAINED = "partitions_drained";
+  /** Per topic: drains that ended with records unwritten or a failed commit (their next owner reads them again). */
+  public static final String DRAINS_INCOMPLETE = "drains_incomplete";
   /** Per source: events read from a stream that are not usable, published as dead letters. */
   public static final String MALFORMED_EVENTS = "malformed_events";
   /** Per source: events over a size limit (the stream's or Kafka's), published as dead letters. */

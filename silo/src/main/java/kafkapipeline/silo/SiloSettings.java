@@ -99,7 +99,8 @@ public record SiloSettings(
             p.getDuration("persisters.restart-max-backoff"),
             (int) Math.min(Integer.MAX_VALUE, p.getBytes("persisters.max-record-bytes")),
             p.getInt("persisters.rows-per-request"),
-            (int) Math.min(Integer.MAX_VALUE, p.getBytes("persisters.max-request-bytes"))),
+            (int) Math.min(Integer.MAX_VALUE, p.getBytes("persisters.max-request-bytes")),
+            p.getDuration("persisters.drain-timeout")),
         new SpaceXSettings(
             p.getString("sources.spacex.base-url"),
             p.getDuration("sources.spacex.interval"),

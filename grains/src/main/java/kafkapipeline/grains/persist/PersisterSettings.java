@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param rowsPerRequest most rows sent to Cassandra in one request (an unlogged batch; 1: one
  *     request per row, token-aware)
  * @param maxRequestBytes most bytes of bound values in one such request (a larger row goes alone)
+ * @param drainTimeout longest a partition given up (in a rebalance, or at a stop) waits for its
+ *     records in flight to be written before it is committed and handed over anyway
  */
 public record PersisterSettings(
     int batchSize,
@@ -30,7 +32,8 @@ public record PersisterSettings(
     Duration restartMaxBackoff,
     int maxRecordBytes,
     int rowsPerRequest,
-    int maxRequestBytes) {
+    int maxRequestBytes,
+    Duration drainTimeout) {
 
   public PersisterSettings {
     if (batchSize < 1) throw new IllegalArgumentException("batch-size must be >= 1");
@@ -42,5 +45,6 @@ public record PersisterSettings(
       throw new IllegalArgumentException("rows-per-request must be between 1 and 10");
     }
     if (maxRequestBytes < 1) throw new IllegalArgumentException("max-request-bytes must be >= 1");
+    if (drainTimeout.isNegative() || drainTimeout.isZero()) throw new IllegalArgumentException("drain-timeout must be > 0");
   }
 }

@@ -6,13 +6,18 @@ import java.util.HashMap;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import kafkapipeline.api.CborSerializable;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.DeadLetterStore;
 import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
 import kafkapipeline.grains.cassandra.RowWriter;
+import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -20,18 +25,17 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.kafka.CommitterSettings;
 import org.apache.pekko.kafka.ConsumerMessage;
 import org.apache.pekko.kafka.ConsumerMessage.CommittableMessage;
-import org.apache.pekko.kafka.ConsumerMessage.CommittableOffsetBatch;
+import org.apache.pekko.kafka.ConsumerMessage.CommittableOffset;
 import org.apache.pekko.kafka.ConsumerSettings;
 import org.apache.pekko.kafka.Subscriptions;
-import org.apache.pekko.kafka.javadsl.Committer;
 import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -54,6 +58,16 @@ import org.slf4j.LoggerFactory;
  * {@code tombstones_skipped}), so no input can fail the stream. A write that still fails transiently after its
  * retries fails the stream, which restarts with backoff from the last committed offset: the
  * failed rows are read and written again, never committed past.
+ *
+ * <p>Handover without replay: a partition given up gracefully (revoked in a rebalance when a silo
+ * joins or leaves, or all of them when this silo stops) is drained first: its records in flight
+ * are written and committed before the group hands it on, and none of it is written afterwards
+ * ({@link DrainTracker}, {@link RebalanceDrain}), so its next owner starts exactly after the last
+ * row written here. A graceful stop of the silo (CoordinatedShutdown, phase
+ * before-cluster-shutdown) stops taking records, lets the stream write and commit what it holds,
+ * then closes the consumer, and logs {@code Persister stopped: topic=.. table=.. rows_written=N}.
+ * Each step is bounded by {@code drain-timeout}: past it, or after a crash, the next owner reads
+ * the uncommitted records again (a replay, never a skip).
  */
 public final class TopicPersister extends AbstractBehavior<TopicPersister.Command> {
 
@@ -86,7 +100,14 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
   private final DeadLetterStore deadLetters;
   private final PipelineMetrics metrics;
   private final int maxRecordBytes;
+  private final java.time.Duration drainTimeout;
   private final UniqueKillSwitch killSwitch;
+  /** Completes when the stream has ended for good (stopped, or cut by the kill switch). */
+  private final CompletionStage<Done> finished;
+  /** The consumer of the stream running now (a restart makes a new one). */
+  private final AtomicReference<Consumer.Control> running = new AtomicReference<>();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicBoolean finalCountLogged = new AtomicBoolean();
   private long restarts;
   private String lastError;
 
@@ -106,34 +127,125 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
     this.writer = writer;
     this.metrics = metrics;
     this.maxRecordBytes = settings.maxRecordBytes();
+    this.drainTimeout = settings.drainTimeout();
     ActorRef<Command> self = ctx.getSelf();
-    CommitterSettings committerSettings = CommitterSettings.create(ctx.getSystem());
     RestartSettings restartSettings =
         RestartSettings.create(settings.restartMinBackoff(), settings.restartMaxBackoff(), 0.2);
 
     Source<Object, NotUsed> consumeWriteCommit =
         RestartSource.onFailuresWithBackoff(
             restartSettings,
-            () ->
-                Consumer.committableSource(consumerSettings, Subscriptions.topics(topic))
-                    .groupedWithin(settings.batchSize(), settings.batchWait())
-                    .mapAsync(settings.parallelism(), this::writeBatch)
-                    .via(Committer.flow(committerSettings))
-                    .<Object>map(done -> done)
-                    .watchTermination(
-                        (mat, done) -> {
-                          done.whenComplete(
-                              (ok, error) -> {
-                                if (error != null) self.tell(new StreamFailed(describe(error)));
-                              });
-                          return mat;
-                        }));
-    this.killSwitch =
+            () -> {
+              // A stream that failed while the silo stops is not started again.
+              if (stopping.get()) return Source.<Object>empty();
+              // One tracker per consumer: a restarted stream starts from the committed offsets.
+              DrainTracker tracker = new DrainTracker();
+              RebalanceDrain drain = new RebalanceDrain(topic, tracker, settings.drainTimeout(), metrics);
+              return Consumer.committableSource(consumerSettings,
+                      Subscriptions.topics(topic).withPartitionAssignmentHandler(drain))
+                  .mapMaterializedValue(control -> {
+                    running.set(control);
+                    return NotUsed.getInstance();
+                  })
+                  .map(m -> new Admitted(m, tracker.admit(m.record().partition(), m.record().offset())))
+                  .filter(a -> a.epoch() >= 0)
+                  .groupedWithin(settings.batchSize(), settings.batchWait())
+                  .mapAsync(settings.parallelism(), this::writeBatch)
+                  // mapAsync emits in order, so here every record up to these offsets is written.
+                  .map(w -> {
+                    w.progress().forEach(tracker::written);
+                    return w;
+                  })
+                  // Never backpressures the writes: a rebalance waits for them to be counted
+                  // while the consumer, blocked in that rebalance, cannot answer a commit.
+                  .conflate(Written::merge)
+                  .mapAsync(1, w -> commit(tracker, w))
+                  .<Object>map(done -> done)
+                  .watchTermination(
+                      (mat, done) -> {
+                        done.whenComplete(
+                            (ok, error) -> {
+                              tracker.close();
+                              if (error != null) self.tell(new StreamFailed(describe(error)));
+                            });
+                        return mat;
+                      });
+            });
+    Pair<UniqueKillSwitch, CompletionStage<Done>> materialized =
         consumeWriteCommit
             .viaMat(KillSwitches.single(), Keep.right())
-            .toMat(Sink.ignore(), Keep.left())
+            .toMat(Sink.ignore(), Keep.both())
             .run(Materializer.matFromSystem(ctx.getSystem()));
+    this.killSwitch = materialized.first();
+    this.finished = materialized.second();
+    CoordinatedShutdown.get(ctx.getSystem())
+        .addTask(CoordinatedShutdown.PhaseBeforeClusterShutdown(), "drain-persister-" + topic, this::drainAndStop);
     ctx.getLog().info("Persisting topic {} into table {}", topic, mapper.table());
+  }
+
+  /** A record the tracker let into the stream, with the epoch of its partition it came in. */
+  private record Admitted(CommittableMessage<String, byte[]> message, long epoch) {}
+
+  /**
+   * Written batches, per partition: the last record written (with its epoch) and its offset to
+   * commit. Merged while a commit is in flight, keeping each partition's latest.
+   */
+  private record Written(Map<Integer, DrainTracker.Progress> progress, Map<Integer, CommittableOffset> offsets) {
+    Written merge(Written later) {
+      Map<Integer, DrainTracker.Progress> p = new HashMap<>(progress);
+      Map<Integer, CommittableOffset> o = new HashMap<>(offsets);
+      later.progress.forEach((partition, next) -> {
+        DrainTracker.Progress before = p.get(partition);
+        if (before == null || next.epoch() > before.epoch()
+            || (next.epoch() == before.epoch() && next.offset() > before.offset())) {
+          p.put(partition, next);
+          o.put(partition, later.offsets.get(partition));
+        }
+      });
+      return new Written(p, o);
+    }
+  }
+
+  /** Commits what the tracker lets through: owned partitions, past their last commit. */
+  private static CompletionStage<Done> commit(DrainTracker tracker, Written w) {
+    Map<Integer, Long> next = tracker.toCommit(w.progress());
+    if (next.isEmpty()) return CompletableFuture.completedFuture(Done.getInstance());
+    List<CommittableOffset> offsets = new ArrayList<>();
+    for (int partition : next.keySet()) offsets.add(w.offsets().get(partition));
+    return ConsumerMessage.createCommittableOffsetBatch(offsets).commitJavadsl();
+  }
+
+  /**
+   * The silo's graceful stop (a CoordinatedShutdown task, so on any thread): the consumer stops
+   * taking records, the stream writes and commits what it has, then the consumer closes (its
+   * stop callback drains and commits once more, then it leaves the group). Bounded by
+   * {@code drain-timeout}; past it the stream is cut and the rest is replayed by the next owner.
+   */
+  private CompletionStage<Done> drainAndStop() {
+    stopping.set(true);
+    Consumer.Control control = running.get();
+    CompletionStage<Done> stopped = control == null ? CompletableFuture.completedFuture(Done.getInstance()) : control.stop();
+    return stopped
+        .thenCompose(d -> finished.toCompletableFuture().completeOnTimeout(Done.getInstance(), drainTimeout.toMillis(),
+            java.util.concurrent.TimeUnit.MILLISECONDS))
+        .exceptionally(error -> Done.getInstance())
+        .thenCompose(d -> {
+          killSwitch.shutdown();
+          return control == null ? CompletableFuture.completedFuture(Done.getInstance()) : control.shutdown();
+        })
+        .exceptionally(error -> Done.getInstance())
+        .thenApply(d -> {
+          logFinalCount();
+          return Done.getInstance();
+        });
+  }
+
+  /** Once, when this silo's persister has stopped for good: what it wrote (tests read it). */
+  private void logFinalCount() {
+    if (finalCountLogged.compareAndSet(false, true)) {
+      log.info("Persister stopped: topic={} table={} rows_written={}", topic, mapper.table(),
+          metrics.get(PipelineMetrics.ROWS_WRITTEN, mapper.table()));
+    }
   }
 
   /**
@@ -142,17 +254,17 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
    * fails (a write or a dead letter that could not be saved after the retries): never because of
    * what a record holds.
    */
-  private CompletionStage<CommittableOffsetBatch> writeBatch(
-      List<CommittableMessage<String, byte[]>> batch) {
+  private CompletionStage<Written> writeBatch(List<Admitted> batch) {
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(batch.size());
     // Only the last offset of each partition goes into the commit: every record of the batch is
     // written (or dead-lettered) before it, and one offset per partition is all Kafka keeps.
-    // (After a rebalance a partition may come again from an older offset: committing that older
-    // one replays rows, never skips them.)
-    Map<Integer, ConsumerMessage.Committable> lastOffsets = new HashMap<>();
-    for (CommittableMessage<String, byte[]> message : batch) {
-      records.add(message.record());
-      lastOffsets.put(message.record().partition(), message.committableOffset());
+    Map<Integer, DrainTracker.Progress> progress = new HashMap<>();
+    Map<Integer, CommittableOffset> lastOffsets = new HashMap<>();
+    for (Admitted a : batch) {
+      ConsumerRecord<String, byte[]> record = a.message().record();
+      records.add(record);
+      progress.put(record.partition(), new DrainTracker.Progress(record.offset(), a.epoch()));
+      lastOffsets.put(record.partition(), a.message().committableOffset());
     }
     BatchTriage.Outcome<BoundStatement> sorted =
         BatchTriage.sort(records, mapper::toStatement, maxRecordBytes, Instant.now());
@@ -176,7 +288,7 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
               }
               return saveAll(dead);
             })
-        .thenApply(saved -> ConsumerMessage.createCommittableOffsetBatch(List.copyOf(lastOffsets.values())));
+        .thenApply(saved -> new Written(progress, lastOffsets));
   }
 
   private CompletionStage<Void> saveAll(List<DeadLetter> dead) {
@@ -218,7 +330,11 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
   }
 
   private Behavior<Command> onPostStop() {
+    // Without a graceful stop before (the system terminates anyway): cut the stream; what was
+    // not committed is read again by the next owner.
+    stopping.set(true);
     killSwitch.shutdown();
+    logFinalCount();
     return this;
   }
 }
