@@ -1,7 +1,6 @@
 package kafkapipeline.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.Test;
 @Tag("cluster")
 class SiloPartitionTest {
   private static final int PEOPLE = 50_000;
-  private static final int RATE = 1_000;
+  private static final int RATE = 2_000;
   private static final int ROWS_BEFORE_CUT = 10_000;
   private static final int CUT = 2; // silo 3, index 2
   private static final String TOKEN = "partition-test-token";
@@ -66,38 +65,47 @@ class SiloPartitionTest {
     long started = System.nanoTime();
     Map<String, String> env = Map.of("FAKER_SEED", Long.toString(seed), "FAKER_RATE", Integer.toString(RATE),
         "FAKER_LIMIT", Integer.toString(PEOPLE));
+    List<String> figures = new ArrayList<>(); // printed however the test ends
     // Silo 3 is the first seed: it founds the cluster, so it is the oldest and hosts the singletons.
     try (SiloCluster silos = new SiloCluster(engines, "partition", 3, env).onHosts(net, TOKEN).withSeeds(CUT, 0)) {
       silos.startAll();
       silos.awaitAllHealthy();
       Await.until(Duration.ofSeconds(60), () -> upMembers(silos, 0) == 3, () -> members(silos, 0).toString());
-      assertTrue(singletonsOn(silos, CUT).contains("faker-source"), "silo 3 is the oldest: " + singletonsOn(silos, CUT));
+      figures.add(String.format("3 silos up after %.1f s", seconds(started)));
+      assertEquals(CUT, singletonHost(silos, 0), "silo 3 founded the cluster: it is the oldest");
       FakerTable.awaitRows(engines.session, ROWS_BEFORE_CUT, Duration.ofMinutes(2));
 
+      // Read just before the cut: after it nothing of silo 3 reaches Kafka or Cassandra.
       long producedByCut = SiloHttp.counter(silos.api(CUT), "produced", Topics.FAKER);
       long writtenByCut = SiloHttp.counter(silos.api(CUT), "rows_written", "fakerdata");
       net.cut(CUT + 1);
       long cutAt = System.nanoTime();
       long rowsAtCut = FakerTable.count(engines.session);
+      figures.add("rows at cut " + rowsAtCut);
       assertTrue(rowsAtCut < PEOPLE, "the stream ended before the cut: " + rowsAtCut);
 
       // The majority downs it: silo 1's membership drops silo 3.
       Await.until(Duration.ofSeconds(60), () -> !hasMember(silos, 0, CUT), () -> members(silos, 0).toString());
-      double downedAfter = seconds(cutAt);
+      figures.add(String.format("silo 3 downed and removed by the majority after %.1f s", seconds(cutAt)));
       // Its own resolver downs it (it is the minority) and coordinated shutdown ends its JVM.
       int exitCode = silos.onExit(CUT).get(90, TimeUnit.SECONDS);
-      double exitedAfter = seconds(cutAt);
-      // The generator runs again on the majority, and its rows keep coming.
+      figures.add(String.format("its process exited by itself (code %d) after %.1f s", exitCode, seconds(cutAt)));
+      assertTrue(silos.logs().get("silo-3.log").contains("Running CoordinatedShutdown with reason [ClusterDowningReason]"),
+          "silo 3 did not shut down for being downed");
+      // The generator runs again on the majority, and the rows keep coming.
       Await.until(Duration.ofSeconds(60), () -> produced(silos, 0) + produced(silos, 1) > 0,
           () -> "the generator did not move to silo 1 or 2");
-      double generatorAfter = seconds(cutAt);
+      figures.add(String.format("generator producing on the majority after %.1f s", seconds(cutAt)));
       FakerTable.awaitRows(engines.session, PEOPLE, Duration.ofMinutes(3));
-      double allRowsAfter = seconds(cutAt);
+      figures.add(String.format("all %d rows after %.1f s", PEOPLE, seconds(cutAt)));
       FakerTable.assertExactlyTheProducedPeople(engines.session, seed, PEOPLE);
       assertTrue(silos.isHealthy(0) && silos.isHealthy(1), "the majority stays healthy");
-      assertTrue(singletonsOn(silos, 0).contains("faker-source"), "silo 1 is the oldest now: " + singletonsOn(silos, 0));
-      long producedTwice = producedByCut + produced(silos, 0) + produced(silos, 1) - PEOPLE;
-      long writtenTwice = writtenByCut + written(silos, 0) + written(silos, 1) - PEOPLE;
+      int newHost = singletonHost(silos, 0);
+      assertTrue(newHost == 0 || newHost == 1, "the singletons are on silo " + (newHost + 1));
+      // Lower bounds of what the takeover repeated (what silo 3 did between the reads and the cut is not counted).
+      figures.add(String.format("events produced again ~%d, rows written again ~%d",
+          producedByCut + produced(silos, 0) + produced(silos, 1) - PEOPLE,
+          writtenByCut + written(silos, 0) + written(silos, 1) - PEOPLE));
 
       net.heal(CUT + 1);
       long healedAt = System.nanoTime();
@@ -105,16 +113,10 @@ class SiloPartitionTest {
       silos.awaitHealthy(CUT);
       Await.until(Duration.ofSeconds(60), () -> upMembers(silos, 0) == 3 && upMembers(silos, CUT) == 3,
           () -> "silo 1 sees " + members(silos, 0) + ", silo 3 sees " + members(silos, CUT));
-      double rejoinedAfter = seconds(healedAt);
-
-      System.out.printf("[cluster] partition of silo 3 of 3 (oldest, singletons): rows at cut %d; downed by the majority"
-              + " after %.1f s; its process exited by itself (code %d) after %.1f s; generator running on the majority"
-              + " after %.1f s; all %d rows after %.1f s; events produced twice %d, rows written twice >= %d; rejoined"
-              + " %.1f s after heal; total %.1f s%n", rowsAtCut, downedAfter, exitCode, exitedAfter, generatorAfter, PEOPLE,
-          allRowsAfter, producedTwice, writtenTwice, rejoinedAfter, seconds(started));
-      assertFalse(exitCode == 137 || exitCode == 143, "silo 3 was killed, it did not exit by itself: " + exitCode);
-      assertTrue(producedTwice >= 0 && writtenTwice >= 0,
-          "counters say fewer events or rows than people: produced twice " + producedTwice + ", written twice " + writtenTwice);
+      figures.add(String.format("healed and restarted, 3 Up members after %.1f s", seconds(healedAt)));
+    } finally {
+      System.out.printf("[cluster] partition of silo 3 of 3 (the oldest: singletons and a third of the partitions): %s;"
+          + " total %.1f s%n", String.join("; ", figures), seconds(started));
     }
   }
 
@@ -148,17 +150,20 @@ class SiloPartitionTest {
     return members(silos, seenBy).stream().anyMatch(m -> m.contains(address));
   }
 
-  /** The singletons {@code /api/status} of silo 1 or 2 places on silo {@code i}. */
-  private static List<String> singletonsOn(SiloCluster silos, int i) {
-    String address = "@" + silos.host(i) + ":" + silos.clusterPort(i);
-    int asked = i == 0 ? 1 : 0;
-    for (JsonNode s : SiloHttp.get(silos.api(asked), "/api/status?rows=false").body().path("silos")) {
-      if (s.path("address").asText().endsWith(address)) {
-        List<String> names = new ArrayList<>();
-        s.path("grains").path("singletons").forEach(n -> names.add(n.asText()));
-        return names;
+  /**
+   * The silo (index) that {@code /api/status} of silo {@code asked} says hosts the singletons,
+   * the fake-person generator among them; -1 if none.
+   */
+  private static int singletonHost(SiloCluster silos, int asked) {
+    JsonNode status = SiloHttp.get(silos.api(asked), "/api/status?rows=false").body();
+    for (JsonNode s : status.path("silos")) {
+      boolean generator = false;
+      for (JsonNode n : s.path("grains").path("singletons")) generator |= n.asText().equals("faker-source");
+      if (!generator) continue;
+      for (int i = 0; i < silos.size(); i++) {
+        if (s.path("address").asText().endsWith("@" + silos.host(i) + ":" + silos.clusterPort(i))) return i;
       }
     }
-    return List.of();
+    return -1;
   }
 }
