@@ -119,7 +119,7 @@ final class CassandraConfig {
     }
 
     private static String yaml(Path home, CassandraEngine.Options options) {
-        String seed = Ports.HOST + ":" + options.storagePort();
+        String seed = options.host() + ":" + options.storagePort();
         return String.join("\n",
                 "# Written by the launcher at every start; edits are overwritten.",
                 "cluster_name: pipeline",
@@ -130,8 +130,8 @@ final class CassandraConfig {
                 "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
                 "    parameters:",
                 "      - seeds: \"" + seed + "\"",
-                "listen_address: " + Ports.HOST,
-                "rpc_address: " + Ports.HOST,
+                "listen_address: " + options.host(),
+                "rpc_address: " + options.host(),
                 "storage_port: " + options.storagePort(),
                 "start_native_transport: true",
                 "native_transport_port: " + options.nativePort(),

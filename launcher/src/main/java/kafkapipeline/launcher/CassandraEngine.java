@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A real single-node Cassandra 5.0 ({@code CassandraDaemon} in its own JVM) listening on
- * 127.0.0.1 only, with everything under {@code <dataDir>/cassandra} (see {@link CassandraConfig}
+ * A real single-node Cassandra 5.0 ({@code CassandraDaemon} in its own JVM) listening on one
+ * local address only ({@link Options#host()}, 127.0.0.1 by default), with everything under
+ * {@code <dataDir>/cassandra} (see {@link CassandraConfig}
  * for the layout) and its output in {@code logs/cassandra.log} there. Local data center
  * {@value #LOCAL_DATACENTER}. No JMX port is opened.
  *
@@ -31,6 +32,8 @@ public final class CassandraEngine extends Engine {
      * How to run the server.
      *
      * @param dataDir the pipeline's data folder; the server uses {@code dataDir/cassandra}
+     * @param host the local address of {@code listen_address}, {@code rpc_address} and the seed
+     *     (default {@link Ports#HOST}; e.g. 127.0.0.2 or a bridge address)
      * @param nativePort the CQL port
      * @param storagePort the inter-node port (bound, unused with one node)
      * @param heap JVM heap, as in {@code -Xmx} (e.g. "768m")
@@ -39,32 +42,37 @@ public final class CassandraEngine extends Engine {
      *     for tests only, never for data to keep
      * @param startTimeout how long {@link #start()} waits for CQL
      */
-    public record Options(Path dataDir, int nativePort, int storagePort, String heap, String directMemory,
+    public record Options(Path dataDir, String host, int nativePort, int storagePort, String heap, String directMemory,
                           boolean fastTestMode, Duration startTimeout) {
         public Options {
             Objects.requireNonNull(dataDir, "dataDir");
+            Objects.requireNonNull(host, "host");
             dataDir = dataDir.toAbsolutePath().normalize();
         }
 
-        /** Ports 9042 and 7000, 768m heap, 256m direct memory, durable mode, 180 s to start. */
+        /** 127.0.0.1, ports 9042 and 7000, 768m heap, 256m direct memory, durable mode, 180 s to start. */
         public static Options defaults(Path dataDir) {
-            return new Options(dataDir, 9042, 7000, "768m", "256m", false, Duration.ofSeconds(180));
+            return new Options(dataDir, Ports.HOST, 9042, 7000, "768m", "256m", false, Duration.ofSeconds(180));
+        }
+
+        public Options withHost(String host) {
+            return new Options(dataDir, host, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
         }
 
         public Options withPorts(int nativePort, int storagePort) {
-            return new Options(dataDir, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
+            return new Options(dataDir, host, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
         }
 
         public Options withMemory(String heap, String directMemory) {
-            return new Options(dataDir, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
+            return new Options(dataDir, host, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
         }
 
         public Options withFastTestMode(boolean fastTestMode) {
-            return new Options(dataDir, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
+            return new Options(dataDir, host, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
         }
 
         public Options withStartTimeout(Duration startTimeout) {
-            return new Options(dataDir, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
+            return new Options(dataDir, host, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
         }
     }
 
@@ -93,8 +101,8 @@ public final class CassandraEngine extends Engine {
 
     @Override
     protected ManagedProcess launch() {
-        Ports.requireFree(options.nativePort(), "Cassandra native transport");
-        Ports.requireFree(options.storagePort(), "Cassandra storage");
+        Ports.requireFree(options.host(), options.nativePort(), "Cassandra native transport");
+        Ports.requireFree(options.host(), options.storagePort(), "Cassandra storage");
         List<Path> classpath = layout.engineClasspath("cassandra");
         CassandraConfig.write(home, options);
         return ManagedProcess.start(new ProcessSpec("cassandra", "org.apache.cassandra.service.CassandraDaemon")
@@ -115,9 +123,9 @@ public final class CassandraEngine extends Engine {
         return contactPoint();
     }
 
-    /** "127.0.0.1:port" of the CQL native transport. */
+    /** "host:port" of the CQL native transport. */
     public String contactPoint() {
-        return Ports.HOST + ":" + options.nativePort();
+        return options.host() + ":" + options.nativePort();
     }
 
     public int nativePort() {
@@ -129,7 +137,7 @@ public final class CassandraEngine extends Engine {
     }
 
     private boolean cqlAnswers() {
-        if (!Ports.isListening(options.nativePort())) {
+        if (!Ports.isListening(options.host(), options.nativePort())) {
             return false;
         }
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
@@ -143,7 +151,7 @@ public final class CassandraEngine extends Engine {
                 .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
                 .build();
         try (CqlSession session = CqlSession.builder()
-                .addContactPoint(new InetSocketAddress(Ports.HOST, options.nativePort()))
+                .addContactPoint(new InetSocketAddress(options.host(), options.nativePort()))
                 .withLocalDatacenter(LOCAL_DATACENTER)
                 .withConfigLoader(config)
                 .build()) {

@@ -16,7 +16,8 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one JVM, node id 1) listening
- * on 127.0.0.1 only, with its data under {@code <dataDir>/kafka}.
+ * on one local address only ({@link Options#host()}, 127.0.0.1 by default), with its data under
+ * {@code <dataDir>/kafka}.
  *
  * <p>Layout: {@code config/} (server.properties and log4j.properties, rewritten at every start),
  * {@code data/} (the log dirs and KRaft metadata; formatted once, kept across restarts),
@@ -36,38 +37,45 @@ public final class KafkaEngine extends Engine {
      * How to run the broker.
      *
      * @param dataDir the pipeline's data folder; the broker uses {@code dataDir/kafka}
+     * @param host the local address both listeners bind to and the broker advertises
+     *     (default {@link Ports#HOST}; e.g. 127.0.0.2 or a bridge address)
      * @param port the client (PLAINTEXT) listener
      * @param controllerPort the KRaft controller listener
      * @param heap JVM heap, as in {@code -Xmx} (e.g. "512m")
      * @param partitions {@code num.partitions}: partitions of automatically created topics
      * @param startTimeout how long {@link #start()} waits for the broker to answer
      */
-    public record Options(Path dataDir, int port, int controllerPort, String heap, int partitions,
+    public record Options(Path dataDir, String host, int port, int controllerPort, String heap, int partitions,
                           Duration startTimeout) {
         public Options {
             Objects.requireNonNull(dataDir, "dataDir");
+            Objects.requireNonNull(host, "host");
             dataDir = dataDir.toAbsolutePath().normalize();
         }
 
-        /** Ports 9092 and 9093, 512m heap, 12 partitions, 90 s to start. */
+        /** 127.0.0.1, ports 9092 and 9093, 512m heap, 12 partitions, 90 s to start. */
         public static Options defaults(Path dataDir) {
-            return new Options(dataDir, 9092, 9093, "512m", 12, Duration.ofSeconds(90));
+            return new Options(dataDir, Ports.HOST, 9092, 9093, "512m", 12, Duration.ofSeconds(90));
+        }
+
+        public Options withHost(String host) {
+            return new Options(dataDir, host, port, controllerPort, heap, partitions, startTimeout);
         }
 
         public Options withPorts(int port, int controllerPort) {
-            return new Options(dataDir, port, controllerPort, heap, partitions, startTimeout);
+            return new Options(dataDir, host, port, controllerPort, heap, partitions, startTimeout);
         }
 
         public Options withHeap(String heap) {
-            return new Options(dataDir, port, controllerPort, heap, partitions, startTimeout);
+            return new Options(dataDir, host, port, controllerPort, heap, partitions, startTimeout);
         }
 
         public Options withPartitions(int partitions) {
-            return new Options(dataDir, port, controllerPort, heap, partitions, startTimeout);
+            return new Options(dataDir, host, port, controllerPort, heap, partitions, startTimeout);
         }
 
         public Options withStartTimeout(Duration startTimeout) {
-            return new Options(dataDir, port, controllerPort, heap, partitions, startTimeout);
+            return new Options(dataDir, host, port, controllerPort, heap, partitions, startTimeout);
         }
     }
 
@@ -96,8 +104,8 @@ public final class KafkaEngine extends Engine {
 
     @Override
     protected ManagedProcess launch() {
-        Ports.requireFree(options.port(), "Kafka broker");
-        Ports.requireFree(options.controllerPort(), "Kafka controller");
+        Ports.requireFree(options.host(), options.port(), "Kafka broker");
+        Ports.requireFree(options.host(), options.controllerPort(), "Kafka controller");
         List<Path> classpath = layout.engineClasspath("kafka");
         Path serverProperties = writeConfig();
         formatStorageOnce(classpath, serverProperties);
@@ -115,9 +123,9 @@ public final class KafkaEngine extends Engine {
         return bootstrapServers();
     }
 
-    /** "127.0.0.1:port", for {@code bootstrap.servers}. */
+    /** "host:port", for {@code bootstrap.servers}. */
     public String bootstrapServers() {
-        return Ports.HOST + ":" + options.port();
+        return options.host() + ":" + options.port();
     }
 
     public Options options() {
@@ -128,7 +136,7 @@ public final class KafkaEngine extends Engine {
     protected void awaitReady(ManagedProcess process) {
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
         // The admin client connects (and warns) at once: create it only once the port is open.
-        process.awaitReady(() -> Ports.isListening(options.port()), options.startTimeout());
+        process.awaitReady(() -> Ports.isListening(options.host(), options.port()), options.startTimeout());
         Map<String, Object> config = Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.CLIENT_ID_CONFIG, "launcher-readiness-probe",
@@ -170,8 +178,8 @@ public final class KafkaEngine extends Engine {
     }
 
     private Path writeConfig() {
-        String controller = Ports.HOST + ":" + options.controllerPort();
-        String listener = Ports.HOST + ":" + options.port();
+        String controller = options.host() + ":" + options.controllerPort();
+        String listener = options.host() + ":" + options.port();
         String server = String.join("\n",
                 "# Written by the launcher at every start; edits are overwritten.",
                 "process.roles=broker,controller",

@@ -27,6 +27,7 @@ public final class ProcessSpec {
     final List<Path> classpath = new ArrayList<>();
     final List<String> jvmArgs = new ArrayList<>();
     final List<String> args = new ArrayList<>();
+    final List<String> commandPrefix = new ArrayList<>();
     final Map<String, String> env = new LinkedHashMap<>();
     Path workDir;
     Path logFile;
@@ -49,6 +50,16 @@ public final class ProcessSpec {
     /** JVM options ({@code -Xmx..}, {@code -D..}, {@code --add-opens ..}), in order. */
     public ProcessSpec jvmArgs(List<String> options) {
         jvmArgs.addAll(options);
+        return this;
+    }
+
+    /**
+     * Words put before {@code java} on the command line, e.g. {@code ip netns exec <ns>} to run the
+     * JVM in a network namespace. The prefix must exec the rest in place (as {@code ip netns exec}
+     * does), so the process started is still the JVM: its pid, signals and exit code are the JVM's.
+     */
+    public ProcessSpec commandPrefix(List<String> words) {
+        commandPrefix.addAll(words);
         return this;
     }
 
@@ -110,7 +121,7 @@ public final class ProcessSpec {
         }
         Path logDir = logFile.toAbsolutePath().getParent();
         Files.createDirectories(logDir);
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(commandPrefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
         List<Path> fullClasspath = new ArrayList<>();

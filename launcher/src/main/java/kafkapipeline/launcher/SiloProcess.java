@@ -18,10 +18,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One silo ({@value #MAIN_CLASS}) in its own JVM, on the classpath of the built silo
  * module. The silo reads its configuration from environment variables, which the caller passes
- * as they are; this class only needs to know the HTTP port, to check health.
+ * as they are; this class only needs to know the HTTP address, to check health. A silo may run
+ * on another host of this machine (a network namespace) behind a command prefix such as
+ * {@code ip netns exec <ns>}; see {@link Options#onHost}.
  *
  * <p>Guarantees: {@link #start} fails at once with a {@link LaunchException} if the HTTP port is
- * taken or the silo is not built, and returns as soon as the JVM is spawned;
+ * taken (checked on this host only, not behind a command prefix) or the silo is not built, and returns as soon as the JVM is spawned;
  * {@link #awaitHealthy} returns only once {@code GET /api/health} answers 200, and otherwise
  * throws (quoting the silo's log) if the silo dies or the time runs out, leaving it running.
  * Output goes to {@code <logDir>/<name>.log}.
@@ -38,48 +40,64 @@ public final class SiloProcess implements AutoCloseable {
      * How to run one silo.
      *
      * @param name e.g. "silo-1": names the log file and appears in messages
-     * @param httpPort the port of the silo's HTTP API on 127.0.0.1 (must match what {@code env}
-     *     tells the silo)
+     * @param httpPort the port of the silo's HTTP API on {@code httpHost} (must match what
+     *     {@code env} tells the silo)
      * @param env environment variables for the silo, passed as they are
      * @param logDir folder of the log file
      * @param heap JVM heap, as in {@code -Xmx} (e.g. "384m")
      * @param extraJvmArgs more JVM options, appended last
      * @param mainClass the class to run, {@value #MAIN_CLASS} unless a test stands in for the silo
      * @param ownerPid the process whose end ends the silo (this launcher unless handed on)
+     * @param httpHost the address of the silo's HTTP API, where health is checked ({@link Ports#HOST}
+     *     unless the silo runs on another host; must match what {@code env} tells the silo)
+     * @param commandPrefix words before {@code java}, e.g. {@code ip netns exec <ns>} (see
+     *     {@link ProcessSpec#commandPrefix}); empty by default
      */
     public record Options(String name, int httpPort, Map<String, String> env, Path logDir, String heap,
-                          List<String> extraJvmArgs, String mainClass, long ownerPid) {
+                          List<String> extraJvmArgs, String mainClass, long ownerPid, String httpHost,
+                          List<String> commandPrefix) {
         public Options {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(logDir, "logDir");
+            Objects.requireNonNull(httpHost, "httpHost");
             env = Map.copyOf(env);
             extraJvmArgs = List.copyOf(extraJvmArgs);
+            commandPrefix = List.copyOf(commandPrefix);
         }
 
         /** No environment, 384m heap, no extra JVM options. */
         public static Options of(String name, int httpPort, Path logDir) {
-            return new Options(name, httpPort, Map.of(), logDir, "384m", List.of(), MAIN_CLASS, ProcessHandle.current().pid());
+            return new Options(name, httpPort, Map.of(), logDir, "384m", List.of(), MAIN_CLASS, ProcessHandle.current().pid(),
+                    Ports.HOST, List.of());
         }
 
         public Options withEnv(Map<String, String> env) {
-            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass, ownerPid);
+            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass, ownerPid, httpHost, commandPrefix);
         }
 
         public Options withHeap(String heap) {
-            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass, ownerPid);
+            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass, ownerPid, httpHost, commandPrefix);
         }
 
         public Options withExtraJvmArgs(List<String> extraJvmArgs) {
-            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass, ownerPid);
+            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass, ownerPid, httpHost, commandPrefix);
         }
 
         public Options withMainClass(String mainClass) {
-            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass, ownerPid);
+            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass, ownerPid, httpHost, commandPrefix);
         }
 
         /** The silo ends with process {@code pid} and outlives this launcher (see {@link ProcessSpec#ownedBy}). */
         public Options ownedBy(long pid) {
-            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass, pid);
+            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass, pid, httpHost, commandPrefix);
+        }
+
+        /**
+         * The silo runs on another host of this machine: its HTTP API on {@code httpHost}, and
+         * its JVM started behind {@code commandPrefix} (e.g. {@code ip netns exec <ns>}).
+         */
+        public Options onHost(String httpHost, List<String> commandPrefix) {
+            return new Options(name, httpPort, env, logDir, heap, extraJvmArgs, mainClass, ownerPid, httpHost, commandPrefix);
         }
     }
 
@@ -99,11 +117,15 @@ public final class SiloProcess implements AutoCloseable {
 
     /** Spawns the silo JVM and returns; see {@link #awaitHealthy}. */
     public static SiloProcess start(ProjectLayout layout, Options options) {
-        Ports.requireFree(options.httpPort(), options.name() + " HTTP API");
+        if (options.commandPrefix().isEmpty()) {
+            // On another host (a network namespace) the port is that host's, not checkable from here.
+            Ports.requireFree(options.httpHost(), options.httpPort(), options.name() + " HTTP API");
+        }
         List<String> jvmArgs = new ArrayList<>(List.of(
                 "-Xmx" + options.heap(), "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError"));
         jvmArgs.addAll(options.extraJvmArgs());
         ManagedProcess process = ManagedProcess.start(new ProcessSpec(options.name(), options.mainClass())
+                .commandPrefix(options.commandPrefix())
                 .classpath(layout.siloClasspath())
                 .jvmArgs(jvmArgs)
                 .env(options.env())
@@ -116,7 +138,7 @@ public final class SiloProcess implements AutoCloseable {
     }
 
     /**
-     * Polls {@code GET http://127.0.0.1:<httpPort>/api/health} until it answers 200.
+     * Polls {@code GET http://<httpHost>:<httpPort>/api/health} until it answers 200.
      *
      * @throws LaunchException if the silo exits first or {@code timeout} passes (it keeps running)
      */
@@ -169,7 +191,7 @@ public final class SiloProcess implements AutoCloseable {
     }
 
     public URI healthUri() {
-        return URI.create("http://" + Ports.HOST + ":" + options.httpPort() + "/api/health");
+        return URI.create("http://" + options.httpHost() + ":" + options.httpPort() + "/api/health");
     }
 
     public long pid() {

@@ -60,6 +60,26 @@ class SiloProcessTest {
     }
 
     @Test
+    void onAnotherHostTheJvmRunsBehindTheCommandPrefixAndHealthIsAskedThere() throws Exception {
+        int port = Ports.freePort();
+        // `env` execs the rest in place, as `ip netns exec` does: the prefix sets the fake's host.
+        SiloProcess silo = SiloProcess.start(fakeBuiltProject(), SiloProcess.Options.of("silo-3", port, root.resolve("logs"))
+                .withEnv(Map.of("FAKE_SILO_HTTP_PORT", Integer.toString(port)))
+                .withMainClass(FakeSilo.class.getName())
+                .onHost("127.0.0.2", java.util.List.of("env", "FAKE_SILO_HTTP_HOST=127.0.0.2")));
+        try {
+            assertEquals("http://127.0.0.2:" + port + "/api/health", silo.healthUri().toString());
+            silo.awaitHealthy(Duration.ofSeconds(30));
+            assertTrue(Files.readString(silo.logFile()).lines().findFirst().orElseThrow()
+                    .contains("starting silo-3: env FAKE_SILO_HTTP_HOST=127.0.0.2 " + System.getProperty("java.home")));
+            assertTrue(Ports.isFree(port), "the fake listens on 127.0.0.2 only");
+        } finally {
+            silo.stop();
+        }
+        assertEquals(143, silo.process().onExit().get(), "SIGTERM reached the JVM itself");
+    }
+
+    @Test
     void aTakenHttpPortFailsAtOnce() throws Exception {
         ProjectLayout layout = fakeBuiltProject();
         try (ServerSocket taken = new ServerSocket()) {

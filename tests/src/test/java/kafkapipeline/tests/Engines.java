@@ -23,8 +23,10 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
  * The real Kafka broker and Cassandra node every integration test uses: started once per test
  * run (on free ports, in a fresh temporary folder), stopped when the JVM exits. Tests that need
  * a clean slate reset the tables and topics they use rather than restart the servers.
+ * {@link #startOn} starts a private pair on another local address (a bridge that network
+ * namespaces reach), which its test closes.
  */
-final class Engines {
+final class Engines implements AutoCloseable {
   private static Engines shared;
 
   final Path dataDir;
@@ -32,6 +34,7 @@ final class Engines {
   final CassandraEngine cassandra;
   final CqlSession session;
   final Admin admin;
+  private boolean stopped;
 
   private Engines(Path dataDir, KafkaEngine kafka, CassandraEngine cassandra) {
     this.dataDir = dataDir;
@@ -39,7 +42,7 @@ final class Engines {
     this.cassandra = cassandra;
     this.session =
         CqlSession.builder()
-            .addContactPoint(new InetSocketAddress("127.0.0.1", cassandra.nativePort()))
+            .addContactPoint(new InetSocketAddress(cassandra.options().host(), cassandra.nativePort()))
             .withLocalDatacenter("datacenter1")
             // Fault tests stop Cassandra: be back within seconds of it, as the silos are.
             .withConfigLoader(DriverConfigLoader.programmaticBuilder()
@@ -53,24 +56,32 @@ final class Engines {
   }
 
   static synchronized Engines shared() {
-    if (shared == null) {
-      try {
-        Path dir = Files.createTempDirectory("pipeline-it-");
-        CassandraEngine cassandra =
-            CassandraEngine.start(
-                CassandraEngine.Options.defaults(dir)
-                    .withPorts(Ports.freePort(), Ports.freePort())
-                    .withFastTestMode(true));
-        KafkaEngine kafka =
-            KafkaEngine.start(
-                KafkaEngine.Options.defaults(dir).withPorts(Ports.freePort(), Ports.freePort()));
-        shared = new Engines(dir, kafka, cassandra);
-        Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "engines-stop"));
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
+    if (shared == null) shared = startOn(Ports.HOST);
     return shared;
+  }
+
+  /**
+   * A Kafka broker and a Cassandra node of their own on the local address {@code host}, in a
+   * fresh temporary folder; stopped by {@link #close} or else when the JVM exits.
+   */
+  static Engines startOn(String host) {
+    try {
+      Path dir = Files.createTempDirectory("pipeline-it-");
+      CassandraEngine cassandra =
+          CassandraEngine.start(
+              CassandraEngine.Options.defaults(dir)
+                  .withHost(host)
+                  .withPorts(Ports.freePort(), Ports.freePort())
+                  .withFastTestMode(true));
+      KafkaEngine kafka =
+          KafkaEngine.start(
+              KafkaEngine.Options.defaults(dir).withHost(host).withPorts(Ports.freePort(), Ports.freePort()));
+      Engines engines = new Engines(dir, kafka, cassandra);
+      Runtime.getRuntime().addShutdownHook(new Thread(engines::stop, "engines-stop"));
+      return engines;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Starts Cassandra if a test stopped it, and waits until this session can query again. */
@@ -118,10 +129,18 @@ final class Engines {
     }
   }
 
-  private void stop() {
+  private synchronized void stop() {
+    if (stopped) return;
+    stopped = true;
     admin.close();
     session.close();
     kafka.close();
     cassandra.close();
+  }
+
+  /** Stops both servers (the shared pair is left to the JVM's end: other classes use it). */
+  @Override
+  public void close() {
+    if (this != shared) stop();
   }
 }

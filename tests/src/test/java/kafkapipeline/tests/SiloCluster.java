@@ -21,6 +21,11 @@ import kafkapipeline.launcher.SiloProcess;
  * would, against the shared {@link Engines}. The first two silos are the seed nodes. Closing
  * stops every silo still running. Each silo's stdout and stderr (its whole log) is one file
  * under {@link #logDir()}, readable with {@link #logs()} while it runs and after.
+ *
+ * <p>By default every silo runs on 127.0.0.1. {@link #onHosts} puts silo i on host i+1 of a
+ * {@link NetNamespaces} instead: its JVM runs in that namespace, its cluster and HTTP addresses
+ * are the namespace's address (the HTTP API then needs a token), and the test reaches it over
+ * the bridge; the engines must listen on a bridge address for the silos to reach them.
  */
 final class SiloCluster implements AutoCloseable {
   private final Engines engines;
@@ -30,6 +35,9 @@ final class SiloCluster implements AutoCloseable {
   private final int[] httpPorts;
   private final SiloProcess[] silos;
   private List<String> jvmArgs = List.of();
+  private NetNamespaces net; // null: every silo on 127.0.0.1
+  private String token = "";
+  private int[] seeds;
 
   SiloCluster(Engines engines, String name, int size, Map<String, String> extraEnv) {
     this.engines = engines;
@@ -42,15 +50,52 @@ final class SiloCluster implements AutoCloseable {
       remotePorts[i] = Ports.freePort();
       httpPorts[i] = Ports.freePort();
     }
+    this.seeds = size == 1 ? new int[] {0} : new int[] {0, 1};
+  }
+
+  /**
+   * Silo i on host i+1 of {@code net} (see the class comment), its HTTP API guarded by
+   * {@code token}.
+   */
+  SiloCluster onHosts(NetNamespaces net, String token) {
+    if (net.hosts() < silos.length) throw new IllegalArgumentException(net.hosts() + " hosts for " + silos.length + " silos");
+    if (token.isBlank()) throw new IllegalArgumentException("a silo off loopback needs an HTTP token");
+    this.net = net;
+    this.token = token;
+    return this;
+  }
+
+  /**
+   * The seed nodes, in order (default the first two silos). The first one alone may found the
+   * cluster, so when all start together it is the oldest member and hosts the singletons.
+   */
+  SiloCluster withSeeds(int... silos) {
+    this.seeds = silos.clone();
+    return this;
+  }
+
+  /** The address silo {@code i} listens on. */
+  String host(int i) {
+    return net == null ? Ports.HOST : NetNamespaces.address(i + 1);
+  }
+
+  /** Where silo {@code i}'s HTTP API is. */
+  SiloHttp.At api(int i) {
+    return new SiloHttp.At(host(i), httpPorts[i], token);
   }
 
   private Map<String, String> env(int i) {
-    List<String> seeds = new ArrayList<>();
-    for (int s = 0; s < Math.min(2, remotePorts.length); s++) seeds.add("127.0.0.1:" + remotePorts[s]);
+    List<String> seedNodes = new ArrayList<>();
+    for (int s : seeds) seedNodes.add(host(s) + ":" + remotePorts[s]);
     Map<String, String> env = new HashMap<>();
+    if (net != null) {
+      env.put("SILO_HOST", host(i));
+      env.put("HTTP_HOST", host(i));
+      env.put("HTTP_TOKEN", token);
+    }
     env.put("SILO_PORT", String.valueOf(remotePorts[i]));
     env.put("HTTP_PORT", String.valueOf(httpPorts[i]));
-    env.put("SEED_NODES", String.join(",", seeds));
+    env.put("SEED_NODES", String.join(",", seedNodes));
     env.put("KAFKA_BOOTSTRAP_SERVERS", engines.kafka.bootstrapServers());
     env.put("CASSANDRA_CONTACT_POINTS", engines.cassandra.contactPoint());
     env.put("SBR_STABLE_AFTER", "5s");
@@ -80,8 +125,9 @@ final class SiloCluster implements AutoCloseable {
   }
 
   void start(int i) {
-    silos[i] = SiloProcess.start(
-        SiloProcess.Options.of("silo-" + (i + 1), httpPorts[i], logDir).withEnv(env(i)).withExtraJvmArgs(jvmArgs));
+    SiloProcess.Options options =
+        SiloProcess.Options.of("silo-" + (i + 1), httpPorts[i], logDir).withEnv(env(i)).withExtraJvmArgs(jvmArgs);
+    silos[i] = SiloProcess.start(net == null ? options : options.onHost(host(i), net.execPrefix(i + 1)));
   }
 
   Path logDir() {
@@ -159,6 +205,11 @@ final class SiloCluster implements AutoCloseable {
     return silos[i].pid();
   }
 
+  /** Completes with the silo's exit code when its process ends, however it ends. */
+  java.util.concurrent.CompletableFuture<Integer> onExit(int i) {
+    return silos[i].process().onExit();
+  }
+
   int httpPort(int i) {
     return httpPorts[i];
   }
@@ -171,7 +222,7 @@ final class SiloCluster implements AutoCloseable {
   long sum(String group, String name) {
     long total = 0;
     for (int i = 0; i < silos.length; i++) {
-      if (silos[i] != null && silos[i].isAlive()) total += SiloHttp.counter(httpPorts[i], group, name);
+      if (silos[i] != null && silos[i].isAlive()) total += SiloHttp.counter(api(i), group, name);
     }
     return total;
   }

@@ -16,18 +16,39 @@ final class SiloHttp {
 
   record Response(int status, JsonNode body) {}
 
+  /** Where a silo's API is: its HTTP host and port, and its bearer token ("" for none). */
+  record At(String host, int port, String token) {
+    static At loopback(int port) {
+      return new At("127.0.0.1", port, "");
+    }
+
+    HttpRequest.Builder request(String path) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path));
+      return token.isEmpty() ? b : b.header("Authorization", "Bearer " + token);
+    }
+
+    @Override
+    public String toString() {
+      return host + ":" + port;
+    }
+  }
+
   static Response get(int port, String path) {
+    return get(At.loopback(port), path);
+  }
+
+  static Response get(At silo, String path) {
     try {
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              silo.request(path)
                   .timeout(Duration.ofSeconds(10))
                   .GET()
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), json.readTree(r.body()));
     } catch (IOException e) {
-      throw new AssertionError("GET " + path + " on port " + port + " failed: " + e, e);
+      throw new AssertionError("GET " + path + " on " + silo + " failed: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
@@ -76,6 +97,10 @@ final class SiloHttp {
 
   /** A counter from /api/stats, 0 when the silo has not counted it yet. */
   static long counter(int port, String group, String name) {
-    return get(port, "/api/stats").body().path("counters").path(group).path(name).asLong(0);
+    return counter(At.loopback(port), group, name);
+  }
+
+  static long counter(At silo, String group, String name) {
+    return get(silo, "/api/stats").body().path("counters").path(group).path(name).asLong(0);
   }
 }

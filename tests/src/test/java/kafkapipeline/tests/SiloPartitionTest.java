@@ -1,0 +1,169 @@
+package kafkapipeline.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import kafkapipeline.api.Topics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real network partition: three silos, each on its own host (a {@link NetNamespaces}
+ * namespace), Kafka and Cassandra on the bridge; mid-stream the host of the oldest silo (the one
+ * running the singletons, the fake-person generator among them, and a third of the partitions)
+ * is cut off. The split brain resolver of the majority downs it; on its side it downs itself
+ * and its process exits; the majority runs the generator again and reads its partitions, and
+ * exactly the produced people end up in {@code fakerdata}. Healed and restarted, it rejoins.
+ * Prints the figures. Skips where namespaces cannot be made (not root).
+ */
+@Tag("cluster")
+class SiloPartitionTest {
+  private static final int PEOPLE = 50_000;
+  private static final int RATE = 2_000;
+  private static final int ROWS_BEFORE_CUT = 10_000;
+  private static final int CUT = 2; // silo 3, index 2
+  private static final String TOKEN = "partition-test-token";
+
+  private static NetNamespaces net;
+  private static Engines engines;
+
+  @BeforeAll
+  static void hostsAndServers() {
+    NetNamespaces.Availability a = NetNamespaces.available();
+    Assumptions.assumeTrue(a.ok(), () -> "skipped: no network namespaces here: " + a.reason());
+    net = NetNamespaces.create(3, 1);
+    try {
+      engines = Engines.startOn(NetNamespaces.serverAddress(1));
+    } catch (RuntimeException e) {
+      net.close();
+      throw e;
+    }
+  }
+
+  @AfterAll
+  static void removeAll() {
+    try {
+      if (engines != null) engines.close();
+    } finally {
+      if (net != null) net.close();
+    }
+  }
+
+  @Test
+  void theCutSiloIsDownedAndLeavesTheMajorityTakesOverAndItRejoinsWhenHealed() throws Exception {
+    long seed = ThreadLocalRandom.current().nextLong();
+    long started = System.nanoTime();
+    Map<String, String> env = Map.of("FAKER_SEED", Long.toString(seed), "FAKER_RATE", Integer.toString(RATE),
+        "FAKER_LIMIT", Integer.toString(PEOPLE));
+    List<String> figures = new ArrayList<>(); // printed however the test ends
+    // Silo 3 is the first seed: it founds the cluster, so it is the oldest and hosts the singletons.
+    try (SiloCluster silos = new SiloCluster(engines, "partition", 3, env).onHosts(net, TOKEN).withSeeds(CUT, 0)) {
+      silos.startAll();
+      silos.awaitAllHealthy();
+      Await.until(Duration.ofSeconds(60), () -> upMembers(silos, 0) == 3, () -> members(silos, 0).toString());
+      figures.add(String.format("3 silos up after %.1f s", seconds(started)));
+      assertEquals(CUT, singletonHost(silos, 0), "silo 3 founded the cluster: it is the oldest");
+      FakerTable.awaitRows(engines.session, ROWS_BEFORE_CUT, Duration.ofMinutes(2));
+
+      // Read just before the cut: after it nothing of silo 3 reaches Kafka or Cassandra.
+      long producedByCut = SiloHttp.counter(silos.api(CUT), "produced", Topics.FAKER);
+      long writtenByCut = SiloHttp.counter(silos.api(CUT), "rows_written", "fakerdata");
+      net.cut(CUT + 1);
+      long cutAt = System.nanoTime();
+      long rowsAtCut = FakerTable.count(engines.session);
+      figures.add("rows at cut " + rowsAtCut);
+      assertTrue(rowsAtCut < PEOPLE, "the stream ended before the cut: " + rowsAtCut);
+
+      // The majority downs it: silo 1's membership drops silo 3.
+      Await.until(Duration.ofSeconds(60), () -> !hasMember(silos, 0, CUT), () -> members(silos, 0).toString());
+      figures.add(String.format("silo 3 downed and removed by the majority after %.1f s", seconds(cutAt)));
+      // Its own resolver downs it (it is the minority) and coordinated shutdown ends its JVM.
+      int exitCode = silos.onExit(CUT).get(90, TimeUnit.SECONDS);
+      figures.add(String.format("its process exited by itself (code %d) after %.1f s", exitCode, seconds(cutAt)));
+      assertTrue(silos.logs().get("silo-3.log").contains("Running CoordinatedShutdown with reason [ClusterDowningReason]"),
+          "silo 3 did not shut down for being downed");
+      // The generator runs again on the majority, and the rows keep coming.
+      Await.until(Duration.ofSeconds(60), () -> produced(silos, 0) + produced(silos, 1) > 0,
+          () -> "the generator did not move to silo 1 or 2");
+      figures.add(String.format("generator producing on the majority after %.1f s", seconds(cutAt)));
+      FakerTable.awaitRows(engines.session, PEOPLE, Duration.ofMinutes(3));
+      figures.add(String.format("all %d rows after %.1f s", PEOPLE, seconds(cutAt)));
+      FakerTable.assertExactlyTheProducedPeople(engines.session, seed, PEOPLE);
+      assertTrue(silos.isHealthy(0) && silos.isHealthy(1), "the majority stays healthy");
+      int newHost = singletonHost(silos, 0);
+      assertTrue(newHost == 0 || newHost == 1, "the singletons are on silo " + (newHost + 1));
+      // Lower bounds of what the takeover repeated (what silo 3 did between the reads and the cut is not counted).
+      figures.add(String.format("events produced again ~%d, rows written again ~%d",
+          producedByCut + produced(silos, 0) + produced(silos, 1) - PEOPLE,
+          writtenByCut + written(silos, 0) + written(silos, 1) - PEOPLE));
+
+      net.heal(CUT + 1);
+      long healedAt = System.nanoTime();
+      silos.start(CUT);
+      silos.awaitHealthy(CUT);
+      Await.until(Duration.ofSeconds(60), () -> upMembers(silos, 0) == 3 && upMembers(silos, CUT) == 3,
+          () -> "silo 1 sees " + members(silos, 0) + ", silo 3 sees " + members(silos, CUT));
+      figures.add(String.format("healed and restarted, 3 Up members after %.1f s", seconds(healedAt)));
+    } finally {
+      System.out.printf("[cluster] partition of silo 3 of 3 (the oldest: singletons and a third of the partitions): %s;"
+          + " total %.1f s%n", String.join("; ", figures), seconds(started));
+    }
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  private static long produced(SiloCluster silos, int i) {
+    return SiloHttp.counter(silos.api(i), "produced", Topics.FAKER);
+  }
+
+  private static long written(SiloCluster silos, int i) {
+    return SiloHttp.counter(silos.api(i), "rows_written", "fakerdata");
+  }
+
+  /** The cluster members silo {@code i} sees, as "address status". */
+  private static List<String> members(SiloCluster silos, int i) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode m : SiloHttp.get(silos.api(i), "/api/health").body().path("members")) {
+      out.add(m.path("address").asText() + " " + m.path("status").asText());
+    }
+    return out;
+  }
+
+  private static long upMembers(SiloCluster silos, int i) {
+    return members(silos, i).stream().filter(m -> m.endsWith(" Up")).count();
+  }
+
+  private static boolean hasMember(SiloCluster silos, int seenBy, int member) {
+    String address = "@" + silos.host(member) + ":" + silos.clusterPort(member) + " ";
+    return members(silos, seenBy).stream().anyMatch(m -> m.contains(address));
+  }
+
+  /**
+   * The silo (index) that {@code /api/status} of silo {@code asked} says hosts the singletons,
+   * the fake-person generator among them; -1 if none.
+   */
+  private static int singletonHost(SiloCluster silos, int asked) {
+    JsonNode status = SiloHttp.get(silos.api(asked), "/api/status?rows=false").body();
+    for (JsonNode s : status.path("silos")) {
+      boolean generator = false;
+      for (JsonNode n : s.path("grains").path("singletons")) generator |= n.asText().equals("faker-source");
+      if (!generator) continue;
+      for (int i = 0; i < silos.size(); i++) {
+        if (s.path("address").asText().endsWith("@" + silos.host(i) + ":" + silos.clusterPort(i))) return i;
+      }
+    }
+    return -1;
+  }
+}
