@@ -1,12 +1,14 @@
 package kafkapipeline.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import kafkapipeline.grains.cassandra.Schema;
 import kafkapipeline.launcher.CassandraEngine;
-import kafkapipeline.launcher.KafkaEngine;
+import kafkapipeline.launcher.CassandraRing;
+import kafkapipeline.launcher.KafkaCluster;
 import kafkapipeline.launcher.Ports;
 import kafkapipeline.launcher.ProjectLayout;
 import org.apache.kafka.clients.admin.Admin;
@@ -27,48 +30,61 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * The servers of one bench run: a real Cassandra and a real Kafka started by the launcher on free
- * ports under {@code dataDir} (durable mode, the launcher's default heaps), the schema applied, and
- * a driver session and an admin client for the harness.
+ * The servers of one bench run: {@code replicas} real Kafka brokers and Cassandra nodes started
+ * by the launcher on free ports under {@code dataDir} (durable mode, the launcher's default
+ * heaps; one of each by default), the schema applied at RF min(3, N), and a driver session (at
+ * LOCAL_QUORUM, as the silos write) and an admin client for the harness.
  *
- * <p>Guarantees: when the constructor returns, both servers answer and {@code fakerdata} exists;
+ * <p>Guarantees: when the constructor returns, every server answers and {@code fakerdata} exists;
  * {@link #close()} stops Kafka, then Cassandra, and leaves no process behind (the launcher's
  * shutdown hook also does so if the harness is interrupted).
  */
 final class BenchEnv implements AutoCloseable {
   final Path dataDir;
   final ProjectLayout layout;
-  final CassandraEngine cassandra;
-  final KafkaEngine kafka;
+  final CassandraRing cassandra;
+  final KafkaCluster kafka;
   final CqlSession session;
   final Admin admin;
 
-  BenchEnv(ProjectLayout layout, Path dataDir) {
+  BenchEnv(ProjectLayout layout, Path dataDir, int replicas) {
     this.layout = layout;
     this.dataDir = dataDir;
-    this.cassandra = CassandraEngine.start(layout,
-        CassandraEngine.Options.defaults(dataDir).withPorts(Ports.freePort(), Ports.freePort()));
-    this.kafka = KafkaEngine.start(layout,
-        KafkaEngine.Options.defaults(dataDir).withPorts(Ports.freePort(), Ports.freePort()));
-    this.session = CqlSession.builder()
-        .addContactPoint(new InetSocketAddress(Ports.HOST, cassandra.nativePort()))
-        .withLocalDatacenter(CassandraEngine.LOCAL_DATACENTER)
+    this.cassandra = CassandraRing.start(layout,
+        CassandraRing.Options.defaults(dataDir, replicas).withPorts(Ports.freePort(), Ports.freePort()));
+    List<KafkaCluster.NodeAddress> brokers = new ArrayList<>();
+    for (int i = 0; i < replicas; i++) brokers.add(new KafkaCluster.NodeAddress(Ports.HOST, Ports.freePort(), Ports.freePort()));
+    this.kafka = KafkaCluster.start(layout, KafkaCluster.Options.defaults(dataDir, replicas).withNodes(brokers));
+    CqlSessionBuilder builder = CqlSession.builder().withLocalDatacenter(CassandraEngine.LOCAL_DATACENTER);
+    for (CassandraEngine node : cassandra.nodes()) {
+      builder.addContactPoint(new InetSocketAddress(node.host(), node.nativePort()));
+    }
+    this.session = builder
         .withConfigLoader(DriverConfigLoader.programmaticBuilder()
             .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
             .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 2048)
             .withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, 5000)
+            // The silos' default: the raw writer and the baseline pay what the pipeline pays.
+            .withString(DefaultDriverOption.REQUEST_CONSISTENCY, "LOCAL_QUORUM")
             .build())
         .build();
-    Schema.migrate(session, Schema.Settings.singleNode("datacenter1"), "bench").toCompletableFuture().join();
+    Schema.migrate(session, new Schema.Settings(CassandraEngine.LOCAL_DATACENTER, replicationFactor(), Duration.ofSeconds(30), Duration.ofSeconds(120)), "bench")
+        .toCompletableFuture().join();
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     this.admin = Admin.create(p);
   }
 
+  /** Of the keyspace and the topics: min(3, N). */
+  int replicationFactor() {
+    return cassandra.options().replicationFactor();
+  }
+
   /** Creates {@code topic} and returns once every partition has a leader. */
   void createTopic(String topic, int partitions) {
     try {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) replicationFactor())
+          .configs(Map.of("min.insync.replicas", String.valueOf(kafka.options().minInSyncReplicas()))))).all().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) throw new IllegalStateException(e.getCause());
     } catch (Exception e) {
@@ -166,8 +182,8 @@ final class BenchEnv implements AutoCloseable {
       admin.close(Duration.ofSeconds(5));
       session.close();
     } finally {
-      kafka.stop();
-      cassandra.stop();
+      kafka.close();
+      cassandra.close();
     }
   }
 }

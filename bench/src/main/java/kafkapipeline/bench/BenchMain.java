@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import kafkapipeline.api.Topics;
 import kafkapipeline.grains.persist.FakerRowMapper;
+import kafkapipeline.launcher.CassandraEngine;
+import kafkapipeline.launcher.KafkaEngine;
 import kafkapipeline.launcher.ProjectLayout;
 
 /**
@@ -73,8 +75,9 @@ public final class BenchMain {
     say("bench: " + options);
     say("peer: " + Peer.STATUS);
     long started = System.nanoTime();
-    try (BenchEnv env = new BenchEnv(layout, dataDir)) {
-      say("servers up: Cassandra " + env.cassandra.contactPoint() + ", Kafka " + env.kafka.bootstrapServers());
+    try (BenchEnv env = new BenchEnv(layout, dataDir, options.replicas())) {
+      say("servers up: Cassandra " + env.cassandra.contactPointList() + ", Kafka " + env.kafka.bootstrapServers()
+          + " (RF " + env.replicationFactor() + ", LOCAL_QUORUM)");
       Dataset data = new Dataset(options.poolSize());
       BenchMain bench = new BenchMain(options, env, data, results);
       bench.run();
@@ -295,8 +298,11 @@ public final class BenchMain {
 
   private Map<String, Long> serverPids(boolean withKafka) {
     Map<String, Long> pids = new LinkedHashMap<>();
-    pids.put("cassandra", env.cassandra.process().pid());
-    if (withKafka) pids.put("kafka", env.kafka.process().pid());
+    // One node: the keys of earlier results ("cassandra", "kafka"); more: one key per node.
+    List<CassandraEngine> nodes = env.cassandra.nodes();
+    for (int i = 0; i < nodes.size(); i++) pids.put(nodes.size() == 1 ? "cassandra" : "cassandra-" + (i + 1), nodes.get(i).process().pid());
+    List<KafkaEngine> brokers = env.kafka.nodes();
+    for (int i = 0; withKafka && i < brokers.size(); i++) pids.put(brokers.size() == 1 ? "kafka" : "kafka-" + (i + 1), brokers.get(i).process().pid());
     pids.put("harness", ProcessHandle.current().pid());
     return pids;
   }
@@ -309,6 +315,9 @@ public final class BenchMain {
     c.put("java", System.getProperty("java.version"));
     c.put("options", options.toString());
     c.put("peer", Peer.STATUS);
+    c.put("replicas", options.replicas());
+    c.put("replication_factor", env.replicationFactor());
+    c.put("consistency", "LOCAL_QUORUM");
     return c;
   }
 

@@ -22,16 +22,19 @@ import java.util.Map;
  * @param poolSize distinct generated people the records cycle through
  * @param jfr record a JFR profile of every silo under bench-results/jfr/
  * @param siloEnv environment given to the silos (PERSISTER_* settings), from this process's environment
+ * @param replicas Kafka brokers and Cassandra nodes (1 to 5); topics and keyspace at RF min(3, N),
+ *     rows at LOCAL_QUORUM, the raw writer and the baseline at the same consistency
  */
 record BenchOptions(long records, int rounds, List<AsyncWriter.Mode> rawModes, int inFlight, boolean twoSilos,
                     int siloHeapTotalMb, List<Double> loads, Duration latencyWarmup, Duration latencyDuration,
-                    int poolSize, boolean jfr, Map<String, String> siloEnv) {
+                    int poolSize, boolean jfr, Map<String, String> siloEnv, int replicas) {
 
   static final String USAGE = """
       usage: ./pipeline bench [--quick] [--records N] [--rounds R] [--raw-modes single,batch8]
                               [--in-flight K] [--one-silo] [--silo-heap-total MB] [--loads 0.5,0.8]
-                              [--latency-seconds S] [--jfr]
+                              [--latency-seconds S] [--jfr] [--replicas N]
         --quick   a 1-2 minute smoke run (60,000 records, 1 round, 12 s latency runs at 50 %)
+        --replicas N   N Kafka brokers and N Cassandra nodes (RF min(3, N), LOCAL_QUORUM); default 1
         PERSISTER_BATCH_SIZE / _PARALLELISM / _ROWS_PER_REQUEST in the environment reach the silos""";
 
   static BenchOptions parse(List<String> args) {
@@ -44,6 +47,7 @@ record BenchOptions(long records, int rounds, List<AsyncWriter.Mode> rawModes, i
     String loads = "0.5,0.8";
     long latencySeconds = 60;
     boolean jfr = false;
+    int replicas = 1;
     boolean quick = args.contains("--quick");
     if (quick) {
       records = 60_000;
@@ -64,6 +68,10 @@ record BenchOptions(long records, int rounds, List<AsyncWriter.Mode> rawModes, i
         case "--loads" -> loads = value(args, ++i, a);
         case "--latency-seconds" -> latencySeconds = positive(value(args, ++i, a), a);
         case "--jfr" -> jfr = true;
+        case "--replicas" -> {
+          replicas = (int) positive(value(args, ++i, a), a);
+          if (replicas > 5) throw new IllegalArgumentException("--replicas: 1 to 5, got " + replicas);
+        }
         default -> throw new IllegalArgumentException("unknown option '" + a + "'");
       }
     }
@@ -83,7 +91,7 @@ record BenchOptions(long records, int rounds, List<AsyncWriter.Mode> rawModes, i
     }
     return new BenchOptions(records, rounds, List.copyOf(rawModes), inFlight, twoSilos, heapTotal, List.copyOf(loadList),
         Duration.ofSeconds(Math.max(3, latencySeconds / 6)), Duration.ofSeconds(latencySeconds),
-        (int) Math.min(records, 20_000), jfr, Map.copyOf(siloEnv));
+        (int) Math.min(records, 20_000), jfr, Map.copyOf(siloEnv), replicas);
   }
 
   private static String value(List<String> args, int i, String option) {

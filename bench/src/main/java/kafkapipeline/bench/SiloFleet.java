@@ -46,7 +46,9 @@ final class SiloFleet implements AutoCloseable {
         siloEnv.put("HTTP_PORT", String.valueOf(http));
         siloEnv.put("SEED_NODES", String.join(",", seeds));
         siloEnv.put("KAFKA_BOOTSTRAP_SERVERS", env.kafka.bootstrapServers());
-        siloEnv.put("CASSANDRA_CONTACT_POINTS", env.cassandra.contactPoint());
+        siloEnv.put("CASSANDRA_CONTACT_POINTS", env.cassandra.contactPointList());
+        siloEnv.put("CASSANDRA_REPLICATION_FACTOR", String.valueOf(env.replicationFactor()));
+        siloEnv.put("KAFKA_REPLICATION_FACTOR", String.valueOf(env.replicationFactor()));
         siloEnv.put("FAKER_RATE", "0");
         siloEnv.put("WIKIPEDIA_ENABLED", "false");
         siloEnv.put("SPACEX_BASE_URL", "http://127.0.0.1:9");
