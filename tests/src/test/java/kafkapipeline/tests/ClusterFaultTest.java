@@ -109,8 +109,9 @@ class ClusterFaultTest {
       long killedAt = System.nanoTime();
       FakerTable.awaitRows(engines.session, rowsAtKill + 5_000, Duration.ofMinutes(2));
       double goingOn = (System.nanoTime() - killedAt) / 1e9;
+      // Hints are buffered and flushed to files every 10 s (hints_flush_period).
+      Await.until(Duration.ofMinutes(1), () -> pendingHints() > 0, () -> "the live nodes keep no hints for the dead one");
       long hintsWhileDown = pendingHints();
-      assertTrue(hintsWhileDown > 0, "the live nodes keep no hints for the dead one");
       JsonNode health = SiloHttp.get(silos.httpPort(0), "/api/health").body();
       assertTrue(health.toString().contains("\"down\""), "the silo's health should list a Cassandra node down: " + health);
       node.start();
