@@ -58,6 +58,14 @@ class SchemaLeaseTest {
         "the heir gave the lease back");
   }
 
+  @Test
+  void aSiloRestartedUnderTheNameThatHoldsTheLeaseGoesOnWithIt() {
+    engines.session.execute("INSERT INTO " + TABLE + " (name, holder) VALUES ('lease', 'silo again@10.0.0.9:2551') USING TTL 600");
+    Schema.migrate(engines.session, Schema.Settings.singleNode("datacenter1"), "silo again@10.0.0.9:2551")
+        .toCompletableFuture().join();
+    assertEquals("silo again@10.0.0.9:2551", applied().getString("holder"));
+  }
+
   private Row applied() {
     return engines.session.execute("SELECT holder, version FROM " + TABLE + " WHERE name = 'applied'").one();
   }
