@@ -71,14 +71,23 @@ final class SchemaMigration {
         .thenCompose(x -> attempt(deadline));
   }
 
-  /** One poll: done if the version is recorded, else apply it if the lease is ours, else wait. */
+  /**
+   * One poll: done if the version is recorded, else apply it if the lease is ours, else wait. The
+   * polls read plainly and try the lease only when it looks free, so waiting silos do not contend
+   * with the holder's renewals (the lease itself is decided by the transaction alone).
+   */
   private CompletionStage<Void> attempt(long deadline) {
-    return read("applied").thenCompose(applied -> {
+    return read("applied", false).thenCompose(applied -> {
       if (applied.isPresent() && version.equals(applied.get().getString("version"))) {
         return agreement.await("schema version " + version)
             .thenRun(() -> log.info("Schema version {} is in place (applied by {})", version, applied.get().getString("holder")));
       }
-      return takeLease().thenCompose(holder -> {
+      return read("lease", false).thenCompose(lease -> {
+        Optional<String> seen = lease.map(r -> r.getString("holder"));
+        // Held under this silo's own name: taken before it restarted; it renews it from here on.
+        if (seen.isPresent() && seen.get().equals(applier)) return CompletableFuture.completedFuture(Optional.<String>empty());
+        return seen.isPresent() ? CompletableFuture.completedFuture(seen) : takeLease();
+      }).thenCompose(holder -> {
         if (holder.isEmpty()) return applyUnlessApplied();
         if (System.nanoTime() - deadline > 0) {
           return CompletableFuture.failedFuture(new IllegalStateException(
@@ -101,7 +110,7 @@ final class SchemaMigration {
 
   /** With the lease: the last holder may have recorded the version since this silo looked. */
   private CompletionStage<Void> applyUnlessApplied() {
-    return read("applied").thenCompose(applied -> {
+    return read("applied", true).thenCompose(applied -> {
       if (applied.isPresent() && version.equals(applied.get().getString("version"))) {
         return releaseLease().thenCompose(x -> agreement.await("schema version " + version));
       }
@@ -143,10 +152,13 @@ final class SchemaMigration {
         .thenApply(rs -> null);
   }
 
-  /** A row of the lease table, read serially: it sees every lease taken or given back before. */
-  private CompletionStage<Optional<Row>> read(String name) {
-    return session.executeAsync(Consistency.serialRead(SimpleStatement.newInstance(
-            "SELECT holder, version FROM " + TABLE + " WHERE name = ?", name)))
+  /**
+   * A row of the lease table; read serially it sees every transaction decided before, else at the
+   * session's default level (the write level of a silo's session: the version is written at it).
+   */
+  private CompletionStage<Optional<Row>> read(String name, boolean serially) {
+    SimpleStatement select = SimpleStatement.newInstance("SELECT holder, version FROM " + TABLE + " WHERE name = ?", name);
+    return session.executeAsync(serially ? Consistency.serialRead(select) : select)
         .thenApply(rs -> Optional.ofNullable(rs.one()));
   }
 
@@ -168,14 +180,15 @@ final class SchemaMigration {
         .thenAccept(rs -> {
           Row row = rs.one();
           Map<String, String> replication = row == null ? Map.of() : row.getMap(0, String.class, String.class);
-          String factor = replication.get(settings.localDatacenter());
-          boolean asAsked = replication.getOrDefault("class", "").endsWith("NetworkTopologyStrategy")
-              && String.valueOf(settings.replicationFactor()).equals(factor)
-              && replication.size() == 2;
-          if (!asAsked) {
+          boolean topology = replication.getOrDefault("class", "").endsWith("NetworkTopologyStrategy");
+          String factor = replication.get(topology ? settings.localDatacenter() : "replication_factor");
+          if (!String.valueOf(settings.replicationFactor()).equals(factor)) {
             log.warn("Keyspace {} has replication {}, not {} replicas in {} as pipeline.cassandra.replication-factor"
                     + " asks: an existing keyspace is left as it is (change it with ALTER KEYSPACE, then nodetool repair)",
                 Schema.KEYSPACE, replication, settings.replicationFactor(), settings.localDatacenter());
+          } else if (!topology) {
+            log.info("Keyspace {} has replication {}, made before NetworkTopologyStrategy was used: left as it is",
+                Schema.KEYSPACE, replication);
           }
         });
   }
