@@ -121,11 +121,6 @@ final class EngineView {
         .thenApply(k -> new Engines(k != null ? k : last, cassandra()));
   }
 
-  /** The last Kafka view gathered, without asking Kafka. */
-  KafkaView lastKafka() {
-    return last;
-  }
-
   CassandraView cassandra() {
     Optional<CqlSession> open = session.get();
     if (open.isEmpty()) {

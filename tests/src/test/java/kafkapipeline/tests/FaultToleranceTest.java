@@ -102,8 +102,10 @@ class FaultToleranceTest {
       assertEquals(List.of(), down, "a silo died while Cassandra was down");
       JsonNode health = SiloHttp.get(silos.httpPort(0), "/api/health").body();
       assertTrue(!health.path("cassandra").path("reachable").asBoolean(true), "health should say Cassandra is down: " + health);
+      EngineStates.awaitNodes(silos.httpPort(0), Map.of(engines.cassandra.contactPoint(), "down"), Duration.ofSeconds(10));
       engines.cassandraUp();
       long backAt = System.nanoTime();
+      EngineStates.awaitNodes(silos.httpPort(0), Map.of(engines.cassandra.contactPoint(), "up"), Duration.ofSeconds(60));
       FakerTable.awaitRows(engines.session, FakerTable.awaitCount(engines.session) + 1, Duration.ofMinutes(2));
       return String.format("down %.1f s, writing again %.1f s after Cassandra was back",
           (backAt - stoppedAt) / 1e9, (System.nanoTime() - backAt) / 1e9);
@@ -132,8 +134,10 @@ class FaultToleranceTest {
       for (Map.Entry<String, Long> e : slowest.entrySet()) {
         assertTrue(e.getValue() < 1_000, e.getKey() + " took " + e.getValue() + " ms while Kafka was down");
       }
+      EngineStates.awaitBrokers(silos.httpPort(1), Map.of("1", "down"), Duration.ofSeconds(15));
       engines.kafka.start();
       long backAt = System.nanoTime();
+      EngineStates.awaitBrokers(silos.httpPort(1), Map.of("1", "up"), Duration.ofSeconds(60));
       FakerTable.awaitRows(engines.session, FakerTable.awaitCount(engines.session) + 1, Duration.ofMinutes(2));
       return String.format("rows flowing again %.1f s after the broker was back; slowest API answers while down (ms): %s",
           (System.nanoTime() - backAt) / 1e9, slowest);

@@ -67,9 +67,9 @@ class SiloApiTest {
    */
   static void assertTheEnginesAreListed(int api, Engines engines) {
     // A Kafka refresh slower than the health budget leaves the view before it: wait for a fresh one.
-    Await.until(Duration.ofSeconds(30), () -> SiloHttp.get(api, "/api/health").body().at("/engines/kafka/brokers/0/state").asText().equals("up"),
-        () -> "no broker up: " + SiloHttp.get(api, "/api/health").body().path("engines"));
-    JsonNode seen = SiloHttp.get(api, "/api/health").body().path("engines");
+    EngineStates.awaitBrokers(api, Map.of("1", "up"), Duration.ofSeconds(30));
+    EngineStates.awaitNodes(api, Map.of(engines.cassandra.contactPoint(), "up"), Duration.ofSeconds(30));
+    JsonNode seen = EngineStates.engines(api);
     JsonNode kafka = seen.path("kafka");
     assertTrue(kafka.path("answered").asBoolean(), seen.toString());
     assertEquals(1, kafka.path("brokers").size(), seen.toString());
