@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import kafkapipeline.api.Topics;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,6 +74,8 @@ class SiloPartitionTest {
       figures.add(String.format("3 silos up after %.1f s", seconds(started)));
       assertEquals(CUT, singletonHost(silos, 0), "silo 3 founded the cluster: it is the oldest");
       FakerTable.awaitRows(engines.session, ROWS_BEFORE_CUT, Duration.ofMinutes(2));
+      Await.until(Duration.ofSeconds(60), () -> partitionsReadBy(silos, 0, 1, CUT), () -> "group " + groupMembers());
+      figures.add("faker partitions per consumer before the cut " + groupMembers().values());
 
       // Read just before the cut: after it nothing of silo 3 reaches Kafka or Cassandra.
       long producedByCut = SiloHttp.counter(silos.api(CUT), "produced", Topics.FAKER);
@@ -84,18 +86,28 @@ class SiloPartitionTest {
       figures.add("rows at cut " + rowsAtCut);
       assertTrue(rowsAtCut < PEOPLE, "the stream ended before the cut: " + rowsAtCut);
 
-      // The majority downs it: silo 1's membership drops silo 3.
-      Await.until(Duration.ofSeconds(60), () -> !hasMember(silos, 0, CUT), () -> members(silos, 0).toString());
-      figures.add(String.format("silo 3 downed and removed by the majority after %.1f s", seconds(cutAt)));
-      // Its own resolver downs it (it is the minority) and coordinated shutdown ends its JVM.
-      int exitCode = silos.onExit(CUT).get(90, TimeUnit.SECONDS);
-      figures.add(String.format("its process exited by itself (code %d) after %.1f s", exitCode, seconds(cutAt)));
+      // Watched together, each figure timed when first seen: the majority downs silo 3 (silo 1's
+      // membership drops it); silo 3's own resolver downs it (it is the minority) and coordinated
+      // shutdown ends its JVM; the generator runs again on the majority; silo 3's consumer leaves
+      // the group and its partitions go to silo 1 and 2.
+      long[] seenAt = new long[4];
+      String[] what = {"silo 3 downed and removed by the majority", "its process exited by itself",
+          "generator producing on the majority", "all partitions of faker read by silo 1 and 2"};
+      Await.until(Duration.ofSeconds(120), () -> {
+        boolean[] now = {!hasMember(silos, 0, CUT), !silos.isAlive(CUT), produced(silos, 0) + produced(silos, 1) > 0,
+            partitionsReadBy(silos, 0, 1)};
+        for (int k = 0; k < now.length; k++) if (now[k] && seenAt[k] == 0) seenAt[k] = System.nanoTime();
+        return java.util.Arrays.stream(seenAt).allMatch(t -> t > 0);
+      }, () -> {
+        List<String> missing = new ArrayList<>();
+        for (int k = 0; k < what.length; k++) if (seenAt[k] == 0) missing.add(what[k]);
+        return "not yet: " + missing + "; silo 1 sees " + members(silos, 0) + "; group " + groupMembers();
+      });
+      for (int k = 0; k < what.length; k++) figures.add(String.format("%s after %.1f s", what[k], (seenAt[k] - cutAt) / 1e9));
+      int exitCode = silos.onExit(CUT).get();
+      figures.add("silo 3's exit code " + exitCode);
       assertTrue(silos.logs().get("silo-3.log").contains("Running CoordinatedShutdown with reason [ClusterDowningReason]"),
           "silo 3 did not shut down for being downed");
-      // The generator runs again on the majority, and the rows keep coming.
-      Await.until(Duration.ofSeconds(60), () -> produced(silos, 0) + produced(silos, 1) > 0,
-          () -> "the generator did not move to silo 1 or 2");
-      figures.add(String.format("generator producing on the majority after %.1f s", seconds(cutAt)));
       FakerTable.awaitRows(engines.session, PEOPLE, Duration.ofMinutes(3));
       figures.add(String.format("all %d rows after %.1f s", PEOPLE, seconds(cutAt)));
       FakerTable.assertExactlyTheProducedPeople(engines.session, seed, PEOPLE);
@@ -114,6 +126,8 @@ class SiloPartitionTest {
       Await.until(Duration.ofSeconds(60), () -> upMembers(silos, 0) == 3 && upMembers(silos, CUT) == 3,
           () -> "silo 1 sees " + members(silos, 0) + ", silo 3 sees " + members(silos, CUT));
       figures.add(String.format("healed and restarted, 3 Up members after %.1f s", seconds(healedAt)));
+      Await.until(Duration.ofSeconds(60), () -> partitionsReadBy(silos, 0, 1, CUT), () -> "group " + groupMembers());
+      figures.add(String.format("silo 3 reading faker partitions again after %.1f s", seconds(healedAt)));
     } finally {
       System.out.printf("[cluster] partition of silo 3 of 3 (the oldest: singletons and a third of the partitions): %s;"
           + " total %.1f s%n", String.join("; ", figures), seconds(started));
@@ -126,6 +140,45 @@ class SiloPartitionTest {
 
   private static long produced(SiloCluster silos, int i) {
     return SiloHttp.counter(silos.api(i), "produced", Topics.FAKER);
+  }
+
+  /**
+   * True if the persisters' consumer group has members on exactly the silos {@code readers}, each
+   * with at least one partition of faker, and between them they are assigned every partition.
+   */
+  private static boolean partitionsReadBy(SiloCluster silos, int... readers) {
+    Map<String, Integer> assigned = groupMembers();
+    java.util.Set<Integer> on = new java.util.HashSet<>();
+    for (Map.Entry<String, Integer> member : assigned.entrySet()) {
+      int silo = -1;
+      for (int i = 0; i < silos.size(); i++) if (member.getKey().contains("@" + silos.host(i) + ":")) silo = i;
+      if (member.getValue() > 0) on.add(silo);
+    }
+    java.util.Set<Integer> wanted = new java.util.HashSet<>();
+    for (int r : readers) wanted.add(r);
+    return on.equals(wanted) && assigned.values().stream().mapToInt(Integer::intValue).sum() == fakerPartitions();
+  }
+
+  /** Client id -> partitions of faker assigned, of each member of the persisters' group. */
+  private static Map<String, Integer> groupMembers() {
+    try {
+      Map<String, Integer> out = new java.util.TreeMap<>();
+      for (MemberDescription m : engines.admin.describeConsumerGroups(List.of("persister-" + Topics.FAKER)).all().get()
+          .get("persister-" + Topics.FAKER).members()) {
+        out.put(m.clientId(), (int) m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(Topics.FAKER)).count());
+      }
+      return out;
+    } catch (Exception e) {
+      throw new AssertionError("cannot describe the persisters' group", e);
+    }
+  }
+
+  private static int fakerPartitions() {
+    try {
+      return engines.admin.describeTopics(List.of(Topics.FAKER)).allTopicNames().get().get(Topics.FAKER).partitions().size();
+    } catch (Exception e) {
+      throw new AssertionError("cannot describe topic faker", e);
+    }
   }
 
   private static long written(SiloCluster silos, int i) {
