@@ -200,21 +200,32 @@ public final class PipelineCli {
         + (options.cassandraNodes() > 1 ? "   (any node: " + String.join(", ", ringOptions.hosts()) + ")" : ""));
     say("More silos: ./pipeline silo add; ./pipeline silo stop N (graceful) or kill N (SIGKILL); ./pipeline silo list");
     say("Ctrl-C stops everything.");
-    watch(silos, run);
+    watch(silos, run, kafka, cassandra);
   }
 
   private static String nodes(int n, String what) {
     return n + " " + what + (n == 1 ? "" : "s");
   }
 
-  /** Reports silos that exit on their own; returns only when the JVM is shutting down. */
-  private static void watch(List<SiloProcess> silos, RunDirectory run) {
+  /**
+   * Reports silos that exit on their own; returns only when the JVM is shutting down. Then it
+   * stops the silos, then every broker at once, then every Cassandra node at once: one after the
+   * other, the last broker would wait for a quorum that has already gone. (The launcher's reaper
+   * stops the same processes in reverse start order alongside; a process stopped twice is
+   * stopped once.)
+   */
+  private static void watch(List<SiloProcess> silos, RunDirectory run, KafkaCluster kafka, CassandraRing cassandra) {
     var stopping = new java.util.concurrent.atomic.AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopping.set(true);
       run.clear();
       say("stopping silos, Kafka and Cassandra ...");
-    }));
+      java.util.concurrent.CompletableFuture.allOf(silos.stream()
+          .map(silo -> java.util.concurrent.CompletableFuture.runAsync(silo::stop))
+          .toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+      kafka.close();
+      cassandra.close();
+    }, "pipeline-stop"));
     for (SiloProcess silo : silos) {
       silo.process().onExit().thenAccept(code -> {
         if (!stopping.get()) say(silo.name() + " exited with code " + code + "; see " + silo.logFile());
