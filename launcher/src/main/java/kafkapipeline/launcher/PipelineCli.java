@@ -29,6 +29,7 @@ public final class PipelineCli {
   static final int FIRST_SILO_PORT = 2551;
   static final int FIRST_HTTP_PORT = 8080;
   private static final String DATA_MARKER = ".pipeline-data";
+  private static final String SHAPE_FILE = ".pipeline-shape";
 
   private PipelineCli() {}
 
@@ -155,6 +156,7 @@ public final class PipelineCli {
   private static void up(ProjectLayout layout, UpOptions options) {
     requirePortsFree(options);
     prepareDataDir(options.dataDir(), options.fresh());
+    requireSameShape(options);
 
     CassandraRing.Options ringOptions = options.cassandra();
     say("starting Cassandra: " + nodes(options.cassandraNodes(), "node") + " (data in " + options.dataDir() + ") ...");
@@ -200,21 +202,32 @@ public final class PipelineCli {
         + (options.cassandraNodes() > 1 ? "   (any node: " + String.join(", ", ringOptions.hosts()) + ")" : ""));
     say("More silos: ./pipeline silo add; ./pipeline silo stop N (graceful) or kill N (SIGKILL); ./pipeline silo list");
     say("Ctrl-C stops everything.");
-    watch(silos, run);
+    watch(silos, run, kafka, cassandra);
   }
 
   private static String nodes(int n, String what) {
     return n + " " + what + (n == 1 ? "" : "s");
   }
 
-  /** Reports silos that exit on their own; returns only when the JVM is shutting down. */
-  private static void watch(List<SiloProcess> silos, RunDirectory run) {
+  /**
+   * Reports silos that exit on their own; returns only when the JVM is shutting down. Then it
+   * stops the silos, then every broker at once, then every Cassandra node at once: one after the
+   * other, the last broker would wait for a quorum that has already gone. (The launcher's reaper
+   * stops the same processes in reverse start order alongside; a process stopped twice is
+   * stopped once.)
+   */
+  private static void watch(List<SiloProcess> silos, RunDirectory run, KafkaCluster kafka, CassandraRing cassandra) {
     var stopping = new java.util.concurrent.atomic.AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopping.set(true);
       run.clear();
       say("stopping silos, Kafka and Cassandra ...");
-    }));
+      java.util.concurrent.CompletableFuture.allOf(silos.stream()
+          .map(silo -> java.util.concurrent.CompletableFuture.runAsync(silo::stop))
+          .toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+      kafka.close();
+      cassandra.close();
+    }, "pipeline-stop"));
     for (SiloProcess silo : silos) {
       silo.process().onExit().thenAccept(code -> {
         if (!stopping.get()) say(silo.name() + " exited with code " + code + "; see " + silo.logFile());
@@ -241,6 +254,28 @@ public final class PipelineCli {
         "CASSANDRA_CONTACT_POINTS", cluster.cassandra(),
         "KAFKA_REPLICATION_FACTOR", String.valueOf(cluster.kafkaReplicationFactor()),
         "CASSANDRA_REPLICATION_FACTOR", String.valueOf(cluster.cassandraReplicationFactor()));
+  }
+
+  /**
+   * Refuses a data folder whose servers were made with another number of brokers or Cassandra
+   * nodes (a quorum or ring of another size would not start on it, or would start beside the old
+   * one); records the shape otherwise. A folder from before shapes were recorded held one of each.
+   */
+  static void requireSameShape(UpOptions options) {
+    Path file = options.dataDir().resolve(SHAPE_FILE);
+    String wanted = "kafka-brokers=" + options.kafkaBrokers() + "\ncassandra-nodes=" + options.cassandraNodes() + "\n";
+    try {
+      String found = Files.exists(file) ? Files.readString(file)
+          : Files.exists(options.dataDir().resolve("kafka")) || Files.exists(options.dataDir().resolve("cassandra"))
+              ? "kafka-brokers=1\ncassandra-nodes=1\n" : null;
+      if (found != null && !found.equals(wanted)) {
+        throw new UsageException(options.dataDir() + " holds servers made with " + found.trim().replace("\n", ", ")
+            + "; to run " + wanted.trim().replace("\n", ", ") + " add --fresh (empties it) or choose another --data");
+      }
+      Files.writeString(file, wanted);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Creates the data folder; with fresh, empties it first, but only if it is ours. */

@@ -140,6 +140,26 @@ class PipelineCliTest {
   }
 
   @Test
+  void aDataFolderKeepsTheShapeItWasMadeWith(@TempDir Path tmp) throws Exception {
+    PipelineCli.UpOptions three = PipelineCli.parseUp(List.of("--replicas", "3", "--data", tmp.toString()), DEFAULT);
+    PipelineCli.prepareDataDir(tmp, false);
+    PipelineCli.requireSameShape(three);
+    PipelineCli.requireSameShape(three); // the same shape again is fine
+    PipelineCli.UpOptions one = PipelineCli.parseUp(List.of("--data", tmp.toString()), DEFAULT);
+    assertEquals(tmp + " holds servers made with kafka-brokers=3, cassandra-nodes=3; to run kafka-brokers=1, "
+            + "cassandra-nodes=1 add --fresh (empties it) or choose another --data",
+        assertThrows(PipelineCli.UsageException.class, () -> PipelineCli.requireSameShape(one)).getMessage());
+    PipelineCli.prepareDataDir(tmp, true);
+    PipelineCli.requireSameShape(one); // --fresh: any shape
+
+    Path old = Files.createDirectories(tmp.resolve("old"));
+    Files.createDirectories(old.resolve("cassandra/data")); // made before shapes were recorded: one of each
+    PipelineCli.UpOptions threeOnOld = PipelineCli.parseUp(List.of("--replicas", "3", "--data", old.toString()), DEFAULT);
+    assertThrows(PipelineCli.UsageException.class, () -> PipelineCli.requireSameShape(threeOnOld));
+    PipelineCli.requireSameShape(PipelineCli.parseUp(List.of("--data", old.toString()), DEFAULT));
+  }
+
+  @Test
   void ringTokensAreEvenlySpacedOverMurmur3() {
     assertEquals(List.of("-9223372036854775808", "-3074457345618258603", "3074457345618258602"), CassandraRing.tokens(3));
     assertEquals(List.of("-9223372036854775808", "0"), CassandraRing.tokens(2));
