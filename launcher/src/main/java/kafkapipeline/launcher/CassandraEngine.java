@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A real single-node Cassandra 5.0 ({@code CassandraDaemon} in its own JVM) listening on
- * 127.0.0.1 only, with everything under {@code <dataDir>/cassandra} (see {@link CassandraConfig}
+ * A real single-node Cassandra 5.0 ({@code CassandraDaemon} in its own JVM) listening on one
+ * local address only ({@link Options#host()}, 127.0.0.1 by default), with everything under
+ * {@code <dataDir>/cassandra} (see {@link CassandraConfig}
  * for the layout) and its output in {@code logs/cassandra.log} there. Local data center
  * {@value #LOCAL_DATACENTER}. No JMX port is opened.
  *
@@ -19,6 +20,9 @@ import java.util.Objects;
  * Cassandra Java driver connects; on any failure (port taken, server died, not ready in time) it
  * throws a {@link LaunchException} and no server process is left running. {@link #stop()} then
  * {@link #start()} restarts it on the same data.
+ *
+ * <p>The same class runs each node of a {@link CassandraRing}: there a {@link RingMember} gives
+ * the node's folder, the seeds and its one fixed token.
  */
 public final class CassandraEngine extends Engine {
 
@@ -31,6 +35,8 @@ public final class CassandraEngine extends Engine {
      * How to run the server.
      *
      * @param dataDir the pipeline's data folder; the server uses {@code dataDir/cassandra}
+     * @param host the local address of {@code listen_address}, {@code rpc_address} and the seed
+     *     (default {@link Ports#HOST}; e.g. 127.0.0.2 or a bridge address)
      * @param nativePort the CQL port
      * @param storagePort the inter-node port (bound, unused with one node)
      * @param heap JVM heap, as in {@code -Xmx} (e.g. "768m")
@@ -39,44 +45,71 @@ public final class CassandraEngine extends Engine {
      *     for tests only, never for data to keep
      * @param startTimeout how long {@link #start()} waits for CQL
      */
-    public record Options(Path dataDir, int nativePort, int storagePort, String heap, String directMemory,
+    public record Options(Path dataDir, String host, int nativePort, int storagePort, String heap, String directMemory,
                           boolean fastTestMode, Duration startTimeout) {
         public Options {
             Objects.requireNonNull(dataDir, "dataDir");
+            Objects.requireNonNull(host, "host");
             dataDir = dataDir.toAbsolutePath().normalize();
         }
 
-        /** Ports 9042 and 7000, 768m heap, 256m direct memory, durable mode, 180 s to start. */
+        /** 127.0.0.1, ports 9042 and 7000, 768m heap, 256m direct memory, durable mode, 180 s to start. */
         public static Options defaults(Path dataDir) {
-            return new Options(dataDir, 9042, 7000, "768m", "256m", false, Duration.ofSeconds(180));
+            return new Options(dataDir, Ports.HOST, 9042, 7000, "768m", "256m", false, Duration.ofSeconds(180));
+        }
+
+        public Options withHost(String host) {
+            return new Options(dataDir, host, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
         }
 
         public Options withPorts(int nativePort, int storagePort) {
-            return new Options(dataDir, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
+            return new Options(dataDir, host, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
         }
 
         public Options withMemory(String heap, String directMemory) {
-            return new Options(dataDir, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
+            return new Options(dataDir, host, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
         }
 
         public Options withFastTestMode(boolean fastTestMode) {
-            return new Options(dataDir, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
+            return new Options(dataDir, host, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
         }
 
         public Options withStartTimeout(Duration startTimeout) {
-            return new Options(dataDir, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
+            return new Options(dataDir, host, nativePort, storagePort, heap, directMemory, fastTestMode, startTimeout);
+        }
+    }
+
+    /**
+     * A node's place in its ring.
+     *
+     * @param number the node's number, from 1
+     * @param folder its folder under the data folder, e.g. "cassandra" or "cassandra-2"
+     * @param seeds every seed's "host:storagePort"
+     * @param initialToken its one Murmur3 token (then {@code num_tokens: 1} and no bootstrap), or
+     *     null for the single node's {@code num_tokens: 4}
+     */
+    record RingMember(int number, String folder, List<String> seeds, String initialToken) {
+        RingMember {
+            seeds = List.copyOf(seeds);
+        }
+
+        /** The single node: its own seed, folder "cassandra", four random tokens. */
+        static RingMember single(Options options) {
+            return new RingMember(1, "cassandra", List.of(options.host() + ":" + options.storagePort()), null);
         }
     }
 
     private final ProjectLayout layout;
     private final Options options;
+    private final RingMember member;
     private final Path home;
 
-    private CassandraEngine(ProjectLayout layout, Options options) {
-        super("Cassandra", STOP_GRACE);
+    CassandraEngine(ProjectLayout layout, Options options, RingMember member) {
+        super(member.initialToken() == null ? "Cassandra" : "Cassandra node " + member.number(), STOP_GRACE);
         this.layout = layout;
         this.options = options;
-        this.home = options.dataDir().resolve("cassandra");
+        this.member = member;
+        this.home = options.dataDir().resolve(member.folder());
     }
 
     /** Starts a server with the classpath of the project found by {@link ProjectLayout#locate()}. */
@@ -86,18 +119,18 @@ public final class CassandraEngine extends Engine {
 
     /** Starts a server and waits until CQL answers; see the class comment for failures. */
     public static CassandraEngine start(ProjectLayout layout, Options options) {
-        CassandraEngine engine = new CassandraEngine(layout, options);
+        CassandraEngine engine = new CassandraEngine(layout, options, RingMember.single(options));
         engine.start();
         return engine;
     }
 
     @Override
     protected ManagedProcess launch() {
-        Ports.requireFree(options.nativePort(), "Cassandra native transport");
-        Ports.requireFree(options.storagePort(), "Cassandra storage");
+        Ports.requireFree(options.host(), options.nativePort(), "Cassandra native transport");
+        Ports.requireFree(options.host(), options.storagePort(), "Cassandra storage");
         List<Path> classpath = layout.engineClasspath("cassandra");
-        CassandraConfig.write(home, options);
-        return ManagedProcess.start(new ProcessSpec("cassandra", "org.apache.cassandra.service.CassandraDaemon")
+        CassandraConfig.write(home, options, member);
+        return ManagedProcess.start(new ProcessSpec(member.folder(), "org.apache.cassandra.service.CassandraDaemon")
                 .classpath(classpath)
                 .jvmArgs(CassandraConfig.jvmArgs(home, options))
                 .workDir(home)
@@ -115,9 +148,9 @@ public final class CassandraEngine extends Engine {
         return contactPoint();
     }
 
-    /** "127.0.0.1:port" of the CQL native transport. */
+    /** "host:port" of the CQL native transport. */
     public String contactPoint() {
-        return Ports.HOST + ":" + options.nativePort();
+        return options.host() + ":" + options.nativePort();
     }
 
     public int nativePort() {
@@ -128,8 +161,23 @@ public final class CassandraEngine extends Engine {
         return options;
     }
 
+    /** The address it listens on (CQL and storage). */
+    public String host() {
+        return options.host();
+    }
+
+    /** 1 for a single node, 1..N in a {@link CassandraRing}. */
+    public int number() {
+        return member.number();
+    }
+
+    /** This node's folder: config, data, commit log and logs. */
+    public Path home() {
+        return home;
+    }
+
     private boolean cqlAnswers() {
-        if (!Ports.isListening(options.nativePort())) {
+        if (!Ports.isListening(options.host(), options.nativePort())) {
             return false;
         }
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
@@ -143,7 +191,7 @@ public final class CassandraEngine extends Engine {
                 .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
                 .build();
         try (CqlSession session = CqlSession.builder()
-                .addContactPoint(new InetSocketAddress(Ports.HOST, options.nativePort()))
+                .addContactPoint(new InetSocketAddress(options.host(), options.nativePort()))
                 .withLocalDatacenter(LOCAL_DATACENTER)
                 .withConfigLoader(config)
                 .build()) {
