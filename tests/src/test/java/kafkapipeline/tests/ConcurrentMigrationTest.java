@@ -17,23 +17,29 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import kafkapipeline.grains.cassandra.Schema;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three silos started at the same instant against a fresh keyspace apply the schema once: one
- * logs that it applied it, the others that it was in place; afterwards every node reports one
- * schema version and every table of the keyspace has one id on every node, the fixed one.
+ * Three silos started at the same instant against a fresh keyspace on the 3-node ring
+ * ({@link ReplicatedEngines}, keyspace at RF 3) apply the schema once: one logs that it applied
+ * it, the others that it was in place; afterwards every node reports one schema version (its own
+ * and its peers') and every table of the keyspace has one id on every node, the fixed one.
  */
+@Tag("cluster")
 class ConcurrentMigrationTest {
   private static final int SILOS = 3;
   private static final String APPLIED = "Applied schema version " + Schema.version();
 
   @Test
   void threeSilosStartedAtOnceApplyTheSchemaOnceAndEveryNodeAgrees() throws Exception {
-    Engines engines = Engines.shared();
+    ReplicatedEngines engines = ReplicatedEngines.shared();
     engines.session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + Schema.KEYSPACE)
         .setTimeout(Duration.ofSeconds(60)));
-    try (SiloCluster silos = new SiloCluster(engines, "concurrent-migration", SILOS, Map.of("FAKER_RATE", "0"))) {
+    assertEquals(3, engines.session.getMetadata().getNodes().size());
+    Map<String, String> env = Map.of("FAKER_RATE", "0", "CASSANDRA_REPLICATION_FACTOR", "3",
+        "KAFKA_REPLICATION_FACTOR", "3", "CASSANDRA_LOCAL_DC", kafkapipeline.launcher.CassandraEngine.LOCAL_DATACENTER);
+    try (SiloCluster silos = new SiloCluster(engines, "concurrent-migration", SILOS, env)) {
       CountDownLatch ready = new CountDownLatch(SILOS);
       CountDownLatch go = new CountDownLatch(1);
       List<Thread> starters = new ArrayList<>();
@@ -70,6 +76,11 @@ class ConcurrentMigrationTest {
 
       engines.session.refreshSchema();
       assertOneSchemaVersionAndOneIdPerTable(engines.session);
+      Map<String, String> replication = engines.session.execute(
+          "SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = 'kafkapipeline'").one()
+          .getMap(0, String.class, String.class);
+      assertEquals("3", replication.get(kafkapipeline.launcher.CassandraEngine.LOCAL_DATACENTER), replication.toString());
+      assertTrue(replication.get("class").endsWith("NetworkTopologyStrategy"), replication.toString());
     }
   }
 
@@ -92,7 +103,7 @@ class ConcurrentMigrationTest {
       tablesByNode.put(name, tables);
     }
     assertEquals(1, versions.size(), "schema versions: " + versions);
-    assertTrue(!tablesByNode.isEmpty());
+    assertEquals(session.getMetadata().getNodes().size(), tablesByNode.size());
     Map<String, UUID> first = tablesByNode.values().iterator().next();
     assertEquals(11, first.size(), first.toString());
     for (Map.Entry<String, UUID> t : first.entrySet()) {
