@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 @Tag("fault")
 class GracefulRebalanceTest {
   private static final int PEOPLE = 50_000;
-  private static final int RATE = 700;
+  private static final int RATE = 1_000;
   /** The line a faker persister logs when it has stopped for good (see TopicPersister). */
   private static final Pattern FINAL_COUNT =
       Pattern.compile("Persister stopped: topic=faker table=fakerdata rows_written=(\\d+)");
