@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The files and JVM options a single-node Cassandra 5.0 needs on JDK 17, all under
- * {@code <dataDir>/cassandra}: {@code config/cassandra.yaml}, {@code config/logback.xml}, and the
+ * The files and JVM options a Cassandra 5.0 node needs on JDK 17, all under its folder
+ * ({@code <dataDir>/cassandra}, or {@code <dataDir>/cassandra-<n>} in a ring): {@code config/cassandra.yaml}, {@code config/logback.xml}, and the
  * directories {@code data}, {@code commitlog}, {@code saved_caches}, {@code hints},
  * {@code cdc_raw}, {@code triggers}, {@code tmp}, {@code logs}.
  */
@@ -84,12 +84,12 @@ final class CassandraConfig {
      *
      * @throws LaunchException if they cannot be written
      */
-    static void write(Path home, CassandraEngine.Options options) {
+    static void write(Path home, CassandraEngine.Options options, CassandraEngine.RingMember member) {
         try {
             for (String dir : DIRECTORIES) {
                 Files.createDirectories(home.resolve(dir));
             }
-            Files.writeString(home.resolve("config/cassandra.yaml"), yaml(home, options));
+            Files.writeString(home.resolve("config/cassandra.yaml"), yaml(home, options, member));
             Files.writeString(home.resolve("config/logback.xml"), LOGBACK);
         } catch (IOException e) {
             throw new LaunchException("cannot write the Cassandra configuration under " + home + ": " + e.getMessage(), e);
@@ -118,12 +118,16 @@ final class CassandraConfig {
         return args;
     }
 
-    private static String yaml(Path home, CassandraEngine.Options options) {
-        String seed = options.host() + ":" + options.storagePort();
+    private static String yaml(Path home, CassandraEngine.Options options, CassandraEngine.RingMember member) {
+        String seed = String.join(",", member.seeds());
+        // A ring node owns one fixed token and joins without streaming (ccm style): the ring is
+        // made fresh with all nodes at once, so there is nothing to stream.
+        String tokens = member.initialToken() == null ? "num_tokens: 4"
+                : "num_tokens: 1\ninitial_token: " + member.initialToken() + "\nauto_bootstrap: false";
         return String.join("\n",
                 "# Written by the launcher at every start; edits are overwritten.",
                 "cluster_name: pipeline",
-                "num_tokens: 4",
+                tokens,
                 "partitioner: org.apache.cassandra.dht.Murmur3Partitioner",
                 "endpoint_snitch: SimpleSnitch",
                 "seed_provider:",

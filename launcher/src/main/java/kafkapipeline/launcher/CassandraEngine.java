@@ -20,6 +20,9 @@ import java.util.Objects;
  * Cassandra Java driver connects; on any failure (port taken, server died, not ready in time) it
  * throws a {@link LaunchException} and no server process is left running. {@link #stop()} then
  * {@link #start()} restarts it on the same data.
+ *
+ * <p>The same class runs each node of a {@link CassandraRing}: there a {@link RingMember} gives
+ * the node's folder, the seeds and its one fixed token.
  */
 public final class CassandraEngine extends Engine {
 
@@ -76,15 +79,37 @@ public final class CassandraEngine extends Engine {
         }
     }
 
+    /**
+     * A node's place in its ring.
+     *
+     * @param number the node's number, from 1
+     * @param folder its folder under the data folder, e.g. "cassandra" or "cassandra-2"
+     * @param seeds every seed's "host:storagePort"
+     * @param initialToken its one Murmur3 token (then {@code num_tokens: 1} and no bootstrap), or
+     *     null for the single node's {@code num_tokens: 4}
+     */
+    record RingMember(int number, String folder, List<String> seeds, String initialToken) {
+        RingMember {
+            seeds = List.copyOf(seeds);
+        }
+
+        /** The single node: its own seed, folder "cassandra", four random tokens. */
+        static RingMember single(Options options) {
+            return new RingMember(1, "cassandra", List.of(options.host() + ":" + options.storagePort()), null);
+        }
+    }
+
     private final ProjectLayout layout;
     private final Options options;
+    private final RingMember member;
     private final Path home;
 
-    private CassandraEngine(ProjectLayout layout, Options options) {
-        super("Cassandra", STOP_GRACE);
+    CassandraEngine(ProjectLayout layout, Options options, RingMember member) {
+        super(member.initialToken() == null ? "Cassandra" : "Cassandra node " + member.number(), STOP_GRACE);
         this.layout = layout;
         this.options = options;
-        this.home = options.dataDir().resolve("cassandra");
+        this.member = member;
+        this.home = options.dataDir().resolve(member.folder());
     }
 
     /** Starts a server with the classpath of the project found by {@link ProjectLayout#locate()}. */
@@ -94,7 +119,7 @@ public final class CassandraEngine extends Engine {
 
     /** Starts a server and waits until CQL answers; see the class comment for failures. */
     public static CassandraEngine start(ProjectLayout layout, Options options) {
-        CassandraEngine engine = new CassandraEngine(layout, options);
+        CassandraEngine engine = new CassandraEngine(layout, options, RingMember.single(options));
         engine.start();
         return engine;
     }
@@ -104,8 +129,8 @@ public final class CassandraEngine extends Engine {
         Ports.requireFree(options.host(), options.nativePort(), "Cassandra native transport");
         Ports.requireFree(options.host(), options.storagePort(), "Cassandra storage");
         List<Path> classpath = layout.engineClasspath("cassandra");
-        CassandraConfig.write(home, options);
-        return ManagedProcess.start(new ProcessSpec("cassandra", "org.apache.cassandra.service.CassandraDaemon")
+        CassandraConfig.write(home, options, member);
+        return ManagedProcess.start(new ProcessSpec(member.folder(), "org.apache.cassandra.service.CassandraDaemon")
                 .classpath(classpath)
                 .jvmArgs(CassandraConfig.jvmArgs(home, options))
                 .workDir(home)
@@ -134,6 +159,21 @@ public final class CassandraEngine extends Engine {
 
     public Options options() {
         return options;
+    }
+
+    /** The address it listens on (CQL and storage). */
+    public String host() {
+        return options.host();
+    }
+
+    /** 1 for a single node, 1..N in a {@link CassandraRing}. */
+    public int number() {
+        return member.number();
+    }
+
+    /** This node's folder: config, data, commit log and logs. */
+    public Path home() {
+        return home;
     }
 
     private boolean cqlAnswers() {

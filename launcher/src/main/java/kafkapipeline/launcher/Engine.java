@@ -84,6 +84,12 @@ public abstract class Engine implements AutoCloseable {
         return process;
     }
 
+    /** The name in messages, e.g. "Kafka node 2". */
+    @Override
+    public String toString() {
+        return displayName;
+    }
+
     /** From the start of {@link #start()} to ready, of the last start. */
     public synchronized Duration lastStartupTime() {
         return lastStartupTime;

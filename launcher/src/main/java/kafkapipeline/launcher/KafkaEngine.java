@@ -24,10 +24,13 @@ import org.apache.kafka.common.Uuid;
  * {@code logs/kafka.log} (the broker's output) and {@code logs/storage-format.log}.
  *
  * <p>Guarantees: {@link #start(Options)} returns only when the broker answers an admin
- * {@code describeCluster}; on any failure (port taken, format failed, broker died, not ready in
- * time) it throws a {@link LaunchException}, and no broker process is left running. Topics are
- * created on first use with {@link Options#partitions()} partitions, replication factor 1.
- * {@link #stop()} then {@link #start()} restarts the broker on the same data.
+ * {@code describeCluster} that lists it; on any failure (port taken, format failed, broker died,
+ * not ready in time) it throws a {@link LaunchException}, and no broker process is left running.
+ * Topics are created on first use with {@link Options#partitions()} partitions, replication
+ * factor 1. {@link #stop()} then {@link #start()} restarts the broker on the same data.
+ *
+ * <p>The same class runs each node of a {@link KafkaCluster}: there a {@link Membership} gives the
+ * node id, the quorum, the shared cluster id, the replication settings and the node's folder.
  */
 public final class KafkaEngine extends Engine {
 
@@ -79,15 +82,39 @@ public final class KafkaEngine extends Engine {
         }
     }
 
+    /**
+     * A node's place in its cluster.
+     *
+     * @param nodeId {@code node.id}, from 1
+     * @param voters {@code controller.quorum.voters}, e.g. "1@127.0.0.1:9093,2@127.0.0.1:9095"
+     * @param clusterId the id the log dirs are formatted with (the same on every node)
+     * @param replicationFactor of new topics and the internal topics
+     * @param folder the node's folder under the data folder, e.g. "kafka" or "kafka-2"
+     */
+    record Membership(int nodeId, String voters, String clusterId, int replicationFactor, String folder) {
+        /** The single broker: node 1, its own quorum, a new cluster id, RF 1, folder "kafka". */
+        static Membership single(Options options) {
+            return new Membership(1, "1@" + options.host() + ":" + options.controllerPort(),
+                    Uuid.randomUuid().toString(), 1, "kafka");
+        }
+
+        /** {@code min.insync.replicas}: one replica may be down and writes with acks=all go on. */
+        int minInSyncReplicas() {
+            return Math.max(1, replicationFactor - 1);
+        }
+    }
+
     private final ProjectLayout layout;
     private final Options options;
+    private final Membership membership;
     private final Path home;
 
-    private KafkaEngine(ProjectLayout layout, Options options) {
-        super("Kafka", STOP_GRACE);
+    KafkaEngine(ProjectLayout layout, Options options, Membership membership) {
+        super(membership.folder().equals("kafka") ? "Kafka" : "Kafka node " + membership.nodeId(), STOP_GRACE);
         this.layout = layout;
         this.options = options;
-        this.home = options.dataDir().resolve("kafka");
+        this.membership = membership;
+        this.home = options.dataDir().resolve(membership.folder());
     }
 
     /** Starts a broker with the classpath of the project found by {@link ProjectLayout#locate()}. */
@@ -97,7 +124,7 @@ public final class KafkaEngine extends Engine {
 
     /** Starts a broker and waits until it is ready; see the class comment for failures. */
     public static KafkaEngine start(ProjectLayout layout, Options options) {
-        KafkaEngine engine = new KafkaEngine(layout, options);
+        KafkaEngine engine = new KafkaEngine(layout, options, Membership.single(options));
         engine.start();
         return engine;
     }
@@ -109,7 +136,7 @@ public final class KafkaEngine extends Engine {
         List<Path> classpath = layout.engineClasspath("kafka");
         Path serverProperties = writeConfig();
         formatStorageOnce(classpath, serverProperties);
-        return ManagedProcess.start(new ProcessSpec("kafka", "kafka.Kafka")
+        return ManagedProcess.start(new ProcessSpec(membership.folder(), "kafka.Kafka")
                 .classpath(classpath)
                 .jvmArgs(jvmArgs(options.heap()))
                 .args(List.of(serverProperties.toString()))
@@ -132,6 +159,16 @@ public final class KafkaEngine extends Engine {
         return options;
     }
 
+    /** {@code node.id}: 1 for a single broker, 1..N in a {@link KafkaCluster}. */
+    public int nodeId() {
+        return membership.nodeId();
+    }
+
+    /** This node's folder: config, data and logs. */
+    public Path home() {
+        return home;
+    }
+
     @Override
     protected void awaitReady(ManagedProcess process) {
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
@@ -144,22 +181,23 @@ public final class KafkaEngine extends Engine {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
                 AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
         try (Admin admin = Admin.create(config)) {
-            process.awaitReady(() -> !admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000))
-                            .nodes().get(3, TimeUnit.SECONDS).isEmpty(),
+            // Listed by itself: registered with the quorum and caught up on the metadata log.
+            process.awaitReady(() -> admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000))
+                            .nodes().get(3, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == membership.nodeId()),
                     Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
     }
 
-    /** Formats the log dirs with a new cluster id, unless a previous run already did. */
+    /** Formats the log dirs with the membership's cluster id, unless a previous run already did. */
     private void formatStorageOnce(List<Path> classpath, Path serverProperties) {
         if (Files.exists(home.resolve("data/meta.properties"))) {
             return;
         }
-        ManagedProcess.start(new ProcessSpec("kafka storage format", "kafka.tools.StorageTool")
+        ManagedProcess.start(new ProcessSpec(membership.folder() + " storage format", "kafka.tools.StorageTool")
                         .classpath(classpath)
                         .jvmArgs(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
                                 "-Dlog4j.configuration=" + home.resolve("config/log4j.properties").toUri()))
-                        .args(List.of("format", "-t", Uuid.randomUuid().toString(),
+                        .args(List.of("format", "-t", membership.clusterId(),
                                 "-c", serverProperties.toString()))
                         .workDir(home)
                         .logFile(home.resolve("logs/storage-format.log")))
@@ -183,8 +221,8 @@ public final class KafkaEngine extends Engine {
         String server = String.join("\n",
                 "# Written by the launcher at every start; edits are overwritten.",
                 "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@" + controller,
+                "node.id=" + membership.nodeId(),
+                "controller.quorum.voters=" + membership.voters(),
                 "listeners=PLAINTEXT://" + listener + ",CONTROLLER://" + controller,
                 "advertised.listeners=PLAINTEXT://" + listener,
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
@@ -192,11 +230,11 @@ public final class KafkaEngine extends Engine {
                 "controller.listener.names=CONTROLLER",
                 "log.dirs=" + home.resolve("data"),
                 "num.partitions=" + options.partitions(),
-                "default.replication.factor=1",
-                "min.insync.replicas=1",
-                "offsets.topic.replication.factor=1",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
+                "default.replication.factor=" + membership.replicationFactor(),
+                "min.insync.replicas=" + membership.minInSyncReplicas(),
+                "offsets.topic.replication.factor=" + membership.replicationFactor(),
+                "transaction.state.log.replication.factor=" + membership.replicationFactor(),
+                "transaction.state.log.min.isr=" + membership.minInSyncReplicas(),
                 "group.initial.rebalance.delay.ms=0",
                 "auto.create.topics.enable=true",
                 "");

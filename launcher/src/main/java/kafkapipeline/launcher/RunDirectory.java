@@ -15,14 +15,28 @@ import java.util.stream.Stream;
 
 /**
  * What a running {@code ./pipeline up} tells the other {@code ./pipeline} commands, in
- * {@code <data>/run/}: {@code up.properties} (its pid and the servers' addresses) and one
+ * {@code <data>/run/}: {@code up.properties} (its pid, every broker and Cassandra node, the
+ * replication factors) and one
  * {@code silo-N.properties} per silo (pid, ports, log). {@code up} writes them and removes them
  * when it stops; {@code silo add/stop/kill} add and remove silo files. A file whose pid is gone
  * is stale and treated as absent.
  */
 public final class RunDirectory {
-  /** The running {@code up}. */
-  public record Cluster(long pid, String kafka, String cassandra, Path logDir) {}
+  /**
+   * The running {@code up}.
+   *
+   * @param kafka every broker's "host:port", comma-separated (as {@code KAFKA_BOOTSTRAP_SERVERS})
+   * @param cassandra every Cassandra node's "host:port", comma-separated (as {@code CASSANDRA_CONTACT_POINTS})
+   * @param kafkaReplicationFactor of the topics silos create
+   * @param cassandraReplicationFactor of the keyspace silos create
+   */
+  public record Cluster(long pid, String kafka, String cassandra, int kafkaReplicationFactor,
+                        int cassandraReplicationFactor, Path logDir) {
+    /** One broker and one Cassandra node. */
+    public Cluster(long pid, String kafka, String cassandra, Path logDir) {
+      this(pid, kafka, cassandra, 1, 1, logDir);
+    }
+  }
 
   /** One silo of it. */
   public record Silo(String name, int number, long pid, int clusterPort, int httpPort, Path log) {
@@ -42,14 +56,19 @@ public final class RunDirectory {
     p.setProperty("pid", String.valueOf(c.pid()));
     p.setProperty("kafka", c.kafka());
     p.setProperty("cassandra", c.cassandra());
+    p.setProperty("kafka-replication-factor", String.valueOf(c.kafkaReplicationFactor()));
+    p.setProperty("cassandra-replication-factor", String.valueOf(c.cassandraReplicationFactor()));
     p.setProperty("logs", c.logDir().toString());
     write("up.properties", p);
   }
 
   /** The running cluster, or empty if none runs for this data folder. */
   public Optional<Cluster> cluster() {
+    // A file of an older up has no replication factors: it ran one node of each.
     return read(dir.resolve("up.properties")).map(p -> new Cluster(Long.parseLong(p.getProperty("pid")),
-            p.getProperty("kafka"), p.getProperty("cassandra"), Path.of(p.getProperty("logs"))))
+            p.getProperty("kafka"), p.getProperty("cassandra"),
+            Integer.parseInt(p.getProperty("kafka-replication-factor", "1")),
+            Integer.parseInt(p.getProperty("cassandra-replication-factor", "1")), Path.of(p.getProperty("logs"))))
         .filter(c -> ProcessHandle.of(c.pid()).map(ProcessHandle::isAlive).orElse(false));
   }
 

@@ -81,7 +81,7 @@ public final class SiloCommands {
     Ports.requireFree(clusterPort, name + " cluster");
     SiloProcess silo = SiloProcess.start(layout,
         SiloProcess.Options.of(name, httpPort, cluster.logDir())
-            .withEnv(withExtra(PipelineCli.siloEnv(number, cluster.kafka(), cluster.cassandra()), extraEnv))
+            .withEnv(withExtra(PipelineCli.siloEnv(number, cluster), extraEnv))
             .ownedBy(cluster.pid()));
     run.writeSilo(new RunDirectory.Silo(name, number, silo.pid(), clusterPort, httpPort, silo.logFile()));
     long started = System.nanoTime();

@@ -1,0 +1,188 @@
+package kafkapipeline.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.NodeState;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import kafkapipeline.launcher.CassandraEngine;
+import kafkapipeline.launcher.CassandraRing;
+import kafkapipeline.launcher.Engine;
+import kafkapipeline.launcher.KafkaEngine;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The replicated shape ({@link ReplicatedEngines}, started once): three brokers that are three
+ * quorum voters and replicate at 3 with min ISR 2, a ring of three nodes that see each other,
+ * QUORUM writes readable through every node, and a killed Cassandra node and a killed broker that
+ * rejoin after a restart. Prints start time and RSS of every server process.
+ */
+@Tag("cluster")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicatedEnginesTest {
+  private static final String KEYSPACE = "replicated_engines_test";
+  private static final int ROWS = 100;
+  private static ReplicatedEngines engines;
+
+  @BeforeAll
+  static void start() {
+    long started = System.nanoTime();
+    engines = ReplicatedEngines.shared();
+    System.out.printf("replicated engines up in %.1f s (ring %.1f s, Kafka %.1f s, started together)%n",
+        (System.nanoTime() - started) / 1e9, engines.cassandra.lastStartupTime().toMillis() / 1e3,
+        engines.kafka.lastStartupTime().toMillis() / 1e3);
+    printProcesses();
+  }
+
+  @Test
+  @Order(1)
+  void threeBrokersAreThreeVotersAndReplicateAtThreeWithMinIsrTwo() throws Exception {
+    assertEquals(Set.of(1, 2, 3), engines.admin.describeCluster().nodes().get().stream()
+        .map(org.apache.kafka.common.Node::id).collect(Collectors.toSet()));
+    assertEquals(Set.of(1, 2, 3), engines.admin.describeMetadataQuorum().quorumInfo().get().voters().stream()
+        .map(v -> v.replicaId()).collect(Collectors.toSet()));
+    for (KafkaEngine broker : engines.kafka.nodes()) {
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(broker.nodeId()));
+      var config = engines.admin.describeConfigs(List.of(resource)).all().get().get(resource);
+      for (String key : List.of("default.replication.factor", "offsets.topic.replication.factor",
+          "transaction.state.log.replication.factor")) {
+        assertEquals("3", config.get(key).value(), key + " of broker " + broker.nodeId());
+      }
+      assertEquals("2", config.get("min.insync.replicas").value());
+      assertEquals("2", config.get("transaction.state.log.min.isr").value());
+    }
+    String topic = "replicated-engines-rf3";
+    engines.admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3))).all().get();
+    Await.until(Duration.ofSeconds(30), () -> allInSync(topic), () -> describe(topic).toString());
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    assertEquals("2", engines.admin.describeConfigs(List.of(resource)).all().get().get(resource)
+        .get("min.insync.replicas").value());
+  }
+
+  @Test
+  @Order(2)
+  void everyRingNodeSeesTheOthersWithTheirFixedTokens() {
+    Map<java.util.UUID, Node> nodes = engines.session.getMetadata().getNodes();
+    assertEquals(3, nodes.size());
+    for (Node node : nodes.values()) assertEquals(NodeState.UP, node.getState(), node.toString());
+    TreeSet<String> tokens = new TreeSet<>();
+    for (Node node : nodes.values()) {
+      var peers = engines.session.execute(SimpleStatement.newInstance("SELECT peer FROM system.peers_v2").setNode(node)).all();
+      assertEquals(2, peers.size(), "peers of " + node);
+      tokens.addAll(engines.session.execute(SimpleStatement.newInstance("SELECT tokens FROM system.local").setNode(node))
+          .one().getSet("tokens", String.class));
+    }
+    assertEquals(new TreeSet<>(CassandraRing.tokens(3)), tokens);
+  }
+
+  @Test
+  @Order(3)
+  void quorumWritesAtReplicationThreeAreReadableThroughEveryNode() {
+    engines.session.execute("CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE
+        + " WITH replication = {'class': 'NetworkTopologyStrategy', 'datacenter1': 3}");
+    engines.session.execute(SimpleStatement.newInstance(
+        "CREATE TABLE IF NOT EXISTS " + KEYSPACE + ".rows (id int PRIMARY KEY, v text)").setTimeout(Duration.ofSeconds(30)));
+    for (int i = 0; i < ROWS; i++) {
+      engines.session.execute(SimpleStatement.newInstance("INSERT INTO " + KEYSPACE + ".rows (id, v) VALUES (?, ?)", i, "v" + i)
+          .setConsistencyLevel(ConsistencyLevel.QUORUM));
+    }
+    for (Node node : engines.session.getMetadata().getNodes().values()) {
+      assertEquals(ROWS, countThrough(node, ConsistencyLevel.QUORUM), "rows read at QUORUM through " + node);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aKilledCassandraNodeRejoinsAndQuorumWritesGoOnWithoutIt() {
+    CassandraEngine victim = engines.cassandra.node(3);
+    victim.kill();
+    // Two of three replicas answer: QUORUM writes go on while the node is down.
+    for (int i = ROWS; i < ROWS + 10; i++) {
+      engines.session.execute(SimpleStatement.newInstance("INSERT INTO " + KEYSPACE + ".rows (id, v) VALUES (?, ?)", i, "v" + i)
+          .setConsistencyLevel(ConsistencyLevel.QUORUM));
+    }
+    long started = System.nanoTime();
+    engines.cassandraUp();
+    System.out.printf("Cassandra node 3 killed, restarted and back in the ring in %.1f s%n", (System.nanoTime() - started) / 1e9);
+    Await.until(Duration.ofSeconds(30), () -> engines.session.getMetadata().getNodes().values().stream()
+        .allMatch(n -> n.getState() == NodeState.UP), () -> engines.session.getMetadata().getNodes().toString());
+    for (Node node : engines.session.getMetadata().getNodes().values()) {
+      assertEquals(ROWS + 10, countThrough(node, ConsistencyLevel.QUORUM), "rows read at QUORUM through " + node);
+    }
+  }
+
+  @Test
+  @Order(5)
+  void aKilledBrokerRejoinsAndAcksAllWritesGoOnWithoutIt() throws Exception {
+    String topic = "replicated-engines-rf3";
+    engines.kafka.node(2).kill();
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, engines.kafka.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      // Min ISR 2 of RF 3: acks=all writes are accepted with one broker down.
+      for (int partition = 0; partition < 3; partition++) {
+        producer.send(new ProducerRecord<>(topic, partition, "k", "while broker 2 is down")).get(60, TimeUnit.SECONDS);
+      }
+    }
+    long started = System.nanoTime();
+    engines.kafkaUp();
+    Await.until(Duration.ofSeconds(60), () -> allInSync(topic), () -> describe(topic).toString());
+    System.out.printf("Kafka node 2 killed, restarted and back in every ISR in %.1f s%n", (System.nanoTime() - started) / 1e9);
+    printProcesses();
+  }
+
+  private static long countThrough(Node node, ConsistencyLevel level) {
+    return engines.session.execute(SimpleStatement.newInstance("SELECT count(*) FROM " + KEYSPACE + ".rows")
+        .setNode(node).setConsistencyLevel(level).setTimeout(Duration.ofSeconds(20))).one().getLong(0);
+  }
+
+  private static boolean allInSync(String topic) {
+    try {
+      return describe(topic).partitions().stream().allMatch(p -> p.isr().size() == 3 && p.leader() != null);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static TopicDescription describe(String topic) {
+    try {
+      return engines.admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void printProcesses() {
+    for (Engine engine : List.<Engine>copyOf(engines.cassandra.nodes())) print(engine);
+    for (Engine engine : List.<Engine>copyOf(engines.kafka.nodes())) print(engine);
+  }
+
+  private static void print(Engine engine) {
+    System.out.printf("  %-18s pid %-7d last start %5.1f s   RSS %s MiB%n", engine, engine.process().pid(),
+        engine.lastStartupTime().toMillis() / 1e3,
+        engine.process().rssKb().stream().mapToObj(kb -> String.valueOf(kb / 1024)).findFirst().orElse("?"));
+  }
+}
