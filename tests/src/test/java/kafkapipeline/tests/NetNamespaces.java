@@ -228,7 +228,8 @@ final class NetNamespaces implements AutoCloseable {
   /** True while host {@code n} is {@link #cut}. */
   boolean isCut(int n) {
     check(n);
-    return !run(List.of("ip", "-o", "link", "show", hostLink(n))).output.contains(",UP");
+    // The flags, e.g. <BROADCAST,MULTICAST,UP,LOWER_UP>: administratively up or not.
+    return !java.util.regex.Pattern.compile("[<,]UP[,>]").matcher(run(List.of("ip", "-o", "link", "show", hostLink(n))).output).find();
   }
 
   /** Runs {@code command} in host {@code n}'s namespace; returns its exit code and output. */
