@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.Node;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import kafkapipeline.api.Topics;
 import kafkapipeline.grains.PipelineMetrics;
@@ -29,14 +29,14 @@ import org.junit.jupiter.api.Test;
  * A broker or a Cassandra node is SIGKILLed mid-stream and restarted later; each test ends with
  * exactly the produced ids in {@code fakerdata}, no dead letter, no write that failed for good
  * (every failed write attempt was retried), and every silo up. Each prints what
- * the fault cost. The set of servers is started once per run ({@link Engines#replicated()}).
+ * the fault cost. The set of servers is started once per run ({@link ReplicatedEngines#shared()}).
  */
 @Tag("cluster")
 class ClusterFaultTest {
   private static final int PEOPLE = 50_000;
   private static final int RATE = 1_500;
 
-  private final Engines engines = Engines.replicated();
+  private final ReplicatedEngines engines = ReplicatedEngines.shared();
 
   @BeforeEach
   void startFromNothing() throws Exception {
@@ -45,7 +45,8 @@ class ClusterFaultTest {
 
   @AfterEach
   void everyServerBackForTheNextTest() {
-    engines.allUp();
+    engines.cassandraUp();
+    engines.kafkaUp();
   }
 
   /** A fault injected mid-stream; returns what happened, for the report. */
@@ -82,7 +83,7 @@ class ClusterFaultTest {
   void theBrokerLeadingMostFakerPartitionsKilledMidStream() throws Exception {
     exactlyTheProducedRowsDespite("SIGKILL the busiest broker", silos -> {
       int leader = busiestLeader();
-      KafkaEngine broker = engines.kafkaCluster.node(leader);
+      KafkaEngine broker = engines.kafka.node(leader);
       long rowsAtKill = FakerTable.count(engines.session);
       broker.kill();
       long killedAt = System.nanoTime();
@@ -91,10 +92,11 @@ class ClusterFaultTest {
       FakerTable.awaitRows(engines.session, rowsAtKill + 5_000, Duration.ofMinutes(2));
       double goingOn = (System.nanoTime() - killedAt) / 1e9;
       assertTrue(busiestLeader() != leader, "broker " + leader + " still leads partitions after its death");
-      JsonNode health = SiloHttp.get(silos.httpPort(0), "/api/health").body();
-      assertEquals("down", brokerState(health, leader), "the silo's health should list broker " + leader + " down: " + health);
+      // Every silo's health lists the dead broker down and the others up.
+      EngineStates.awaitBrokers(silos.httpPort(0), brokers(leader), Duration.ofSeconds(60));
       broker.start();
-      engines.kafkaCluster.awaitAllBrokers(Duration.ofMinutes(2));
+      engines.kafka.awaitAllBrokers(Duration.ofMinutes(2));
+      EngineStates.awaitBrokers(silos.httpPort(0), brokers(-1), Duration.ofSeconds(60));
       return String.format("broker %d killed at %d rows; 5,000 more rows %.1f s later; restarted", leader, rowsAtKill, goingOn);
     });
   }
@@ -103,7 +105,7 @@ class ClusterFaultTest {
   void aCassandraNodeKilledMidStreamCatchesUpByHints() throws Exception {
     exactlyTheProducedRowsDespite("SIGKILL one Cassandra node", silos -> {
       // Not the first node: the test's own session uses it as its contact point.
-      CassandraEngine node = engines.ring.node(engines.ring.size() - 1);
+      CassandraEngine node = engines.cassandra.node(engines.cassandra.nodes().size());
       long rowsAtKill = FakerTable.count(engines.session);
       node.kill();
       long killedAt = System.nanoTime();
@@ -112,12 +114,12 @@ class ClusterFaultTest {
       // Hints are buffered and flushed to files every 10 s (hints_flush_period).
       Await.until(Duration.ofMinutes(1), () -> pendingHints() > 0, () -> "the live nodes keep no hints for the dead one");
       long hintsWhileDown = pendingHints();
-      JsonNode health = SiloHttp.get(silos.httpPort(0), "/api/health").body();
-      assertTrue(health.toString().contains("\"down\""), "the silo's health should list a Cassandra node down: " + health);
+      EngineStates.awaitNodes(silos.httpPort(0), nodes(node), Duration.ofSeconds(60));
       node.start();
       long restartedAt = System.nanoTime();
       // Hinted handoff: the live nodes replay what the dead node missed, then drop their hints.
       Await.until(Duration.ofMinutes(3), () -> pendingHints() == 0, () -> pendingHints() + " hints still pending");
+      EngineStates.awaitNodes(silos.httpPort(0), nodes(null), Duration.ofSeconds(60));
       return String.format("node %s killed at %d rows; 5,000 more rows %.1f s later at LOCAL_QUORUM; %d hint files pending "
               + "while down, all delivered %.1f s after the restart", node.contactPoint(), rowsAtKill, goingOn,
           hintsWhileDown, (System.nanoTime() - restartedAt) / 1e9);
@@ -134,11 +136,18 @@ class ClusterFaultTest {
     return leads.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
   }
 
-  private static String brokerState(JsonNode health, int id) {
-    for (JsonNode b : health.path("kafka").path("brokers")) {
-      if (b.path("id").asInt(-1) == id) return b.path("state").asText();
-    }
-    return "missing";
+  /** Every broker of the set up, except {@code down} (an id, or -1 for none). */
+  private Map<String, String> brokers(int down) {
+    Map<String, String> states = new TreeMap<>();
+    for (int id = 1; id <= engines.kafka.nodes().size(); id++) states.put(String.valueOf(id), id == down ? "down" : "up");
+    return states;
+  }
+
+  /** Every ring node up, except {@code down} (or null for none), keyed host:port as the health lists them. */
+  private Map<String, String> nodes(CassandraEngine down) {
+    Map<String, String> states = new TreeMap<>();
+    for (CassandraEngine n : engines.cassandra.nodes()) states.put(n.contactPoint(), n == down ? "down" : "up");
+    return states;
   }
 
   /** Hint files the live nodes hold for others (Cassandra 5.0's {@code system_views.pending_hints}). */

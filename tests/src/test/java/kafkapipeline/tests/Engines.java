@@ -99,6 +99,11 @@ final class Engines implements AutoCloseable {
 
   /** Empties a table of the pipeline's keyspace, if a silo has created it yet. */
   void truncateIfExists(String table) {
+    truncateIfExists(session, table);
+  }
+
+  /** {@link #truncateIfExists(String)} through any session (the replicated set's too). */
+  static void truncateIfExists(CqlSession session, String table) {
     session.refreshSchema();
     boolean exists = session.getMetadata().getKeyspace("kafkapipeline")
         .flatMap(ks -> ks.getTable(table)).isPresent();
@@ -110,6 +115,11 @@ final class Engines implements AutoCloseable {
    * is gone: the next silo creates it empty, so no event of an earlier test is replayed.
    */
   void resetTopic(String topic) throws Exception {
+    resetTopic(admin, topic);
+  }
+
+  /** {@link #resetTopic(String)} through any admin client (the replicated set's too). */
+  static void resetTopic(Admin admin, String topic) throws Exception {
     try {
       admin.deleteConsumerGroups(List.of("persister-" + topic)).all().get();
     } catch (ExecutionException e) {
@@ -117,11 +127,15 @@ final class Engines implements AutoCloseable {
     }
     if (admin.listTopics().names().get().contains(topic)) {
       admin.deleteTopics(List.of(topic)).all().get();
-      Await.until(Duration.ofSeconds(30), () -> !topicNames().contains(topic), () -> "topics " + topicNames());
+      Await.until(Duration.ofSeconds(30), () -> !topicNames(admin).contains(topic), () -> "topics " + topicNames(admin));
     }
   }
 
   Set<String> topicNames() {
+    return topicNames(admin);
+  }
+
+  private static Set<String> topicNames(Admin admin) {
     try {
       return admin.listTopics().names().get();
     } catch (Exception e) {

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import kafkapipeline.api.FakePerson;
 import kafkapipeline.api.Topics;
+import org.apache.kafka.clients.admin.Admin;
 
 /** What table {@code fakerdata} holds, read straight from Cassandra. */
 final class FakerTable {
@@ -52,12 +53,20 @@ final class FakerTable {
 
   /** An empty table, topic, consumer group and checkpoint, and no dead letters. */
   static void reset(Engines engines) throws Exception {
-    engines.truncateIfExists("fakerdata");
-    engines.truncateIfExists("dead_letters");
-    if (engines.session.getMetadata().getKeyspace("kafkapipeline").isPresent()) {
-      engines.session.execute("DELETE FROM kafkapipeline.source_checkpoints WHERE source = 'faker'");
+    reset(engines.session, engines.admin);
+  }
+
+  static void reset(ReplicatedEngines engines) throws Exception {
+    reset(engines.session, engines.admin);
+  }
+
+  private static void reset(CqlSession session, Admin admin) throws Exception {
+    Engines.truncateIfExists(session, "fakerdata");
+    Engines.truncateIfExists(session, "dead_letters");
+    if (session.getMetadata().getKeyspace("kafkapipeline").isPresent()) {
+      session.execute("DELETE FROM kafkapipeline.source_checkpoints WHERE source = 'faker'");
     }
-    engines.resetTopic(Topics.FAKER);
+    Engines.resetTopic(admin, Topics.FAKER);
   }
 
   /** Exactly the people of positions 0..people-1 of the seed's stream, every column filled. */

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
  * handed over in a rebalance is read again by its next owner ({@code rows_written_twice} == 0).
  * The rows written are counted by the silos themselves ({@code rows_written} of fakerdata): the
  * ones still running through {@code /api/stats}, the one that left through the last line its
- * persister logs once it has drained.
+ * persister logs once it has drained. Runs on the replicated shape ({@link ReplicatedEngines}: three
+ * brokers, a three-node ring, RF 3, LOCAL_QUORUM).
  */
-@Tag("fault")
+@Tag("cluster")
 class GracefulRebalanceTest {
   private static final int PEOPLE = 50_000;
   private static final int RATE = 1_000;
@@ -32,7 +33,7 @@ class GracefulRebalanceTest {
   private static final Pattern FINAL_COUNT =
       Pattern.compile("Persister stopped: topic=faker table=fakerdata rows_written=(\\d+)");
 
-  private final Engines engines = Engines.shared();
+  private final ReplicatedEngines engines = ReplicatedEngines.shared();
 
   @BeforeEach
   void startFromNothing() throws Exception {

@@ -44,9 +44,22 @@ final class SiloCluster implements AutoCloseable {
     this(engines.dataDir, engines.kafka.bootstrapServers(), engines.cassandra.contactPoint(), name, size, extraEnv);
   }
 
-  /** Silos against the replicated servers: every broker and every ring node as contact points. */
+  /**
+   * Silos against the replicated servers: every broker and every ring node as contact points,
+   * topics and keyspace at the set's replication factor, as {@code ./pipeline up --replicas}
+   * configures them (a test's own settings still win).
+   */
   SiloCluster(ReplicatedEngines engines, String name, int size, Map<String, String> extraEnv) {
-    this(engines.dataDir, engines.kafka.bootstrapServers(), engines.cassandra.contactPointList(), name, size, extraEnv);
+    this(engines.dataDir, engines.kafka.bootstrapServers(), engines.cassandra.contactPointList(), name, size,
+        withReplication(engines, extraEnv));
+  }
+
+  private static Map<String, String> withReplication(ReplicatedEngines engines, Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_REPLICATION_FACTOR", String.valueOf(engines.kafka.options().replicationFactor()));
+    env.put("CASSANDRA_REPLICATION_FACTOR", String.valueOf(engines.cassandra.options().replicationFactor()));
+    env.putAll(extraEnv);
+    return env;
   }
 
   private SiloCluster(Path dataDir, String kafkaBootstrapServers, String cassandraContactPoints, String name, int size,
