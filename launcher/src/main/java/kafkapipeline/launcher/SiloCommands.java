@@ -128,6 +128,8 @@ public final class SiloCommands {
   }
 
   private static void list(RunDirectory run, RunDirectory.Cluster cluster) {
+    say("Kafka " + cluster.kafka() + " (RF " + cluster.kafkaReplicationFactor() + ")   Cassandra " + cluster.cassandra()
+        + " (RF " + cluster.cassandraReplicationFactor() + ")");
     say(String.format("%-8s %-8s %-7s %s", "SILO", "PID", "STATE", "HTTP"));
     for (RunDirectory.Silo s : run.silos()) {
       say(String.format("%-8s %-8d %-7s http://127.0.0.1:%d", s.name(), s.pid(), s.isAlive() ? "running" : "gone", s.httpPort()));
