@@ -28,7 +28,8 @@ import kafkapipeline.launcher.SiloProcess;
  * the bridge; the engines must listen on a bridge address for the silos to reach them.
  */
 final class SiloCluster implements AutoCloseable {
-  private final Engines engines;
+  private final String kafkaBootstrap;
+  private final String cassandraContactPoints;
   private final Path logDir;
   private final Map<String, String> extraEnv;
   private final int[] remotePorts;
@@ -40,8 +41,18 @@ final class SiloCluster implements AutoCloseable {
   private int[] seeds;
 
   SiloCluster(Engines engines, String name, int size, Map<String, String> extraEnv) {
-    this.engines = engines;
-    this.logDir = engines.dataDir.resolve("logs").resolve(name);
+    this(engines.dataDir, engines.kafka.bootstrapServers(), engines.cassandra.contactPoint(), name, size, extraEnv);
+  }
+
+  /**
+   * Silos against the given servers ({@code bootstrap.servers}, CQL {@code host:port,...});
+   * logs under {@code dataDir/logs/<name>}.
+   */
+  SiloCluster(Path dataDir, String kafkaBootstrap, String cassandraContactPoints, String name, int size,
+      Map<String, String> extraEnv) {
+    this.kafkaBootstrap = kafkaBootstrap;
+    this.cassandraContactPoints = cassandraContactPoints;
+    this.logDir = dataDir.resolve("logs").resolve(name);
     this.extraEnv = Map.copyOf(extraEnv);
     this.remotePorts = new int[size];
     this.httpPorts = new int[size];
@@ -96,8 +107,8 @@ final class SiloCluster implements AutoCloseable {
     env.put("SILO_PORT", String.valueOf(remotePorts[i]));
     env.put("HTTP_PORT", String.valueOf(httpPorts[i]));
     env.put("SEED_NODES", String.join(",", seedNodes));
-    env.put("KAFKA_BOOTSTRAP_SERVERS", engines.kafka.bootstrapServers());
-    env.put("CASSANDRA_CONTACT_POINTS", engines.cassandra.contactPoint());
+    env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
+    env.put("CASSANDRA_CONTACT_POINTS", cassandraContactPoints);
     env.put("SBR_STABLE_AFTER", "5s");
     env.put("WIKIPEDIA_ENABLED", "false"); // tests that want it point it at a replay server
     env.put("SPACEX_BASE_URL", "http://127.0.0.1:9"); // never the real API from a test; a test may set its own
