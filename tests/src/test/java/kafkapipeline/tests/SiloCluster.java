@@ -62,7 +62,11 @@ final class SiloCluster implements AutoCloseable {
     return env;
   }
 
-  private SiloCluster(Path dataDir, String kafkaBootstrapServers, String cassandraContactPoints, String name, int size,
+  /**
+   * Silos against the given servers ({@code bootstrap.servers}, CQL {@code host:port,...});
+   * logs under {@code dataDir/logs/<name>}.
+   */
+  SiloCluster(Path dataDir, String kafkaBootstrapServers, String cassandraContactPoints, String name, int size,
       Map<String, String> extraEnv) {
     this.kafkaBootstrapServers = kafkaBootstrapServers;
     this.cassandraContactPoints = cassandraContactPoints;

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.datastax.oss.driver.api.core.CqlSession;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import kafkapipeline.api.Topics;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -25,6 +28,11 @@ import org.junit.jupiter.api.Test;
  * and its process exits; the majority runs the generator again and reads its partitions, and
  * exactly the produced people end up in {@code fakerdata}. Healed and restarted, it rejoins.
  * Prints the figures. Skips where namespaces cannot be made (not root).
+ *
+ * <p>Servers: one Kafka broker and one Cassandra node of its own on 10.77.0.1, or with
+ * {@code -Dpartition.servers=replicated} the {@link ReplicatedEngines} (3 brokers and a 3-node
+ * ring) on 10.77.0.1..3; that set lives until the JVM exits, so the namespaces do too (their
+ * shutdown hook removes them).
  */
 @Tag("cluster")
 class SiloPartitionTest {
@@ -34,16 +42,32 @@ class SiloPartitionTest {
   private static final int CUT = 2; // silo 3, index 2
   private static final String TOKEN = "partition-test-token";
 
+  private static final boolean REPLICATED = "replicated".equals(System.getProperty("partition.servers", "single"));
+
+  /** The servers the silos use, whichever set they are. */
+  private record Servers(Path dataDir, String bootstrap, String contactPoints, CqlSession session, Admin admin,
+                         AutoCloseable closer) {}
+
   private static NetNamespaces net;
-  private static Engines engines;
+  private static Servers engines;
 
   @BeforeAll
   static void hostsAndServers() {
     NetNamespaces.Availability a = NetNamespaces.available();
     Assumptions.assumeTrue(a.ok(), () -> "skipped: no network namespaces here: " + a.reason());
-    net = NetNamespaces.create(3, 1);
+    int addresses = REPLICATED ? 3 : 1;
+    net = NetNamespaces.create(3, addresses);
     try {
-      engines = Engines.startOn(NetNamespaces.serverAddress(1));
+      if (REPLICATED) {
+        List<String> hosts = new ArrayList<>();
+        for (int k = 1; k <= addresses; k++) hosts.add(NetNamespaces.serverAddress(k));
+        ReplicatedEngines r = ReplicatedEngines.shared(new ReplicatedEngines.Placement(hosts, hosts));
+        engines = new Servers(r.dataDir, r.kafka.bootstrapServers(), r.cassandra.contactPointList(), r.session, r.admin,
+            () -> {}); // stopped when the JVM exits, as every user of the shared set expects
+      } else {
+        Engines e = Engines.startOn(NetNamespaces.serverAddress(1));
+        engines = new Servers(e.dataDir, e.kafka.bootstrapServers(), e.cassandra.contactPoint(), e.session, e.admin, e);
+      }
     } catch (RuntimeException e) {
       net.close();
       throw e;
@@ -51,11 +75,12 @@ class SiloPartitionTest {
   }
 
   @AfterAll
-  static void removeAll() {
+  static void removeAll() throws Exception {
     try {
-      if (engines != null) engines.close();
+      if (engines != null) engines.closer().close();
     } finally {
-      if (net != null) net.close();
+      // The shared replicated set still listens on the bridge: the shutdown hook removes it after.
+      if (net != null && !REPLICATED) net.close();
     }
   }
 
@@ -67,13 +92,15 @@ class SiloPartitionTest {
         "FAKER_LIMIT", Integer.toString(PEOPLE));
     List<String> figures = new ArrayList<>(); // printed however the test ends
     // Silo 3 is the first seed: it founds the cluster, so it is the oldest and hosts the singletons.
-    try (SiloCluster silos = new SiloCluster(engines, "partition", 3, env).onHosts(net, TOKEN).withSeeds(CUT, 0)) {
+    try (SiloCluster silos = new SiloCluster(engines.dataDir(), engines.bootstrap(), engines.contactPoints(),
+        "partition", 3, env).onHosts(net, TOKEN).withSeeds(CUT, 0)) {
       silos.startAll();
       silos.awaitAllHealthy();
       Await.until(Duration.ofSeconds(60), () -> upMembers(silos, 0) == 3, () -> members(silos, 0).toString());
-      figures.add(String.format("3 silos up after %.1f s", seconds(started)));
+      figures.add(String.format("servers %s; 3 silos up after %.1f s", REPLICATED ? "3 brokers + 3-node ring" : "1 broker + 1 node",
+          seconds(started)));
       assertEquals(CUT, singletonHost(silos, 0), "silo 3 founded the cluster: it is the oldest");
-      FakerTable.awaitRows(engines.session, ROWS_BEFORE_CUT, Duration.ofMinutes(2));
+      FakerTable.awaitRows(engines.session(), ROWS_BEFORE_CUT, Duration.ofMinutes(2));
       Await.until(Duration.ofSeconds(60), () -> partitionsReadBy(silos, 0, 1, CUT), () -> "group " + groupMembers());
       figures.add("faker partitions per consumer before the cut " + groupMembers().values());
 
@@ -82,7 +109,7 @@ class SiloPartitionTest {
       long writtenByCut = SiloHttp.counter(silos.api(CUT), "rows_written", "fakerdata");
       net.cut(CUT + 1);
       long cutAt = System.nanoTime();
-      long rowsAtCut = FakerTable.count(engines.session);
+      long rowsAtCut = FakerTable.count(engines.session());
       figures.add("rows at cut " + rowsAtCut);
       assertTrue(rowsAtCut < PEOPLE, "the stream ended before the cut: " + rowsAtCut);
 
@@ -108,9 +135,9 @@ class SiloPartitionTest {
       figures.add("silo 3's exit code " + exitCode);
       assertTrue(silos.logs().get("silo-3.log").contains("Running CoordinatedShutdown with reason [ClusterDowningReason]"),
           "silo 3 did not shut down for being downed");
-      FakerTable.awaitRows(engines.session, PEOPLE, Duration.ofMinutes(3));
+      FakerTable.awaitRows(engines.session(), PEOPLE, Duration.ofMinutes(3));
       figures.add(String.format("all %d rows after %.1f s", PEOPLE, seconds(cutAt)));
-      FakerTable.assertExactlyTheProducedPeople(engines.session, seed, PEOPLE);
+      FakerTable.assertExactlyTheProducedPeople(engines.session(), seed, PEOPLE);
       assertTrue(silos.isHealthy(0) && silos.isHealthy(1), "the majority stays healthy");
       int newHost = singletonHost(silos, 0);
       assertTrue(newHost == 0 || newHost == 1, "the singletons are on silo " + (newHost + 1));
@@ -163,7 +190,7 @@ class SiloPartitionTest {
   private static Map<String, Integer> groupMembers() {
     try {
       Map<String, Integer> out = new java.util.TreeMap<>();
-      for (MemberDescription m : engines.admin.describeConsumerGroups(List.of("persister-" + Topics.FAKER)).all().get()
+      for (MemberDescription m : engines.admin().describeConsumerGroups(List.of("persister-" + Topics.FAKER)).all().get()
           .get("persister-" + Topics.FAKER).members()) {
         out.put(m.clientId(), (int) m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(Topics.FAKER)).count());
       }
@@ -175,7 +202,7 @@ class SiloPartitionTest {
 
   private static int fakerPartitions() {
     try {
-      return engines.admin.describeTopics(List.of(Topics.FAKER)).allTopicNames().get().get(Topics.FAKER).partitions().size();
+      return engines.admin().describeTopics(List.of(Topics.FAKER)).allTopicNames().get().get(Topics.FAKER).partitions().size();
     } catch (Exception e) {
       throw new AssertionError("cannot describe topic faker", e);
     }
