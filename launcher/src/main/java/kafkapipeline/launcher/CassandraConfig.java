@@ -64,15 +64,20 @@ final class CassandraConfig {
             "-Dio.netty.allocator.maxOrder=11");
 
     /**
-     * Speed-ups of Cassandra's own test targets. They trade durability for speed (no fsync): tests
-     * only, never for data one wants to keep. Not {@code cassandra.unsafesystem}: it keeps the
-     * system tables out of the commitlog, so a node SIGKILLed by a fault test came back without
-     * the schema changes of its run (keyspace {@code kafkapipeline} missing on that node).
+     * Speed-ups of Cassandra's own test targets. They trade durability for speed (no fsync, system
+     * tables written unsafely): tests only, never for data one wants to keep.
      */
     private static final List<String> FAST_TEST_OPTIONS = List.of(
             "-Dcassandra.skip_wait_for_gossip_to_settle=0",
             "-Dcassandra.ring_delay_ms=1000",
             "-Dcassandra.skip_sync=true");
+
+    /**
+     * Writes the system tables (the schema among them) without the commit log: a SIGKILL then
+     * forgets tables created since the last flush, and the node drops their replayed rows. The
+     * fault tests SIGKILL ring nodes, so only the single node gets it.
+     */
+    private static final String UNSAFE_SYSTEM = "-Dcassandra.unsafesystem=true";
 
     private static final List<String> DIRECTORIES = List.of(
             "config", "data", "commitlog", "saved_caches", "hints", "cdc_raw", "triggers", "tmp", "logs");
@@ -98,7 +103,7 @@ final class CassandraConfig {
     }
 
     /** All JVM options of the server, in order. */
-    static List<String> jvmArgs(Path home, CassandraEngine.Options options) {
+    static List<String> jvmArgs(Path home, CassandraEngine.Options options, CassandraEngine.RingMember member) {
         List<String> args = new ArrayList<>(List.of(
                 "-Xms" + options.heap(), "-Xmx" + options.heap(),
                 "-XX:MaxDirectMemorySize=" + options.directMemory(),
@@ -115,6 +120,9 @@ final class CassandraConfig {
                 "-Djna.tmpdir=" + home.resolve("tmp")));
         if (options.fastTestMode()) {
             args.addAll(FAST_TEST_OPTIONS);
+            if (member.initialToken() == null) {
+                args.add(UNSAFE_SYSTEM);
+            }
         }
         return args;
     }

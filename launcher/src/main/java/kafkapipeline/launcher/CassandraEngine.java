@@ -41,8 +41,9 @@ public final class CassandraEngine extends Engine {
      * @param storagePort the inter-node port (bound, unused with one node)
      * @param heap JVM heap, as in {@code -Xmx} (e.g. "768m")
      * @param directMemory {@code -XX:MaxDirectMemorySize} (network and read buffers)
-     * @param fastTestMode adds Cassandra's test-only speed-ups (no fsync, unsafe system tables):
-     *     for tests only, never for data to keep
+     * @param fastTestMode adds Cassandra's test-only speed-ups (no fsync, short ring delay; a single
+     *     node also unsafe system tables, which a ring node would lose in a SIGKILL): for tests
+     *     only, never for data to keep
      * @param startTimeout how long {@link #start()} waits for CQL
      */
     public record Options(Path dataDir, String host, int nativePort, int storagePort, String heap, String directMemory,
@@ -132,7 +133,7 @@ public final class CassandraEngine extends Engine {
         CassandraConfig.write(home, options, member);
         return ManagedProcess.start(new ProcessSpec(member.folder(), "org.apache.cassandra.service.CassandraDaemon")
                 .classpath(classpath)
-                .jvmArgs(CassandraConfig.jvmArgs(home, options))
+                .jvmArgs(CassandraConfig.jvmArgs(home, options, member))
                 .workDir(home)
                 .logFile(home.resolve("logs/cassandra.log"))
                 .shutdownGrace(STOP_GRACE));
