@@ -107,6 +107,7 @@ class SiloPartitionTest {
       // Read just before the cut: after it nothing of silo 3 reaches Kafka or Cassandra.
       long producedByCut = SiloHttp.counter(silos.api(CUT), "produced", Topics.FAKER);
       long writtenByCut = SiloHttp.counter(silos.api(CUT), "rows_written", "fakerdata");
+      long countedAt = System.nanoTime();
       net.cut(CUT + 1);
       long cutAt = System.nanoTime();
       long rowsAtCut = FakerTable.count(engines.session());
@@ -141,10 +142,11 @@ class SiloPartitionTest {
       assertTrue(silos.isHealthy(0) && silos.isHealthy(1), "the majority stays healthy");
       int newHost = singletonHost(silos, 0);
       assertTrue(newHost == 0 || newHost == 1, "the singletons are on silo " + (newHost + 1));
-      // Lower bounds of what the takeover repeated (what silo 3 did between the reads and the cut is not counted).
-      figures.add(String.format("events produced again ~%d, rows written again ~%d",
+      // What the takeover repeated, give or take what silo 3 did between reading its counters and the
+      // cut (at 2,000/s a few hundred events and rows in 100 ms): an estimate, so not asserted.
+      figures.add(String.format("events produced again %d, rows written again %d (silo 3 counted %d ms before the cut)",
           producedByCut + produced(silos, 0) + produced(silos, 1) - PEOPLE,
-          writtenByCut + written(silos, 0) + written(silos, 1) - PEOPLE));
+          writtenByCut + written(silos, 0) + written(silos, 1) - PEOPLE, (cutAt - countedAt) / 1_000_000));
 
       net.heal(CUT + 1);
       long healedAt = System.nanoTime();
