@@ -75,9 +75,19 @@ class ReplicatedEnginesTest {
     String topic = "replicated-engines-rf3";
     engines.admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3))).all().get();
     Await.until(Duration.ofSeconds(30), () -> allInSync(topic), () -> describe(topic).toString());
+    // The broker asked may learn of the new topic a moment after the others: ask until it knows it.
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    assertEquals("2", engines.admin.describeConfigs(List.of(resource)).all().get().get(resource)
-        .get("min.insync.replicas").value());
+    Await.until(Duration.ofSeconds(30), () -> topicMinIsr(resource) != null, () -> "no config for " + topic);
+    assertEquals("2", topicMinIsr(resource));
+  }
+
+  private static String topicMinIsr(ConfigResource resource) {
+    try {
+      return engines.admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource)
+          .get("min.insync.replicas").value();
+    } catch (Exception e) {
+      return null;
+    }
   }
 
   @Test
