@@ -165,7 +165,16 @@ final class ReplicatedEngines {
     throw new IllegalStateException("no port free on all of " + hosts + " after 100 tries");
   }
 
-  private void stop() {
+  private boolean stopped;
+
+  /**
+   * Stops every server now (also done by the shutdown hook; stopping twice does nothing). For a
+   * JVM whose only user of the set is done with it and must stop it before what it listens on
+   * goes away (the partition test's bridge).
+   */
+  synchronized void stop() {
+    if (stopped) return;
+    stopped = true;
     admin.close();
     session.close();
     kafka.close();
