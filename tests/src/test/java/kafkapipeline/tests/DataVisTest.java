@@ -110,13 +110,11 @@ class DataVisTest {
     return Files.readString(dir.resolve("pipeline.ipynb"));
   }
 
-  /** The silos' schema (grains' schema.cql), so this test needs no silo. */
-  static void applySchema(Engines engines) throws IOException {
-    String cql = Files.readString(root.resolve("grains/src/main/resources/kafkapipeline/schema.cql"))
-        .replace("${replication}", "{'class': 'SimpleStrategy', 'replication_factor': 1}")
-        .replaceAll("(?m)^--.*$", "");
-    for (String statement : cql.split(";")) {
-      if (!statement.isBlank()) engines.session.execute(SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(30)));
+  /** The silos' schema (the statements a silo applies), so this test needs no silo. */
+  static void applySchema(Engines engines) {
+    for (String statement : kafkapipeline.grains.cassandra.Schema.statements(
+        kafkapipeline.grains.cassandra.Schema.replication("datacenter1", 1))) {
+      engines.session.execute(SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(30)));
     }
   }
 
