@@ -53,7 +53,7 @@ public record SiloSettings(
         hostPorts(p.getString("cluster.seed-nodes"), "pipeline.cluster.seed-nodes"),
         p.getString("kafka.bootstrap-servers"),
         positive(p.getInt("kafka.partitions"), "pipeline.kafka.partitions"),
-        (short) positive(p.getInt("kafka.replication-factor"), "pipeline.kafka.replication-factor"),
+        replicationFactor(p.getInt("kafka.replication-factor"), "pipeline.kafka.replication-factor"),
         hostPorts(p.getString("cassandra.contact-points"), "pipeline.cassandra.contact-points").stream()
             .map(SiloSettings::socketAddress)
             .toList(),
@@ -100,7 +100,7 @@ public record SiloSettings(
             (int) Math.min(Integer.MAX_VALUE, p.getBytes("persisters.max-record-bytes")),
             p.getInt("persisters.rows-per-request"),
             (int) Math.min(Integer.MAX_VALUE, p.getBytes("persisters.max-request-bytes")),
-            p.getDuration("persisters.drain-timeout")),
+            positive(p.getDuration("persisters.drain-timeout"), "pipeline.persisters.drain-timeout")),
         new SpaceXSettings(
             p.getString("sources.spacex.base-url"),
             p.getDuration("sources.spacex.interval"),
@@ -176,6 +176,14 @@ public record SiloSettings(
   private static int positive(int value, String path) {
     if (value < 1) throw new IllegalArgumentException(path + " must be >= 1, was " + value);
     return value;
+  }
+
+  /** Kafka takes a topic's replication factor as a short: a larger one must not wrap around. */
+  private static short replicationFactor(int value, String path) {
+    if (value < 1 || value > Short.MAX_VALUE) {
+      throw new IllegalArgumentException(path + " must be from 1 to " + Short.MAX_VALUE + ", was " + value);
+    }
+    return (short) value;
   }
 
   private static Duration positive(Duration value, String path) {

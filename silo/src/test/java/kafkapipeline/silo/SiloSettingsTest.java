@@ -52,6 +52,17 @@ class SiloSettingsTest {
         IllegalArgumentException.class,
         () -> SiloSettings.fromConfig(with(Map.of("pipeline.sources.faker.seed", "abc"))));
     assertTrue(e.getMessage().contains("pipeline.sources.faker.seed"), e.getMessage());
+    // A factor past Kafka's short would wrap around (70000 became 4464); a drain of no time is no drain.
+    for (Object rf : new Object[] {0, -3, 32_768, 70_000}) {
+      e = assertThrows(IllegalArgumentException.class,
+          () -> SiloSettings.fromConfig(with(Map.of("pipeline.kafka.replication-factor", rf))), String.valueOf(rf));
+      assertTrue(e.getMessage().contains("pipeline.kafka.replication-factor"), e.getMessage());
+    }
+    for (Object timeout : new Object[] {"0s", "-5s"}) {
+      e = assertThrows(IllegalArgumentException.class,
+          () -> SiloSettings.fromConfig(with(Map.of("pipeline.persisters.drain-timeout", timeout))), String.valueOf(timeout));
+      assertTrue(e.getMessage().contains("pipeline.persisters.drain-timeout"), e.getMessage());
+    }
     // The rate the API takes at run time bounds the one given at start: negative, past the
     // bound, infinite or not a number are refused.
     for (Object rate : new Object[] {-1, 1e308, 1_000_001, "NaN", "Infinity"}) {
