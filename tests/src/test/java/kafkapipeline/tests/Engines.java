@@ -41,18 +41,31 @@ final class Engines implements AutoCloseable {
     this.kafka = kafka;
     this.cassandra = cassandra;
     this.session =
-        CqlSession.builder()
-            .addContactPoint(new InetSocketAddress(cassandra.options().host(), cassandra.nativePort()))
-            .withLocalDatacenter("datacenter1")
-            // Fault tests stop Cassandra: be back within seconds of it, as the silos are.
-            .withConfigLoader(DriverConfigLoader.programmaticBuilder()
-                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofSeconds(1))
-                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
-                .build())
-            .build();
+        session(List.of(new InetSocketAddress(cassandra.options().host(), cassandra.nativePort())));
+    this.admin = admin(kafka.bootstrapServers());
+  }
+
+  /**
+   * The tests' own driver session on these contact points. Fault tests stop and kill nodes: it
+   * reconnects within seconds of one coming back, as the silos do.
+   */
+  static CqlSession session(List<InetSocketAddress> contactPoints) {
+    return CqlSession.builder()
+        .addContactPoints(contactPoints)
+        .withLocalDatacenter(CassandraEngine.LOCAL_DATACENTER)
+        .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+            .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofSeconds(1))
+            .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
+            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+            .build())
+        .build();
+  }
+
+  /** The tests' own Kafka admin client. */
+  static Admin admin(String bootstrapServers) {
     Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    this.admin = Admin.create(p);
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return Admin.create(p);
   }
 
   static synchronized Engines shared() {

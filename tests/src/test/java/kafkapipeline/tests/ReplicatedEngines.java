@@ -1,8 +1,6 @@
 package kafkapipeline.tests;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -10,14 +8,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import kafkapipeline.launcher.CassandraEngine;
 import kafkapipeline.launcher.CassandraRing;
 import kafkapipeline.launcher.KafkaCluster;
 import kafkapipeline.launcher.KafkaEngine;
 import kafkapipeline.launcher.Ports;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The replicated servers the cluster tests share: a Kafka cluster of three KRaft nodes and a
@@ -67,19 +63,8 @@ final class ReplicatedEngines {
     this.cassandra = cassandra;
     List<InetSocketAddress> contacts = new ArrayList<>();
     for (CassandraEngine node : cassandra.nodes()) contacts.add(new InetSocketAddress(node.host(), node.nativePort()));
-    this.session = CqlSession.builder()
-        .addContactPoints(contacts)
-        .withLocalDatacenter(CassandraEngine.LOCAL_DATACENTER)
-        // Fault tests kill nodes: see them back within seconds.
-        .withConfigLoader(DriverConfigLoader.programmaticBuilder()
-            .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofSeconds(1))
-            .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
-            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-            .build())
-        .build();
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    this.admin = Admin.create(p);
+    this.session = Engines.session(contacts);
+    this.admin = Engines.admin(kafka.bootstrapServers());
   }
 
   /** The set on {@link Placement#loopback()}. */
