@@ -16,7 +16,7 @@ final class EngineStates {
   private EngineStates() {}
 
   /** Broker id (or "@address") -> up, down or unknown. */
-  static Map<String, String> brokers(int api) {
+  static Map<String, String> brokers(SiloHttp.At api) {
     Map<String, String> out = new TreeMap<>();
     for (JsonNode b : engines(api).at("/kafka/brokers")) {
       out.put(b.path("id").isNull() ? "@" + b.path("address").asText() : b.path("id").asText(), b.path("state").asText());
@@ -25,22 +25,30 @@ final class EngineStates {
   }
 
   /** Cassandra node host:port -> up, down or unknown. */
-  static Map<String, String> nodes(int api) {
+  static Map<String, String> nodes(SiloHttp.At api) {
     Map<String, String> out = new TreeMap<>();
     for (JsonNode n : engines(api).at("/cassandra/nodes")) out.put(n.path("address").asText(), n.path("state").asText());
     return out;
   }
 
   /** The {@code engines} object of one {@code /api/health} answer (200 or 503: both carry it). */
-  static JsonNode engines(int api) {
+  static JsonNode engines(SiloHttp.At api) {
     return SiloHttp.get(api, "/api/health").body().path("engines");
   }
 
   static void awaitBrokers(int api, Map<String, String> expected, Duration timeout) {
-    Await.until(timeout, () -> brokers(api).equals(expected), () -> "brokers " + brokers(api) + ", not " + expected);
+    awaitBrokers(SiloHttp.At.loopback(api), expected, timeout);
   }
 
   static void awaitNodes(int api, Map<String, String> expected, Duration timeout) {
+    awaitNodes(SiloHttp.At.loopback(api), expected, timeout);
+  }
+
+  static void awaitBrokers(SiloHttp.At api, Map<String, String> expected, Duration timeout) {
+    Await.until(timeout, () -> brokers(api).equals(expected), () -> "brokers " + brokers(api) + ", not " + expected);
+  }
+
+  static void awaitNodes(SiloHttp.At api, Map<String, String> expected, Duration timeout) {
     Await.until(timeout, () -> nodes(api).equals(expected), () -> "nodes " + nodes(api) + ", not " + expected);
   }
 }

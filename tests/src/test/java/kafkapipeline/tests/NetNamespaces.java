@@ -60,6 +60,7 @@ final class NetNamespaces implements AutoCloseable {
   private final FileLock lock;
   private final Thread shutdownHook = new Thread(this::removeAll, "netns-cleanup");
   private boolean closed;
+  private boolean ownShutdownHook;
 
   private NetNamespaces(int hosts, int serverAddresses, FileChannel lockChannel, FileLock lock) {
     this.hosts = hosts;
@@ -117,6 +118,14 @@ final class NetNamespaces implements AutoCloseable {
    *     for more than 3 minutes, or an {@code ip} command fails (nothing is left behind)
    */
   static NetNamespaces create(int hosts, int serverAddresses) {
+    return create(hosts, serverAddresses, true);
+  }
+
+  /**
+   * As {@link #create(int, int)}; with {@code ownShutdownHook} false the caller's own shutdown
+   * hook must {@link #close} it, after stopping what listens on the bridge (hooks run in no order).
+   */
+  static NetNamespaces create(int hosts, int serverAddresses, boolean ownShutdownHook) {
     if (hosts < 1 || hosts > MAX_HOSTS) throw new IllegalArgumentException("hosts must be 1.." + MAX_HOSTS + ", was " + hosts);
     if (serverAddresses < 1 || serverAddresses > MAX_SERVER_ADDRESSES) {
       throw new IllegalArgumentException("server addresses must be 1.." + MAX_SERVER_ADDRESSES + ", was " + serverAddresses);
@@ -130,7 +139,8 @@ final class NetNamespaces implements AutoCloseable {
       NetNamespaces net = new NetNamespaces(hosts, serverAddresses, channel, lock);
       List<String> stale = removeStale();
       if (!stale.isEmpty()) System.out.println("[netns] removed leftovers of an earlier run: " + stale);
-      Runtime.getRuntime().addShutdownHook(net.shutdownHook);
+      net.ownShutdownHook = ownShutdownHook;
+      if (ownShutdownHook) Runtime.getRuntime().addShutdownHook(net.shutdownHook);
       try {
         net.build();
       } catch (RuntimeException e) {
@@ -260,7 +270,7 @@ final class NetNamespaces implements AutoCloseable {
     removeAll();
     closed = true;
     try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      if (ownShutdownHook) Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException e) {
       // the JVM is shutting down: the hook is running or ran
     }

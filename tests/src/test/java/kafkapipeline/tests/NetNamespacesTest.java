@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * traffic both ways and a heal that restores it, and cleanup on close, on a JVM shutdown hook
  * and after a SIGKILLed run. Skips where namespaces cannot be made (not root, no {@code ip}).
  */
+@org.junit.jupiter.api.Order(1) // before ReplicatedEngines makes the JVM-wide namespaces
 class NetNamespacesTest {
   /** Where the listener inside a namespace listens (every namespace has all its ports free). */
   private static final int LISTENER_PORT = 7777;

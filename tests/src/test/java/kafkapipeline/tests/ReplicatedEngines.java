@@ -21,10 +21,15 @@ import org.apache.kafka.clients.admin.Admin;
  * once per JVM on free ports in a fresh temporary folder, stopped when the JVM exits. The
  * single-node {@link Engines#shared()} is separate and unchanged.
  *
- * <p>{@link #shared(Placement)} chooses the addresses (e.g. bridge addresses for silos in network
- * namespaces); asking again with another placement fails, since one JVM holds one set. A test
- * that stops or kills a node must bring it back ({@link #cassandraUp()}, {@link #kafkaUp()})
- * so the next test finds the whole set.
+ * <p>Where the nodes listen is chosen once per JVM: where network namespaces can be made (root
+ * on Linux) the set runs on the bridge of a JVM-wide {@link NetNamespaces} of three hosts
+ * (servers on 10.77.0.1..3, {@link #hosts()} for silos on hosts of their own); elsewhere the
+ * ring runs on 127.0.0.1..3 and the brokers on 127.0.0.1, and {@link #hosts()} is empty. Either
+ * way every process of this machine reaches them. One shutdown hook stops the servers and only
+ * then removes the namespaces: a broker whose address went first could not finish its shutdown.
+ * A test that stops or kills a node must bring it back ({@link #cassandraUp()},
+ * {@link #kafkaUp()}) so the next test finds the whole set. {@code NetNamespacesTest} makes and
+ * removes namespaces of its own, so it runs before any user of this set (its {@code @Order}).
  */
 final class ReplicatedEngines {
 
@@ -44,7 +49,17 @@ final class ReplicatedEngines {
     static Placement loopback() {
       return new Placement(CassandraRing.loopbackHosts(3), List.of(Ports.HOST, Ports.HOST, Ports.HOST));
     }
+
+    /** Ring node i and broker i on the bridge's server address i (10.77.0.i). */
+    static Placement bridge() {
+      List<String> hosts = new ArrayList<>();
+      for (int k = 1; k <= 3; k++) hosts.add(NetNamespaces.serverAddress(k));
+      return new Placement(hosts, hosts);
+    }
   }
+
+  /** Silo hosts: as many as the set has nodes, enough for the cluster tests' three silos. */
+  static final int HOSTS = 3;
 
   private static ReplicatedEngines shared;
 
@@ -55,36 +70,41 @@ final class ReplicatedEngines {
   /** A session with every ring node as contact point. */
   final CqlSession session;
   final Admin admin;
+  private final NetNamespaces net; // null on loopback
 
-  private ReplicatedEngines(Placement placement, Path dataDir, KafkaCluster kafka, CassandraRing cassandra) {
+  private ReplicatedEngines(Placement placement, Path dataDir, KafkaCluster kafka, CassandraRing cassandra,
+      NetNamespaces net) {
     this.placement = placement;
     this.dataDir = dataDir;
     this.kafka = kafka;
     this.cassandra = cassandra;
+    this.net = net;
     List<InetSocketAddress> contacts = new ArrayList<>();
     for (CassandraEngine node : cassandra.nodes()) contacts.add(new InetSocketAddress(node.host(), node.nativePort()));
     this.session = Engines.session(contacts);
     this.admin = Engines.admin(kafka.bootstrapServers());
   }
 
-  /** The set on {@link Placement#loopback()}. */
-  static ReplicatedEngines shared() {
-    return shared(Placement.loopback());
+  /** The hosts silos can run on, one namespace each, when the set is on their bridge. */
+  java.util.Optional<NetNamespaces> hosts() {
+    return java.util.Optional.ofNullable(net);
   }
 
-  /**
-   * The set on {@code placement}, started on first use.
-   *
-   * @throws IllegalStateException if this JVM already runs the set on another placement
-   */
-  static synchronized ReplicatedEngines shared(Placement placement) {
-    if (shared != null) {
-      if (!shared.placement.equals(placement)) {
-        throw new IllegalStateException("the replicated engines already run on " + shared.placement
-            + "; one JVM holds one set, asked for " + placement);
-      }
-      return shared;
+  /** The set, started on first use (see the class comment for where). */
+  static synchronized ReplicatedEngines shared() {
+    if (shared != null) return shared;
+    NetNamespaces net = NetNamespaces.available().ok() ? NetNamespaces.create(HOSTS, 3, false) : null;
+    try {
+      shared = start(net == null ? Placement.loopback() : Placement.bridge(), net);
+    } catch (RuntimeException e) {
+      if (net != null) net.close();
+      throw e;
     }
+    Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "replicated-engines-stop"));
+    return shared;
+  }
+
+  private static ReplicatedEngines start(Placement placement, NetNamespaces net) {
     Path dir;
     try {
       dir = Files.createTempDirectory("pipeline-replicated-");
@@ -124,9 +144,7 @@ final class ReplicatedEngines {
       kafka.close();
       throw e;
     }
-    shared = new ReplicatedEngines(placement, dir, kafka, ring);
-    Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "replicated-engines-stop"));
-    return shared;
+    return new ReplicatedEngines(placement, dir, kafka, ring, net);
   }
 
   /** Starts every ring node a test stopped or killed and waits until the ring is whole again. */
@@ -152,17 +170,17 @@ final class ReplicatedEngines {
 
   private boolean stopped;
 
-  /**
-   * Stops every server now (also done by the shutdown hook; stopping twice does nothing). For a
-   * JVM whose only user of the set is done with it and must stop it before what it listens on
-   * goes away (the partition test's bridge).
-   */
-  synchronized void stop() {
+  /** Stops every server, then removes the namespaces (the shutdown hook; twice does nothing). */
+  private synchronized void stop() {
     if (stopped) return;
     stopped = true;
-    admin.close();
-    session.close();
-    kafka.close();
-    cassandra.close();
+    try {
+      admin.close();
+      session.close();
+      kafka.close();
+      cassandra.close();
+    } finally {
+      if (net != null) net.close();
+    }
   }
 }

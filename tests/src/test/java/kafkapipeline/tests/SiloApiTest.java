@@ -69,7 +69,7 @@ class SiloApiTest {
     // A Kafka refresh slower than the health budget leaves the view before it: wait for a fresh one.
     EngineStates.awaitBrokers(api, Map.of("1", "up"), Duration.ofSeconds(30));
     EngineStates.awaitNodes(api, Map.of(engines.cassandra.contactPoint(), "up"), Duration.ofSeconds(30));
-    JsonNode seen = EngineStates.engines(api);
+    JsonNode seen = EngineStates.engines(SiloHttp.At.loopback(api));
     JsonNode kafka = seen.path("kafka");
     assertTrue(kafka.path("answered").asBoolean(), seen.toString());
     assertEquals(1, kafka.path("brokers").size(), seen.toString());

@@ -56,11 +56,15 @@ final class SiloHttp {
   }
 
   static Response send(int port, String method, String path, String jsonBody) {
+    return send(At.loopback(port), method, path, jsonBody);
+  }
+
+  static Response send(At silo, String method, String path, String jsonBody) {
     try {
       HttpRequest.BodyPublisher body = jsonBody == null
           ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody);
       HttpResponse<String> r = http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          silo.request(path)
               .timeout(Duration.ofSeconds(20))
               .header("Content-Type", "application/json")
               // As the console client: a POST, PUT or DELETE needs a JSON body or this header.
@@ -70,7 +74,7 @@ final class SiloHttp {
           HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body().isEmpty() ? json.nullNode() : json.readTree(r.body()));
     } catch (IOException e) {
-      throw new AssertionError(method + " " + path + " on port " + port + " failed: " + e, e);
+      throw new AssertionError(method + " " + path + " on " + silo + " failed: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);

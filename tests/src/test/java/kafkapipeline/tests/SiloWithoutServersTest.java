@@ -39,7 +39,7 @@ class SiloWithoutServersTest {
       assertTrue(body.path("pipeline").asText().contains(String.valueOf(nobodyListens)), body.toString());
       // No session: the contact point is listed, its state unknown; Kafka's broker is up.
       assertFalse(body.at("/engines/cassandra/connected").asBoolean(true), body.toString());
-      assertEquals(Map.of("127.0.0.1:" + nobodyListens, "unknown"), EngineStates.nodes(silos.httpPort(0)));
+      assertEquals(Map.of("127.0.0.1:" + nobodyListens, "unknown"), EngineStates.nodes(silos.api(0)));
       EngineStates.awaitBrokers(silos.httpPort(0), Map.of("1", "up"), Duration.ofSeconds(30));
       assertTrue(silos.isAlive(0), "the silo must keep retrying, not exit");
     }
