@@ -123,14 +123,22 @@ class ClusterFaultTest {
     long start = stream.position();
     long recordsBefore = stream.records();
     stream.setRate(RATE);
+    long resumedAt = System.nanoTime();
     stream.awaitPosition(start + FAULT_AFTER, Duration.ofMinutes(3));
+    long faultAt = System.nanoTime();
     figures.add(fault.inject());
+    long faultDoneAt = System.nanoTime();
     // Mid-stream by construction: 10,000 people before the fault, 5,000 at least after it.
     long afterFault = stream.awaitAnsweredPosition();
     stream.awaitPosition(Math.max(start + PEOPLE, afterFault + 5_000), Duration.ofMinutes(4));
     long end = stream.pause();
+    long pausedAt = System.nanoTime();
     stream.awaitAllCommitted(Duration.ofMinutes(3));
+    long committedAt = System.nanoTime();
     FakerTable.assertExactlyTheProducedPeople(engines.session, seed, Math.toIntExact(end));
+    figures.add(String.format("seconds: %.1f to the fault, %.1f in it, %.1f more streaming, %.1f until all committed, "
+            + "%.1f to read back %d rows", (faultAt - resumedAt) / 1e9, (faultDoneAt - faultAt) / 1e9, (pausedAt - faultDoneAt) / 1e9,
+        (committedAt - pausedAt) / 1e9, seconds(committedAt), end));
     assertEquals(0, FakerTable.deadLetters(engines.session, Topics.FAKER), "dead letters");
     for (int i : upAtTheEnd) assertTrue(silos.isHealthy(i), "silo " + (i + 1) + " is not healthy");
     // Every failed attempt counts as an error; one that was not followed by a retry failed for good.

@@ -46,6 +46,8 @@ class SchemathesisTest {
         fail("schemathesis did not finish in 6 minutes:\n" + Files.readString(report, StandardCharsets.UTF_8));
       }
       String out = Files.readString(report, StandardCharsets.UTF_8);
+      // Its summary (operations, phases, test cases, time) in the test output, pass or fail.
+      out.lines().skip(Math.max(0, out.lines().count() - 30)).forEach(line -> System.out.println("[schemathesis] " + line));
       assertEquals(0, p.exitValue(), "schemathesis found problems:\n" + out);
     }
   }
