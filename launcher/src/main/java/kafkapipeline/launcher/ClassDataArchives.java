@@ -303,8 +303,8 @@ public final class ClassDataArchives {
                 log.debug("{}: another JVM made {} first; its own dump is dropped", make.name, make.archive);
                 return Outcome.ALREADY_THERE;
             }
-            log.info("{}: made class data archive {} ({} MB); later starts on this classpath map it",
-                    make.name, make.archive, size / (1024 * 1024));
+            log.info("{}: made class data archive {} ({}); later starts on this classpath map it",
+                    make.name, make.archive, size >= 1 << 20 ? (size >> 20) + " MB" : (size >> 10) + " KB");
             prune(make.archive);
             return Outcome.PUBLISHED;
         } catch (IOException | RuntimeException e) {
