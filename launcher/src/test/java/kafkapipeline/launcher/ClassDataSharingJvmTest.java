@@ -37,10 +37,14 @@ class ClassDataSharingJvmTest {
     Path tmp;
 
     private Path probeJar(String... extraEntries) throws IOException {
-        String entry = CdsProbe.class.getName().replace('.', '/') + ".class";
-        Path jar = tmp.resolve("lib/probe.jar");
+        return classJar(CdsProbe.class, tmp.resolve("lib/probe.jar"), extraEntries);
+    }
+
+    /** A jar holding the class file of {@code type} (a test helper) and empty {@code extraEntries}. */
+    private static Path classJar(Class<?> type, Path jar, String... extraEntries) throws IOException {
+        String entry = type.getName().replace('.', '/') + ".class";
         Files.createDirectories(jar.getParent());
-        try (InputStream in = CdsProbe.class.getResourceAsStream(CdsProbe.class.getSimpleName() + ".class");
+        try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class");
              OutputStream out = Files.newOutputStream(jar);
              JarOutputStream zip = new JarOutputStream(out)) {
             zip.putNextEntry(new JarEntry(entry));
@@ -112,5 +116,24 @@ class ClassDataSharingJvmTest {
         ManagedProcess rebuilt = run("rebuilt", archives, jar);
         assertTrue(log(rebuilt).contains("-XX:ArchiveClassesAtExit="), log(rebuilt));
         assertEquals(2, archives.outcomes().get(Outcome.PUBLISHED), archives.outcomes().toString());
+    }
+
+    @Test
+    void aLauncherThatEndsWhileItsChildRunsKeepsTheChildsDumpBeforeItIsGone() throws Exception {
+        Path cds = tmp.resolve("cds");
+        Path sleeperJar = classJar(SleepForever.class, tmp.resolve("lib/sleeper.jar"));
+        ManagedProcess launcher = ManagedProcess.start(new ProcessSpec("launcher", StartDumperAndExit.class.getName())
+                .classpath(ManagedProcessTest.ownClasspath())
+                .args(List.of(cds.toString(), sleeperJar.toString(), tmp.resolve("logs/sleeper.log").toString()))
+                .logFile(tmp.resolve("logs/launcher.log")));
+        assertEquals(0, launcher.awaitExit(RUN), () -> String.join("\n", launcher.logTail(30)));
+        assertTrue(log(launcher).contains("child sleeping; exiting"), log(launcher));
+        // Its shutdown hook stopped the sleeper (SIGTERM: the JVM dumps) and published the dump.
+        try (var files = Files.list(cds)) {
+            List<String> names = files.map(file -> file.getFileName().toString()).toList();
+            assertEquals(1, names.size(), names.toString());
+            assertTrue(names.get(0).matches("[0-9a-f]{32}\\.jsa"), names.toString());
+        }
+        assertTrue(log(launcher).contains("sleeper: made class data archive"), log(launcher));
     }
 }
