@@ -304,7 +304,7 @@ public final class ClassDataArchives {
                 return Outcome.ALREADY_THERE;
             }
             log.info("{}: made class data archive {} ({}); later starts on this classpath map it",
-                    make.name, make.archive, size >= 1 << 20 ? (size >> 20) + " MB" : (size >> 10) + " KB");
+                    make.name, make.archive, size >= 1_000_000 ? size / 1_000_000 + " MB" : size / 1000 + " kB");
             prune(make.archive);
             return Outcome.PUBLISHED;
         } catch (IOException | RuntimeException e) {
