@@ -68,7 +68,8 @@ public final class ClassDataArchives {
     private static final Duration ABANDONED_DUMP_AGE = Duration.ofHours(1);
     private static final String ARCHIVE_SUFFIX = ".jsa";
     private static final String DUMP_SUFFIX = ".jsa.dump";
-    // The first word of a JDK dynamic archive (CDS_DYNAMIC_ARCHIVE_MAGIC), written in native byte order.
+    // The first word of a JDK dynamic archive (CDS_DYNAMIC_ARCHIVE_MAGIC), in native byte order. The
+    // JVM writes the header last: a dump cut short (SIGKILL while writing) starts with zeros.
     private static final int DYNAMIC_ARCHIVE_MAGIC = 0xf00baba8;
     private static final Logger log = LoggerFactory.getLogger(ClassDataArchives.class);
     private static final Map<Path, ClassDataArchives> BY_FOLDER = new ConcurrentHashMap<>();
@@ -84,7 +85,7 @@ public final class ClassDataArchives {
         NOTHING_WRITTEN,
         /** The JVM left an empty file; dropped. */
         EMPTY,
-        /** The file is not a JDK dynamic archive; dropped. */
+        /** The file is not a JDK dynamic archive, or one cut short while written; dropped. */
         NOT_AN_ARCHIVE,
         /** Reading or renaming the file failed (logged); dropped. */
         FAILED
@@ -235,6 +236,14 @@ public final class ClassDataArchives {
      * @param seesExit whether this launcher will see the JVM exit (only then can it keep a dump)
      */
     public Plan plan(String name, List<Path> classpath, boolean seesExit) {
+        Plan plan = decide(name, classpath, seesExit);
+        if (plan instanceof Off off) {
+            log.debug("{}: no class data sharing: {}", name, off.reason());
+        }
+        return plan;
+    }
+
+    private Plan decide(String name, List<Path> classpath, boolean seesExit) {
         if (!enabled) {
             return new Off(SETTING + "=off");
         }
