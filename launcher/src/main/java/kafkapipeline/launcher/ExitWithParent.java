@@ -14,8 +14,8 @@ import java.util.Arrays;
  * <p>Usage: {@code java -Dkafkapipeline.launcher.parentPid=<pid> kafkapipeline.launcher.ExitWithParent
  * <main class> [args...]}. Without the property it only delegates.
  *
- * <p>{@link ManagedProcess} copies this class file alone onto the child's classpath, so it must
- * stay a single class with no nested or anonymous classes and no dependency beyond the JDK.
+ * <p>{@link WatchdogJar} packs this class file alone into a small jar on the child's classpath, so
+ * it must stay a single class with no nested or anonymous classes and no dependency beyond the JDK.
  */
 public final class ExitWithParent {
 

@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  *       {@value #TAIL_LINES} lines of its log.</li>
  * </ul>
  * The classpath is passed in a {@code @argfile} next to the log, which keeps {@code ps} readable.
+ * A spec that asks for class data sharing ({@link ProcessSpec#classDataSharing}) gets its archive
+ * kept after the process exits; {@link #onExit}, {@link #stop}, {@link #kill} and
+ * {@link #awaitExit} return only after that (up to 10 s more), as does the shutdown hook.
  */
 public final class ManagedProcess {
 
@@ -54,12 +57,16 @@ public final class ManagedProcess {
     private final Process process;
     private final Path logFile;
     private final Duration shutdownGrace;
+    /** Completes after the process exited and the launcher dealt with what it left (a class data dump). */
+    private final CompletableFuture<Void> finished;
 
-    private ManagedProcess(String name, Process process, Path logFile, Duration shutdownGrace) {
+    private ManagedProcess(String name, Process process, Path logFile, Duration shutdownGrace,
+                           CompletableFuture<Void> finished) {
         this.name = name;
         this.process = process;
         this.logFile = logFile;
         this.shutdownGrace = shutdownGrace;
+        this.finished = finished;
     }
 
     /**
@@ -69,9 +76,17 @@ public final class ManagedProcess {
      * @throws LaunchException if the log folder cannot be written or the JVM cannot be spawned
      */
     public static ManagedProcess start(ProcessSpec spec) {
+        ProcessSpec.Prepared prepared;
         try {
-            List<String> command = spec.prepareCommand();
-            Path logPath = spec.logFile.toAbsolutePath();
+            prepared = spec.prepare();
+        } catch (IOException e) {
+            throw new LaunchException("cannot start " + spec.name + ": " + e.getMessage(), e);
+        }
+        ClassDataArchives.Plan classData = prepared.classData();
+        Process process;
+        Path logPath = spec.logFile.toAbsolutePath();
+        try {
+            List<String> command = prepared.command();
             Path dir = spec.workDir != null ? spec.workDir : logPath.getParent();
             Files.createDirectories(dir);
             Files.writeString(logPath, "=== " + Instant.now() + " starting " + spec.name + ": "
@@ -82,17 +97,32 @@ public final class ManagedProcess {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logPath.toFile()));
             builder.environment().putAll(spec.env);
-            Process process = builder.start();
-            process.getOutputStream().close(); // no stdin: a read sees end of file, never blocks
-            ManagedProcess managed = new ManagedProcess(spec.name, process, logPath, spec.shutdownGrace);
-            if (!spec.detached) {
-                RUNNING.add(managed);
-                process.onExit().thenRun(() -> RUNNING.remove(managed));
-            }
-            log.debug("started {} (pid {}), log {}", spec.name, process.pid(), logPath);
-            return managed;
+            process = builder.start();
         } catch (IOException e) {
+            classData.afterExit(); // frees the dump it may have reserved
             throw new LaunchException("cannot start " + spec.name + ": " + e.getMessage(), e);
+        }
+        CompletableFuture<Void> finished = process.onExit().thenRun(() -> afterExit(spec.name, classData));
+        ManagedProcess managed = new ManagedProcess(spec.name, process, logPath, spec.shutdownGrace, finished);
+        if (!spec.detached) {
+            RUNNING.add(managed);
+            // Only once what the process left is dealt with: the shutdown hook then waits for it too.
+            finished.whenComplete((ignored, error) -> RUNNING.remove(managed));
+        }
+        try {
+            process.getOutputStream().close(); // no stdin: a read sees end of file, never blocks
+        } catch (IOException e) {
+            // the JVM is spawned; its stdin stays open, which costs nothing
+        }
+        log.debug("started {} (pid {}), log {}", spec.name, process.pid(), logPath);
+        return managed;
+    }
+
+    private static void afterExit(String name, ClassDataArchives.Plan classData) {
+        try {
+            classData.afterExit();
+        } catch (RuntimeException e) {
+            log.warn("{}: after its exit: {}", name, e.toString());
         }
     }
 
@@ -112,9 +142,12 @@ public final class ManagedProcess {
         return logFile;
     }
 
-    /** Completes with the exit code when the process ends, however it ends. */
+    /**
+     * Completes with the exit code when the process ends, however it ends, once the launcher has
+     * dealt with what it left (its class data dump is then already the archive a next start uses).
+     */
     public CompletableFuture<Integer> onExit() {
-        return process.onExit().thenApply(Process::exitValue);
+        return finished.thenApply(ignored -> process.exitValue());
     }
 
     /** Resident memory of the process in KiB, from /proc; empty if it is gone or not on Linux. */
@@ -180,7 +213,7 @@ public final class ManagedProcess {
             kill();
             throw failure("did not finish within " + timeout.toSeconds() + " s and was killed");
         }
-        RUNNING.remove(this);
+        awaitFinished();
         return process.exitValue();
     }
 
@@ -220,7 +253,7 @@ public final class ManagedProcess {
                 }
             }
         }
-        RUNNING.remove(this);
+        awaitFinished();
     }
 
     /** SIGKILL to the process and its descendants, as a crash would; returns once it is gone. */
@@ -229,7 +262,7 @@ public final class ManagedProcess {
         process.destroyForcibly();
         descendants.forEach(ProcessHandle::destroyForcibly);
         waitForExit(FORCED_EXIT_WAIT);
-        RUNNING.remove(this);
+        awaitFinished();
     }
 
     /** The last {@code lines} lines of the log file (fewer if the log is shorter). */
@@ -267,6 +300,20 @@ public final class ManagedProcess {
             Thread.currentThread().interrupt();
             return !process.isAlive();
         }
+    }
+
+    /** Once the process is gone: waits (bounded) until the launcher dealt with what it left. */
+    private void awaitFinished() {
+        if (!process.isAlive()) {
+            try {
+                finished.get(FORCED_EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.debug("{}: after its exit: {}", name, e.toString());
+            }
+        }
+        RUNNING.remove(this);
     }
 
     private static boolean awaitHandle(ProcessHandle handle, Duration timeout) {

@@ -2,11 +2,9 @@ package kafkapipeline.launcher;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +16,9 @@ import java.util.Map;
  * {@code java} of the launcher's own {@code java.home}), with JVM options, arguments, extra
  * environment variables, a working directory and a log file.
  *
- * <p>A mutable builder: set what you need, then pass it to {@link ManagedProcess#start}.
+ * <p>A mutable builder: set what you need, then pass it to {@link ManagedProcess#start}. The
+ * classpath the child gets is made of regular files only (the given entries, plus the
+ * {@link WatchdogJar} with exit-with-parent), the same for every child of one launcher build.
  */
 public final class ProcessSpec {
 
@@ -35,6 +35,7 @@ public final class ProcessSpec {
     long ownerPid = ProcessHandle.current().pid();
     boolean detached;
     Duration shutdownGrace = Duration.ofSeconds(15);
+    ClassDataArchives classData;
 
     /** {@code name} appears in messages and logs, e.g. "kafka" or "silo-1". */
     public ProcessSpec(String name, String mainClass) {
@@ -111,32 +112,55 @@ public final class ProcessSpec {
     }
 
     /**
-     * The command line, after writing what it refers to: the classpath {@code @argfile} next to
-     * the log ({@code <log name>.classpath}) and, with exit-with-parent, a copy of the
-     * {@link ExitWithParent} class file in {@code .launcher/} there.
+     * Lets the JVM share class data through {@code archives} (see {@link ClassDataArchives}):
+     * it maps the archive of its classpath if there is one, else may dump it at exit. Off unless
+     * asked for.
      */
-    List<String> prepareCommand() throws IOException {
+    public ProcessSpec classDataSharing(ClassDataArchives archives) {
+        classData = archives;
+        return this;
+    }
+
+    /** The command line, and what the JVM does about class data sharing (its options are in the command). */
+    record Prepared(List<String> command, ClassDataArchives.Plan classData) {
+    }
+
+    /**
+     * The command line, after writing what it refers to: the classpath {@code @argfile} next to
+     * the log ({@code <log name>.classpath}) and, with exit-with-parent, the {@link WatchdogJar}
+     * (first on the classpath, so the classpath holds only the jars given and that one).
+     * The class data sharing plan is made last: nothing after it can fail, so a dump it reserves
+     * always reaches {@link ClassDataArchives.Plan#afterExit} through the caller.
+     */
+    Prepared prepare() throws IOException {
         if (logFile == null || classpath.isEmpty()) {
             throw new IllegalStateException(name + ": a log file and a classpath are required");
         }
         Path logDir = logFile.toAbsolutePath().getParent();
         Files.createDirectories(logDir);
-        List<String> command = new ArrayList<>(commandPrefix);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmArgs);
         List<Path> fullClasspath = new ArrayList<>();
         if (exitWithParent) {
-            command.add("-D" + ExitWithParent.PARENT_PID_PROPERTY + "=" + ownerPid);
-            fullClasspath.add(installWatchdog(logDir.resolve(".launcher")));
+            fullClasspath.add(WatchdogJar.install(logDir.resolve(".launcher")));
         }
         fullClasspath.addAll(classpath);
-        command.add("@" + writeClasspathArgFile(fullClasspath));
+        Path argFile = writeClasspathArgFile(fullClasspath);
+        ClassDataArchives.Plan plan = classData == null
+                ? ClassDataArchives.NOT_ASKED
+                : classData.plan(name, fullClasspath, !detached);
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(plan.jvmArgs());
+        command.addAll(jvmArgs);
+        if (exitWithParent) {
+            command.add("-D" + ExitWithParent.PARENT_PID_PROPERTY + "=" + ownerPid);
+        }
+        command.add("@" + argFile);
         if (exitWithParent) {
             command.add(ExitWithParent.class.getName());
         }
         command.add(mainClass);
         command.addAll(args);
-        return command;
+        return new Prepared(List.copyOf(command), plan);
     }
 
     private Path writeClasspathArgFile(List<Path> entries) throws IOException {
@@ -153,21 +177,5 @@ public final class ProcessSpec {
         }
         Files.writeString(argFile, "-cp \"" + joined + "\"\n", StandardCharsets.UTF_8);
         return argFile;
-    }
-
-    /** Copies the ExitWithParent class file under {@code dir}; returns {@code dir}, a classpath entry. */
-    private static Path installWatchdog(Path dir) throws IOException {
-        String resource = ExitWithParent.class.getSimpleName() + ".class";
-        Path target = dir.resolve(ExitWithParent.class.getName().replace('.', '/') + ".class");
-        Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(target.getParent(), "ExitWithParent", ".tmp");
-        try (InputStream in = ExitWithParent.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("class file " + resource + " is not on the launcher's classpath");
-            }
-            Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-        }
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return dir;
     }
 }

@@ -116,6 +116,17 @@ public final class ProjectLayout {
         return classpath;
     }
 
+    /**
+     * The folder of the class data archives of silos ({@link ClassDataArchives}):
+     * {@code launcher/target/cds}. Under a build folder, not {@code java.io.tmpdir}: it is
+     * ignored by git, goes away with {@code ./mvnw clean} together with the jars its archives
+     * describe, and, unlike a shared temp folder, no other user can plant an archive (class data
+     * that every silo would run) there.
+     */
+    public Path classDataArchiveDir() {
+        return root.resolve("launcher").resolve("target").resolve("cds");
+    }
+
     private static List<Path> readClasspathFile(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new LaunchException(file + " is missing; " + BUILD_HINT);
