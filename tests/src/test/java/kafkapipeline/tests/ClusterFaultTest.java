@@ -149,14 +149,7 @@ class ClusterFaultTest {
 
   /** Starts every silo that is not running (a scenario before stopped or cut it) and waits for 3 Up members. */
   private static void threeSilosUp() {
-    List<Integer> started = new ArrayList<>();
-    for (int i = 0; i < silos.size(); i++) {
-      if (!silos.isAlive(i)) {
-        silos.start(i);
-        started.add(i);
-      }
-    }
-    for (int i : started) silos.awaitHealthy(i);
+    silos.startMissing();
     Await.until(Duration.ofSeconds(60), () -> view.upMembers(0) == 3 && view.upMembers(silos.size() - 1) == 3,
         () -> "members: " + view.members(0));
   }

@@ -69,14 +69,7 @@ class FaultToleranceTest {
 
   @BeforeEach
   void threeSilosUp() {
-    List<Integer> started = new ArrayList<>();
-    for (int i = 0; i < silos.size(); i++) {
-      if (!silos.isAlive(i)) {
-        silos.start(i);
-        started.add(i);
-      }
-    }
-    for (int i : started) silos.awaitHealthy(i);
+    silos.startMissing();
   }
 
   @AfterEach

@@ -202,6 +202,18 @@ final class SiloCluster implements AutoCloseable {
     silos[i].awaitHealthy(Duration.ofSeconds(120));
   }
 
+  /** Starts every silo that is not running (a test stopped, killed or cut it) and waits until each is healthy. */
+  void startMissing() {
+    List<Integer> started = new ArrayList<>();
+    for (int i = 0; i < silos.length; i++) {
+      if (!isAlive(i)) {
+        start(i);
+        started.add(i);
+      }
+    }
+    for (int i : started) awaitHealthy(i);
+  }
+
   void awaitAllHealthy() {
     for (int i = 0; i < silos.length; i++) awaitHealthy(i);
   }
