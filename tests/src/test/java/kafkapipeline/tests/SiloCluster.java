@@ -154,6 +154,7 @@ final class SiloCluster implements AutoCloseable {
   }
 
   void start(int i) {
+    ClassDataWarmup.ensure(logDir.getParent());
     SiloProcess.Options options =
         SiloProcess.Options.of("silo-" + (i + 1), httpPorts[i], logDir).withEnv(env(i)).withExtraJvmArgs(jvmArgs);
     silos[i] = SiloProcess.start(net == null ? options : options.onHost(host(i), net.execPrefix(i + 1)));
