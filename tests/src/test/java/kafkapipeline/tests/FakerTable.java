@@ -80,12 +80,20 @@ final class FakerTable {
 
   /** Exactly the people of positions 0..people-1 of the seed's stream, every column filled. */
   static void assertExactlyTheProducedPeople(CqlSession session, long seed, int people) {
+    assertExactlyThePeople(session, seed, 0, people);
+  }
+
+  /**
+   * Exactly the people of positions {@code from..to-1} of the seed's stream, every column filled:
+   * for a table truncated while the stream was paused at {@code from}.
+   */
+  static void assertExactlyThePeople(CqlSession session, long seed, long from, long to) {
     List<String> incomplete = new ArrayList<>();
     Set<UUID> ids = idsOfCompleteRows(session, incomplete);
     assertEquals(List.of(), incomplete.stream().limit(5).toList(), "rows with empty columns");
-    assertEquals(people, ids.size(), "rows in fakerdata");
+    assertEquals(to - from, ids.size(), "rows in fakerdata (people " + from + ".." + (to - 1) + ")");
     Set<UUID> expected = new HashSet<>();
-    for (long pos = 0; pos < people; pos++) expected.add(FakePerson.idFor(seed, pos));
+    for (long pos = from; pos < to; pos++) expected.add(FakePerson.idFor(seed, pos));
     assertEquals(expected, ids, "ids in fakerdata");
   }
 

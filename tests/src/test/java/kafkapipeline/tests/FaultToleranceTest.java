@@ -59,6 +59,7 @@ class FaultToleranceTest {
     silos.startAll();
     silos.awaitAllHealthy();
     stream.pause();
+    stream.awaitAllCommitted(Duration.ofMinutes(2)); // nothing in flight when a scenario empties the table
   }
 
   @AfterAll
@@ -91,6 +92,9 @@ class FaultToleranceTest {
   private void exactlyTheProducedRowsDespite(String name, int[] upAtTheEnd, Fault fault) throws Exception {
     long started = System.nanoTime();
     long start = stream.position();
+    // The earlier scenarios' rows were checked: the table starts empty (the stream is paused and
+    // every offset committed), so this one reads back only its own people.
+    Engines.truncateIfExists(engines.session, "fakerdata");
     stream.setRate(RATE);
     stream.awaitPosition(start + FAULT_AFTER, Duration.ofMinutes(3));
     String recovery = fault.inject();
@@ -98,11 +102,11 @@ class FaultToleranceTest {
     stream.awaitPosition(Math.max(start + PEOPLE, afterFault + 5_000), Duration.ofMinutes(4));
     long end = stream.pause();
     stream.awaitAllCommitted(Duration.ofMinutes(3));
-    FakerTable.assertExactlyTheProducedPeople(engines.session, seed, Math.toIntExact(end));
+    FakerTable.assertExactlyThePeople(engines.session, seed, start, end);
     assertEquals(0, FakerTable.deadLetters(engines.session, Topics.FAKER), "dead letters");
     for (int i : upAtTheEnd) assertTrue(silos.isHealthy(i), "silo " + (i + 1) + " is not healthy");
-    System.out.printf("[fault] %s: people %d..%d (%d), rows %d (read back), dead letters 0, %s, total %.1f s%n", name,
-        start, end, end - start, end, recovery, (System.nanoTime() - started) / 1e9);
+    System.out.printf("[fault] %s: people %d..%d, rows %d (read back), dead letters 0, %s, total %.1f s%n", name,
+        start, end - 1, end - start, recovery, (System.nanoTime() - started) / 1e9);
   }
 
   @Test
