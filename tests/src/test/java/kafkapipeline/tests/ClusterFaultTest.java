@@ -59,7 +59,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ClusterFaultTest {
   private static final int PEOPLE = 50_000;
   private static final int RATE = 1_500;
-  private static final int FAULT_AFTER = 10_000;
+  private static final int FAULT_AFTER = 5_000;
   private static final int[] ALL = {0, 1, 2};
   private static final String TOKEN = "cluster-fault-test-token";
   /** The line a faker persister logs when it has stopped for good (see TopicPersister). */
@@ -132,7 +132,7 @@ class ClusterFaultTest {
     long faultAt = System.nanoTime();
     figures.add(fault.inject());
     long faultDoneAt = System.nanoTime();
-    // Mid-stream by construction: 10,000 people before the fault, 5,000 at least after it.
+    // Mid-stream by construction: FAULT_AFTER people before the fault, 5,000 at least after it.
     long afterFault = stream.awaitAnsweredPosition();
     stream.awaitPosition(Math.max(start + PEOPLE, afterFault + 5_000), Duration.ofMinutes(4));
     long end = stream.pause();
