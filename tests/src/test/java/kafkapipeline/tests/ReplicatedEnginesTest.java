@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import kafkapipeline.launcher.CassandraEngine;
 import kafkapipeline.launcher.CassandraRing;
@@ -75,10 +76,15 @@ class ReplicatedEnginesTest {
     String topic = "replicated-engines-rf3";
     engines.admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3))).all().get();
     Await.until(Duration.ofSeconds(30), () -> allInSync(topic), () -> describe(topic).toString());
-    // The broker asked may learn of the new topic a moment after the others: ask until it knows it.
+    // Each call may go to another broker, and one may learn of the new topic a moment after the
+    // others: ask until one knows it, and check the answer that broker gave.
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    Await.until(Duration.ofSeconds(30), () -> topicMinIsr(resource) != null, () -> "no config for " + topic);
-    assertEquals("2", topicMinIsr(resource));
+    AtomicReference<String> minIsr = new AtomicReference<>();
+    Await.until(Duration.ofSeconds(30), () -> {
+      minIsr.set(topicMinIsr(resource));
+      return minIsr.get() != null;
+    }, () -> "no config for " + topic);
+    assertEquals("2", minIsr.get());
   }
 
   private static String topicMinIsr(ConfigResource resource) {

@@ -34,7 +34,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * rows; no position is skipped. With a {@code limit}, exactly positions {@code 0..limit-1} are
  * produced. A failed publish is counted, kept as {@code lastError}, and retried from the same
  * position on the next tick; one batch is in flight at a time, so a slow broker slows the source
- * instead of piling up sends. A failed save is kept as {@code lastError} and repeated, with the
+ * instead of piling up sends. The rate is a token bucket of one second's capacity that fills
+ * while a batch is in flight: with round trips under a second the source keeps its rate, in
+ * bigger batches. A failed save is kept as {@code lastError} and repeated, with the
  * same position, every {@link #RETRY_DELAY} until it holds; no new batch is published meanwhile,
  * so the saved position never trails the acknowledged people by more than that one batch (not
  * even after the last batch of a {@code limit}).
@@ -169,10 +171,14 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
   }
 
   private Behavior<Command> onTick() {
-    if (generator == null || inFlight || finished()) return this;
+    if (generator == null || finished()) return this;
     double tickSeconds = settings.tick().toMillis() / 1000.0;
-    // At most one second's worth of tokens: a slow broker lowers the rate, it does not cause a burst.
+    // Tokens accrue while a batch is in flight too: the next batch carries what the rate allowed
+    // meanwhile, so the source keeps its rate as long as one round trip (Kafka's acknowledgement,
+    // then the checkpoint's save) takes less than a second. At most one second's worth: a slow
+    // broker lowers the rate, it does not cause a bigger burst.
     tokens = Math.min(tokens + ratePerSecond * tickSeconds, Math.max(ratePerSecond, 1));
+    if (inFlight) return this;
     long n = (long) tokens;
     if (settings.limit() > 0) n = Math.min(n, settings.limit() - nextPosition);
     if (n <= 0) return this;

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
 class FakerCheckpointTest {
   private static final Duration TICK = Duration.ofMillis(100);
   private static final long SEED = 11;
-  // 1,000 per second over 100 ms ticks: every batch is exactly 100 people.
+  // 1,000 per second over 100 ms ticks: a batch sent one tick after the last is 100 people.
   private static final int BATCH = 100;
 
   private static final ActorTestKit testKit =
@@ -194,10 +194,11 @@ class FakerCheckpointTest {
     assertEquals(List.of(new Checkpoint(SEED, BATCH)), checkpoints.attempts);
     assertEquals(new Checkpoint(SEED, BATCH), checkpoints.saved);
 
-    // A failed publish moves nothing, and the same positions are published again.
+    // A failed publish moves nothing, and the same positions are published again. The rate's
+    // tokens filled during the 5 ticks in flight: this batch carries 6 ticks' worth.
     tick(source);
     Call second = publisher.take();
-    assertEquals(keys(BATCH, 2 * BATCH), second.keys());
+    assertEquals(keys(BATCH, 7 * BATCH), second.keys());
     second.ack().completeExceptionally(new RuntimeException("broker unavailable"));
     FakerSource.Status afterFailure = status(source);
     assertEquals(BATCH, afterFailure.nextPosition());
@@ -209,20 +210,28 @@ class FakerCheckpointTest {
     tick(source);
     Call retry = publisher.take();
     assertEquals(keys(BATCH, 2 * BATCH), retry.keys());
+    // 2 s in flight: the next batch carries one second's worth (1,000 people), not two.
+    for (int i = 0; i < 20; i++) tick(source);
     publisher.ack(retry, 2 * BATCH);
     assertEquals(2 * BATCH, status(source).nextPosition());
-    assertEquals(List.of(new Checkpoint(SEED, BATCH), new Checkpoint(SEED, 2 * BATCH)), checkpoints.attempts);
-    assertEquals(new Checkpoint(SEED, 2 * BATCH), checkpoints.saved);
-    assertEquals(2 * BATCH, metrics.get(PipelineMetrics.PRODUCED, Topics.FAKER));
+    tick(source);
+    Call third = publisher.take();
+    assertEquals(keys(2 * BATCH, 2 * BATCH + 1_000), third.keys());
+    publisher.ack(third, 2 * BATCH + 1_000);
+    assertEquals(2 * BATCH + 1_000, status(source).nextPosition());
+    assertEquals(List.of(new Checkpoint(SEED, BATCH), new Checkpoint(SEED, 2 * BATCH),
+        new Checkpoint(SEED, 2 * BATCH + 1_000)), checkpoints.attempts);
+    assertEquals(new Checkpoint(SEED, 2 * BATCH + 1_000), checkpoints.saved);
+    assertEquals(2 * BATCH + 1_000, metrics.get(PipelineMetrics.PRODUCED, Topics.FAKER));
     assertEquals(List.of(), checkpoints.violations);
     testKit.stop(source);
   }
 
   @Test
   void aFailedSaveIsRepeatedBeforeTheNextBatch() {
+    // While the save is retried (2 s) the rate's tokens fill: the next batch is the other 200.
     assertRecoversFromFailedSaves(new MemoryCheckpoints(null, 0),
-        List.of(new Checkpoint(SEED, 100), new Checkpoint(SEED, 100), new Checkpoint(SEED, 200),
-            new Checkpoint(SEED, 300)));
+        List.of(new Checkpoint(SEED, 100), new Checkpoint(SEED, 100), new Checkpoint(SEED, 300)));
   }
 
   @Test
@@ -233,7 +242,7 @@ class FakerCheckpointTest {
   }
 
   /**
-   * Produces 300 people in three batches against {@code checkpoints}, whose failing attempts are
+   * Produces 300 people in batches against {@code checkpoints}, whose failing attempts are
    * set, until the limit is reached and the source is idle; then exactly 300 were published, once
    * each, and the saved checkpoint is exactly 300, the attempts exactly {@code expectedAttempts}.
    */
