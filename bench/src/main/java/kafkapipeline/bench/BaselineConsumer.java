@@ -22,16 +22,17 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The plain baseline: one {@link KafkaConsumer} reading a topic in a consumer group, mapping each
- * record with the pipeline's own {@link FakerRowMapper} (JSON parse, validation, bind) and
- * writing through an {@link AsyncWriter}. Polls are pipelined: the next poll is written while the
- * earlier ones are still in flight.
+ * record with the pipeline's own {@link FakerRowMapper} (JSON parse, validation, bind) and writing
+ * through an {@link AsyncWriter}. Polls are pipelined: the next poll is written while the earlier
+ * ones are still in flight.
  *
  * <p>Guarantees: offsets are committed with {@code commitSync} only for polls whose rows are all
  * written, in poll order, so a commit never passes an unwritten row (what the pipeline promises
  * too); when {@link #run} returns, every row read is written and committed.
  */
 final class BaselineConsumer {
-  private record Pending(CompletableFuture<Void> written, Map<TopicPartition, OffsetAndMetadata> offsets) {}
+  private record Pending(
+      CompletableFuture<Void> written, Map<TopicPartition, OffsetAndMetadata> offsets) {}
 
   private final String bootstrapServers;
   private final String topic;
@@ -39,7 +40,12 @@ final class BaselineConsumer {
   private final FakerRowMapper mapper;
   private final AsyncWriter writer;
 
-  BaselineConsumer(String bootstrapServers, String topic, String group, FakerRowMapper mapper, AsyncWriter writer) {
+  BaselineConsumer(
+      String bootstrapServers,
+      String topic,
+      String group,
+      FakerRowMapper mapper,
+      AsyncWriter writer) {
     this.bootstrapServers = bootstrapServers;
     this.topic = topic;
     this.group = group;
@@ -57,7 +63,7 @@ final class BaselineConsumer {
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-baseline");
     ArrayDeque<Pending> pending = new ArrayDeque<>();
     try (KafkaConsumer<String, byte[]> consumer =
-             new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       while (!stop.getAsBoolean()) {
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
@@ -74,12 +80,14 @@ final class BaselineConsumer {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (ConsumerRecord<String, byte[]> r : records) {
       rows.add(mapper.toStatement(r.key(), r.value()));
-      offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+      offsets.put(
+          new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
     }
     return new Pending(writer.write(rows), offsets);
   }
 
-  private static void commitWritten(KafkaConsumer<String, byte[]> consumer, ArrayDeque<Pending> pending, boolean all) {
+  private static void commitWritten(
+      KafkaConsumer<String, byte[]> consumer, ArrayDeque<Pending> pending, boolean all) {
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
     while (!pending.isEmpty() && (all || pending.peek().written().isDone())) {
       Pending done = pending.poll();

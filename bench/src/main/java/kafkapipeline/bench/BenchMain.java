@@ -29,8 +29,8 @@ import kafkapipeline.launcher.ProjectLayout;
  * <p>Guarantees: every phase writes the same N measured rows into an emptied table (the phases
  * reading Kafka 300,000 unmeasured warm-up rows before them) and is checked to hold exactly the
  * rows it wrote in the end ({@code SELECT count(*)}); a phase that fails stops the run with its
- * reason, and every server and silo started is stopped on the way out. Results go to
- * {@code bench/target/bench-results/} (JSON, PNG, the table) and the table to stdout.
+ * reason, and every server and silo started is stopped on the way out. Results go to {@code
+ * bench/target/bench-results/} (JSON, PNG, the table) and the table to stdout.
  */
 public final class BenchMain {
   static final String PIPELINE_GROUP = "persister-" + Topics.FAKER;
@@ -76,13 +76,22 @@ public final class BenchMain {
     say("peer: " + Peer.STATUS);
     long started = System.nanoTime();
     try (BenchEnv env = new BenchEnv(layout, dataDir, options.replicas())) {
-      say("servers up: Cassandra " + env.cassandra.contactPointList() + ", Kafka " + env.kafka.bootstrapServers()
-          + " (RF " + env.replicationFactor() + ", LOCAL_QUORUM)");
+      say(
+          "servers up: Cassandra "
+              + env.cassandra.contactPointList()
+              + ", Kafka "
+              + env.kafka.bootstrapServers()
+              + " (RF "
+              + env.replicationFactor()
+              + ", LOCAL_QUORUM)");
       Dataset data = new Dataset(options.poolSize());
       BenchMain bench = new BenchMain(options, env, data, results);
       bench.run();
     }
-    say(String.format("bench: done in %.1f min; results in %s", (System.nanoTime() - started) / 60e9, results));
+    say(
+        String.format(
+            "bench: done in %.1f min; results in %s",
+            (System.nanoTime() - started) / 60e9, results));
     System.exit(0);
   }
 
@@ -91,8 +100,10 @@ public final class BenchMain {
     long t = System.nanoTime();
     data.prefill(env.kafka.bootstrapServers(), Topics.FAKER, 0, kafkaWarmup() + options.records());
     nextIndex = kafkaWarmup() + options.records();
-    say(String.format("prefilled topic %s (%d partitions) with %,d records (%,d of them warm-up) in %.1f s", Topics.FAKER,
-        PARTITIONS, nextIndex, kafkaWarmup(), (System.nanoTime() - t) / 1e9));
+    say(
+        String.format(
+            "prefilled topic %s (%d partitions) with %,d records (%,d of them warm-up) in %.1f s",
+            Topics.FAKER, PARTITIONS, nextIndex, kafkaWarmup(), (System.nanoTime() - t) / 1e9));
     warmUp();
     for (int round = 1; round <= options.rounds(); round++) {
       for (AsyncWriter.Mode mode : options.rawModes()) record(raw(round, mode));
@@ -127,7 +138,8 @@ public final class BenchMain {
   private void warmUp() {
     long rows = Math.min(options.records(), 300_000);
     say(String.format("warm-up: %,d rows, not measured ...", rows));
-    AsyncWriter writer = new AsyncWriter(env.session, AsyncWriter.Mode.parse("single"), options.inFlight());
+    AsyncWriter writer =
+        new AsyncWriter(env.session, AsyncWriter.Mode.parse("single"), options.inFlight());
     writeRows(writer, rows);
   }
 
@@ -146,9 +158,15 @@ public final class BenchMain {
 
   private void record(PhaseResult result) {
     phases.add(result);
-    say(String.format("  %s round %d: %,.0f rows/s, %.0f CPU µs/row %s, peak RSS MB %s", result.phase(), result.round(),
-        result.rowsPerSecond(), result.cpuMicrosPerRow().get("total"), round(result.cpuMicrosPerRow()),
-        round(result.peakRssMb())));
+    say(
+        String.format(
+            "  %s round %d: %,.0f rows/s, %.0f CPU µs/row %s, peak RSS MB %s",
+            result.phase(),
+            result.round(),
+            result.rowsPerSecond(),
+            result.cpuMicrosPerRow().get("total"),
+            round(result.cpuMicrosPerRow()),
+            round(result.peakRssMb())));
     new Report(phases, List.of(), context()).write(results); // keep what is measured so far
   }
 
@@ -159,8 +177,18 @@ public final class BenchMain {
     AsyncWriter writer = new AsyncWriter(env.session, mode, options.inFlight());
     try (Sampler sampler = new Sampler(serverPids(false), writer::rowsWritten)) {
       writeRows(writer, options.records());
-      return finish(sampler, phase, round, 0, Map.of("mode", mode.name(), "in_flight_rows", options.inFlight(),
-          "retries", writer.retries()));
+      return finish(
+          sampler,
+          phase,
+          round,
+          0,
+          Map.of(
+              "mode",
+              mode.name(),
+              "in_flight_rows",
+              options.inFlight(),
+              "retries",
+              writer.retries()));
     }
   }
 
@@ -168,12 +196,23 @@ public final class BenchMain {
     say("phase baseline round " + round + " ...");
     env.truncate();
     AsyncWriter writer = new AsyncWriter(env.session, bestMode(), options.inFlight());
-    BaselineConsumer consumer = new BaselineConsumer(env.kafka.bootstrapServers(), Topics.FAKER,
-        "bench-baseline-" + round, mapper, writer);
+    BaselineConsumer consumer =
+        new BaselineConsumer(
+            env.kafka.bootstrapServers(), Topics.FAKER, "bench-baseline-" + round, mapper, writer);
     try (Sampler sampler = new Sampler(serverPids(true), writer::rowsWritten)) {
       consumer.run(() -> writer.rowsWritten() >= kafkaWarmup() + options.records());
-      return finish(sampler, "baseline", round, kafkaWarmup(), Map.of("mode", writer.mode().name(), "in_flight_rows",
-          options.inFlight(), "retries", writer.retries()));
+      return finish(
+          sampler,
+          "baseline",
+          round,
+          kafkaWarmup(),
+          Map.of(
+              "mode",
+              writer.mode().name(),
+              "in_flight_rows",
+              options.inFlight(),
+              "retries",
+              writer.retries()));
     }
   }
 
@@ -191,10 +230,24 @@ public final class BenchMain {
         sampler.awaitRows(kafkaWarmup() + options.records(), Duration.ofMinutes(30));
         env.awaitCommitted(PIPELINE_GROUP, Topics.FAKER, Duration.ofMinutes(2));
         long duplicates = fleet.rowsWritten() - kafkaWarmup() - options.records();
-        return finish(sampler, phase, round, kafkaWarmup(), Map.of("silos", silos, "heap_each", heapEach(silos),
-            "rows_written_twice", duplicates, "batch_size", options.siloEnv().getOrDefault("PERSISTER_BATCH_SIZE", "256"),
-            "parallelism", options.siloEnv().getOrDefault("PERSISTER_PARALLELISM", "2"),
-            "rows_per_request", options.siloEnv().getOrDefault("PERSISTER_ROWS_PER_REQUEST", "8")));
+        return finish(
+            sampler,
+            phase,
+            round,
+            kafkaWarmup(),
+            Map.of(
+                "silos",
+                silos,
+                "heap_each",
+                heapEach(silos),
+                "rows_written_twice",
+                duplicates,
+                "batch_size",
+                options.siloEnv().getOrDefault("PERSISTER_BATCH_SIZE", "256"),
+                "parallelism",
+                options.siloEnv().getOrDefault("PERSISTER_PARALLELISM", "2"),
+                "rows_per_request",
+                options.siloEnv().getOrDefault("PERSISTER_ROWS_PER_REQUEST", "8")));
       }
     }
   }
@@ -205,8 +258,13 @@ public final class BenchMain {
     env.resetGroup(group, Topics.FAKER, false);
     AsyncWriter writer = new AsyncWriter(env.session, bestMode(), options.inFlight());
     AtomicBoolean stop = new AtomicBoolean();
-    Thread consumer = new Thread(() -> new BaselineConsumer(env.kafka.bootstrapServers(), Topics.FAKER, group, mapper,
-        writer).run(stop::get), "bench-baseline");
+    Thread consumer =
+        new Thread(
+            () ->
+                new BaselineConsumer(
+                        env.kafka.bootstrapServers(), Topics.FAKER, group, mapper, writer)
+                    .run(stop::get),
+            "bench-baseline");
     consumer.start();
     try {
       Sampler.sleep(3000); // joined the group
@@ -230,9 +288,9 @@ public final class BenchMain {
   }
 
   /**
-   * Before a latency run, the same unmeasured warm-up as the throughput phases, at full speed:
-   * the silo is a fresh JVM, and a first latency run measured its JIT compilation (p99 of 5.0,
-   * 3.6, 2.1, 1.1 s in the first four 5 s windows, then 0.13-0.49 s).
+   * Before a latency run, the same unmeasured warm-up as the throughput phases, at full speed: the
+   * silo is a fresh JVM, and a first latency run measured its JIT compilation (p99 of 5.0, 3.6,
+   * 2.1, 1.1 s in the first four 5 s windows, then 0.13-0.49 s).
    */
   private void prime(String system, java.util.function.LongSupplier rowsDone) {
     long before = rowsDone.getAsLong();
@@ -240,20 +298,43 @@ public final class BenchMain {
     nextIndex += kafkaWarmup();
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (rowsDone.getAsLong() - before < kafkaWarmup()) {
-      if (System.nanoTime() > deadline) throw new IllegalStateException(system + ": warm-up rows missing after 5 minutes");
+      if (System.nanoTime() > deadline)
+        throw new IllegalStateException(system + ": warm-up rows missing after 5 minutes");
       Sampler.sleep(200);
     }
   }
 
-  private LatencyRun latency(String system, double load, double rate, java.util.function.LongSupplier rowsDone) {
+  private LatencyRun latency(
+      String system, double load, double rate, java.util.function.LongSupplier rowsDone) {
     say(String.format("latency %s at %.0f %% (%,.0f rows/s) ...", system, load * 100, rate));
-    LatencyRun run = LatencyRun.measure(env, data, Topics.FAKER, system, load, rate, options.latencyWarmup(),
-        options.latencyDuration(), nextIndex, rowsDone);
-    say(String.format("  %s at %.0f %%: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d rows at %,.0f rows/s)", system,
-        load * 100, run.p50Ms(), run.p99Ms(), run.maxMs(), run.rows(), run.sentRate()));
-    say("    p99 per " + LatencyRun.WINDOW_SECONDS + " s window (ms): " + run.p99ByWindowMs().stream()
-        .map(v -> String.format("%.0f", v)).collect(java.util.stream.Collectors.joining(" ")));
-    nextIndex += (long) (rate * (options.latencyWarmup().toSeconds() + options.latencyDuration().toSeconds())) + 1;
+    LatencyRun run =
+        LatencyRun.measure(
+            env,
+            data,
+            Topics.FAKER,
+            system,
+            load,
+            rate,
+            options.latencyWarmup(),
+            options.latencyDuration(),
+            nextIndex,
+            rowsDone);
+    say(
+        String.format(
+            "  %s at %.0f %%: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d rows at %,.0f rows/s)",
+            system, load * 100, run.p50Ms(), run.p99Ms(), run.maxMs(), run.rows(), run.sentRate()));
+    say(
+        "    p99 per "
+            + LatencyRun.WINDOW_SECONDS
+            + " s window (ms): "
+            + run.p99ByWindowMs().stream()
+                .map(v -> String.format("%.0f", v))
+                .collect(java.util.stream.Collectors.joining(" ")));
+    nextIndex +=
+        (long)
+                (rate
+                    * (options.latencyWarmup().toSeconds() + options.latencyDuration().toSeconds()))
+            + 1;
     return run;
   }
 
@@ -265,8 +346,10 @@ public final class BenchMain {
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-      jvmArgs.add("-XX:StartFlightRecording=filename=" + results.resolve("jfr/" + name + "-{silo}.jfr")
-          + ",settings=profile,dumponexit=true");
+      jvmArgs.add(
+          "-XX:StartFlightRecording=filename="
+              + results.resolve("jfr/" + name + "-{silo}.jfr")
+              + ",settings=profile,dumponexit=true");
     }
     Path logs = env.dataDir.resolve("logs");
     return new SiloFleet(env, silos, heapEach(silos), logs, jvmArgs, options.siloEnv());
@@ -279,19 +362,32 @@ public final class BenchMain {
   /** The write mode of the best raw phase so far (the baseline uses the same grouping). */
   private AsyncWriter.Mode bestMode() {
     String best = new Report(phases, List.of(), Map.of()).bestRaw();
-    return options.rawModes().stream().filter(m -> ("raw-" + m.name()).equals(best)).findFirst()
+    return options.rawModes().stream()
+        .filter(m -> ("raw-" + m.name()).equals(best))
+        .findFirst()
         .orElse(options.rawModes().get(0));
   }
 
-  /** The phase's figures over its measured rows (after {@code warmupRows}), once the table holds every row. */
-  private PhaseResult finish(Sampler sampler, String phase, int round, long warmupRows, Map<String, Object> notes) {
+  /**
+   * The phase's figures over its measured rows (after {@code warmupRows}), once the table holds
+   * every row.
+   */
+  private PhaseResult finish(
+      Sampler sampler, String phase, int round, long warmupRows, Map<String, Object> notes) {
     Map<String, Object> allNotes = new LinkedHashMap<>(notes);
     allNotes.put("warmup_rows", warmupRows);
-    PhaseResult result = sampler.result(phase, round, warmupRows, warmupRows + options.records(), allNotes);
+    PhaseResult result =
+        sampler.result(phase, round, warmupRows, warmupRows + options.records(), allNotes);
     long rows = env.countRows();
     if (rows != warmupRows + options.records()) {
-      throw new IllegalStateException(phase + " round " + round + ": fakerdata holds " + rows + " rows, expected "
-          + (warmupRows + options.records()));
+      throw new IllegalStateException(
+          phase
+              + " round "
+              + round
+              + ": fakerdata holds "
+              + rows
+              + " rows, expected "
+              + (warmupRows + options.records()));
     }
     return result;
   }
@@ -300,9 +396,12 @@ public final class BenchMain {
     Map<String, Long> pids = new LinkedHashMap<>();
     // One node: the keys of earlier results ("cassandra", "kafka"); more: one key per node.
     List<CassandraEngine> nodes = env.cassandra.nodes();
-    for (int i = 0; i < nodes.size(); i++) pids.put(nodes.size() == 1 ? "cassandra" : "cassandra-" + (i + 1), nodes.get(i).process().pid());
+    for (int i = 0; i < nodes.size(); i++)
+      pids.put(
+          nodes.size() == 1 ? "cassandra" : "cassandra-" + (i + 1), nodes.get(i).process().pid());
     List<KafkaEngine> brokers = env.kafka.nodes();
-    for (int i = 0; withKafka && i < brokers.size(); i++) pids.put(brokers.size() == 1 ? "kafka" : "kafka-" + (i + 1), brokers.get(i).process().pid());
+    for (int i = 0; withKafka && i < brokers.size(); i++)
+      pids.put(brokers.size() == 1 ? "kafka" : "kafka-" + (i + 1), brokers.get(i).process().pid());
     pids.put("harness", ProcessHandle.current().pid());
     return pids;
   }

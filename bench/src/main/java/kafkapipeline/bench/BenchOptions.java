@@ -21,15 +21,28 @@ import java.util.Map;
  * @param latencyDuration measured seconds of a latency run
  * @param poolSize distinct generated people the records cycle through
  * @param jfr record a JFR profile of every silo under bench-results/jfr/
- * @param siloEnv environment given to the silos (PERSISTER_* settings), from this process's environment
+ * @param siloEnv environment given to the silos (PERSISTER_* settings), from this process's
+ *     environment
  * @param replicas Kafka brokers and Cassandra nodes (1 to 5); topics and keyspace at RF min(3, N),
  *     rows at LOCAL_QUORUM, the raw writer and the baseline at the same consistency
  */
-record BenchOptions(long records, int rounds, List<AsyncWriter.Mode> rawModes, int inFlight, boolean twoSilos,
-                    int siloHeapTotalMb, List<Double> loads, Duration latencyWarmup, Duration latencyDuration,
-                    int poolSize, boolean jfr, Map<String, String> siloEnv, int replicas) {
+record BenchOptions(
+    long records,
+    int rounds,
+    List<AsyncWriter.Mode> rawModes,
+    int inFlight,
+    boolean twoSilos,
+    int siloHeapTotalMb,
+    List<Double> loads,
+    Duration latencyWarmup,
+    Duration latencyDuration,
+    int poolSize,
+    boolean jfr,
+    Map<String, String> siloEnv,
+    int replicas) {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: ./pipeline bench [--quick] [--records N] [--rounds R] [--raw-modes single,batch8]
                               [--in-flight K] [--one-silo] [--silo-heap-total MB] [--loads 0.5,0.8]
                               [--latency-seconds S] [--jfr] [--replicas N]
@@ -58,7 +71,7 @@ record BenchOptions(long records, int rounds, List<AsyncWriter.Mode> rawModes, i
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       switch (a) {
-        case "--quick" -> { }
+        case "--quick" -> {}
         case "--records" -> records = positive(value(args, ++i, a), a);
         case "--rounds" -> rounds = (int) positive(value(args, ++i, a), a);
         case "--raw-modes" -> modes = value(args, ++i, a);
@@ -70,7 +83,8 @@ record BenchOptions(long records, int rounds, List<AsyncWriter.Mode> rawModes, i
         case "--jfr" -> jfr = true;
         case "--replicas" -> {
           replicas = (int) positive(value(args, ++i, a), a);
-          if (replicas > 5) throw new IllegalArgumentException("--replicas: 1 to 5, got " + replicas);
+          if (replicas > 5)
+            throw new IllegalArgumentException("--replicas: 1 to 5, got " + replicas);
         }
         default -> throw new IllegalArgumentException("unknown option '" + a + "'");
       }
@@ -81,21 +95,35 @@ record BenchOptions(long records, int rounds, List<AsyncWriter.Mode> rawModes, i
     for (String l : loads.split(",")) {
       if (l.isBlank() || l.equals("none")) continue;
       double v = Double.parseDouble(l.trim());
-      if (v <= 0 || v > 1.5) throw new IllegalArgumentException("--loads: each between 0 and 1.5, got " + v);
+      if (v <= 0 || v > 1.5)
+        throw new IllegalArgumentException("--loads: each between 0 and 1.5, got " + v);
       loadList.add(v);
     }
     Map<String, String> siloEnv = new HashMap<>();
-    for (String name : List.of("PERSISTER_BATCH_SIZE", "PERSISTER_PARALLELISM", "PERSISTER_ROWS_PER_REQUEST")) {
+    for (String name :
+        List.of("PERSISTER_BATCH_SIZE", "PERSISTER_PARALLELISM", "PERSISTER_ROWS_PER_REQUEST")) {
       String v = System.getenv(name);
       if (v != null && !v.isBlank()) siloEnv.put(name, v);
     }
-    return new BenchOptions(records, rounds, List.copyOf(rawModes), inFlight, twoSilos, heapTotal, List.copyOf(loadList),
-        Duration.ofSeconds(Math.max(3, latencySeconds / 6)), Duration.ofSeconds(latencySeconds),
-        (int) Math.min(records, 20_000), jfr, Map.copyOf(siloEnv), replicas);
+    return new BenchOptions(
+        records,
+        rounds,
+        List.copyOf(rawModes),
+        inFlight,
+        twoSilos,
+        heapTotal,
+        List.copyOf(loadList),
+        Duration.ofSeconds(Math.max(3, latencySeconds / 6)),
+        Duration.ofSeconds(latencySeconds),
+        (int) Math.min(records, 20_000),
+        jfr,
+        Map.copyOf(siloEnv),
+        replicas);
   }
 
   private static String value(List<String> args, int i, String option) {
-    if (i >= args.size() || args.get(i).startsWith("--")) throw new IllegalArgumentException(option + " needs a value");
+    if (i >= args.size() || args.get(i).startsWith("--"))
+      throw new IllegalArgumentException(option + " needs a value");
     return args.get(i);
   }
 

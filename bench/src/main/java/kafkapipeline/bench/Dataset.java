@@ -14,9 +14,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The people a bench writes: record {@code i} is a person of a pool made by the pipeline's own
- * {@link FakePersonGenerator} (pool entry {@code i % poolSize}) with its own id,
- * {@link FakePerson#idFor}{@code (SEED, i)}, so every record is a distinct row while the
- * generator's cost (tens of microseconds a person) stays out of the measured phases.
+ * {@link FakePersonGenerator} (pool entry {@code i % poolSize}) with its own id, {@link
+ * FakePerson#idFor}{@code (SEED, i)}, so every record is a distinct row while the generator's cost
+ * (tens of microseconds a person) stays out of the measured phases.
  *
  * <p>Guarantees: {@link #person(long)} is deterministic and thread-safe; {@link #prefill} returns
  * only after Kafka acknowledged every record (it throws on the first failed send).
@@ -34,8 +34,20 @@ final class Dataset {
 
   FakePerson person(long i) {
     FakePerson p = pool[(int) (i % pool.length)];
-    return new FakePerson(FakePerson.idFor(SEED, i), p.name(), p.gender(), p.address(), p.year(), p.email(),
-        p.phoneNumber(), p.job(), p.company(), p.country(), p.city(), p.dateTime(), p.creditCardNumber());
+    return new FakePerson(
+        FakePerson.idFor(SEED, i),
+        p.name(),
+        p.gender(),
+        p.address(),
+        p.year(),
+        p.email(),
+        p.phoneNumber(),
+        p.job(),
+        p.company(),
+        p.country(),
+        p.city(),
+        p.dateTime(),
+        p.creditCardNumber());
   }
 
   /** The Kafka payload of record {@code i}: the faker topic's JSON (about 500 bytes). */
@@ -48,9 +60,9 @@ final class Dataset {
   }
 
   /**
-   * A producer like the pipeline's own publisher (acks=all, lz4) but not idempotent: ids are
-   * unique and order does not matter here, and an idempotent producer that meets a partition
-   * without a leader yet can retry OUT_OF_ORDER_SEQUENCE_NUMBER for ever (seen on a fresh topic).
+   * A producer like the pipeline's own publisher (acks=all, lz4) but not idempotent: ids are unique
+   * and order does not matter here, and an idempotent producer that meets a partition without a
+   * leader yet can retry OUT_OF_ORDER_SEQUENCE_NUMBER for ever (seen on a fresh topic).
    */
   static KafkaProducer<String, byte[]> producer(String bootstrapServers, int lingerMs) {
     Properties p = new Properties();
@@ -69,12 +81,15 @@ final class Dataset {
     AtomicReference<Exception> failure = new AtomicReference<>();
     try (KafkaProducer<String, byte[]> producer = producer(bootstrapServers, 20)) {
       for (long i = from; i < to && failure.get() == null; i++) {
-        producer.send(new ProducerRecord<>(topic, id(i).toString(), payload(i)), (md, e) -> {
-          if (e != null) failure.compareAndSet(null, e);
-        });
+        producer.send(
+            new ProducerRecord<>(topic, id(i).toString(), payload(i)),
+            (md, e) -> {
+              if (e != null) failure.compareAndSet(null, e);
+            });
       }
       producer.flush();
     }
-    if (failure.get() != null) throw new IllegalStateException("prefill failed: " + failure.get(), failure.get());
+    if (failure.get() != null)
+      throw new IllegalStateException("prefill failed: " + failure.get(), failure.get());
   }
 }

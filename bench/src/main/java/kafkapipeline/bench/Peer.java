@@ -7,10 +7,11 @@ package kafkapipeline.bench;
  * 2026-11-23; the registry answered "not found" at once for both).
  */
 final class Peer {
-  static final String STATUS = "not available from Maven Central: com.datastax.oss:kafka-connect-cassandra-sink:1.4.0"
-      + " and org.apache.camel.kafkaconnector:camel-cassandra-sink-kafka-connector:4.11.0 were not found"
-      + " (org.apache.kafka:connect-runtime is there, but has no Cassandra sink of its own); Confluent's"
-      + " Cassandra sink is proprietary and not on Central";
+  static final String STATUS =
+      "not available from Maven Central: com.datastax.oss:kafka-connect-cassandra-sink:1.4.0"
+          + " and org.apache.camel.kafkaconnector:camel-cassandra-sink-kafka-connector:4.11.0 were not found"
+          + " (org.apache.kafka:connect-runtime is there, but has no Cassandra sink of its own); Confluent's"
+          + " Cassandra sink is proprietary and not on Central";
 
   private Peer() {}
 }

@@ -16,6 +16,14 @@ import java.util.Map;
  * @param peakRssMb highest sampled resident memory per process over the phase
  * @param notes anything else worth keeping (settings, duplicates written)
  */
-record PhaseResult(String phase, int round, long rows, double rowsPerSecond, double wallSeconds,
-                   double windowSeconds, Map<String, Double> cpuMicrosPerRow, Map<String, Double> cpuCores,
-                   Map<String, Double> peakRssMb, Map<String, Object> notes) {}
+record PhaseResult(
+    String phase,
+    int round,
+    long rows,
+    double rowsPerSecond,
+    double wallSeconds,
+    double windowSeconds,
+    Map<String, Double> cpuMicrosPerRow,
+    Map<String, Double> cpuCores,
+    Map<String, Double> peakRssMb,
+    Map<String, Object> notes) {}

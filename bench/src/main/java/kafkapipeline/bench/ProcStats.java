@@ -7,9 +7,9 @@ import java.nio.file.Path;
 /**
  * CPU time and memory of one process, read from Linux {@code /proc}.
  *
- * <p>Guarantees: never throws; a process that is gone (or a system without procfs) reads as -1.
- * CPU time is user plus system time, in microseconds, taken from {@code /proc/<pid>/stat} fields
- * 14 and 15 at {@value #TICKS_PER_SECOND} clock ticks per second (Linux's USER_HZ on x86 and arm).
+ * <p>Guarantees: never throws; a process that is gone (or a system without procfs) reads as -1. CPU
+ * time is user plus system time, in microseconds, taken from {@code /proc/<pid>/stat} fields 14 and
+ * 15 at {@value #TICKS_PER_SECOND} clock ticks per second (Linux's USER_HZ on x86 and arm).
  */
 public final class ProcStats {
   static final long TICKS_PER_SECOND = 100;
@@ -29,7 +29,10 @@ public final class ProcStats {
     }
   }
 
-  /** CPU time all processes of the machine used (user, nice, system, irq, softirq, steal), in µs, or -1. */
+  /**
+   * CPU time all processes of the machine used (user, nice, system, irq, softirq, steal), in µs, or
+   * -1.
+   */
   public static long machineBusyMicros() {
     try {
       String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");

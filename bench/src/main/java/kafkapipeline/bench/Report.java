@@ -21,9 +21,9 @@ import javax.imageio.ImageIO;
 /**
  * The results of a bench run as a text table, a JSON file and a PNG bar chart.
  *
- * <p>Guarantees: the files are written whole under the given folder ({@code results.json},
- * {@code results.png}); figures are printed as measured, never adjusted, and a ratio whose inputs
- * were not measured is left out rather than guessed.
+ * <p>Guarantees: the files are written whole under the given folder ({@code results.json}, {@code
+ * results.png}); figures are printed as measured, never adjusted, and a ratio whose inputs were not
+ * measured is left out rather than guessed.
  */
 final class Report {
   private final List<PhaseResult> phases;
@@ -38,13 +38,20 @@ final class Report {
 
   /** Mean sustained rows/s of a phase over its rounds. */
   OptionalDouble meanRate(String phase) {
-    return phases.stream().filter(p -> p.phase().equals(phase)).mapToDouble(PhaseResult::rowsPerSecond).average();
+    return phases.stream()
+        .filter(p -> p.phase().equals(phase))
+        .mapToDouble(PhaseResult::rowsPerSecond)
+        .average();
   }
 
   /** The raw phase with the best mean rate, e.g. "raw-single". */
   String bestRaw() {
-    return phases.stream().map(PhaseResult::phase).filter(p -> p.startsWith("raw-")).distinct()
-        .max((a, b) -> Double.compare(meanRate(a).orElse(0), meanRate(b).orElse(0))).orElse("raw");
+    return phases.stream()
+        .map(PhaseResult::phase)
+        .filter(p -> p.startsWith("raw-"))
+        .distinct()
+        .max((a, b) -> Double.compare(meanRate(a).orElse(0), meanRate(b).orElse(0)))
+        .orElse("raw");
   }
 
   Map<String, Double> ratios() {
@@ -54,36 +61,71 @@ final class Report {
     for (String pipeline : List.of("pipeline-1-silo", "pipeline-2-silos")) {
       OptionalDouble rate = meanRate(pipeline);
       if (rate.isEmpty()) continue;
-      if (baseline.isPresent()) ratios.put(pipeline + "/baseline", rate.getAsDouble() / baseline.getAsDouble());
+      if (baseline.isPresent())
+        ratios.put(pipeline + "/baseline", rate.getAsDouble() / baseline.getAsDouble());
       if (raw.isPresent()) ratios.put(pipeline + "/raw", rate.getAsDouble() / raw.getAsDouble());
     }
-    if (baseline.isPresent() && raw.isPresent()) ratios.put("baseline/raw", baseline.getAsDouble() / raw.getAsDouble());
+    if (baseline.isPresent() && raw.isPresent())
+      ratios.put("baseline/raw", baseline.getAsDouble() / raw.getAsDouble());
     return ratios;
   }
 
   String table() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format("| phase | round | rows/s | CPU µs/row: total | per process (µs/row) | peak RSS MB | steady window s | other load (cores) |%n"));
+    out.append(
+        String.format(
+            "| phase | round | rows/s | CPU µs/row: total | per process (µs/row) | peak RSS MB | steady window s | other load (cores) |%n"));
     out.append(String.format("|---|---|---|---|---|---|---|---|%n"));
     for (PhaseResult p : phases) {
       StringBuilder per = new StringBuilder();
       StringBuilder rss = new StringBuilder();
-      p.cpuMicrosPerRow().forEach((k, v) -> {
-        if (!k.equals("total")) per.append(per.isEmpty() ? "" : ", ").append(k).append(' ').append(String.format("%.0f", v));
-      });
-      p.peakRssMb().forEach((k, v) -> rss.append(rss.isEmpty() ? "" : ", ").append(k).append(' ').append(String.format("%.0f", v)));
-      out.append(String.format("| %s | %d | %,.0f | %.0f | %s | %s | %.1f | %.2f |%n", p.phase(), p.round(), p.rowsPerSecond(),
-          p.cpuMicrosPerRow().get("total"), per, rss, p.windowSeconds(),
-          p.cpuCores().getOrDefault("other processes", Double.NaN)));
+      p.cpuMicrosPerRow()
+          .forEach(
+              (k, v) -> {
+                if (!k.equals("total"))
+                  per.append(per.isEmpty() ? "" : ", ")
+                      .append(k)
+                      .append(' ')
+                      .append(String.format("%.0f", v));
+              });
+      p.peakRssMb()
+          .forEach(
+              (k, v) ->
+                  rss.append(rss.isEmpty() ? "" : ", ")
+                      .append(k)
+                      .append(' ')
+                      .append(String.format("%.0f", v)));
+      out.append(
+          String.format(
+              "| %s | %d | %,.0f | %.0f | %s | %s | %.1f | %.2f |%n",
+              p.phase(),
+              p.round(),
+              p.rowsPerSecond(),
+              p.cpuMicrosPerRow().get("total"),
+              per,
+              rss,
+              p.windowSeconds(),
+              p.cpuCores().getOrDefault("other processes", Double.NaN)));
     }
     out.append(System.lineSeparator());
     ratios().forEach((k, v) -> out.append(String.format("%s = %.2f%n", k, v)));
     if (!latencies.isEmpty()) {
-      out.append(String.format("%n| latency: system | load | target rows/s | sent rows/s | rows | p50 ms | p99 ms | max ms |%n"));
+      out.append(
+          String.format(
+              "%n| latency: system | load | target rows/s | sent rows/s | rows | p50 ms | p99 ms | max ms |%n"));
       out.append(String.format("|---|---|---|---|---|---|---|---|%n"));
       for (LatencyRun l : latencies) {
-        out.append(String.format("| %s | %.0f %% | %,.0f | %,.0f | %,d | %.1f | %.1f | %.1f |%n", l.system(), l.load() * 100,
-            l.targetRate(), l.sentRate(), l.rows(), l.p50Ms(), l.p99Ms(), l.maxMs()));
+        out.append(
+            String.format(
+                "| %s | %.0f %% | %,.0f | %,.0f | %,d | %.1f | %.1f | %.1f |%n",
+                l.system(),
+                l.load() * 100,
+                l.targetRate(),
+                l.sentRate(),
+                l.rows(),
+                l.p50Ms(),
+                l.p99Ms(),
+                l.maxMs()));
       }
     }
     return out.toString();
@@ -96,7 +138,9 @@ final class Report {
       json.put("phases", phases);
       json.put("ratios", ratios());
       json.put("latency", latencies);
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("results.json").toFile(), json);
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(dir.resolve("results.json").toFile(), json);
       ImageIO.write(chart(), "png", dir.resolve("results.png").toFile());
       Files.writeString(dir.resolve("results.md"), table());
     } catch (IOException e) {
@@ -104,20 +148,30 @@ final class Report {
     }
   }
 
-  /** Two bar charts side by side: sustained rows/s and total CPU µs per row, one bar per phase and round. */
+  /**
+   * Two bar charts side by side: sustained rows/s and total CPU µs per row, one bar per phase and
+   * round.
+   */
   private BufferedImage chart() {
     int width = 1200;
     int height = 520;
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, width, height);
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-    g.drawString("Rows/s into Cassandra fakerdata, and CPU per row (" + context.get("date") + ", "
-        + context.get("cores") + " cores)", 20, 26);
+    g.drawString(
+        "Rows/s into Cassandra fakerdata, and CPU per row ("
+            + context.get("date")
+            + ", "
+            + context.get("cores")
+            + " cores)",
+        20,
+        26);
     panel(g, 20, 50, 570, 440, "sustained rows/s", true);
     panel(g, 610, 50, 570, 440, "CPU µs per row (all processes)", false);
     g.dispose();
@@ -136,7 +190,13 @@ final class Report {
     g.drawLine(x + 10, bottom, x + w - 10, bottom);
     int n = Math.max(1, phases.size());
     int slot = (w - 20) / n;
-    Color[] colors = {new Color(0x4e79a7), new Color(0xf28e2b), new Color(0x59a14f), new Color(0xe15759), new Color(0x76b7b2)};
+    Color[] colors = {
+      new Color(0x4e79a7),
+      new Color(0xf28e2b),
+      new Color(0x59a14f),
+      new Color(0xe15759),
+      new Color(0x76b7b2)
+    };
     List<String> names = phases.stream().map(PhaseResult::phase).distinct().toList();
     for (int i = 0; i < phases.size(); i++) {
       PhaseResult p = phases.get(i);

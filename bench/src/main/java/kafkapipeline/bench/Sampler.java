@@ -8,15 +8,15 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Samples one phase every {@value #PERIOD_MS} ms: rows done (from the phase's own counter) and,
- * for every watched process, CPU time and resident memory from {@code /proc}.
+ * Samples one phase every {@value #PERIOD_MS} ms: rows done (from the phase's own counter) and, for
+ * every watched process, CPU time and resident memory from {@code /proc}.
  *
  * <p>Guarantees: {@link #awaitRows} returns only when the counter reached the target, or throws
- * {@link IllegalStateException} when the deadline passes first (the figures are then not made).
- * The figures cover the steady part of the phase: after the unmeasured warm-up rows, from the
- * first sample at or past 10 % of the measured rows to the first at or past 90 %, so start-up
- * (JIT, a consumer group forming) and the tail are left out; peak memory is the highest sample
- * over the whole phase.
+ * {@link IllegalStateException} when the deadline passes first (the figures are then not made). The
+ * figures cover the steady part of the phase: after the unmeasured warm-up rows, from the first
+ * sample at or past 10 % of the measured rows to the first at or past 90 %, so start-up (JIT, a
+ * consumer group forming) and the tail are left out; peak memory is the highest sample over the
+ * whole phase.
  */
 final class Sampler implements AutoCloseable {
   static final long PERIOD_MS = 250;
@@ -67,7 +67,10 @@ final class Sampler implements AutoCloseable {
     try {
       done = rows.getAsLong();
     } catch (RuntimeException e) {
-      done = samples.isEmpty() ? 0 : samples.get(samples.size() - 1).rows(); // a silo busy or restarting
+      done =
+          samples.isEmpty()
+              ? 0
+              : samples.get(samples.size() - 1).rows(); // a silo busy or restarting
     }
     long now = System.nanoTime();
     samples.add(new Sample(now, done, cpu, ProcStats.machineBusyMicros()));
@@ -86,7 +89,8 @@ final class Sampler implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (lastRows() < target) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + lastRows() + " of " + target + " rows after " + timeout.toSeconds() + " s");
+        throw new IllegalStateException(
+            "only " + lastRows() + " of " + target + " rows after " + timeout.toSeconds() + " s");
       }
       sleep(PERIOD_MS);
     }
@@ -104,7 +108,8 @@ final class Sampler implements AutoCloseable {
   }
 
   /** The figures of the phase, over its steady part (see the class comment). */
-  synchronized PhaseResult result(String phase, int round, long warmup, long target, Map<String, Object> notes) {
+  synchronized PhaseResult result(
+      String phase, int round, long warmup, long target, Map<String, Object> notes) {
     sample();
     long measured = target - warmup;
     Sample first = firstAtLeast(warmup + measured / 10);
@@ -128,11 +133,22 @@ final class Sampler implements AutoCloseable {
       i++;
     }
     cpuPerRow.put("total", total);
-    // CPU the rest of the machine used meanwhile: other people's builds and tests distort the figures.
+    // CPU the rest of the machine used meanwhile: other people's builds and tests distort the
+    // figures.
     double ours = cpuCores.values().stream().mapToDouble(Double::doubleValue).sum();
-    cpuCores.put("other processes", (last.machineMicros() - first.machineMicros()) / 1e6 / seconds - ours);
+    cpuCores.put(
+        "other processes", (last.machineMicros() - first.machineMicros()) / 1e6 / seconds - ours);
     double wall = (samples.get(samples.size() - 1).nanos() - startNanos) / 1e9;
-    return new PhaseResult(phase, round, measured, rowsInWindow / seconds, wall, seconds, cpuPerRow, cpuCores, peakMb,
+    return new PhaseResult(
+        phase,
+        round,
+        measured,
+        rowsInWindow / seconds,
+        wall,
+        seconds,
+        cpuPerRow,
+        cpuCores,
+        peakMb,
         notes);
   }
 

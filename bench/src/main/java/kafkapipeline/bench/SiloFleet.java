@@ -16,22 +16,29 @@ import kafkapipeline.launcher.Ports;
 import kafkapipeline.launcher.SiloProcess;
 
 /**
- * Silo processes of one pipeline phase, started as {@code ./pipeline up} would (seed nodes on
- * free ports) with every source off but the persisters: {@code FAKER_RATE=0}, Wikipedia off, the
- * SpaceX API pointed at a closed local port, no weather key.
+ * Silo processes of one pipeline phase, started as {@code ./pipeline up} would (seed nodes on free
+ * ports) with every source off but the persisters: {@code FAKER_RATE=0}, Wikipedia off, the SpaceX
+ * API pointed at a closed local port, no weather key.
  *
  * <p>Guarantees: the constructor returns as soon as every silo JVM is spawned (so their CPU can be
- * sampled from the first moment); {@link #awaitHealthy} returns once every silo answers
- * {@code /api/health}; {@link #close()} stops every silo (SIGTERM, then SIGKILL after 30 s).
+ * sampled from the first moment); {@link #awaitHealthy} returns once every silo answers {@code
+ * /api/health}; {@link #close()} stops every silo (SIGTERM, then SIGKILL after 30 s).
  */
 final class SiloFleet implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<SiloProcess> silos = new ArrayList<>();
 
   /** {@code jvmArgs}: "{silo}" in an argument becomes the silo's name ("silo-1", ...). */
-  SiloFleet(BenchEnv env, int count, String heapEach, Path logDir, List<String> jvmArgs, Map<String, String> extraEnv) {
+  SiloFleet(
+      BenchEnv env,
+      int count,
+      String heapEach,
+      Path logDir,
+      List<String> jvmArgs,
+      Map<String, String> extraEnv) {
     int[] clusterPorts = new int[count];
     List<String> seeds = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -54,9 +61,16 @@ final class SiloFleet implements AutoCloseable {
         siloEnv.put("SPACEX_BASE_URL", "http://127.0.0.1:9");
         siloEnv.put("OWM_API_KEY", "");
         siloEnv.putAll(extraEnv);
-        silos.add(SiloProcess.start(env.layout, SiloProcess.Options.of("silo-" + (i + 1), http, logDir)
-            .withEnv(siloEnv).withHeap(heapEach)
-            .withExtraJvmArgs(jvmArgs.stream().map(a -> a.replace("{silo}", "silo-" + (silos.size() + 1))).toList())));
+        silos.add(
+            SiloProcess.start(
+                env.layout,
+                SiloProcess.Options.of("silo-" + (i + 1), http, logDir)
+                    .withEnv(siloEnv)
+                    .withHeap(heapEach)
+                    .withExtraJvmArgs(
+                        jvmArgs.stream()
+                            .map(a -> a.replace("{silo}", "silo-" + (silos.size() + 1)))
+                            .toList())));
       }
     } catch (RuntimeException e) {
       close();
@@ -85,10 +99,20 @@ final class SiloFleet implements AutoCloseable {
     long total = 0;
     for (SiloProcess s : silos) {
       try {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://" + Ports.HOST + ":" + s.httpPort() + "/api/stats"))
-            .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        total += JSON.readTree(r.body()).path("counters").path("rows_written").path("fakerdata").asLong(0);
+        HttpResponse<String> r =
+            HTTP.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://" + Ports.HOST + ":" + s.httpPort() + "/api/stats"))
+                    .timeout(Duration.ofSeconds(5))
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        total +=
+            JSON.readTree(r.body())
+                .path("counters")
+                .path("rows_written")
+                .path("fakerdata")
+                .asLong(0);
       } catch (Exception e) {
         throw new IllegalStateException(s.name() + " /api/stats failed: " + e, e);
       }

@@ -13,16 +13,28 @@ import java.util.Map;
 
 /**
  * The client's commands. Each returns its exit code: 0 done, 1 the silo refused (its message is
- * printed), 2 bad input (checked before any call), 3 no silo reachable (thrown by {@link SiloClient}).
+ * printed), 2 bad input (checked before any call), 3 no silo reachable (thrown by {@link
+ * SiloClient}).
  */
 final class Commands {
   static final int OK = 0;
   static final int SERVER_ERROR = 1;
   static final int BAD_INPUT = 2;
   static final int UNREACHABLE = 3;
-  static final List<String> NAMES = List.of(
-      "add-city", "remove-city", "cities", "sources", "faker-rate", "status", "rows", "dead-letters", "replay-dead-letters", "help");
-  static final List<String> TABLES = List.of("weatherreport", "fakerdata", "wikipediadata", "spacex_launches");
+  static final List<String> NAMES =
+      List.of(
+          "add-city",
+          "remove-city",
+          "cities",
+          "sources",
+          "faker-rate",
+          "status",
+          "rows",
+          "dead-letters",
+          "replay-dead-letters",
+          "help");
+  static final List<String> TABLES =
+      List.of("weatherreport", "fakerdata", "wikipediadata", "spacex_launches");
 
   private final SiloClient silo;
   private final PrintStream out;
@@ -59,7 +71,9 @@ final class Commands {
   }
 
   private int noArgs(List<String> args, java.util.function.IntSupplier command) {
-    return args.isEmpty() ? command.getAsInt() : bad("this command takes no arguments, got " + args);
+    return args.isEmpty()
+        ? command.getAsInt()
+        : bad("this command takes no arguments, got " + args);
   }
 
   /** Null if the name may be sent, else why not (the same rules as the silo's). */
@@ -78,8 +92,14 @@ final class Commands {
     if (problem != null) return bad(problem);
     SiloClient.Response r = silo.send("POST", "/api/cities", Map.of("city", name.strip()));
     if (!r.ok()) return refused(r);
-    out.println((r.status() == 201 ? "added " : "already there: ") + r.body().path("id").asText()
-        + " (" + r.body().path("name").asText() + ", " + r.body().path("country").asText() + ")");
+    out.println(
+        (r.status() == 201 ? "added " : "already there: ")
+            + r.body().path("id").asText()
+            + " ("
+            + r.body().path("name").asText()
+            + ", "
+            + r.body().path("country").asText()
+            + ")");
     return OK;
   }
 
@@ -87,7 +107,14 @@ final class Commands {
     String problem = cityProblem(name);
     if (problem != null) return bad(problem);
     String id = name.strip().toLowerCase(Locale.ROOT).replaceAll("\\s*,\\s*", ",");
-    SiloClient.Response r = silo.send("DELETE", "/api/cities/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20").replace("%2C", ","), null);
+    SiloClient.Response r =
+        silo.send(
+            "DELETE",
+            "/api/cities/"
+                + URLEncoder.encode(id, StandardCharsets.UTF_8)
+                    .replace("+", "%20")
+                    .replace("%2C", ","),
+            null);
     if (!r.ok()) return refused(r);
     out.println("removed " + id + " (its rows stay)");
     return OK;
@@ -98,11 +125,19 @@ final class Commands {
     if (!r.ok()) return refused(r);
     List<List<String>> rows = new ArrayList<>();
     for (JsonNode c : r.body()) {
-      rows.add(Arrays.asList(c.path("id").asText(), c.path("state").asText(), text(c, "silo"), text(c, "lastReport"),
-          text(c, "temperature"), text(c, "lastError")));
+      rows.add(
+          Arrays.asList(
+              c.path("id").asText(),
+              c.path("state").asText(),
+              text(c, "silo"),
+              text(c, "lastReport"),
+              text(c, "temperature"),
+              text(c, "lastError")));
     }
     if (rows.isEmpty()) out.println("no cities; add one with add-city NAME,CC");
-    else Table.print(out, List.of("CITY", "STATE", "SILO", "LAST REPORT", "TEMP °C", "LAST ERROR"), rows);
+    else
+      Table.print(
+          out, List.of("CITY", "STATE", "SILO", "LAST REPORT", "TEMP °C", "LAST ERROR"), rows);
     return OK;
   }
 
@@ -111,8 +146,13 @@ final class Commands {
     if (!r.ok()) return refused(r);
     List<List<String>> rows = new ArrayList<>();
     for (JsonNode s : r.body()) {
-      rows.add(Arrays.asList(s.path("name").asText(), s.path("state").asText(), text(s, "eventsPerSecond"),
-          text(s, "lastEventTime"), text(s, "lastError")));
+      rows.add(
+          Arrays.asList(
+              s.path("name").asText(),
+              s.path("state").asText(),
+              text(s, "eventsPerSecond"),
+              text(s, "lastEventTime"),
+              text(s, "lastError")));
     }
     Table.print(out, List.of("SOURCE", "STATE", "EVENTS/S", "LAST EVENT", "DETAIL"), rows);
     return OK;
@@ -126,10 +166,16 @@ final class Commands {
     } catch (NumberFormatException e) {
       return bad("faker-rate needs a number >= 0, got '" + args.get(0) + "'");
     }
-    if (!Double.isFinite(rate) || rate < 0) return bad("faker-rate needs a number >= 0, got '" + args.get(0) + "'");
+    if (!Double.isFinite(rate) || rate < 0)
+      return bad("faker-rate needs a number >= 0, got '" + args.get(0) + "'");
     SiloClient.Response r = silo.send("PUT", "/api/sources/faker/rate", Map.of("rate", rate));
     if (!r.ok()) return refused(r);
-    out.println("faker rate is now " + r.body().path("eventsPerSecond").asText() + " people/s (" + r.body().path("state").asText() + ")");
+    out.println(
+        "faker rate is now "
+            + r.body().path("eventsPerSecond").asText()
+            + " people/s ("
+            + r.body().path("state").asText()
+            + ")");
     return OK;
   }
 
@@ -148,15 +194,21 @@ final class Commands {
         counts.add(names.size() + " " + kind.getKey());
         if (!names.isEmpty()) lists.add(kind.getKey() + ": " + String.join(", ", names));
       }
-      silos.add(List.of(s.path("address").asText(), s.path("status").asText(), String.join(", ", counts)));
+      silos.add(
+          List.of(
+              s.path("address").asText(), s.path("status").asText(), String.join(", ", counts)));
       // Grain names in full, not cut to a table cell.
-      hosted.add(s.path("address").asText() + " hosts " + (lists.isEmpty() ? "nothing" : String.join("; ", lists)));
+      hosted.add(
+          s.path("address").asText()
+              + " hosts "
+              + (lists.isEmpty() ? "nothing" : String.join("; ", lists)));
     }
     Table.print(out, List.of("SILO", "STATUS", "GRAINS"), silos);
     hosted.forEach(out::println);
     out.println();
     List<List<String>> rows = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = r.body().path("rows").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = r.body().path("rows").fields();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       rows.add(List.of(e.getKey(), e.getValue().asText()));
     }
@@ -165,11 +217,14 @@ final class Commands {
   }
 
   private int rows(List<String> args) {
-    if (args.isEmpty()) return bad("usage: rows TABLE [--limit N]; tables: " + String.join(", ", TABLES));
+    if (args.isEmpty())
+      return bad("usage: rows TABLE [--limit N]; tables: " + String.join(", ", TABLES));
     String table = args.get(0);
     Integer limit = limit(args.subList(1, args.size()));
     if (limit == null) return BAD_INPUT;
-    SiloClient.Response r = silo.get("/api/rows/" + URLEncoder.encode(table, StandardCharsets.UTF_8) + "?limit=" + limit);
+    SiloClient.Response r =
+        silo.get(
+            "/api/rows/" + URLEncoder.encode(table, StandardCharsets.UTF_8) + "?limit=" + limit);
     if (!r.ok()) return refused(r);
     List<String> header = new ArrayList<>();
     r.body().path("columns").forEach(c -> header.add(c.asText().toUpperCase(Locale.ROOT)));
@@ -191,19 +246,33 @@ final class Commands {
     if (!r.ok()) return refused(r);
     List<List<String>> rows = new ArrayList<>();
     for (JsonNode d : r.body()) {
-      rows.add(Arrays.asList(d.path("topic").asText(), d.path("partition").asText(), d.path("offset").asText(),
-          text(d, "failedAt"), text(d, "errorClass"), text(d, "error"), text(d, "payload")));
+      rows.add(
+          Arrays.asList(
+              d.path("topic").asText(),
+              d.path("partition").asText(),
+              d.path("offset").asText(),
+              text(d, "failedAt"),
+              text(d, "errorClass"),
+              text(d, "error"),
+              text(d, "payload")));
     }
     if (rows.isEmpty()) out.println("no dead letters");
-    else Table.print(out, List.of("TOPIC", "PARTITION", "OFFSET", "FAILED AT", "KIND", "ERROR", "PAYLOAD"), rows);
+    else
+      Table.print(
+          out,
+          List.of("TOPIC", "PARTITION", "OFFSET", "FAILED AT", "KIND", "ERROR", "PAYLOAD"),
+          rows);
     return OK;
   }
 
   private int replayDeadLetters() {
     SiloClient.Response r = silo.send("POST", "/api/dead-letters/replay", null);
     if (!r.ok()) return refused(r);
-    out.println("replayed " + r.body().path("replayed").asInt() + " dead letters to their topics"
-        + " (any that still cannot become rows come back as new dead letters)");
+    out.println(
+        "replayed "
+            + r.body().path("replayed").asInt()
+            + " dead letters to their topics"
+            + " (any that still cannot become rows come back as new dead letters)");
     return OK;
   }
 
@@ -225,7 +294,8 @@ final class Commands {
   }
 
   private int help() {
-    out.println("""
+    out.println(
+        """
         commands:
           add-city NAME[,CC]        register a city (validated by the weather API)
           remove-city NAME[,CC]     stop polling a city (its rows stay)

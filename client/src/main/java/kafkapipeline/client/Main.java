@@ -46,7 +46,8 @@ public final class Main {
         return Commands.BAD_INPUT;
       }
     }
-    Commands commands = new Commands(new SiloClient(silos.isEmpty() ? DEFAULT_SILOS : silos), out, err);
+    Commands commands =
+        new Commands(new SiloClient(silos.isEmpty() ? DEFAULT_SILOS : silos), out, err);
     List<String> command = args.subList(i, args.size());
     return command.isEmpty() ? Shell.run(commands, in, out) : commands.run(command);
   }

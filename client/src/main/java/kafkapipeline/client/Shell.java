@@ -2,10 +2,10 @@ package kafkapipeline.client;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.jline.reader.EndOfFileException;
@@ -21,8 +21,8 @@ import org.jline.terminal.TerminalBuilder;
 
 /**
  * The interactive shell: line editing, history kept in {@code ~/.pipeline_client_history}, tab
- * completion of commands and table names. A failed command prints its message and the shell
- * goes on; {@code exit}, Ctrl-D or Ctrl-C ends it.
+ * completion of commands and table names. A failed command prints its message and the shell goes
+ * on; {@code exit}, Ctrl-D or Ctrl-C ends it.
  */
 final class Shell {
   private Shell() {}
@@ -46,14 +46,22 @@ final class Shell {
 
   private static int interactive(Commands commands) {
     try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build()) {
-      LineReader reader = LineReaderBuilder.builder()
-          .terminal(terminal)
-          .appName("pipeline")
-          .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".pipeline_client_history"))
-          .completer(new AggregateCompleter(
-              new ArgumentCompleter(new StringsCompleter("rows"), new StringsCompleter(Commands.TABLES), NullCompleter.INSTANCE),
-              new ArgumentCompleter(new StringsCompleter(commandsAndExit()), NullCompleter.INSTANCE)))
-          .build();
+      LineReader reader =
+          LineReaderBuilder.builder()
+              .terminal(terminal)
+              .appName("pipeline")
+              .variable(
+                  LineReader.HISTORY_FILE,
+                  Path.of(System.getProperty("user.home"), ".pipeline_client_history"))
+              .completer(
+                  new AggregateCompleter(
+                      new ArgumentCompleter(
+                          new StringsCompleter("rows"),
+                          new StringsCompleter(Commands.TABLES),
+                          NullCompleter.INSTANCE),
+                      new ArgumentCompleter(
+                          new StringsCompleter(commandsAndExit()), NullCompleter.INSTANCE)))
+              .build();
       while (true) {
         String line;
         try {

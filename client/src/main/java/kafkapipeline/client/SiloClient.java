@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * HTTP JSON to the first silo that answers: a silo that refuses the connection or times out is
- * skipped for the next one. Only when none answers does a call fail, with {@link Unreachable}.
- * With {@code HTTP_TOKEN} set in the environment every request carries it as a bearer token.
+ * skipped for the next one. Only when none answers does a call fail, with {@link Unreachable}. With
+ * {@code HTTP_TOKEN} set in the environment every request carries it as a bearer token.
  */
 final class SiloClient {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -37,11 +37,13 @@ final class SiloClient {
   }
 
   private final List<String> silos;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final String token = System.getenv().getOrDefault("HTTP_TOKEN", "").strip();
 
   SiloClient(List<String> silos) {
-    this.silos = silos.stream().map(s -> s.endsWith("/") ? s.substring(0, s.length() - 1) : s).toList();
+    this.silos =
+        silos.stream().map(s -> s.endsWith("/") ? s.substring(0, s.length() - 1) : s).toList();
   }
 
   Response get(String path) {
@@ -51,15 +53,18 @@ final class SiloClient {
   Response send(String method, String path, Object body) {
     for (String silo : silos) {
       try {
-        HttpRequest.BodyPublisher publisher = body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(silo + path)).timeout(Duration.ofSeconds(20))
-            .header("Content-Type", "application/json")
-            // The silo takes a POST, PUT or DELETE without a JSON body only with this header
-            // (RequestChecks: a cross-site form cannot send it).
-            .header("X-Requested-With", "pipeline-client")
-            .method(method, publisher);
+        HttpRequest.BodyPublisher publisher =
+            body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+        HttpRequest.Builder request =
+            HttpRequest.newBuilder(URI.create(silo + path))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                // The silo takes a POST, PUT or DELETE without a JSON body only with this header
+                // (RequestChecks: a cross-site form cannot send it).
+                .header("X-Requested-With", "pipeline-client")
+                .method(method, publisher);
         if (!token.isEmpty()) request.header("Authorization", "Bearer " + token);
         HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode json = r.body().isBlank() ? JSON.nullNode() : parse(r.body());

@@ -16,7 +16,8 @@ final class Table {
     all.add(header);
     for (List<String> row : rows) all.add(row.stream().map(Table::cell).toList());
     for (List<String> row : all) {
-      for (int i = 0; i < width.length && i < row.size(); i++) width[i] = Math.max(width[i], row.get(i).length());
+      for (int i = 0; i < width.length && i < row.size(); i++)
+        width[i] = Math.max(width[i], row.get(i).length());
     }
     for (List<String> row : all) {
       StringBuilder line = new StringBuilder();

@@ -42,19 +42,34 @@ class MainTest {
     String call = x.getRequestMethod() + " " + x.getRequestURI();
     requests.add(call + (body.isEmpty() ? "" : " " + body));
     switch (call) {
-      case "GET /api/cities" -> reply(x, 200, "[{\"id\":\"hanoi,vn\",\"name\":\"Hanoi\",\"country\":\"VN\",\"silo\":\"pipeline@127.0.0.1:2551\","
-          + "\"state\":\"reporting\",\"lastReport\":\"2026-11-22T14:00:00Z\",\"temperature\":28.5,\"lastError\":null}]");
+      case "GET /api/cities" ->
+          reply(
+              x,
+              200,
+              "[{\"id\":\"hanoi,vn\",\"name\":\"Hanoi\",\"country\":\"VN\",\"silo\":\"pipeline@127.0.0.1:2551\","
+                  + "\"state\":\"reporting\",\"lastReport\":\"2026-11-22T14:00:00Z\",\"temperature\":28.5,\"lastError\":null}]");
       case "POST /api/cities" -> {
         if (body.contains("Atlantis")) reply(x, 404, "{\"error\":\"city not found: Atlantis\"}");
         else reply(x, 201, "{\"id\":\"hanoi,vn\",\"name\":\"Hanoi\",\"country\":\"VN\"}");
       }
       case "DELETE /api/cities/hanoi,vn" -> reply(x, 204, "");
       case "DELETE /api/cities/nowhere" -> reply(x, 404, "{\"error\":\"unknown city: nowhere\"}");
-      case "PUT /api/sources/faker/rate" -> reply(x, 200, "{\"name\":\"faker\",\"state\":\"running\",\"eventsPerSecond\":12.5}");
-      case "GET /api/rows/fakerdata?limit=2" -> reply(x, 200, "{\"table\":\"fakerdata\",\"columns\":[\"id\",\"name\"],"
-          + "\"rows\":[[\"1\",\"Ada Lovelace\"],[\"2\",\"" + "x".repeat(60) + "\"]]}");
-      case "GET /api/status" -> reply(x, 200, "{\"silos\":[{\"address\":\"pipeline@127.0.0.1:2551\",\"status\":\"Up\","
-          + "\"grains\":{\"weather\":[\"hanoi,vn\"],\"singletons\":[\"faker-source\",\"wikipedia-source\"]}}],\"rows\":{\"fakerdata\":12}}");
+      case "PUT /api/sources/faker/rate" ->
+          reply(x, 200, "{\"name\":\"faker\",\"state\":\"running\",\"eventsPerSecond\":12.5}");
+      case "GET /api/rows/fakerdata?limit=2" ->
+          reply(
+              x,
+              200,
+              "{\"table\":\"fakerdata\",\"columns\":[\"id\",\"name\"],"
+                  + "\"rows\":[[\"1\",\"Ada Lovelace\"],[\"2\",\""
+                  + "x".repeat(60)
+                  + "\"]]}");
+      case "GET /api/status" ->
+          reply(
+              x,
+              200,
+              "{\"silos\":[{\"address\":\"pipeline@127.0.0.1:2551\",\"status\":\"Up\","
+                  + "\"grains\":{\"weather\":[\"hanoi,vn\"],\"singletons\":[\"faker-source\",\"wikipedia-source\"]}}],\"rows\":{\"fakerdata\":12}}");
       case "POST /api/dead-letters/replay" -> reply(x, 200, "{\"replayed\":3}");
       case "GET /api/rows/nope?limit=20" -> reply(x, 400, "{\"error\":\"unknown table: nope\"}");
       default -> reply(x, 404, "{\"error\":\"no route\"}");
@@ -84,7 +99,11 @@ class MainTest {
   private int run(String... args) {
     List<String> all = new ArrayList<>(List.of("--silo", silo()));
     all.addAll(List.of(args));
-    return Main.run(all, stdin, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return Main.run(
+        all,
+        stdin,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   private String out() {
@@ -121,7 +140,9 @@ class MainTest {
     assertEquals(0, run("status"));
     List<String> lines = List.of(out().split("\n"));
     assertEquals("pipeline@127.0.0.1:2551  Up      1 weather, 2 singletons", lines.get(1));
-    assertEquals("pipeline@127.0.0.1:2551 hosts weather: hanoi,vn; singletons: faker-source, wikipedia-source", lines.get(2));
+    assertEquals(
+        "pipeline@127.0.0.1:2551 hosts weather: hanoi,vn; singletons: faker-source, wikipedia-source",
+        lines.get(2));
     assertTrue(lines.contains("fakerdata  12"), out());
   }
 
@@ -143,8 +164,12 @@ class MainTest {
     assertEquals(2, run("rows", "fakerdata", "--limit", "0"));
     assertEquals(2, run("frobnicate"));
     assertEquals(List.of(), requests);
-    assertTrue(err().contains("city name is empty") && err().contains("control character")
-        && err().contains("longer than 100") && err().contains("unknown command 'frobnicate'"), err());
+    assertTrue(
+        err().contains("city name is empty")
+            && err().contains("control character")
+            && err().contains("longer than 100")
+            && err().contains("unknown command 'frobnicate'"),
+        err());
   }
 
   @Test
@@ -152,7 +177,11 @@ class MainTest {
     assertEquals(0, run("faker-rate", "12.5"));
     assertTrue(out().startsWith("faker rate is now 12.5 people/s (running)"), out());
     assertEquals(0, run("rows", "fakerdata", "--limit", "2"));
-    assertTrue(out().contains("ID  NAME") && out().contains("Ada Lovelace") && out().contains("x".repeat(39) + "…"), out());
+    assertTrue(
+        out().contains("ID  NAME")
+            && out().contains("Ada Lovelace")
+            && out().contains("x".repeat(39) + "…"),
+        out());
     assertEquals(1, run("rows", "nope"));
     assertTrue(err().contains("unknown table: nope"), err());
   }
@@ -171,8 +200,13 @@ class MainTest {
 
   @Test
   void theShellRunsCommandsFromItsInputUntilExit() throws Exception {
-    stdin = new java.io.ByteArrayInputStream("cities\nfaker-rate 12.5\nexit\ncities\n".getBytes(StandardCharsets.UTF_8));
+    stdin =
+        new java.io.ByteArrayInputStream(
+            "cities\nfaker-rate 12.5\nexit\ncities\n".getBytes(StandardCharsets.UTF_8));
     assertEquals(0, run());
-    assertEquals(List.of("GET /api/cities", "PUT /api/sources/faker/rate {\"rate\":12.5}"), requests, out() + err());
+    assertEquals(
+        List.of("GET /api/cities", "PUT /api/sources/faker/rate {\"rate\":12.5}"),
+        requests,
+        out() + err());
   }
 }

@@ -10,8 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The one JSON codec for Kafka payloads. Timestamps are ISO-8601 strings in UTC; unknown fields
- * are ignored so a newer producer does not break an older consumer. Thread-safe.
+ * The one JSON codec for Kafka payloads. Timestamps are ISO-8601 strings in UTC; unknown fields are
+ * ignored so a newer producer does not break an older consumer. Thread-safe.
  */
 public final class EventJson {
   private static final ObjectMapper MAPPER =
@@ -51,19 +51,26 @@ public final class EventJson {
     }
     try {
       T event = READERS.get(type).readValue(payload);
-      if (event == null) throw new MalformedEventException("JSON null is not a " + type.getSimpleName());
+      if (event == null)
+        throw new MalformedEventException("JSON null is not a " + type.getSimpleName());
       return event;
     } catch (JsonProcessingException e) {
       throw new MalformedEventException(
           "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new MalformedEventException("unreadable " + type.getSimpleName() + ": " + e.getMessage());
+      throw new MalformedEventException(
+          "unreadable " + type.getSimpleName() + ": " + e.getMessage());
     } catch (RuntimeException e) {
       // A record's constructor or a Jackson converter rejecting a value (e.g. a date past
       // Instant's range throws DateTimeException from inside the deserializer).
       if (e instanceof MalformedEventException m) throw m;
-      throw new MalformedEventException("not a valid " + type.getSimpleName() + ": "
-          + e.getClass().getSimpleName() + ": " + e.getMessage());
+      throw new MalformedEventException(
+          "not a valid "
+              + type.getSimpleName()
+              + ": "
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage());
     }
   }
 

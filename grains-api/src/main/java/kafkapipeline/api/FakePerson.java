@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One generated person: the Kafka payload of topic {@code faker} and one row of
- * {@code fakerdata}. The twelve fields are the original pipeline's; {@code id} is new and is the
- * primary key, so two people who share a name and phone number no longer overwrite each other.
+ * One generated person: the Kafka payload of topic {@code faker} and one row of {@code fakerdata}.
+ * The twelve fields are the original pipeline's; {@code id} is new and is the primary key, so two
+ * people who share a name and phone number no longer overwrite each other.
  */
 public record FakePerson(
     @JsonProperty("id") UUID id,
@@ -25,11 +25,12 @@ public record FakePerson(
     @JsonProperty("credit_card_number") String creditCardNumber) {
 
   /**
-   * The id of the person generated at position {@code sequence} of the stream seeded with
-   * {@code seed}. Deterministic, so a replayed position yields the same id (and so the same row).
+   * The id of the person generated at position {@code sequence} of the stream seeded with {@code
+   * seed}. Deterministic, so a replayed position yields the same id (and so the same row).
    */
   public static UUID idFor(long seed, long sequence) {
-    return UUID.nameUUIDFromBytes(("faker/" + seed + "/" + sequence).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return UUID.nameUUIDFromBytes(
+        ("faker/" + seed + "/" + sequence).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** Names the first missing field, or returns null when all thirteen are present. */

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 
 /**
- * The fields of one Wikimedia {@code mediawiki.recentchange} event that become a row of
- * {@code wikipediadata}. The Kafka payload of topic {@code wikipedia} is the event's JSON exactly
- * as EventStreams sent it (every other field is kept there); this record reads it.
+ * The fields of one Wikimedia {@code mediawiki.recentchange} event that become a row of {@code
+ * wikipediadata}. The Kafka payload of topic {@code wikipedia} is the event's JSON exactly as
+ * EventStreams sent it (every other field is kept there); this record reads it.
  *
  * <p>{@code id} is the recent-change id, unique only within one wiki and absent from some log
  * events (abuse filter hits, thanks); {@code meta.id} is unique per event, so a row is keyed by

@@ -12,10 +12,10 @@ public final class Topics {
   public static final List<String> ALL = List.of(FAKER, WEATHER, WIKIPEDIA, SPACEX);
 
   /**
-   * The largest event (key plus value, in bytes) a source may publish. The producer's
-   * {@code max.request.size} and every topic's {@code max.message.bytes} are set from it with room
-   * for the record's framing, so an event within it always fits Kafka; a larger one is published
-   * as a dead-letter marker instead (see {@link #DEAD_LETTER_HEADER}).
+   * The largest event (key plus value, in bytes) a source may publish. The producer's {@code
+   * max.request.size} and every topic's {@code max.message.bytes} are set from it with room for the
+   * record's framing, so an event within it always fits Kafka; a larger one is published as a
+   * dead-letter marker instead (see {@link #DEAD_LETTER_HEADER}).
    */
   public static final int MAX_EVENT_BYTES = 1_000_000;
 
@@ -26,9 +26,9 @@ public final class Topics {
   public static final int MAX_MESSAGE_BYTES = MAX_EVENT_BYTES + RECORD_OVERHEAD_BYTES;
 
   /**
-   * A record header a source sets when what it read could not become an event (too large, not
-   * an object, ...): its value is the reason (UTF-8), the record's value the start of what was
-   * read. Persisters store such a record in {@code dead_letters} with that reason, never as a row.
+   * A record header a source sets when what it read could not become an event (too large, not an
+   * object, ...): its value is the reason (UTF-8), the record's value the start of what was read.
+   * Persisters store such a record in {@code dead_letters} with that reason, never as a row.
    */
   public static final String DEAD_LETTER_HEADER = "dead-letter-reason";
 

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 
 /**
- * One observation of one city: the Kafka payload of topic {@code weather} and one row of
- * {@code weatherreport}. {@code location} is the normalised city id (e.g. {@code hanoi,vn});
- * {@code forecastdate} is the API's {@code dt}, in UTC. Temperatures in °C, wind in m/s.
+ * One observation of one city: the Kafka payload of topic {@code weather} and one row of {@code
+ * weatherreport}. {@code location} is the normalised city id (e.g. {@code hanoi,vn}); {@code
+ * forecastdate} is the API's {@code dt}, in UTC. Temperatures in °C, wind in m/s.
  */
 public record WeatherReport(
     @JsonProperty("location") String location,

@@ -10,16 +10,19 @@ import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
- * How every source grain runs: one per cluster (a cluster singleton on the oldest silo, moving
- * to the next oldest when that one leaves or dies), restarted after a failure with a backoff of
- * 1 s doubling to 30 s (jittered), so a crashing source neither stops for good nor spins.
+ * How every source grain runs: one per cluster (a cluster singleton on the oldest silo, moving to
+ * the next oldest when that one leaves or dies), restarted after a failure with a backoff of 1 s
+ * doubling to 30 s (jittered), so a crashing source neither stops for good nor spins.
  */
 public final class SourceSingleton {
   private SourceSingleton() {}
 
   public static <T> ActorRef<T> init(ActorSystem<?> system, Behavior<T> behavior, String name) {
-    Behavior<T> supervised = Behaviors.supervise(behavior)
-        .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
+    Behavior<T> supervised =
+        Behaviors.supervise(behavior)
+            .onFailure(
+                SupervisorStrategy.restartWithBackoff(
+                    Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
     return ClusterSingleton.get(system).init(SingletonActor.of(supervised, name));
   }
 }

@@ -13,15 +13,15 @@ import java.util.stream.Stream;
 
 /**
  * {@code ./pipeline up}: a Kafka cluster, a Cassandra ring and N silos on this machine, in the
- * foreground. Without flags one broker and one Cassandra node, as always; {@code --replicas N}
- * (or {@code --kafka-brokers N} and {@code --cassandra-nodes N}, which win over it) runs N of
- * each, replicated at min(3, N).
+ * foreground. Without flags one broker and one Cassandra node, as always; {@code --replicas N} (or
+ * {@code --kafka-brokers N} and {@code --cassandra-nodes N}, which win over it) runs N of each,
+ * replicated at min(3, N).
  *
- * <p>Every port of every node is checked before anything starts, so a taken port fails at once
- * with one line naming it. Bad options print one line and exit 2; a server or silo that fails to
- * start prints the reason (with the end of its log) and exits 1, stopping whatever had started.
- * Ctrl-C stops the silos, then Kafka, then Cassandra, and leaves no process behind. Silos inherit
- * this process's environment, so {@code FAKER_RATE=500 ./pipeline up} reaches them.
+ * <p>Every port of every node is checked before anything starts, so a taken port fails at once with
+ * one line naming it. Bad options print one line and exit 2; a server or silo that fails to start
+ * prints the reason (with the end of its log) and exits 1, stopping whatever had started. Ctrl-C
+ * stops the silos, then Kafka, then Cassandra, and leaves no process behind. Silos inherit this
+ * process's environment, so {@code FAKER_RATE=500 ./pipeline up} reaches them.
  */
 public final class PipelineCli {
   static final int MAX_SILOS = 16;
@@ -64,11 +64,15 @@ public final class PipelineCli {
   public static void main(String[] args) {
     try {
       if (args.length == 0 || !(args[0].equals("up") || args[0].equals("silo"))) {
-        throw new UsageException("unknown command " + (args.length == 0 ? "(none)" : "'" + args[0] + "'") + "; try ./pipeline help");
+        throw new UsageException(
+            "unknown command "
+                + (args.length == 0 ? "(none)" : "'" + args[0] + "'")
+                + "; try ./pipeline help");
       }
       ProjectLayout layout = ProjectLayout.locate();
       List<String> rest = List.of(args).subList(1, args.length);
-      if (args[0].equals("silo")) SiloCommands.run(layout, rest, layout.root().resolve(DATA_MARKER));
+      if (args[0].equals("silo"))
+        SiloCommands.run(layout, rest, layout.root().resolve(DATA_MARKER));
       else up(layout, parseUp(rest, layout.root().resolve(DATA_MARKER)));
     } catch (UsageException e) {
       System.err.println("pipeline: " + e.getMessage());
@@ -106,16 +110,22 @@ public final class PipelineCli {
             default -> nodes = number(name, value, MAX_REPLICAS);
           }
         }
-        default -> throw new UsageException("unknown option '" + arg + "' for up (known: --silos N, --replicas N, "
-            + "--kafka-brokers N, --cassandra-nodes N, --data DIR, --fresh)");
+        default ->
+            throw new UsageException(
+                "unknown option '"
+                    + arg
+                    + "' for up (known: --silos N, --replicas N, "
+                    + "--kafka-brokers N, --cassandra-nodes N, --data DIR, --fresh)");
       }
     }
     int general = replicas == null ? 1 : replicas;
-    return new UpOptions(silos, data, fresh, brokers == null ? general : brokers, nodes == null ? general : nodes);
+    return new UpOptions(
+        silos, data, fresh, brokers == null ? general : brokers, nodes == null ? general : nodes);
   }
 
   private static String value(List<String> args, int i, String option) {
-    if (i >= args.size() || args.get(i).startsWith("--")) throw new UsageException(option + " needs a value");
+    if (i >= args.size() || args.get(i).startsWith("--"))
+      throw new UsageException(option + " needs a value");
     return args.get(i);
   }
 
@@ -124,15 +134,17 @@ public final class PipelineCli {
     try {
       n = Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
-      throw new UsageException(option + " needs a whole number from 1 to " + max + ", got '" + text + "'");
+      throw new UsageException(
+          option + " needs a whole number from 1 to " + max + ", got '" + text + "'");
     }
-    if (n < 1 || n > max) throw new UsageException(option + " needs a whole number from 1 to " + max + ", got " + n);
+    if (n < 1 || n > max)
+      throw new UsageException(option + " needs a whole number from 1 to " + max + ", got " + n);
     return n;
   }
 
   /**
-   * Fails on the first taken port (or foreign address) of any server node or silo, before
-   * anything starts.
+   * Fails on the first taken port (or foreign address) of any server node or silo, before anything
+   * starts.
    */
   static void requirePortsFree(UpOptions options) {
     CassandraRing.Options ring = options.cassandra();
@@ -145,7 +157,8 @@ public final class PipelineCli {
     for (int i = 0; i < brokers.size(); i++) {
       String node = brokers.size() == 1 ? "Kafka" : "Kafka node " + (i + 1);
       Ports.requireFree(brokers.get(i).host(), brokers.get(i).port(), node);
-      Ports.requireFree(brokers.get(i).host(), brokers.get(i).controllerPort(), node + " controller");
+      Ports.requireFree(
+          brokers.get(i).host(), brokers.get(i).controllerPort(), node + " controller");
     }
     for (int i = 0; i < options.silos(); i++) {
       Ports.requireFree(FIRST_SILO_PORT + i, "silo-" + (i + 1) + " cluster");
@@ -159,7 +172,12 @@ public final class PipelineCli {
     requireSameShape(options);
 
     CassandraRing.Options ringOptions = options.cassandra();
-    say("starting Cassandra: " + nodes(options.cassandraNodes(), "node") + " (data in " + options.dataDir() + ") ...");
+    say(
+        "starting Cassandra: "
+            + nodes(options.cassandraNodes(), "node")
+            + " (data in "
+            + options.dataDir()
+            + ") ...");
     CassandraRing cassandra = CassandraRing.start(layout, ringOptions);
     say("Cassandra ready in " + seconds(cassandra.lastStartupTime()));
     KafkaCluster.Options kafkaOptions = options.kafka();
@@ -169,38 +187,88 @@ public final class PipelineCli {
 
     RunDirectory run = new RunDirectory(options.dataDir());
     Path logs = options.dataDir().resolve("logs");
-    RunDirectory.Cluster cluster = new RunDirectory.Cluster(ProcessHandle.current().pid(), kafka.bootstrapServers(),
-        cassandra.contactPointList(), kafkaOptions.replicationFactor(), ringOptions.replicationFactor(), logs);
+    RunDirectory.Cluster cluster =
+        new RunDirectory.Cluster(
+            ProcessHandle.current().pid(),
+            kafka.bootstrapServers(),
+            cassandra.contactPointList(),
+            kafkaOptions.replicationFactor(),
+            ringOptions.replicationFactor(),
+            logs);
     run.writeCluster(cluster);
     List<SiloProcess> silos = new ArrayList<>();
     for (int i = 0; i < options.silos(); i++) {
-      SiloProcess silo = SiloProcess.start(layout,
-          SiloProcess.Options.of("silo-" + (i + 1), FIRST_HTTP_PORT + i, logs).withEnv(siloEnv(i + 1, cluster)));
-      run.writeSilo(new RunDirectory.Silo(silo.name(), i + 1, silo.pid(), FIRST_SILO_PORT + i, FIRST_HTTP_PORT + i, silo.logFile()));
+      SiloProcess silo =
+          SiloProcess.start(
+              layout,
+              SiloProcess.Options.of("silo-" + (i + 1), FIRST_HTTP_PORT + i, logs)
+                  .withEnv(siloEnv(i + 1, cluster)));
+      run.writeSilo(
+          new RunDirectory.Silo(
+              silo.name(),
+              i + 1,
+              silo.pid(),
+              FIRST_SILO_PORT + i,
+              FIRST_HTTP_PORT + i,
+              silo.logFile()));
       silos.add(silo);
     }
     say("starting " + options.silos() + " silo(s) ...");
     for (SiloProcess silo : silos) silo.awaitHealthy(Duration.ofMinutes(3));
 
     say("");
-    say("The pipeline is up: " + options.silos() + " silo(s), " + nodes(options.kafkaBrokers(), "Kafka broker") + ", "
-        + nodes(options.cassandraNodes(), "Cassandra node") + " (replication: Kafka " + kafkaOptions.replicationFactor()
-        + ", Cassandra " + ringOptions.replicationFactor() + ")");
+    say(
+        "The pipeline is up: "
+            + options.silos()
+            + " silo(s), "
+            + nodes(options.kafkaBrokers(), "Kafka broker")
+            + ", "
+            + nodes(options.cassandraNodes(), "Cassandra node")
+            + " (replication: Kafka "
+            + kafkaOptions.replicationFactor()
+            + ", Cassandra "
+            + ringOptions.replicationFactor()
+            + ")");
     for (KafkaEngine broker : kafka.nodes()) {
-      say("  kafka-" + broker.nodeId() + "      " + broker.bootstrapServers() + "   log: " + broker.process().logFile());
+      say(
+          "  kafka-"
+              + broker.nodeId()
+              + "      "
+              + broker.bootstrapServers()
+              + "   log: "
+              + broker.process().logFile());
     }
     for (CassandraEngine node : cassandra.nodes()) {
-      say("  cassandra-" + node.number() + "  " + node.contactPoint() + "   log: " + node.process().logFile());
+      say(
+          "  cassandra-"
+              + node.number()
+              + "  "
+              + node.contactPoint()
+              + "   log: "
+              + node.process().logFile());
     }
     say("  bootstrap servers: " + kafka.bootstrapServers());
     say("  CQL contact points: " + cassandra.contactPointList());
     for (SiloProcess silo : silos) {
-      say("  " + silo.name() + "  http://127.0.0.1:" + silo.httpPort() + "/api/health   /api/stats   log: " + silo.logFile());
+      say(
+          "  "
+              + silo.name()
+              + "  http://127.0.0.1:"
+              + silo.httpPort()
+              + "/api/health   /api/stats   log: "
+              + silo.logFile());
     }
-    say("Rows:  pip install cqlsh && cqlsh " + ringOptions.hosts().get(0) + " " + ringOptions.nativePort()
-        + " -e \"SELECT * FROM kafkapipeline.fakerdata LIMIT 5\""
-        + (options.cassandraNodes() > 1 ? "   (any node: " + String.join(", ", ringOptions.hosts()) + ")" : ""));
-    say("More silos: ./pipeline silo add; ./pipeline silo stop N (graceful) or kill N (SIGKILL); ./pipeline silo list");
+    say(
+        "Rows:  pip install cqlsh && cqlsh "
+            + ringOptions.hosts().get(0)
+            + " "
+            + ringOptions.nativePort()
+            + " -e \"SELECT * FROM kafkapipeline.fakerdata LIMIT 5\""
+            + (options.cassandraNodes() > 1
+                ? "   (any node: " + String.join(", ", ringOptions.hosts()) + ")"
+                : ""));
+    say(
+        "More silos: ./pipeline silo add; ./pipeline silo stop N (graceful) or kill N (SIGKILL); ./pipeline silo list");
     say("Ctrl-C stops everything.");
     watch(silos, run, kafka, cassandra);
   }
@@ -210,28 +278,40 @@ public final class PipelineCli {
   }
 
   /**
-   * Reports silos that exit on their own; returns only when the JVM is shutting down. Then it
-   * stops the silos, then every broker at once, then every Cassandra node at once: one after the
-   * other, the last broker would wait for a quorum that has already gone. (The launcher's reaper
-   * stops the same processes in reverse start order alongside; a process stopped twice is
-   * stopped once.)
+   * Reports silos that exit on their own; returns only when the JVM is shutting down. Then it stops
+   * the silos, then every broker at once, then every Cassandra node at once: one after the other,
+   * the last broker would wait for a quorum that has already gone. (The launcher's reaper stops the
+   * same processes in reverse start order alongside; a process stopped twice is stopped once.)
    */
-  private static void watch(List<SiloProcess> silos, RunDirectory run, KafkaCluster kafka, CassandraRing cassandra) {
+  private static void watch(
+      List<SiloProcess> silos, RunDirectory run, KafkaCluster kafka, CassandraRing cassandra) {
     var stopping = new java.util.concurrent.atomic.AtomicBoolean();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stopping.set(true);
-      run.clear();
-      say("stopping silos, Kafka and Cassandra ...");
-      java.util.concurrent.CompletableFuture.allOf(silos.stream()
-          .map(silo -> java.util.concurrent.CompletableFuture.runAsync(silo::stop))
-          .toArray(java.util.concurrent.CompletableFuture[]::new)).join();
-      kafka.close();
-      cassandra.close();
-    }, "pipeline-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopping.set(true);
+                  run.clear();
+                  say("stopping silos, Kafka and Cassandra ...");
+                  java.util.concurrent.CompletableFuture.allOf(
+                          silos.stream()
+                              .map(
+                                  silo ->
+                                      java.util.concurrent.CompletableFuture.runAsync(silo::stop))
+                              .toArray(java.util.concurrent.CompletableFuture[]::new))
+                      .join();
+                  kafka.close();
+                  cassandra.close();
+                },
+                "pipeline-stop"));
     for (SiloProcess silo : silos) {
-      silo.process().onExit().thenAccept(code -> {
-        if (!stopping.get()) say(silo.name() + " exited with code " + code + "; see " + silo.logFile());
-      });
+      silo.process()
+          .onExit()
+          .thenAccept(
+              code -> {
+                if (!stopping.get())
+                  say(silo.name() + " exited with code " + code + "; see " + silo.logFile());
+              });
     }
     try {
       Thread.currentThread().join();
@@ -257,20 +337,34 @@ public final class PipelineCli {
   }
 
   /**
-   * Refuses a data folder whose servers were made with another number of brokers or Cassandra
-   * nodes (a quorum or ring of another size would not start on it, or would start beside the old
-   * one); records the shape otherwise. A folder from before shapes were recorded held one of each.
+   * Refuses a data folder whose servers were made with another number of brokers or Cassandra nodes
+   * (a quorum or ring of another size would not start on it, or would start beside the old one);
+   * records the shape otherwise. A folder from before shapes were recorded held one of each.
    */
   static void requireSameShape(UpOptions options) {
     Path file = options.dataDir().resolve(SHAPE_FILE);
-    String wanted = "kafka-brokers=" + options.kafkaBrokers() + "\ncassandra-nodes=" + options.cassandraNodes() + "\n";
+    String wanted =
+        "kafka-brokers="
+            + options.kafkaBrokers()
+            + "\ncassandra-nodes="
+            + options.cassandraNodes()
+            + "\n";
     try {
-      String found = Files.exists(file) ? Files.readString(file)
-          : Files.exists(options.dataDir().resolve("kafka")) || Files.exists(options.dataDir().resolve("cassandra"))
-              ? "kafka-brokers=1\ncassandra-nodes=1\n" : null;
+      String found =
+          Files.exists(file)
+              ? Files.readString(file)
+              : Files.exists(options.dataDir().resolve("kafka"))
+                      || Files.exists(options.dataDir().resolve("cassandra"))
+                  ? "kafka-brokers=1\ncassandra-nodes=1\n"
+                  : null;
       if (found != null && !found.equals(wanted)) {
-        throw new UsageException(options.dataDir() + " holds servers made with " + found.trim().replace("\n", ", ")
-            + "; to run " + wanted.trim().replace("\n", ", ") + " add --fresh (empties it) or choose another --data");
+        throw new UsageException(
+            options.dataDir()
+                + " holds servers made with "
+                + found.trim().replace("\n", ", ")
+                + "; to run "
+                + wanted.trim().replace("\n", ", ")
+                + " add --fresh (empties it) or choose another --data");
       }
       Files.writeString(file, wanted);
     } catch (IOException e) {
@@ -288,7 +382,12 @@ public final class PipelineCli {
           empty = entries.findAny().isEmpty();
         }
         if (!ours && !empty) {
-          throw new UsageException("refusing to empty " + dir + ": it is not a pipeline data folder (no " + DATA_MARKER + " file)");
+          throw new UsageException(
+              "refusing to empty "
+                  + dir
+                  + ": it is not a pipeline data folder (no "
+                  + DATA_MARKER
+                  + " file)");
         }
         try (Stream<Path> all = Files.walk(dir)) {
           for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);

@@ -11,42 +11,42 @@ import java.time.Duration;
  * {@link LaunchException} "{@code what} within N s (last: ...)" with the probe's last answer.
  */
 final class Poll {
-    static final long INTERVAL_MILLIS = 250;
+  static final long INTERVAL_MILLIS = 250;
 
-    /** What a probe sees: null when ready, else a short description of what is missing. */
-    @FunctionalInterface
-    interface Probe {
-        String missing() throws Exception;
-    }
+  /** What a probe sees: null when ready, else a short description of what is missing. */
+  @FunctionalInterface
+  interface Probe {
+    String missing() throws Exception;
+  }
 
-    private Poll() {
-    }
+  private Poll() {}
 
-    static void until(String what, Duration timeout, Probe probe) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no answer yet";
-        while (true) {
-            try {
-                String missing = probe.missing();
-                if (missing == null) {
-                    return;
-                }
-                last = missing;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LaunchException("interrupted while waiting: " + what, e);
-            } catch (Exception e) {
-                last = e.getClass().getSimpleName() + ": " + e.getMessage();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new LaunchException(what + " within " + timeout.toSeconds() + " s (last: " + last + ")");
-            }
-            try {
-                Thread.sleep(INTERVAL_MILLIS); // the poll interval, not a wait for an outcome
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LaunchException("interrupted while waiting: " + what, e);
-            }
+  static void until(String what, Duration timeout, Probe probe) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "no answer yet";
+    while (true) {
+      try {
+        String missing = probe.missing();
+        if (missing == null) {
+          return;
         }
+        last = missing;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LaunchException("interrupted while waiting: " + what, e);
+      } catch (Exception e) {
+        last = e.getClass().getSimpleName() + ": " + e.getMessage();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new LaunchException(
+            what + " within " + timeout.toSeconds() + " s (last: " + last + ")");
+      }
+      try {
+        Thread.sleep(INTERVAL_MILLIS); // the poll interval, not a wait for an outcome
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LaunchException("interrupted while waiting: " + what, e);
+      }
     }
+  }
 }

@@ -14,24 +14,29 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * What a running {@code ./pipeline up} tells the other {@code ./pipeline} commands, in
- * {@code <data>/run/}: {@code up.properties} (its pid, every broker and Cassandra node, the
- * replication factors) and one
- * {@code silo-N.properties} per silo (pid, ports, log). {@code up} writes them and removes them
- * when it stops; {@code silo add/stop/kill} add and remove silo files. A file whose pid is gone
- * is stale and treated as absent.
+ * What a running {@code ./pipeline up} tells the other {@code ./pipeline} commands, in {@code
+ * <data>/run/}: {@code up.properties} (its pid, every broker and Cassandra node, the replication
+ * factors) and one {@code silo-N.properties} per silo (pid, ports, log). {@code up} writes them and
+ * removes them when it stops; {@code silo add/stop/kill} add and remove silo files. A file whose
+ * pid is gone is stale and treated as absent.
  */
 public final class RunDirectory {
   /**
    * The running {@code up}.
    *
    * @param kafka every broker's "host:port", comma-separated (as {@code KAFKA_BOOTSTRAP_SERVERS})
-   * @param cassandra every Cassandra node's "host:port", comma-separated (as {@code CASSANDRA_CONTACT_POINTS})
+   * @param cassandra every Cassandra node's "host:port", comma-separated (as {@code
+   *     CASSANDRA_CONTACT_POINTS})
    * @param kafkaReplicationFactor of the topics silos create
    * @param cassandraReplicationFactor of the keyspace silos create
    */
-  public record Cluster(long pid, String kafka, String cassandra, int kafkaReplicationFactor,
-                        int cassandraReplicationFactor, Path logDir) {
+  public record Cluster(
+      long pid,
+      String kafka,
+      String cassandra,
+      int kafkaReplicationFactor,
+      int cassandraReplicationFactor,
+      Path logDir) {
     /** One broker and one Cassandra node. */
     public Cluster(long pid, String kafka, String cassandra, Path logDir) {
       this(pid, kafka, cassandra, 1, 1, logDir);
@@ -65,10 +70,16 @@ public final class RunDirectory {
   /** The running cluster, or empty if none runs for this data folder. */
   public Optional<Cluster> cluster() {
     // A file of an older up has no replication factors: it ran one node of each.
-    return read(dir.resolve("up.properties")).map(p -> new Cluster(Long.parseLong(p.getProperty("pid")),
-            p.getProperty("kafka"), p.getProperty("cassandra"),
-            Integer.parseInt(p.getProperty("kafka-replication-factor", "1")),
-            Integer.parseInt(p.getProperty("cassandra-replication-factor", "1")), Path.of(p.getProperty("logs"))))
+    return read(dir.resolve("up.properties"))
+        .map(
+            p ->
+                new Cluster(
+                    Long.parseLong(p.getProperty("pid")),
+                    p.getProperty("kafka"),
+                    p.getProperty("cassandra"),
+                    Integer.parseInt(p.getProperty("kafka-replication-factor", "1")),
+                    Integer.parseInt(p.getProperty("cassandra-replication-factor", "1")),
+                    Path.of(p.getProperty("logs"))))
         .filter(c -> ProcessHandle.of(c.pid()).map(ProcessHandle::isAlive).orElse(false));
   }
 
@@ -87,11 +98,21 @@ public final class RunDirectory {
     List<Silo> out = new ArrayList<>();
     if (!Files.isDirectory(dir)) return out;
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().matches("silo-\\d+\\.properties")).toList()) {
-        read(f).ifPresent(p -> out.add(new Silo(f.getFileName().toString().replace(".properties", ""),
-            Integer.parseInt(p.getProperty("number")), Long.parseLong(p.getProperty("pid")),
-            Integer.parseInt(p.getProperty("cluster-port")), Integer.parseInt(p.getProperty("http-port")),
-            Path.of(p.getProperty("log")))));
+      for (Path f :
+          files
+              .filter(f -> f.getFileName().toString().matches("silo-\\d+\\.properties"))
+              .toList()) {
+        read(f)
+            .ifPresent(
+                p ->
+                    out.add(
+                        new Silo(
+                            f.getFileName().toString().replace(".properties", ""),
+                            Integer.parseInt(p.getProperty("number")),
+                            Long.parseLong(p.getProperty("pid")),
+                            Integer.parseInt(p.getProperty("cluster-port")),
+                            Integer.parseInt(p.getProperty("http-port")),
+                            Path.of(p.getProperty("log")))));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -117,7 +138,10 @@ public final class RunDirectory {
       try (Writer w = Files.newBufferedWriter(temp)) {
         p.store(w, "written by ./pipeline; removed when it stops");
       }
-      Files.move(temp, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          temp,
+          dir.resolve(name),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

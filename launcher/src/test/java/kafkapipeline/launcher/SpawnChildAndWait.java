@@ -7,15 +7,15 @@ import java.nio.file.Path;
  * with exit-with-parent on, prints {@code grandchild-pid=<pid>}, then sleeps until killed.
  */
 public final class SpawnChildAndWait {
-    private SpawnChildAndWait() {
-    }
+  private SpawnChildAndWait() {}
 
-    public static void main(String[] args) throws InterruptedException {
-        ManagedProcess child = ManagedProcess.start(new ProcessSpec("grandchild", SleepForever.class.getName())
+  public static void main(String[] args) throws InterruptedException {
+    ManagedProcess child =
+        ManagedProcess.start(
+            new ProcessSpec("grandchild", SleepForever.class.getName())
                 .classpath(ManagedProcessTest.ownClasspath())
                 .logFile(Path.of(args[0])));
-        System.out.println("grandchild-pid=" + child.pid());
-        Thread.sleep(Long.MAX_VALUE);
-    }
-
+    System.out.println("grandchild-pid=" + child.pid());
+    Thread.sleep(Long.MAX_VALUE);
+  }
 }

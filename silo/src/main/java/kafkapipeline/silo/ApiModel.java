@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** The HTTP API's JSON bodies. Requests are validated by the routes; every error is {@link Error}. */
+/**
+ * The HTTP API's JSON bodies. Requests are validated by the routes; every error is {@link Error}.
+ */
 public final class ApiModel {
   private ApiModel() {}
 
@@ -15,20 +17,37 @@ public final class ApiModel {
   public record SetRate(Double rate) {}
 
   public record CityView(
-      String id, String name, String country, String silo, String state, Instant lastReport, Float temperature,
+      String id,
+      String name,
+      String country,
+      String silo,
+      String state,
+      Instant lastReport,
+      Float temperature,
       String lastError) {}
 
-  public record SourceView(String name, String state, Double eventsPerSecond, Instant lastEventTime, String lastError) {}
+  public record SourceView(
+      String name, String state, Double eventsPerSecond, Instant lastEventTime, String lastError) {}
 
   /** vitals: null when the silo did not answer in time. */
   public record SiloView(
-      String address, String status, List<String> roles, Map<String, Object> grains, SiloVitals.Vitals vitals) {}
+      String address,
+      String status,
+      List<String> roles,
+      Map<String, Object> grains,
+      SiloVitals.Vitals vitals) {}
 
   public record StatusView(List<SiloView> silos, Map<String, Object> rows) {}
 
   /** {@code errorClass}: the failure's kind (exception class or marker such as RecordTooLarge). */
   public record DeadLetterView(
-      String topic, int partition, long offset, String key, String errorClass, String error, Instant failedAt,
+      String topic,
+      int partition,
+      long offset,
+      String key,
+      String errorClass,
+      String error,
+      Instant failedAt,
       String payload) {}
 
   public record RowsView(String table, List<String> columns, List<List<String>> rows) {}

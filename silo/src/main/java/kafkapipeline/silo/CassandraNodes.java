@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The Cassandra ring and the keyspace's replication as the driver's metadata describes them,
- * turned into plain values: pure functions, no query is sent. The driver tracks each node's state
- * itself (a node whose connections all fail is down; one it keeps no pool to is unknown).
- * Replication options that cannot be read (not a number, a missing factor) give a null factor,
- * never an exception.
+ * The Cassandra ring and the keyspace's replication as the driver's metadata describes them, turned
+ * into plain values: pure functions, no query is sent. The driver tracks each node's state itself
+ * (a node whose connections all fail is down; one it keeps no pool to is unknown). Replication
+ * options that cannot be read (not a number, a missing factor) give a null factor, never an
+ * exception.
  */
 final class CassandraNodes {
   static final String UP = "up";
@@ -32,11 +32,15 @@ final class CassandraNodes {
    * SimpleStrategy's factor, or NetworkTopologyStrategy's factor in the silo's local datacenter
    * (null when not known); {@code datacenters}: NetworkTopologyStrategy's factor per datacenter.
    */
-  record Replication(String strategy, Integer replicationFactor, Map<String, Integer> datacenters) {}
+  record Replication(
+      String strategy, Integer replicationFactor, Map<String, Integer> datacenters) {}
 
   /** The nodes, sorted by address. */
   static List<NodeView> nodes(Collection<Node> nodes) {
-    return nodes.stream().map(CassandraNodes::view).sorted(Comparator.comparing(NodeView::address)).toList();
+    return nodes.stream()
+        .map(CassandraNodes::view)
+        .sorted(Comparator.comparing(NodeView::address))
+        .toList();
   }
 
   static NodeView view(Node node) {
@@ -74,17 +78,19 @@ final class CassandraNodes {
     if (strategy.equals("SimpleStrategy")) {
       factor = factor(options.get("replication_factor"));
     } else {
-      options.forEach((key, value) -> {
-        if (key.equals("class") || key.equals("replication_factor")) return;
-        Integer n = factor(value);
-        if (n != null) datacenters.put(key, n);
-      });
+      options.forEach(
+          (key, value) -> {
+            if (key.equals("class") || key.equals("replication_factor")) return;
+            Integer n = factor(value);
+            if (n != null) datacenters.put(key, n);
+          });
       factor = datacenters.get(localDatacenter);
     }
     return new Replication(strategy, factor, java.util.Collections.unmodifiableMap(datacenters));
   }
 
-  private static final java.util.regex.Pattern FACTOR = java.util.regex.Pattern.compile("([0-9]{1,9})(/[0-9]{1,9})?");
+  private static final java.util.regex.Pattern FACTOR =
+      java.util.regex.Pattern.compile("([0-9]{1,9})(/[0-9]{1,9})?");
 
   /** "3" or "3/1" (surrounding blanks allowed) -> 3; anything else -> null. */
   static Integer factor(String value) {
@@ -92,5 +98,4 @@ final class CassandraNodes {
     java.util.regex.Matcher m = FACTOR.matcher(value.strip());
     return m.matches() ? Integer.valueOf(m.group(1)) : null;
   }
-
 }

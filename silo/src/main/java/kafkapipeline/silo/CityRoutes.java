@@ -28,8 +28,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * {@code /api/cities}: list (registry plus each grain's status), add (validated by one API call
  * within the call budget; 404 from the API registers nothing), remove (stops the grain; its rows
- * stay). A city whose last report is older than two intervals shows as {@code stale}. The body
- * is read by {@link JsonBody#addCity} (a bad one is a 400 before anything is asked), adding and
+ * stay). A city whose last report is older than two intervals shows as {@code stale}. The body is
+ * read by {@link JsonBody#addCity} (a bad one is a 400 before anything is asked), adding and
  * removing pass {@link RequestChecks} first.
  */
 final class CityRoutes extends AllDirectives {
@@ -40,7 +40,11 @@ final class CityRoutes extends AllDirectives {
   private final AtomicReference<Grains> grains;
   private final RequestChecks checks;
 
-  CityRoutes(ActorSystem<?> system, WeatherSettings settings, AtomicReference<Grains> grains, RequestChecks checks) {
+  CityRoutes(
+      ActorSystem<?> system,
+      WeatherSettings settings,
+      AtomicReference<Grains> grains,
+      RequestChecks checks) {
     this.system = system;
     this.settings = settings;
     this.grains = grains;
@@ -48,82 +52,154 @@ final class CityRoutes extends AllDirectives {
   }
 
   Route routes() {
-    return pathPrefix("cities", () -> concat(
-        pathEnd(() -> concat(
-            get(() -> onSuccess(list(), views -> complete(StatusCodes.OK, views, Jackson.marshaller(JsonRoutes.MAPPER)))),
-            post(() -> checks.body(JsonBody::addCity, body -> onSuccess(add(body), r -> complete(r)))))),
-        path(PathMatchers.segment(), id -> delete(() -> checks.changing(() -> onSuccess(remove(id), r -> complete(r)))))));
+    return pathPrefix(
+        "cities",
+        () ->
+            concat(
+                pathEnd(
+                    () ->
+                        concat(
+                            get(
+                                () ->
+                                    onSuccess(
+                                        list(),
+                                        views ->
+                                            complete(
+                                                StatusCodes.OK,
+                                                views,
+                                                Jackson.marshaller(JsonRoutes.MAPPER)))),
+                            post(
+                                () ->
+                                    checks.body(
+                                        JsonBody::addCity,
+                                        body -> onSuccess(add(body), r -> complete(r)))))),
+                path(
+                    PathMatchers.segment(),
+                    id ->
+                        delete(
+                            () ->
+                                checks.changing(() -> onSuccess(remove(id), r -> complete(r)))))));
   }
 
   CompletionStage<List<ApiModel.CityView>> list() {
     Grains g = grains.get();
     if (g == null) return CompletableFuture.completedFuture(List.of());
-    return g.cities().all().thenCompose(cities -> {
-      List<CompletableFuture<ApiModel.CityView>> views = new ArrayList<>();
-      for (CityStore.City city : cities) views.add(view(city).toCompletableFuture());
-      return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
-          .thenApply(done -> views.stream().map(CompletableFuture::join).toList());
-    });
+    return g.cities()
+        .all()
+        .thenCompose(
+            cities -> {
+              List<CompletableFuture<ApiModel.CityView>> views = new ArrayList<>();
+              for (CityStore.City city : cities) views.add(view(city).toCompletableFuture());
+              return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
+                  .thenApply(done -> views.stream().map(CompletableFuture::join).toList());
+            });
   }
 
   CompletionStage<ApiModel.CityView> view(CityStore.City city) {
     return AskPattern.<CityWeather.Command, CityWeather.Status>ask(
             ClusterSharding.get(system).entityRefFor(CityWeather.TYPE_KEY, city.id()),
-            CityWeather.GetStatus::new, ASK_TIMEOUT, system.scheduler())
-        .handle((s, error) -> {
-          if (error != null) {
-            return new ApiModel.CityView(city.id(), city.name(), city.country(), null, "unknown", null, null,
-                "no answer from the grain: " + error.getClass().getSimpleName());
-          }
-          String state = s.state();
-          if ("reporting".equals(state) && s.lastReport() != null
-              && s.lastReport().isBefore(Instant.now().minus(settings.interval().multipliedBy(2)))) {
-            state = "stale";
-          }
-          return new ApiModel.CityView(city.id(), city.name(), city.country(), s.silo(), state, s.lastReport(),
-              s.temperature(), s.lastError());
-        });
+            CityWeather.GetStatus::new,
+            ASK_TIMEOUT,
+            system.scheduler())
+        .handle(
+            (s, error) -> {
+              if (error != null) {
+                return new ApiModel.CityView(
+                    city.id(),
+                    city.name(),
+                    city.country(),
+                    null,
+                    "unknown",
+                    null,
+                    null,
+                    "no answer from the grain: " + error.getClass().getSimpleName());
+              }
+              String state = s.state();
+              if ("reporting".equals(state)
+                  && s.lastReport() != null
+                  && s.lastReport()
+                      .isBefore(Instant.now().minus(settings.interval().multipliedBy(2)))) {
+                state = "stale";
+              }
+              return new ApiModel.CityView(
+                  city.id(),
+                  city.name(),
+                  city.country(),
+                  s.silo(),
+                  state,
+                  s.lastReport(),
+                  s.temperature(),
+                  s.lastError());
+            });
   }
 
   private CompletionStage<HttpResponse> add(ApiModel.AddCity body) {
     Grains g = grains.get();
-    if (g == null) return done(error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting; try again shortly"));
+    if (g == null)
+      return done(
+          error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting; try again shortly"));
     String name = body.city(); // checked by JsonBody.addCity
     if (!g.owm().hasKey()) {
-      return done(error(StatusCodes.SERVICE_UNAVAILABLE, "weather is not configured: set OWM_API_KEY on the silos"));
+      return done(
+          error(
+              StatusCodes.SERVICE_UNAVAILABLE,
+              "weather is not configured: set OWM_API_KEY on the silos"));
     }
     return AskPattern.<CallBudget.Command, CallBudget.Answer>ask(
             g.weatherBudget(), CallBudget.Acquire::new, ASK_TIMEOUT, system.scheduler())
-        .thenCompose(answer -> {
-          if (answer instanceof CallBudget.Denied denied) {
-            return done(error(StatusCodes.SERVICE_UNAVAILABLE,
-                "the weather call budget is used up; try again in " + Math.max(1, denied.retryIn().toSeconds()) + " s"));
-          }
-          return g.owm().byName(name).thenCompose(result -> register(g, name, result));
-        });
+        .thenCompose(
+            answer -> {
+              if (answer instanceof CallBudget.Denied denied) {
+                return done(
+                    error(
+                        StatusCodes.SERVICE_UNAVAILABLE,
+                        "the weather call budget is used up; try again in "
+                            + Math.max(1, denied.retryIn().toSeconds())
+                            + " s"));
+              }
+              return g.owm().byName(name).thenCompose(result -> register(g, name, result));
+            });
   }
 
   private CompletionStage<HttpResponse> register(Grains g, String name, OwmClient.Result result) {
-    if (result instanceof OwmClient.NotFound) return done(error(StatusCodes.NOT_FOUND, "city not found: " + name));
-    if (result instanceof OwmClient.Unauthorized u) return done(error(StatusCodes.BAD_GATEWAY, u.message()));
-    if (result instanceof OwmClient.RateLimited r) return done(error(StatusCodes.SERVICE_UNAVAILABLE, r.message()));
-    if (result instanceof OwmClient.Failed f) return done(error(StatusCodes.BAD_GATEWAY, f.message()));
+    if (result instanceof OwmClient.NotFound)
+      return done(error(StatusCodes.NOT_FOUND, "city not found: " + name));
+    if (result instanceof OwmClient.Unauthorized u)
+      return done(error(StatusCodes.BAD_GATEWAY, u.message()));
+    if (result instanceof OwmClient.RateLimited r)
+      return done(error(StatusCodes.SERVICE_UNAVAILABLE, r.message()));
+    if (result instanceof OwmClient.Failed f)
+      return done(error(StatusCodes.BAD_GATEWAY, f.message()));
     OwmClient.Observed o = (OwmClient.Observed) result;
-    CityStore.City city = new CityStore.City(o.report().location(), o.name(), o.country(), o.owmId(), Instant.now());
-    return g.cities().add(city).thenCompose(added -> {
-      ClusterSharding.get(system).entityRefFor(CityWeather.TYPE_KEY, city.id()).tell(CityWeather.Wake.INSTANCE);
-      return view(city).thenApply(v -> json(added ? StatusCodes.CREATED : StatusCodes.OK, v));
-    });
+    CityStore.City city =
+        new CityStore.City(o.report().location(), o.name(), o.country(), o.owmId(), Instant.now());
+    return g.cities()
+        .add(city)
+        .thenCompose(
+            added -> {
+              ClusterSharding.get(system)
+                  .entityRefFor(CityWeather.TYPE_KEY, city.id())
+                  .tell(CityWeather.Wake.INSTANCE);
+              return view(city)
+                  .thenApply(v -> json(added ? StatusCodes.CREATED : StatusCodes.OK, v));
+            });
   }
 
   private CompletionStage<HttpResponse> remove(String id) {
     Grains g = grains.get();
-    if (g == null) return done(error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting; try again shortly"));
-    return g.cities().remove(id).thenApply(removed -> {
-      if (!removed) return error(StatusCodes.NOT_FOUND, "unknown city: " + id);
-      ClusterSharding.get(system).entityRefFor(CityWeather.TYPE_KEY, id).tell(CityWeather.Stop.INSTANCE);
-      return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
-    });
+    if (g == null)
+      return done(
+          error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting; try again shortly"));
+    return g.cities()
+        .remove(id)
+        .thenApply(
+            removed -> {
+              if (!removed) return error(StatusCodes.NOT_FOUND, "unknown city: " + id);
+              ClusterSharding.get(system)
+                  .entityRefFor(CityWeather.TYPE_KEY, id)
+                  .tell(CityWeather.Stop.INSTANCE);
+              return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+            });
   }
 
   private static CompletionStage<HttpResponse> done(HttpResponse r) {

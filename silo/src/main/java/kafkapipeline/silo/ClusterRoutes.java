@@ -15,10 +15,10 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code GET /api/cluster/events}: the membership changes this silo has seen, newest first
- * ({@link ClusterEvents}). {@code GET /api/kafka/lag}: per topic and partition the end offset,
- * the persisters' committed offset, the lag and the member reading it ({@link KafkaLag}),
- * queried now; 503 with the reason when Kafka does not answer.
+ * {@code GET /api/cluster/events}: the membership changes this silo has seen, newest first ({@link
+ * ClusterEvents}). {@code GET /api/kafka/lag}: per topic and partition the end offset, the
+ * persisters' committed offset, the lag and the member reading it ({@link KafkaLag}), queried now;
+ * 503 with the reason when Kafka does not answer.
  */
 final class ClusterRoutes extends AllDirectives {
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
@@ -35,13 +35,29 @@ final class ClusterRoutes extends AllDirectives {
 
   Route routes() {
     return concat(
-        path(PathMatchers.segment("cluster").slash("events"), () -> get(() -> onSuccess(
-            AskPattern.<ClusterEvents.Command, List<ClusterEvents.Event>>ask(
-                events, ClusterEvents.Get::new, ASK_TIMEOUT, system.scheduler()),
-            list -> complete(json(StatusCodes.OK, list))))),
-        path(PathMatchers.segment("kafka").slash("lag"), () -> get(() -> onSuccess(
-            lag.lag(Topics.ALL).handle((list, e) -> e == null ? json(StatusCodes.OK, list)
-                : error(StatusCodes.SERVICE_UNAVAILABLE, "Kafka did not answer: " + Connections.reason(e))),
-            r -> complete(r)))));
+        path(
+            PathMatchers.segment("cluster").slash("events"),
+            () ->
+                get(
+                    () ->
+                        onSuccess(
+                            AskPattern.<ClusterEvents.Command, List<ClusterEvents.Event>>ask(
+                                events, ClusterEvents.Get::new, ASK_TIMEOUT, system.scheduler()),
+                            list -> complete(json(StatusCodes.OK, list))))),
+        path(
+            PathMatchers.segment("kafka").slash("lag"),
+            () ->
+                get(
+                    () ->
+                        onSuccess(
+                            lag.lag(Topics.ALL)
+                                .handle(
+                                    (list, e) ->
+                                        e == null
+                                            ? json(StatusCodes.OK, list)
+                                            : error(
+                                                StatusCodes.SERVICE_UNAVAILABLE,
+                                                "Kafka did not answer: " + Connections.reason(e))),
+                            r -> complete(r)))));
   }
 }

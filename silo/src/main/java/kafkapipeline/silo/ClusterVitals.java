@@ -18,8 +18,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * Asks every silo for its {@link SiloVitals} and Cluster Sharding for the city grains each silo
- * hosts, at the moment of the request. Never fails: a silo that does not answer within
- * {@link #TIMEOUT} is missing from the map, and sharding statistics that do not come are empty.
+ * hosts, at the moment of the request. Never fails: a silo that does not answer within {@link
+ * #TIMEOUT} is missing from the map, and sharding statistics that do not come are empty.
  */
 final class ClusterVitals {
   static final Duration TIMEOUT = Duration.ofSeconds(2);
@@ -29,19 +29,29 @@ final class ClusterVitals {
   /** Silo address (host:port) -> its vitals. */
   static CompletionStage<Map<String, SiloVitals.Vitals>> all(ActorSystem<?> system) {
     return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
-            system.receptionist(), reply -> Receptionist.find(SiloVitals.KEY, reply), TIMEOUT, system.scheduler())
-        .thenCompose(listing -> {
-          List<CompletableFuture<SiloVitals.Vitals>> asks = new ArrayList<>();
-          for (var ref : listing.getServiceInstances(SiloVitals.KEY)) {
-            asks.add(AskPattern.<SiloVitals.Get, SiloVitals.Vitals>ask(ref, SiloVitals.Get::new, TIMEOUT, system.scheduler())
-                .toCompletableFuture().exceptionally(e -> null));
-          }
-          return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            Map<String, SiloVitals.Vitals> out = new TreeMap<>();
-            for (var f : asks) if (f.join() != null) out.put(f.join().address(), f.join());
-            return out;
-          });
-        })
+            system.receptionist(),
+            reply -> Receptionist.find(SiloVitals.KEY, reply),
+            TIMEOUT,
+            system.scheduler())
+        .thenCompose(
+            listing -> {
+              List<CompletableFuture<SiloVitals.Vitals>> asks = new ArrayList<>();
+              for (var ref : listing.getServiceInstances(SiloVitals.KEY)) {
+                asks.add(
+                    AskPattern.<SiloVitals.Get, SiloVitals.Vitals>ask(
+                            ref, SiloVitals.Get::new, TIMEOUT, system.scheduler())
+                        .toCompletableFuture()
+                        .exceptionally(e -> null));
+              }
+              return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+                  .thenApply(
+                      done -> {
+                        Map<String, SiloVitals.Vitals> out = new TreeMap<>();
+                        for (var f : asks)
+                          if (f.join() != null) out.put(f.join().address(), f.join());
+                        return out;
+                      });
+            })
         .exceptionally(e -> Map.of());
   }
 
@@ -50,13 +60,22 @@ final class ClusterVitals {
     return AskPattern.<ClusterShardingQuery, ShardRegion.ClusterShardingStats>ask(
             ClusterSharding.get(system).shardState(),
             reply -> new GetClusterShardingStats(CityWeather.TYPE_KEY, TIMEOUT, reply),
-            TIMEOUT.plusSeconds(1), system.scheduler())
-        .thenApply(stats -> {
-          Map<String, Integer> out = new TreeMap<>();
-          stats.getRegions().forEach((address, region) -> out.put(address.hostPort(),
-              region.getStats().values().stream().mapToInt(v -> ((Number) v).intValue()).sum()));
-          return out;
-        })
+            TIMEOUT.plusSeconds(1),
+            system.scheduler())
+        .thenApply(
+            stats -> {
+              Map<String, Integer> out = new TreeMap<>();
+              stats
+                  .getRegions()
+                  .forEach(
+                      (address, region) ->
+                          out.put(
+                              address.hostPort(),
+                              region.getStats().values().stream()
+                                  .mapToInt(v -> ((Number) v).intValue())
+                                  .sum()));
+              return out;
+            })
         .exceptionally(e -> Map.of());
   }
 }

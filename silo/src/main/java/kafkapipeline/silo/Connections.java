@@ -15,21 +15,22 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import kafkapipeline.api.Topics;
+import kafkapipeline.grains.cassandra.Consistency;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import kafkapipeline.api.Topics;
-import kafkapipeline.grains.cassandra.Consistency;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * This silo's links to Cassandra and Kafka. The Cassandra session is opened on first use and
- * kept; until it opens, every call fails and the next call tries again. Probes never throw: they
- * say whether a server answered, and why not.
+ * This silo's links to Cassandra and Kafka. The Cassandra session is opened on first use and kept;
+ * until it opens, every call fails and the next call tries again. Probes never throw: they say
+ * whether a server answered, and why not.
  */
 public final class Connections implements AutoCloseable {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+
   /** The longest a probe makes its caller wait before the last probe's answer is given. */
   static final Duration PROBE_ANSWER_WITHIN = Duration.ofMillis(500);
 
@@ -49,12 +50,23 @@ public final class Connections implements AutoCloseable {
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     this.kafkaAdmin = Admin.create(p);
-    this.engines = new EngineView(kafkaAdmin, Topics.ALL, settings.kafkaBootstrapServers(), settings.cassandraContactPoints(),
-        kafkapipeline.grains.cassandra.Schema.KEYSPACE, settings.cassandraLocalDatacenter(), this::openSession,
-        EngineView.Consistency.of(settings.cassandraConsistency()), java.time.Clock.systemUTC());
+    this.engines =
+        new EngineView(
+            kafkaAdmin,
+            Topics.ALL,
+            settings.kafkaBootstrapServers(),
+            settings.cassandraContactPoints(),
+            kafkapipeline.grains.cassandra.Schema.KEYSPACE,
+            settings.cassandraLocalDatacenter(),
+            this::openSession,
+            EngineView.Consistency.of(settings.cassandraConsistency()),
+            java.time.Clock.systemUTC());
   }
 
-  /** Every broker and node with its state, the keyspace's replication, the consistency ({@link EngineView}). */
+  /**
+   * Every broker and node with its state, the keyspace's replication, the consistency ({@link
+   * EngineView}).
+   */
   EngineView engines() {
     return engines;
   }
@@ -63,7 +75,8 @@ public final class Connections implements AutoCloseable {
   private java.util.Optional<CqlSession> openSession() {
     CompletableFuture<CqlSession> current = session;
     return current != null && current.isDone() && !current.isCompletedExceptionally()
-        ? java.util.Optional.of(current.join()) : java.util.Optional.empty();
+        ? java.util.Optional.of(current.join())
+        : java.util.Optional.empty();
   }
 
   /** The shared Kafka admin client (closed with this object): for read-only queries such as lag. */
@@ -83,8 +96,8 @@ public final class Connections implements AutoCloseable {
 
   /**
    * How every silo session is built: contact points, local data centre, timeouts and the
-   * consistency levels ({@link Consistency}). Public so a test can build the same session with
-   * a request tracker added.
+   * consistency levels ({@link Consistency}). Public so a test can build the same session with a
+   * request tracker added.
    */
   public static CqlSessionBuilder sessionBuilder(SiloSettings settings) {
     List<InetSocketAddress> contactPoints =
@@ -99,10 +112,12 @@ public final class Connections implements AutoCloseable {
 
   /** The driver's configuration of a silo session. */
   static DriverConfigLoader driverConfig(SiloSettings settings) {
-    return Consistency.configure(DriverConfigLoader.programmaticBuilder(), settings.cassandraConsistency())
+    return Consistency.configure(
+            DriverConfigLoader.programmaticBuilder(), settings.cassandraConsistency())
         .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
         .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
-        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
+        .withDuration(
+            DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
         // Reconnect to a Cassandra that comes back within seconds, not after the driver's
         // default of up to a minute: writes wait (back-pressure) meanwhile.
         .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofSeconds(1))
@@ -136,27 +151,29 @@ public final class Connections implements AutoCloseable {
   /** A topic as a silo creates it. */
   static NewTopic newTopic(SiloSettings settings, String topic) {
     return new NewTopic(topic, settings.kafkaPartitions(), settings.kafkaReplicationFactor())
-        .configs(Map.of(
-            "max.message.bytes", String.valueOf(Topics.MAX_MESSAGE_BYTES),
-            "min.insync.replicas", String.valueOf(settings.kafkaMinInsyncReplicas())));
+        .configs(
+            Map.of(
+                "max.message.bytes", String.valueOf(Topics.MAX_MESSAGE_BYTES),
+                "min.insync.replicas", String.valueOf(settings.kafkaMinInsyncReplicas())));
   }
 
   /**
-   * Whether Kafka answers. Answers within {@link #PROBE_ANSWER_WITHIN}: when the probe is slower
-   * (a broker that is down lets it run to {@link #PROBE_TIMEOUT}), the last probe's answer is
-   * given instead, marked as such, so {@code /api/health} never waits on a server that is gone.
+   * Whether Kafka answers. Answers within {@link #PROBE_ANSWER_WITHIN}: when the probe is slower (a
+   * broker that is down lets it run to {@link #PROBE_TIMEOUT}), the last probe's answer is given
+   * instead, marked as such, so {@code /api/health} never waits on a server that is gone.
    */
   public CompletionStage<Reachability> probeKafka() {
-    CompletableFuture<Reachability> probe = kafkaAdmin
-        .describeCluster(new DescribeClusterOptions().timeoutMs((int) PROBE_TIMEOUT.toMillis()))
-        .nodes()
-        .toCompletionStage()
-        .toCompletableFuture()
-        .handle(
-            (nodes, error) ->
-                error == null
-                    ? new Reachability(true, nodes.size() + " broker(s)")
-                    : new Reachability(false, reason(error)));
+    CompletableFuture<Reachability> probe =
+        kafkaAdmin
+            .describeCluster(new DescribeClusterOptions().timeoutMs((int) PROBE_TIMEOUT.toMillis()))
+            .nodes()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .handle(
+                (nodes, error) ->
+                    error == null
+                        ? new Reachability(true, nodes.size() + " broker(s)")
+                        : new Reachability(false, reason(error)));
     return answerSoon(probe, lastKafka);
   }
 
@@ -166,16 +183,17 @@ public final class Connections implements AutoCloseable {
     if (current == null || !current.isDone() || current.isCompletedExceptionally()) {
       return CompletableFuture.completedFuture(new Reachability(false, "not connected"));
     }
-    CompletableFuture<Reachability> probe = current
-        .join()
-        .executeAsync("SELECT release_version FROM system.local")
-        .toCompletableFuture()
-        .orTimeout(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .handle(
-            (rs, error) ->
-                error == null
-                    ? new Reachability(true, "Cassandra " + rs.one().getString(0))
-                    : new Reachability(false, reason(error)));
+    CompletableFuture<Reachability> probe =
+        current
+            .join()
+            .executeAsync("SELECT release_version FROM system.local")
+            .toCompletableFuture()
+            .orTimeout(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            .handle(
+                (rs, error) ->
+                    error == null
+                        ? new Reachability(true, "Cassandra " + rs.one().getString(0))
+                        : new Reachability(false, reason(error)));
     return answerSoon(probe, lastCassandra);
   }
 
@@ -183,15 +201,21 @@ public final class Connections implements AutoCloseable {
       CompletableFuture<Reachability> probe, AtomicReference<Reachability> last) {
     // A plain future of our own: the Kafka client's futures refuse to be completed by anyone else.
     CompletableFuture<Reachability> answer = new CompletableFuture<>();
-    probe.whenComplete((r, error) -> {
-      Reachability result = error == null ? r : new Reachability(false, reason(error));
-      last.set(result);
-      answer.complete(result);
-    });
+    probe.whenComplete(
+        (r, error) -> {
+          Reachability result = error == null ? r : new Reachability(false, reason(error));
+          last.set(result);
+          answer.complete(result);
+        });
     Reachability before = last.get();
     if (before == null) return answer;
-    Reachability stale = new Reachability(before.reachable(), before.detail()
-        + " (as of the last probe; this one has had no answer within " + PROBE_ANSWER_WITHIN.toMillis() + " ms)");
+    Reachability stale =
+        new Reachability(
+            before.reachable(),
+            before.detail()
+                + " (as of the last probe; this one has had no answer within "
+                + PROBE_ANSWER_WITHIN.toMillis()
+                + " ms)");
     return answer.completeOnTimeout(stale, PROBE_ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -201,7 +225,8 @@ public final class Connections implements AutoCloseable {
         && cause.getCause() != null) {
       cause = cause.getCause();
     }
-    return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    return cause.getClass().getSimpleName()
+        + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
   }
 
   @Override

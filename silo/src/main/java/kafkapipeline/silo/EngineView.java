@@ -41,24 +41,37 @@ import org.apache.kafka.common.TopicPartitionInfo;
  * <p>The Cassandra part is read from the driver's metadata (node states, schema), which the driver
  * keeps current by itself: it sends no query and is always as of now. The Kafka part needs three
  * admin requests (cluster, metadata quorum, the pipeline topics); {@link #view} starts one refresh
- * when none is running and answers within {@link Connections#PROBE_ANSWER_WITHIN} with it, or
- * else with the last one (its {@code asOf} says when it was gathered), so a Kafka that is gone
- * never makes a caller wait; the refresh goes on in the background for the next caller. Before the
- * first refresh completes, the bootstrap brokers are listed as {@code unknown}. Never fails: a
- * request that fails or times out (after {@link #REFRESH_TIMEOUT}) leaves the brokers down (none
- * answered) or the parts it was to tell as last known (replica ids of a topic, the controller).
+ * when none is running and answers within {@link Connections#PROBE_ANSWER_WITHIN} with it, or else
+ * with the last one (its {@code asOf} says when it was gathered), so a Kafka that is gone never
+ * makes a caller wait; the refresh goes on in the background for the next caller. Before the first
+ * refresh completes, the bootstrap brokers are listed as {@code unknown}. Never fails: a request
+ * that fails or times out (after {@link #REFRESH_TIMEOUT}) leaves the brokers down (none answered)
+ * or the parts it was to tell as last known (replica ids of a topic, the controller).
  */
 final class EngineView {
   static final Duration REFRESH_TIMEOUT = Duration.ofSeconds(3);
 
-  /** Kafka as this silo saw it at {@code asOf}; {@code controller}: the active KRaft controller's id, null if unknown. */
-  record KafkaView(Instant asOf, boolean answered, String detail, Integer controller, List<KafkaBrokers.Broker> brokers) {}
+  /**
+   * Kafka as this silo saw it at {@code asOf}; {@code controller}: the active KRaft controller's
+   * id, null if unknown.
+   */
+  record KafkaView(
+      Instant asOf,
+      boolean answered,
+      String detail,
+      Integer controller,
+      List<KafkaBrokers.Broker> brokers) {}
 
   /** The consistency levels of writes and reads, and where they are set. */
   record Consistency(String write, String read, String source) {
-    /** The silo's configured levels (the driver's profiles are built from them, {@link kafkapipeline.grains.cassandra.Consistency}). */
+    /**
+     * The silo's configured levels (the driver's profiles are built from them, {@link
+     * kafkapipeline.grains.cassandra.Consistency}).
+     */
     static Consistency of(kafkapipeline.grains.cassandra.Consistency.Levels levels) {
-      return new Consistency(levels.write().name(), levels.read().name(),
+      return new Consistency(
+          levels.write().name(),
+          levels.read().name(),
           "pipeline.cassandra.write-consistency / read-consistency");
     }
   }
@@ -68,7 +81,10 @@ final class EngineView {
    * replication) until the session opens, the contact points then listed as unknown.
    */
   record CassandraView(
-      boolean connected, List<CassandraNodes.NodeView> nodes, String keyspace, CassandraNodes.Replication replication,
+      boolean connected,
+      List<CassandraNodes.NodeView> nodes,
+      String keyspace,
+      CassandraNodes.Replication replication,
       Consistency consistency) {}
 
   record Engines(KafkaView kafka, CassandraView cassandra) {}
@@ -91,19 +107,36 @@ final class EngineView {
   private Integer lastController;
   private volatile KafkaView last;
 
-  EngineView(Admin admin, List<String> topics, String bootstrapServers, List<InetSocketAddress> contactPoints,
-      String keyspace, String localDatacenter, Supplier<Optional<CqlSession>> session, Consistency consistency, Clock clock) {
+  EngineView(
+      Admin admin,
+      List<String> topics,
+      String bootstrapServers,
+      List<InetSocketAddress> contactPoints,
+      String keyspace,
+      String localDatacenter,
+      Supplier<Optional<CqlSession>> session,
+      Consistency consistency,
+      Clock clock) {
     this.admin = admin;
     this.topics = List.copyOf(topics);
     this.bootstrap = SiloSettings.hostPorts(bootstrapServers, "pipeline.kafka.bootstrap-servers");
-    this.contactPoints = contactPoints.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList();
+    this.contactPoints =
+        contactPoints.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList();
     this.keyspace = keyspace;
     this.localDatacenter = localDatacenter;
     this.session = session;
     this.consistency = consistency;
     this.clock = clock;
-    this.last = new KafkaView(clock.instant(), false, "no answer from Kafka yet", null, bootstrap.stream()
-        .sorted().map(a -> new KafkaBrokers.Broker(null, a, KafkaBrokers.UNKNOWN, false)).toList());
+    this.last =
+        new KafkaView(
+            clock.instant(),
+            false,
+            "no answer from Kafka yet",
+            null,
+            bootstrap.stream()
+                .sorted()
+                .map(a -> new KafkaBrokers.Broker(null, a, KafkaBrokers.UNKNOWN, false))
+                .toList());
   }
 
   /** The engines now; see the class comment for how long it may take and what it gives then. */
@@ -124,60 +157,99 @@ final class EngineView {
   CassandraView cassandra() {
     Optional<CqlSession> open = session.get();
     if (open.isEmpty()) {
-      return new CassandraView(false, contactPoints.stream().sorted()
-          .map(a -> new CassandraNodes.NodeView(a, null, CassandraNodes.UNKNOWN)).toList(), keyspace, null, consistency);
+      return new CassandraView(
+          false,
+          contactPoints.stream()
+              .sorted()
+              .map(a -> new CassandraNodes.NodeView(a, null, CassandraNodes.UNKNOWN))
+              .toList(),
+          keyspace,
+          null,
+          consistency);
     }
     Metadata metadata = open.get().getMetadata();
-    CassandraNodes.Replication replication = metadata.getKeyspace(CqlIdentifier.fromInternal(keyspace))
-        .map(KeyspaceMetadata::getReplication)
-        .map(options -> CassandraNodes.replication(options, localDatacenter))
-        .orElse(null);
-    return new CassandraView(true, CassandraNodes.nodes(metadata.getNodes().values()), keyspace, replication, consistency);
+    CassandraNodes.Replication replication =
+        metadata
+            .getKeyspace(CqlIdentifier.fromInternal(keyspace))
+            .map(KeyspaceMetadata::getReplication)
+            .map(options -> CassandraNodes.replication(options, localDatacenter))
+            .orElse(null);
+    return new CassandraView(
+        true,
+        CassandraNodes.nodes(metadata.getNodes().values()),
+        keyspace,
+        replication,
+        consistency);
   }
 
   private CompletableFuture<KafkaView> refresh() {
     int timeout = (int) REFRESH_TIMEOUT.toMillis();
-    CompletableFuture<Map<Integer, String>> nodes = own(admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeout))
-        .nodes())
-        // Our own bound too, in case the client lets the call run to its default API timeout (10 s).
-        .orTimeout(timeout + 1000, TimeUnit.MILLISECONDS)
-        .thenApply(list -> {
-          Map<Integer, String> out = new TreeMap<>();
-          for (Node n : list) out.put(n.id(), n.host() + ":" + n.port());
-          return out;
-        });
-    CompletableFuture<Integer> controller = own(admin.describeMetadataQuorum(new DescribeMetadataQuorumOptions().timeoutMs(timeout))
-        .quorumInfo())
-        .<Integer>thenApply(QuorumInfo::leaderId)
-        .completeOnTimeout(null, timeout, TimeUnit.MILLISECONDS)
-        .exceptionally(e -> null);
-    Map<String, CompletableFuture<Collection<Node>>> replicas = new TreeMap<>();
-    admin.describeTopics(topics, new DescribeTopicsOptions().timeoutMs(timeout)).topicNameValues()
-        .forEach((topic, f) -> replicas.put(topic, own(f)
-            .<Collection<Node>>thenApply(EngineView::replicaNodes)
-            // Some client versions let describeTopics run to the default API timeout (10 s).
+    CompletableFuture<Map<Integer, String>> nodes =
+        own(admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeout)).nodes())
+            // Our own bound too, in case the client lets the call run to its default API timeout
+            // (10 s).
+            .orTimeout(timeout + 1000, TimeUnit.MILLISECONDS)
+            .thenApply(
+                list -> {
+                  Map<Integer, String> out = new TreeMap<>();
+                  for (Node n : list) out.put(n.id(), n.host() + ":" + n.port());
+                  return out;
+                });
+    CompletableFuture<Integer> controller =
+        own(admin
+                .describeMetadataQuorum(new DescribeMetadataQuorumOptions().timeoutMs(timeout))
+                .quorumInfo())
+            .<Integer>thenApply(QuorumInfo::leaderId)
             .completeOnTimeout(null, timeout, TimeUnit.MILLISECONDS)
-            .exceptionally(e -> null)));
-    CompletableFuture<?>[] all = java.util.stream.Stream.concat(replicas.values().stream(), java.util.stream.Stream.of(controller))
-        .toArray(CompletableFuture<?>[]::new);
+            .exceptionally(e -> null);
+    Map<String, CompletableFuture<Collection<Node>>> replicas = new TreeMap<>();
+    admin
+        .describeTopics(topics, new DescribeTopicsOptions().timeoutMs(timeout))
+        .topicNameValues()
+        .forEach(
+            (topic, f) ->
+                replicas.put(
+                    topic,
+                    own(f)
+                        .<Collection<Node>>thenApply(EngineView::replicaNodes)
+                        // Some client versions let describeTopics run to the default API timeout
+                        // (10 s).
+                        .completeOnTimeout(null, timeout, TimeUnit.MILLISECONDS)
+                        .exceptionally(e -> null)));
+    CompletableFuture<?>[] all =
+        java.util.stream.Stream.concat(
+                replicas.values().stream(), java.util.stream.Stream.of(controller))
+            .toArray(CompletableFuture<?>[]::new);
     return nodes
-        .handle((live, error) -> CompletableFuture.allOf(all).thenApplyAsync(done -> {
-          Map<String, Collection<Node>> byTopic = new TreeMap<>();
-          replicas.forEach((t, f) -> byTopic.put(t, f.join()));
-          String why = error == null ? null
-              : error instanceof java.util.concurrent.TimeoutException ? "no answer within " + (timeout + 1000) + " ms"
-              : Connections.reason(error);
-          return learn(live, why, controller.join(), byTopic);
-        }))
+        .handle(
+            (live, error) ->
+                CompletableFuture.allOf(all)
+                    .thenApplyAsync(
+                        done -> {
+                          Map<String, Collection<Node>> byTopic = new TreeMap<>();
+                          replicas.forEach((t, f) -> byTopic.put(t, f.join()));
+                          String why =
+                              error == null
+                                  ? null
+                                  : error instanceof java.util.concurrent.TimeoutException
+                                      ? "no answer within " + (timeout + 1000) + " ms"
+                                      : Connections.reason(error);
+                          return learn(live, why, controller.join(), byTopic);
+                        }))
         .thenCompose(f -> f);
   }
 
-  /** A plain future of our own: the Kafka client's futures refuse to be completed (timed out) by anyone else. */
+  /**
+   * A plain future of our own: the Kafka client's futures refuse to be completed (timed out) by
+   * anyone else.
+   */
   private static <T> CompletableFuture<T> own(KafkaFuture<T> kafka) {
     CompletableFuture<T> out = new CompletableFuture<>();
-    kafka.whenComplete((value, error) -> {
-      if (error != null) out.completeExceptionally(error); else out.complete(value);
-    });
+    kafka.whenComplete(
+        (value, error) -> {
+          if (error != null) out.completeExceptionally(error);
+          else out.complete(value);
+        });
     return out;
   }
 
@@ -189,7 +261,10 @@ final class EngineView {
 
   /** Folds one refresh's answers into what is known and gives the resulting view. */
   private synchronized KafkaView learn(
-      Map<Integer, String> live, String error, Integer controller, Map<String, Collection<Node>> byTopic) {
+      Map<Integer, String> live,
+      String error,
+      Integer controller,
+      Map<String, Collection<Node>> byTopic) {
     if (live != null) {
       for (var e : live.entrySet()) {
         seen.values().removeIf(e.getValue()::equals);
@@ -197,27 +272,42 @@ final class EngineView {
       }
       if (controller != null) lastController = controller;
     }
-    byTopic.forEach((topic, nodes) -> {
-      if (nodes == null) return; // not answered or not there (yet): keep what was known
-      Set<Integer> ids = new TreeSet<>();
-      for (Node n : nodes) {
-        ids.add(n.id());
-        // An offline replica comes without host (""), port -1.
-        if (!n.host().isEmpty() && n.port() > 0 && !seen.containsKey(n.id())) seen.put(n.id(), n.host() + ":" + n.port());
-      }
-      replicaIds.put(topic, ids);
-    });
+    byTopic.forEach(
+        (topic, nodes) -> {
+          if (nodes == null) return; // not answered or not there (yet): keep what was known
+          Set<Integer> ids = new TreeSet<>();
+          for (Node n : nodes) {
+            ids.add(n.id());
+            // An offline replica comes without host (""), port -1.
+            if (!n.host().isEmpty() && n.port() > 0 && !seen.containsKey(n.id()))
+              seen.put(n.id(), n.host() + ":" + n.port());
+          }
+          replicaIds.put(topic, ids);
+        });
     Set<Integer> allReplicas = new TreeSet<>();
     replicaIds.values().forEach(allReplicas::addAll);
     Collection<String> addresses = live != null ? live.values() : seen.values();
     List<String> seeds = bootstrap.stream().map(b -> asAdvertised(b, addresses)).toList();
-    Optional<KafkaBrokers.Live> answered = live == null ? Optional.empty()
-        : Optional.of(new KafkaBrokers.Live(live, controller != null ? controller : lastController));
+    Optional<KafkaBrokers.Live> answered =
+        live == null
+            ? Optional.empty()
+            : Optional.of(
+                new KafkaBrokers.Live(live, controller != null ? controller : lastController));
     List<KafkaBrokers.Broker> brokers = KafkaBrokers.merge(seeds, answered, allReplicas, seen);
-    String detail = live == null ? error
-        : brokers.stream().filter(b -> b.state().equals(KafkaBrokers.UP)).count() + " of " + brokers.size() + " broker(s) up";
-    KafkaView view = new KafkaView(clock.instant(), live != null, detail, answered.map(KafkaBrokers.Live::controller).orElse(null),
-        brokers);
+    String detail =
+        live == null
+            ? error
+            : brokers.stream().filter(b -> b.state().equals(KafkaBrokers.UP)).count()
+                + " of "
+                + brokers.size()
+                + " broker(s) up";
+    KafkaView view =
+        new KafkaView(
+            clock.instant(),
+            live != null,
+            detail,
+            answered.map(KafkaBrokers.Live::controller).orElse(null),
+            brokers);
     last = view;
     return view;
   }
@@ -238,13 +328,16 @@ final class EngineView {
     int colon = hostPort.lastIndexOf(':');
     if (colon <= 0) return hostPort;
     String host = hostPort.substring(0, colon);
-    String ip = resolved.computeIfAbsent(host, h -> {
-      try {
-        return InetAddress.getByName(h).getHostAddress();
-      } catch (Exception unknown) {
-        return h.toLowerCase(java.util.Locale.ROOT);
-      }
-    });
+    String ip =
+        resolved.computeIfAbsent(
+            host,
+            h -> {
+              try {
+                return InetAddress.getByName(h).getHostAddress();
+              } catch (Exception unknown) {
+                return h.toLowerCase(java.util.Locale.ROOT);
+              }
+            });
     return ip + hostPort.substring(colon);
   }
 }

@@ -2,8 +2,8 @@ package kafkapipeline.silo;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import kafkapipeline.grains.cassandra.DeadLetterStore;
-import kafkapipeline.grains.kafka.EventPublisher;
 import kafkapipeline.grains.faker.FakerSource;
+import kafkapipeline.grains.kafka.EventPublisher;
 import kafkapipeline.grains.spacex.SpaceXSource;
 import kafkapipeline.grains.weather.CallBudget;
 import kafkapipeline.grains.weather.CityStore;

@@ -45,14 +45,16 @@ import org.apache.pekko.kafka.ConsumerSettings;
 /**
  * The silo's root actor. Serves the HTTP API at once, then starts the pipeline: connect to
  * Cassandra, migrate the schema, create the Kafka topics, and only then start the grains. A step
- * that fails is logged with its reason and the whole start is tried again with exponential
- * backoff (1 s up to 30 s): a silo that cannot reach a server waits for it, visibly, and
- * {@code /api/health} says what it is waiting for.
+ * that fails is logged with its reason and the whole start is tried again with exponential backoff
+ * (1 s up to 30 s): a silo that cannot reach a server waits for it, visibly, and {@code
+ * /api/health} says what it is waiting for.
  */
 public final class Guardian {
   public sealed interface Command {}
 
-  private enum Attempt implements Command { INSTANCE }
+  private enum Attempt implements Command {
+    INSTANCE
+  }
 
   private record Ready(
       CqlSession session,
@@ -61,7 +63,8 @@ public final class Guardian {
       CityStore cities,
       CassandraMembership membership,
       DeadLetterStore deadLetters,
-      StreamPositionStore streamPositions) implements Command {}
+      StreamPositionStore streamPositions)
+      implements Command {}
 
   /** A topic and the mapper of its rows. */
   private record Persisted(String topic, RowMapper mapper) {}
@@ -78,7 +81,13 @@ public final class Guardian {
                   AtomicReference<String> state = new AtomicReference<>("starting");
                   AtomicReference<Grains> grains = new AtomicReference<>();
                   ctx.spawn(SiloVitals.create(metrics), "silo-vitals");
-                  HttpApi.start(ctx.getSystem(), settings, connections, metrics, state, grains,
+                  HttpApi.start(
+                      ctx.getSystem(),
+                      settings,
+                      connections,
+                      metrics,
+                      state,
+                      grains,
                       ctx.spawn(ClusterEvents.create(), "cluster-events"));
                   CoordinatedShutdown.get(ctx.getSystem())
                       .addTask(
@@ -107,9 +116,16 @@ public final class Guardian {
             Attempt.class,
             a -> {
               ctx.pipeToSelf(
-                  prepare(settings, connections, ctx.getSystem().name(),
-                      org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()).selfMember().address().hostPort()),
-                  (ready, error) -> error == null ? ready : new NotReady(Connections.reason(error)));
+                  prepare(
+                      settings,
+                      connections,
+                      ctx.getSystem().name(),
+                      org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem())
+                          .selfMember()
+                          .address()
+                          .hostPort()),
+                  (ready, error) ->
+                      error == null ? ready : new NotReady(Connections.reason(error)));
               return Behaviors.same();
             })
         .onMessage(
@@ -117,11 +133,15 @@ public final class Guardian {
             failed -> {
               Duration backoff = Duration.ofSeconds(Math.min(30, 1L << Math.min(attempt - 1, 5)));
               state.set("waiting for servers: " + failed.reason());
-              ctx.getLog().warn(
-                  "Cannot start the pipeline yet (attempt {}): {}; retrying in {} s",
-                  attempt, failed.reason(), backoff.toSeconds());
+              ctx.getLog()
+                  .warn(
+                      "Cannot start the pipeline yet (attempt {}): {}; retrying in {} s",
+                      attempt,
+                      failed.reason(),
+                      backoff.toSeconds());
               timers.startSingleTimer(Attempt.INSTANCE, backoff);
-              return starting(ctx, timers, settings, connections, metrics, state, grains, attempt + 1);
+              return starting(
+                  ctx, timers, settings, connections, metrics, state, grains, attempt + 1);
             })
         .onMessage(
             Ready.class,
@@ -146,18 +166,50 @@ public final class Guardian {
                 Schema.migrate(session, settings.schema(), "silo " + selfAddress)
                     .thenCompose(migrated -> connections.ensureTopics(Topics.ALL))
                     .thenCompose(topics -> FakerRowMapper.prepare(session))
-                    .thenCompose(faker -> WeatherRowMapper.prepare(session)
-                        .thenCombine(WikipediaRowMapper.prepare(session), (weather, wikipedia) -> List.of(
-                            new Persisted(Topics.FAKER, faker), new Persisted(Topics.WEATHER, weather),
-                            new Persisted(Topics.WIKIPEDIA, wikipedia))))
-                    .thenCompose(persisted -> SpaceXRowMapper.prepare(session).thenApply(spacex ->
-                        Stream.concat(persisted.stream(), Stream.of(new Persisted(Topics.SPACEX, spacex))).toList()))
-                    .thenCompose(persisted -> CassandraCheckpointStore.prepare(session)
-                        .thenCompose(checkpoints -> CityStore.prepare(session)
-                            .thenCompose(cities -> CassandraMembership.prepare(session, clusterName)
-                                .thenCompose(membership -> DeadLetterStore.prepare(session)
-                                    .thenCombine(StreamPositionStore.cassandra(session), (dead, positions) ->
-                                        new Ready(session, persisted, checkpoints, cities, membership, dead, positions)))))));
+                    .thenCompose(
+                        faker ->
+                            WeatherRowMapper.prepare(session)
+                                .thenCombine(
+                                    WikipediaRowMapper.prepare(session),
+                                    (weather, wikipedia) ->
+                                        List.of(
+                                            new Persisted(Topics.FAKER, faker),
+                                            new Persisted(Topics.WEATHER, weather),
+                                            new Persisted(Topics.WIKIPEDIA, wikipedia))))
+                    .thenCompose(
+                        persisted ->
+                            SpaceXRowMapper.prepare(session)
+                                .thenApply(
+                                    spacex ->
+                                        Stream.concat(
+                                                persisted.stream(),
+                                                Stream.of(new Persisted(Topics.SPACEX, spacex)))
+                                            .toList()))
+                    .thenCompose(
+                        persisted ->
+                            CassandraCheckpointStore.prepare(session)
+                                .thenCompose(
+                                    checkpoints ->
+                                        CityStore.prepare(session)
+                                            .thenCompose(
+                                                cities ->
+                                                    CassandraMembership.prepare(
+                                                            session, clusterName)
+                                                        .thenCompose(
+                                                            membership ->
+                                                                DeadLetterStore.prepare(session)
+                                                                    .thenCombine(
+                                                                        StreamPositionStore
+                                                                            .cassandra(session),
+                                                                        (dead, positions) ->
+                                                                            new Ready(
+                                                                                session,
+                                                                                persisted,
+                                                                                checkpoints,
+                                                                                cities,
+                                                                                membership,
+                                                                                dead,
+                                                                                positions)))))));
   }
 
   private static Grains startGrains(
@@ -186,23 +238,58 @@ public final class Guardian {
               .withBootstrapServers(settings.kafkaBootstrapServers())
               .withGroupId(KafkaLag.group(p.topic()))
               // The silo in the client id, so the lag view can say which silo reads a partition.
-              .withClientId("persister-" + p.topic() + "@" + org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().hostPort());
+              .withClientId(
+                  "persister-"
+                      + p.topic()
+                      + "@"
+                      + org.apache.pekko.cluster.typed.Cluster.get(system)
+                          .selfMember()
+                          .address()
+                          .hostPort());
       ctx.spawn(
-          TopicPersister.create(p.topic(), p.mapper(), writer, ready.deadLetters(), settings.persisters(), consumer, metrics),
+          TopicPersister.create(
+              p.topic(),
+              p.mapper(),
+              writer,
+              ready.deadLetters(),
+              settings.persisters(),
+              consumer,
+              metrics),
           "persister-" + p.topic());
     }
     ActorRef<FakerSource.Command> faker =
         FakerSource.init(system, settings.faker(), publisher, ready.checkpoints(), metrics);
     OwmClient owm = new OwmClient(settings.weather().baseUrl(), settings.weather().apiKey());
-    ActorRef<CallBudget.Command> budget = CallBudget.init(system, settings.weather().callsPerMinute());
-    CityWeather.init(system,
-        new CityWeather.Dependencies(settings.weather(), owm, budget, publisher, ready.cities(), metrics));
+    ActorRef<CallBudget.Command> budget =
+        CallBudget.init(system, settings.weather().callsPerMinute());
+    CityWeather.init(
+        system,
+        new CityWeather.Dependencies(
+            settings.weather(), owm, budget, publisher, ready.cities(), metrics));
     CityKeeper.init(system, ready.cities(), settings.weather().wakeInterval());
     ActorRef<WikipediaSource.Command> wikipedia =
-        WikipediaSource.init(system, settings.wikipedia(), publisher, ready.streamPositions(), metrics);
+        WikipediaSource.init(
+            system, settings.wikipedia(), publisher, ready.streamPositions(), metrics);
     ActorRef<SpaceXSource.Command> spacex =
-        SpaceXSource.init(system, settings.spacex(), new SpaceXClient(settings.spacex().baseUrl()), publisher, metrics);
-    ctx.getLog().info("Pipeline started: schema ready, topics ready, grains started; weather {}", settings.weather());
-    return new Grains(ready.session(), faker, budget, ready.cities(), owm, ready.deadLetters(), publisher, wikipedia, spacex);
+        SpaceXSource.init(
+            system,
+            settings.spacex(),
+            new SpaceXClient(settings.spacex().baseUrl()),
+            publisher,
+            metrics);
+    ctx.getLog()
+        .info(
+            "Pipeline started: schema ready, topics ready, grains started; weather {}",
+            settings.weather());
+    return new Grains(
+        ready.session(),
+        faker,
+        budget,
+        ready.cities(),
+        owm,
+        ready.deadLetters(),
+        publisher,
+        wikipedia,
+        spacex);
   }
 }

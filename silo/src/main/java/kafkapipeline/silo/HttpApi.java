@@ -1,7 +1,5 @@
 package kafkapipeline.silo;
 
-import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,17 +25,18 @@ import org.slf4j.LoggerFactory;
  * The silo's HTTP JSON API. {@code GET /api/health}: this silo, the cluster's members, whether
  * Kafka and Cassandra answer, and every broker and node with its state, the keyspace's replication
  * and the consistency ({@link EngineView}; a broker or node being down does not make the silo
- * unhealthy, as long as its servers answer); answered within {@link Connections#PROBE_ANSWER_WITHIN}
- * once a first probe has answered; 200 when this silo is Up in the cluster, running its grains and
- * reaching both servers, else 503 with the same body saying what is wrong. {@code GET
- * /api/stats}: this silo's counters. Cities, sources, status, rows, data views, cluster events
- * and Kafka lag are served by {@link CityRoutes}, {@link SourceRoutes}, {@link StatusRoutes},
- * {@link DataRoutes} and {@link ClusterRoutes}; {@code /metrics} by {@link MetricsRoutes}; the
- * dashboard at {@code /} by {@link DashboardRoutes}; {@code GET /api/openapi.json} describes them all.
- * Every request passes {@link RequestChecks} (Host, Origin, state-changing requests), all but
- * {@code /api/health} and {@code /api/openapi.json} then {@link TokenAuth}. Every rejection (unknown
- * path, wrong method, malformed body, a refused request, an exception) is a JSON error ({@link JsonRoutes}). If the port cannot be bound the silo exits
- * (code 3) with the reason, rather than run without its API.
+ * unhealthy, as long as its servers answer); answered within {@link
+ * Connections#PROBE_ANSWER_WITHIN} once a first probe has answered; 200 when this silo is Up in the
+ * cluster, running its grains and reaching both servers, else 503 with the same body saying what is
+ * wrong. {@code GET /api/stats}: this silo's counters. Cities, sources, status, rows, data views,
+ * cluster events and Kafka lag are served by {@link CityRoutes}, {@link SourceRoutes}, {@link
+ * StatusRoutes}, {@link DataRoutes} and {@link ClusterRoutes}; {@code /metrics} by {@link
+ * MetricsRoutes}; the dashboard at {@code /} by {@link DashboardRoutes}; {@code GET
+ * /api/openapi.json} describes them all. Every request passes {@link RequestChecks} (Host, Origin,
+ * state-changing requests), all but {@code /api/health} and {@code /api/openapi.json} then {@link
+ * TokenAuth}. Every rejection (unknown path, wrong method, malformed body, a refused request, an
+ * exception) is a JSON error ({@link JsonRoutes}). If the port cannot be bound the silo exits (code
+ * 3) with the reason, rather than run without its API.
  */
 public final class HttpApi extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -48,7 +47,10 @@ public final class HttpApi extends AllDirectives {
   private final AtomicReference<String> pipelineState;
 
   private HttpApi(
-      ActorSystem<?> system, Connections connections, PipelineMetrics metrics, AtomicReference<String> pipelineState) {
+      ActorSystem<?> system,
+      Connections connections,
+      PipelineMetrics metrics,
+      AtomicReference<String> pipelineState) {
     this.system = system;
     this.connections = connections;
     this.metrics = metrics;
@@ -63,7 +65,8 @@ public final class HttpApi extends AllDirectives {
       AtomicReference<String> pipelineState,
       AtomicReference<Grains> grains,
       ActorRef<ClusterEvents.Command> clusterEvents) {
-    Route routes = routes(system, settings, connections, metrics, pipelineState, grains, clusterEvents);
+    Route routes =
+        routes(system, settings, connections, metrics, pipelineState, grains, clusterEvents);
     Http.get(system)
         .newServerAt(settings.httpHost(), settings.httpPort())
         .bind(routes)
@@ -71,19 +74,27 @@ public final class HttpApi extends AllDirectives {
             (binding, error) -> {
               if (error != null) {
                 log.error(
-                    "Cannot serve the HTTP API on {}:{}: {}", settings.httpHost(), settings.httpPort(), error.getMessage());
+                    "Cannot serve the HTTP API on {}:{}: {}",
+                    settings.httpHost(),
+                    settings.httpPort(),
+                    error.getMessage());
                 System.exit(3);
               } else {
-                log.info("HTTP API at http://{}:{}/api/health, dashboard at http://{}:{}/ (token {})", settings.httpHost(),
-                    settings.httpPort(), settings.httpHost(), settings.httpPort(), settings.httpToken().isEmpty() ? "off" : "on");
+                log.info(
+                    "HTTP API at http://{}:{}/api/health, dashboard at http://{}:{}/ (token {})",
+                    settings.httpHost(),
+                    settings.httpPort(),
+                    settings.httpHost(),
+                    settings.httpPort(),
+                    settings.httpToken().isEmpty() ? "off" : "on");
               }
             });
   }
 
   /**
-   * Every route of the silo, as {@link #start} binds them (also for tests, which call them
-   * without a socket): the {@link RequestChecks} guard first, then health and the OpenAPI
-   * description without a token, the rest behind {@link TokenAuth}.
+   * Every route of the silo, as {@link #start} binds them (also for tests, which call them without
+   * a socket): the {@link RequestChecks} guard first, then health and the OpenAPI description
+   * without a token, the rest behind {@link TokenAuth}.
    */
   static Route routes(
       ActorSystem<?> system,
@@ -94,25 +105,52 @@ public final class HttpApi extends AllDirectives {
       AtomicReference<Grains> grains,
       ActorRef<ClusterEvents.Command> clusterEvents) {
     HttpApi api = new HttpApi(system, connections, metrics, pipelineState);
-    RequestChecks checks = new RequestChecks(settings.httpHost(), settings.httpPort(), settings.httpAllowedHosts(),
-        !settings.httpToken().isEmpty(), metrics);
+    RequestChecks checks =
+        new RequestChecks(
+            settings.httpHost(),
+            settings.httpPort(),
+            settings.httpAllowedHosts(),
+            !settings.httpToken().isEmpty(),
+            metrics);
     CityRoutes cities = new CityRoutes(system, settings.weather(), grains, checks);
     KafkaLag lag = new KafkaLag(connections.kafkaAdmin());
-    return api.handleExceptions(JsonRoutes.jsonExceptions(), () -> api.handleRejections(JsonRoutes.jsonRejections(), () ->
-        checks.guard(() -> api.concat(
-        // Liveness probes (container health checks, load balancers) carry no token; health
-        // tells only whether this silo and its servers are up. The API's description is public.
-        api.pathPrefix("api", () -> api.concat(api.healthRoute(), api.openApiRoute())),
-        new TokenAuth(settings.httpToken()).guard(() -> api.concat(
-        api.pathPrefix("api", () -> api.concat(
-            api.statsRoute(),
-            cities.routes(),
-            new StatusRoutes(system, grains, cities).routes(),
-            new SourceRoutes(system, grains, checks).routes(),
-            new DataRoutes(grains).routes(),
-            new ClusterRoutes(system, clusterEvents, lag).routes())),
-        new MetricsRoutes(system, metrics, lag, connections.engines()).routes(),
-        new DashboardRoutes().routes()))))));
+    return api.handleExceptions(
+        JsonRoutes.jsonExceptions(),
+        () ->
+            api.handleRejections(
+                JsonRoutes.jsonRejections(),
+                () ->
+                    checks.guard(
+                        () ->
+                            api.concat(
+                                // Liveness probes (container health checks, load balancers) carry
+                                // no token; health
+                                // tells only whether this silo and its servers are up. The API's
+                                // description is public.
+                                api.pathPrefix(
+                                    "api", () -> api.concat(api.healthRoute(), api.openApiRoute())),
+                                new TokenAuth(settings.httpToken())
+                                    .guard(
+                                        () ->
+                                            api.concat(
+                                                api.pathPrefix(
+                                                    "api",
+                                                    () ->
+                                                        api.concat(
+                                                            api.statsRoute(),
+                                                            cities.routes(),
+                                                            new StatusRoutes(system, grains, cities)
+                                                                .routes(),
+                                                            new SourceRoutes(system, grains, checks)
+                                                                .routes(),
+                                                            new DataRoutes(grains).routes(),
+                                                            new ClusterRoutes(
+                                                                    system, clusterEvents, lag)
+                                                                .routes())),
+                                                new MetricsRoutes(
+                                                        system, metrics, lag, connections.engines())
+                                                    .routes(),
+                                                new DashboardRoutes().routes()))))));
   }
 
   public record MemberView(String address, String status, List<String> roles) {}
@@ -130,17 +168,34 @@ public final class HttpApi extends AllDirectives {
   public record Stats(String silo, Map<String, Map<String, Long>> counters) {}
 
   Route healthRoute() {
-    return path("health", () -> get(() -> onSuccess(health(), h -> complete(
-        h.healthy() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, h, Jackson.marshaller(JsonRoutes.MAPPER)))));
+    return path(
+        "health",
+        () ->
+            get(
+                () ->
+                    onSuccess(
+                        health(),
+                        h ->
+                            complete(
+                                h.healthy() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
+                                h,
+                                Jackson.marshaller(JsonRoutes.MAPPER)))));
   }
 
-  /** {@code GET /api/openapi.json}: the OpenAPI 3 description of every route, kept true by OpenApiTest. */
+  /**
+   * {@code GET /api/openapi.json}: the OpenAPI 3 description of every route, kept true by
+   * OpenApiTest.
+   */
   Route openApiRoute() {
-    return path("openapi.json", () -> get(() -> getFromResource("openapi.json", ContentTypes.APPLICATION_JSON)));
+    return path(
+        "openapi.json",
+        () -> get(() -> getFromResource("openapi.json", ContentTypes.APPLICATION_JSON)));
   }
 
   Route statsRoute() {
-    return path("stats", () -> get(() -> complete(StatusCodes.OK, stats(), Jackson.marshaller(JsonRoutes.MAPPER))));
+    return path(
+        "stats",
+        () -> get(() -> complete(StatusCodes.OK, stats(), Jackson.marshaller(JsonRoutes.MAPPER))));
   }
 
   private String self() {
@@ -155,19 +210,35 @@ public final class HttpApi extends AllDirectives {
     Member selfMember = Cluster.get(system).selfMember();
     List<MemberView> members =
         StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
-            .map(m -> new MemberView(m.address().hostPort(), m.status().toString(), List.copyOf(m.getRoles())))
+            .map(
+                m ->
+                    new MemberView(
+                        m.address().hostPort(), m.status().toString(), List.copyOf(m.getRoles())))
             .toList();
-    CompletableFuture<Connections.Reachability> kafka = connections.probeKafka().toCompletableFuture();
-    CompletableFuture<Connections.Reachability> cassandra = connections.probeCassandra().toCompletableFuture();
-    CompletableFuture<EngineView.Engines> engines = connections.engines().view().toCompletableFuture();
-    return CompletableFuture.allOf(kafka, cassandra, engines).thenApply(done -> {
-      String pipeline = pipelineState.get();
-      boolean healthy = selfMember.status() == MemberStatus.up()
-          && "running".equals(pipeline)
-          && kafka.join().reachable()
-          && cassandra.join().reachable();
-      return new Health(healthy, self(), selfMember.status().toString(), pipeline, members, kafka.join(), cassandra.join(),
-          engines.join());
-    });
+    CompletableFuture<Connections.Reachability> kafka =
+        connections.probeKafka().toCompletableFuture();
+    CompletableFuture<Connections.Reachability> cassandra =
+        connections.probeCassandra().toCompletableFuture();
+    CompletableFuture<EngineView.Engines> engines =
+        connections.engines().view().toCompletableFuture();
+    return CompletableFuture.allOf(kafka, cassandra, engines)
+        .thenApply(
+            done -> {
+              String pipeline = pipelineState.get();
+              boolean healthy =
+                  selfMember.status() == MemberStatus.up()
+                      && "running".equals(pipeline)
+                      && kafka.join().reachable()
+                      && cassandra.join().reachable();
+              return new Health(
+                  healthy,
+                  self(),
+                  selfMember.status().toString(),
+                  pipeline,
+                  members,
+                  kafka.join(),
+                  cassandra.join(),
+                  engines.join());
+            });
   }
 }

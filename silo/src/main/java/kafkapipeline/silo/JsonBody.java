@@ -11,15 +11,16 @@ import java.util.Set;
 import kafkapipeline.grains.weather.CityNames;
 
 /**
- * The request bodies of the API, read as JSON whatever their declared Content-Type (curl's
- * {@code -d} declares {@code application/x-www-form-urlencoded}). Each reader takes the raw bytes
- * and gives either the request or one sentence saying what is wrong: empty, not JSON (invalid
- * UTF-8, trailing text, duplicate keys included), not an object, a field missing, of the wrong
- * type, out of range, or not expected. It never throws.
+ * The request bodies of the API, read as JSON whatever their declared Content-Type (curl's {@code
+ * -d} declares {@code application/x-www-form-urlencoded}). Each reader takes the raw bytes and
+ * gives either the request or one sentence saying what is wrong: empty, not JSON (invalid UTF-8,
+ * trailing text, duplicate keys included), not an object, a field missing, of the wrong type, out
+ * of range, or not expected. It never throws.
  */
 final class JsonBody {
   /** The largest body read; a larger one is a 413. */
   static final int MAX_BYTES = 64 * 1024;
+
   /** The faker's largest rate, people per second: the one its settings accept. */
   static final double MAX_RATE = kafkapipeline.grains.faker.FakerSettings.MAX_RATE;
 
@@ -29,11 +30,14 @@ final class JsonBody {
    */
   static final String CITY_PATTERN =
       "^[\\u0020\\u0021\\u0023-\\u0026\\u0028-\\u005f\\u0061-\\u007e\\u00a0-\\ud7ff\\ue000-\\uffff]*[\\u0021\\u0023-\\u0026\\u0028-\\u005f\\u0061-\\u007e\\u00a0-\\u167f\\u1681-\\u1fff\\u2007\\u200b-\\u2027\\u202a-\\u205e\\u2060-\\u2fff\\u3001-\\ud7ff\\ue000-\\uffff][\\u0020\\u0021\\u0023-\\u0026\\u0028-\\u005f\\u0061-\\u007e\\u00a0-\\ud7ff\\ue000-\\uffff]*$";
+
   private static final java.util.regex.Pattern CITY = java.util.regex.Pattern.compile(CITY_PATTERN);
 
-  private static final ObjectReader READER = JsonRoutes.MAPPER.reader()
-      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final ObjectReader READER =
+      JsonRoutes.MAPPER
+          .reader()
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final int MAX_MESSAGE = 200;
 
   private JsonBody() {}
@@ -51,12 +55,14 @@ final class JsonBody {
 
   /** The body as a JSON value, or why it is none. */
   static Result<JsonNode> parse(byte[] bytes) {
-    if (bytes.length == 0 || new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).isBlank()) {
+    if (bytes.length == 0
+        || new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).isBlank()) {
       return Result.bad("the body is empty: expected JSON");
     }
     try {
       JsonNode node = READER.readTree(bytes);
-      if (node == null || node.isMissingNode()) return Result.bad("the body is empty: expected JSON");
+      if (node == null || node.isMissingNode())
+        return Result.bad("the body is empty: expected JSON");
       return Result.ok(node);
     } catch (JsonProcessingException e) {
       return Result.bad("the body is not JSON: " + shorten(e.getOriginalMessage()));
@@ -74,14 +80,20 @@ final class JsonBody {
     if (city == null) return Result.bad("field city is missing: expected " + example);
     if (!city.isTextual()) return Result.bad("field city must be a string, was " + kind(city));
     String problem = cityProblem(city.textValue());
-    return problem == null ? Result.ok(new ApiModel.AddCity(city.textValue().strip())) : Result.bad(problem);
+    return problem == null
+        ? Result.ok(new ApiModel.AddCity(city.textValue().strip()))
+        : Result.bad(problem);
   }
 
-  /** Null if {@code raw} (not yet stripped) is a city name as {@link #CITY_PATTERN} describes, else why not. */
+  /**
+   * Null if {@code raw} (not yet stripped) is a city name as {@link #CITY_PATTERN} describes, else
+   * why not.
+   */
   static String cityProblem(String raw) {
     String problem = CityNames.problem(raw);
     if (problem != null) return problem;
-    if (!CITY.matcher(raw).matches()) return "city name contains a character outside the Basic Multilingual Plane";
+    if (!CITY.matcher(raw).matches())
+      return "city name contains a character outside the Basic Multilingual Plane";
     return null;
   }
 
@@ -92,7 +104,8 @@ final class JsonBody {
     if (object.error() != null) return Result.bad(object.error());
     JsonNode rate = object.value().get("rate");
     if (rate == null) return Result.bad("field rate is missing: expected " + example);
-    String range = "field rate must be a number from 0 to " + (long) MAX_RATE + " (people per second)";
+    String range =
+        "field rate must be a number from 0 to " + (long) MAX_RATE + " (people per second)";
     if (!rate.isNumber()) return Result.bad(range + ", was " + kind(rate));
     double value = rate.doubleValue();
     if (!Double.isFinite(value) || value < 0 || value > MAX_RATE) {
@@ -105,7 +118,8 @@ final class JsonBody {
     Result<JsonNode> parsed = parse(bytes);
     if (parsed.error() != null) return Result.bad(parsed.error() + "; expected " + example);
     JsonNode node = parsed.value();
-    if (!node.isObject()) return Result.bad("the body must be a JSON object like " + example + ", was " + kind(node));
+    if (!node.isObject())
+      return Result.bad("the body must be a JSON object like " + example + ", was " + kind(node));
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!fields.contains(name)) {

@@ -4,18 +4,18 @@ import com.datastax.oss.driver.api.core.DriverException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.Directives;
-import java.util.List;
-import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.headers.Allow;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
@@ -27,24 +27,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * JSON responses, and every way a request can fail as {@code {"error": ...}}: Pekko HTTP's own
- * rejections (bad path, method, parameter) with their status codes, and exceptions of a route:
- * a body over the size limit is a 413, a malformed request a 400, an actor or a server that did
- * not answer in time (ask timeout, Cassandra driver error) a 503 naming it, and anything else a
- * 500 whose cause is logged. No answer of the API is ever HTML or plain text by accident.
+ * rejections (bad path, method, parameter) with their status codes, and exceptions of a route: a
+ * body over the size limit is a 413, a malformed request a 400, an actor or a server that did not
+ * answer in time (ask timeout, Cassandra driver error) a 503 naming it, and anything else a 500
+ * whose cause is logged. No answer of the API is ever HTML or plain text by accident.
  */
 final class JsonRoutes {
   private static final Logger log = LoggerFactory.getLogger(JsonRoutes.class);
 
-  static final ObjectMapper MAPPER = new ObjectMapper()
-      .registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
   private JsonRoutes() {}
 
   static HttpResponse json(StatusCode status, Object body) {
     try {
-      return HttpResponse.create().withStatus(status)
-          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, MAPPER.writeValueAsBytes(body)));
+      return HttpResponse.create()
+          .withStatus(status)
+          .withEntity(
+              HttpEntities.create(ContentTypes.APPLICATION_JSON, MAPPER.writeValueAsBytes(body)));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -55,29 +58,43 @@ final class JsonRoutes {
   }
 
   /**
-   * Pekko HTTP's own rejection messages, with their status codes, as JSON errors; a 405 also
-   * names the allowed methods in {@code Allow}, as RFC 9110 asks.
+   * Pekko HTTP's own rejection messages, with their status codes, as JSON errors; a 405 also names
+   * the allowed methods in {@code Allow}, as RFC 9110 asks.
    */
   static RejectionHandler jsonRejections() {
-    RejectionHandler methods = RejectionHandler.newBuilder()
-        .handleAll(MethodRejection.class, rejections -> {
-          List<HttpMethod> allowed = rejections.stream().map(MethodRejection::supported).distinct().toList();
-          String names = String.join(", ", allowed.stream().map(HttpMethod::name).toList());
-          return Directives.complete(error(StatusCodes.METHOD_NOT_ALLOWED, "HTTP method not allowed, supported methods: " + names)
-              .addHeader(Allow.create(allowed.toArray(HttpMethod[]::new))));
-        })
-        .build();
-    return methods.withFallback(RejectionHandler.defaultHandler()).mapRejectionResponse(response -> {
-      if (response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
-          && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
-        String text = strict.getData().utf8String();
-        return error(response.status(), text);
-      }
-      return response;
-    });
+    RejectionHandler methods =
+        RejectionHandler.newBuilder()
+            .handleAll(
+                MethodRejection.class,
+                rejections -> {
+                  List<HttpMethod> allowed =
+                      rejections.stream().map(MethodRejection::supported).distinct().toList();
+                  String names = String.join(", ", allowed.stream().map(HttpMethod::name).toList());
+                  return Directives.complete(
+                      error(
+                              StatusCodes.METHOD_NOT_ALLOWED,
+                              "HTTP method not allowed, supported methods: " + names)
+                          .addHeader(Allow.create(allowed.toArray(HttpMethod[]::new))));
+                })
+            .build();
+    return methods
+        .withFallback(RejectionHandler.defaultHandler())
+        .mapRejectionResponse(
+            response -> {
+              if (response.entity()
+                      instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
+                  && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
+                String text = strict.getData().utf8String();
+                return error(response.status(), text);
+              }
+              return response;
+            });
   }
 
-  /** Exceptions of a route (also a failed future it waited on) as JSON errors; see the class comment. */
+  /**
+   * Exceptions of a route (also a failed future it waited on) as JSON errors; see the class
+   * comment.
+   */
   static ExceptionHandler jsonExceptions() {
     return ExceptionHandler.newBuilder()
         .matchAny(thrown -> Directives.complete(response(unwrap(thrown))))
@@ -86,7 +103,9 @@ final class JsonRoutes {
 
   static HttpResponse response(Throwable e) {
     if (e instanceof EntityStreamSizeException size) {
-      return error(StatusCodes.PAYLOAD_TOO_LARGE, "the body is too large: at most " + size.limit() + " bytes");
+      return error(
+          StatusCodes.PAYLOAD_TOO_LARGE,
+          "the body is too large: at most " + size.limit() + " bytes");
     }
     if (e instanceof IllegalRequestException bad) {
       return error(bad.status(), bad.info().formatPretty());
@@ -102,7 +121,8 @@ final class JsonRoutes {
   }
 
   private static Throwable unwrap(Throwable e) {
-    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
       e = e.getCause();
     }
     return e;

@@ -19,14 +19,15 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Consumer lag of the persisters, computed when asked: for each partition of the given topics,
- * the end offset, the offset committed by group {@code persister-<topic>}, their difference, and
- * the silo whose persister has the partition assigned, if any. A partition
- * with no committed offset has {@code committed} null and its lag is the whole end offset. Fails
- * (with Kafka's exception) when Kafka does not answer within the admin client's timeout.
+ * Consumer lag of the persisters, computed when asked: for each partition of the given topics, the
+ * end offset, the offset committed by group {@code persister-<topic>}, their difference, and the
+ * silo whose persister has the partition assigned, if any. A partition with no committed offset has
+ * {@code committed} null and its lag is the whole end offset. Fails (with Kafka's exception) when
+ * Kafka does not answer within the admin client's timeout.
  */
 final class KafkaLag {
-  record PartitionLag(String topic, int partition, long endOffset, Long committed, long lag, String member) {}
+  record PartitionLag(
+      String topic, int partition, long endOffset, Long committed, long lag, String member) {}
 
   private final Admin admin;
 
@@ -39,35 +40,70 @@ final class KafkaLag {
   }
 
   CompletionStage<List<PartitionLag>> lag(List<String> topics) {
-    return admin.describeTopics(topics).allTopicNames().toCompletionStage().thenCompose(described -> {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (TopicDescription d : described.values()) {
-        d.partitions().forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition())));
-      }
-      Map<TopicPartition, OffsetSpec> latest = partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-      Map<String, ListConsumerGroupOffsetsSpec> groups = new HashMap<>();
-      for (String t : described.keySet()) groups.put(group(t), new ListConsumerGroupOffsetsSpec());
-      CompletableFuture<Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo>> ends =
-          admin.listOffsets(latest).all().toCompletionStage().toCompletableFuture();
-      CompletableFuture<Map<String, Map<TopicPartition, OffsetAndMetadata>>> committed =
-          admin.listConsumerGroupOffsets(groups).all().toCompletionStage().toCompletableFuture();
-      CompletableFuture<Map<TopicPartition, String>> members = admin.describeConsumerGroups(groups.keySet()).all()
-          .toCompletionStage().toCompletableFuture().thenApply(KafkaLag::assignments);
-      return CompletableFuture.allOf(ends, committed, members).thenApply(done -> {
-        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-        committed.join().values().forEach(m -> m.forEach((tp, o) -> { if (o != null) commits.put(tp, o); }));
-        List<PartitionLag> out = new ArrayList<>();
-        for (TopicPartition tp : partitions) {
-          long end = ends.join().get(tp).offset();
-          OffsetAndMetadata c = commits.get(tp);
-          Long at = c == null ? null : c.offset();
-          out.add(new PartitionLag(tp.topic(), tp.partition(), end, at, Math.max(0, end - (at == null ? 0 : at)),
-              members.join().get(tp)));
-        }
-        out.sort(Comparator.comparing(PartitionLag::topic).thenComparingInt(PartitionLag::partition));
-        return out;
-      });
-    });
+    return admin
+        .describeTopics(topics)
+        .allTopicNames()
+        .toCompletionStage()
+        .thenCompose(
+            described -> {
+              List<TopicPartition> partitions = new ArrayList<>();
+              for (TopicDescription d : described.values()) {
+                d.partitions()
+                    .forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition())));
+              }
+              Map<TopicPartition, OffsetSpec> latest =
+                  partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+              Map<String, ListConsumerGroupOffsetsSpec> groups = new HashMap<>();
+              for (String t : described.keySet())
+                groups.put(group(t), new ListConsumerGroupOffsetsSpec());
+              CompletableFuture<Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo>> ends =
+                  admin.listOffsets(latest).all().toCompletionStage().toCompletableFuture();
+              CompletableFuture<Map<String, Map<TopicPartition, OffsetAndMetadata>>> committed =
+                  admin
+                      .listConsumerGroupOffsets(groups)
+                      .all()
+                      .toCompletionStage()
+                      .toCompletableFuture();
+              CompletableFuture<Map<TopicPartition, String>> members =
+                  admin
+                      .describeConsumerGroups(groups.keySet())
+                      .all()
+                      .toCompletionStage()
+                      .toCompletableFuture()
+                      .thenApply(KafkaLag::assignments);
+              return CompletableFuture.allOf(ends, committed, members)
+                  .thenApply(
+                      done -> {
+                        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+                        committed
+                            .join()
+                            .values()
+                            .forEach(
+                                m ->
+                                    m.forEach(
+                                        (tp, o) -> {
+                                          if (o != null) commits.put(tp, o);
+                                        }));
+                        List<PartitionLag> out = new ArrayList<>();
+                        for (TopicPartition tp : partitions) {
+                          long end = ends.join().get(tp).offset();
+                          OffsetAndMetadata c = commits.get(tp);
+                          Long at = c == null ? null : c.offset();
+                          out.add(
+                              new PartitionLag(
+                                  tp.topic(),
+                                  tp.partition(),
+                                  end,
+                                  at,
+                                  Math.max(0, end - (at == null ? 0 : at)),
+                                  members.join().get(tp)));
+                        }
+                        out.sort(
+                            Comparator.comparing(PartitionLag::topic)
+                                .thenComparingInt(PartitionLag::partition));
+                        return out;
+                      });
+            });
   }
 
   /** The silo of a persister (its client id is persister-TOPIC@SILO), else client id and host. */
@@ -76,7 +112,8 @@ final class KafkaLag {
     return at >= 0 ? m.clientId().substring(at + 1) : m.clientId() + m.host();
   }
 
-  private static Map<TopicPartition, String> assignments(Map<String, ConsumerGroupDescription> groups) {
+  private static Map<TopicPartition, String> assignments(
+      Map<String, ConsumerGroupDescription> groups) {
     Map<TopicPartition, String> out = new HashMap<>();
     for (ConsumerGroupDescription g : groups.values()) {
       for (MemberDescription m : g.members()) {

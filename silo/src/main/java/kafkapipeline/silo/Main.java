@@ -26,7 +26,8 @@ public final class Main {
     }
     String systemName = config.getString("pipeline.cluster.system-name");
     // Through Cassandra, the silo joins once it has read the membership table (ClusterJoiner).
-    List<String> seeds = settings.discoveryThroughCassandra() ? List.of() : settings.seedNodeAddresses(systemName);
+    List<String> seeds =
+        settings.discoveryThroughCassandra() ? List.of() : settings.seedNodeAddresses(systemName);
     Config withSeeds =
         ConfigFactory.empty()
             .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))

@@ -22,11 +22,11 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * {@code GET /metrics}: this silo's figures in the Prometheus text exposition format 0.0.4,
  * gathered when scraped: pipeline counters by group and name, heap, process CPU, uptime, cluster
- * members by status as this silo sees them, the persisters' consumer lag per topic and
- * partition, and the engines ({@link EngineView}): each Kafka broker and Cassandra node up (1) or
- * not (0), the keyspace's replication factor and the consistency levels. If Kafka does not answer,
- * the lag series are left out and {@code pipeline_kafka_lag_up} is 0, and the brokers are as last
- * seen ({@code pipeline_kafka_view_age_seconds} says how long ago); everything else is always there.
+ * members by status as this silo sees them, the persisters' consumer lag per topic and partition,
+ * and the engines ({@link EngineView}): each Kafka broker and Cassandra node up (1) or not (0), the
+ * keyspace's replication factor and the consistency levels. If Kafka does not answer, the lag
+ * series are left out and {@code pipeline_kafka_lag_up} is 0, and the brokers are as last seen
+ * ({@code pipeline_kafka_view_age_seconds} says how long ago); everything else is always there.
  */
 final class MetricsRoutes extends AllDirectives {
   static final ContentType CONTENT_TYPE =
@@ -52,86 +52,190 @@ final class MetricsRoutes extends AllDirectives {
     CompletionStage<EngineView.Engines> seen = engines.view();
     return lag.lag(Topics.ALL)
         .handle((partitions, error) -> error == null ? partitions : null)
-        .thenCombine(seen, (partitions, view) -> {
-          StringBuilder out = new StringBuilder(4096);
-          counters(out);
-          jvm(out);
-          members(out);
-          lag(out, partitions);
-          engines(out, view, java.time.Instant.now());
-          return HttpResponse.create().withEntity(HttpEntities.create(CONTENT_TYPE, out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        });
+        .thenCombine(
+            seen,
+            (partitions, view) -> {
+              StringBuilder out = new StringBuilder(4096);
+              counters(out);
+              jvm(out);
+              members(out);
+              lag(out, partitions);
+              engines(out, view, java.time.Instant.now());
+              return HttpResponse.create()
+                  .withEntity(
+                      HttpEntities.create(
+                          CONTENT_TYPE,
+                          out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            });
   }
 
   private void counters(StringBuilder out) {
-    header(out, "pipeline_events_total", "counter", "Pipeline counters of this silo since it started, by group and name.");
-    metrics.snapshot().forEach((group, names) -> names.forEach((name, value) ->
-        sample(out, "pipeline_events_total", Map.of("group", group, "name", name), value)));
+    header(
+        out,
+        "pipeline_events_total",
+        "counter",
+        "Pipeline counters of this silo since it started, by group and name.");
+    metrics
+        .snapshot()
+        .forEach(
+            (group, names) ->
+                names.forEach(
+                    (name, value) ->
+                        sample(
+                            out,
+                            "pipeline_events_total",
+                            Map.of("group", group, "name", name),
+                            value)));
   }
 
   private static void jvm(StringBuilder out) {
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     header(out, "jvm_memory_heap_used_bytes", "gauge", "Heap in use.");
     sample(out, "jvm_memory_heap_used_bytes", Map.of(), heap.getUsed());
-    header(out, "jvm_memory_heap_max_bytes", "gauge", "Largest heap the JVM may use (-1: undefined).");
+    header(
+        out, "jvm_memory_heap_max_bytes", "gauge", "Largest heap the JVM may use (-1: undefined).");
     sample(out, "jvm_memory_heap_max_bytes", Map.of(), heap.getMax());
-    header(out, "process_cpu_load_ratio", "gauge", "Recent CPU load of this process, 0..1 of all cores (-1: unknown).");
+    header(
+        out,
+        "process_cpu_load_ratio",
+        "gauge",
+        "Recent CPU load of this process, 0..1 of all cores (-1: unknown).");
     sample(out, "process_cpu_load_ratio", Map.of(), SiloVitals.processCpu());
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       header(out, "process_cpu_seconds_total", "counter", "CPU time used by this process.");
-      sample(out, "process_cpu_seconds_total", Map.of(), os.getProcessCpuTime() / (double) TimeUnit.SECONDS.toNanos(1));
+      sample(
+          out,
+          "process_cpu_seconds_total",
+          Map.of(),
+          os.getProcessCpuTime() / (double) TimeUnit.SECONDS.toNanos(1));
     }
     header(out, "process_uptime_seconds", "gauge", "Time since this silo's JVM started.");
-    sample(out, "process_uptime_seconds", Map.of(), ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
+    sample(
+        out,
+        "process_uptime_seconds",
+        Map.of(),
+        ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
   }
 
   private void members(StringBuilder out) {
     Map<String, Long> byStatus = new TreeMap<>();
-    for (Member m : Cluster.get(system).state().getMembers()) byStatus.merge(m.status().toString(), 1L, Long::sum);
-    header(out, "pipeline_cluster_members", "gauge", "Cluster members as this silo sees them, by status.");
-    byStatus.forEach((status, n) -> sample(out, "pipeline_cluster_members", Map.of("status", status), n));
+    for (Member m : Cluster.get(system).state().getMembers())
+      byStatus.merge(m.status().toString(), 1L, Long::sum);
+    header(
+        out,
+        "pipeline_cluster_members",
+        "gauge",
+        "Cluster members as this silo sees them, by status.");
+    byStatus.forEach(
+        (status, n) -> sample(out, "pipeline_cluster_members", Map.of("status", status), n));
   }
 
   private static void lag(StringBuilder out, List<KafkaLag.PartitionLag> partitions) {
-    header(out, "pipeline_kafka_lag_up", "gauge", "1 if Kafka answered the lag queries of this scrape.");
+    header(
+        out,
+        "pipeline_kafka_lag_up",
+        "gauge",
+        "1 if Kafka answered the lag queries of this scrape.");
     sample(out, "pipeline_kafka_lag_up", Map.of(), partitions == null ? 0 : 1);
     if (partitions == null) return;
-    header(out, "pipeline_kafka_consumer_lag", "gauge", "End offset minus the persister group's committed offset.");
-    for (KafkaLag.PartitionLag p : partitions) sample(out, "pipeline_kafka_consumer_lag", labels(p), p.lag());
+    header(
+        out,
+        "pipeline_kafka_consumer_lag",
+        "gauge",
+        "End offset minus the persister group's committed offset.");
+    for (KafkaLag.PartitionLag p : partitions)
+      sample(out, "pipeline_kafka_consumer_lag", labels(p), p.lag());
     header(out, "pipeline_kafka_end_offset", "gauge", "The partition's end offset.");
-    for (KafkaLag.PartitionLag p : partitions) sample(out, "pipeline_kafka_end_offset", labels(p), p.endOffset());
+    for (KafkaLag.PartitionLag p : partitions)
+      sample(out, "pipeline_kafka_end_offset", labels(p), p.endOffset());
   }
 
   /** The engines' gauges; a state other than up (down, unknown) is 0. */
   static void engines(StringBuilder out, EngineView.Engines view, java.time.Instant now) {
-    header(out, "pipeline_kafka_broker_up", "gauge", "1 if this silo sees the Kafka broker live, else 0 (broker: its id, empty if known by address only).");
+    header(
+        out,
+        "pipeline_kafka_broker_up",
+        "gauge",
+        "1 if this silo sees the Kafka broker live, else 0 (broker: its id, empty if known by address only).");
     for (KafkaBrokers.Broker b : view.kafka().brokers()) {
-      sample(out, "pipeline_kafka_broker_up", Map.of("broker", b.id() == null ? "" : String.valueOf(b.id()),
-          "address", b.address() == null ? "" : b.address()), KafkaBrokers.UP.equals(b.state()) ? 1 : 0);
+      sample(
+          out,
+          "pipeline_kafka_broker_up",
+          Map.of(
+              "broker",
+              b.id() == null ? "" : String.valueOf(b.id()),
+              "address",
+              b.address() == null ? "" : b.address()),
+          KafkaBrokers.UP.equals(b.state()) ? 1 : 0);
     }
-    header(out, "pipeline_kafka_controller", "gauge", "Id of the active KRaft controller as last seen (absent: unknown).");
-    if (view.kafka().controller() != null) sample(out, "pipeline_kafka_controller", Map.of(), view.kafka().controller());
-    header(out, "pipeline_kafka_view_age_seconds", "gauge", "Age of the brokers' states: 0 when Kafka answered this scrape in time.");
-    sample(out, "pipeline_kafka_view_age_seconds", Map.of(),
+    header(
+        out,
+        "pipeline_kafka_controller",
+        "gauge",
+        "Id of the active KRaft controller as last seen (absent: unknown).");
+    if (view.kafka().controller() != null)
+      sample(out, "pipeline_kafka_controller", Map.of(), view.kafka().controller());
+    header(
+        out,
+        "pipeline_kafka_view_age_seconds",
+        "gauge",
+        "Age of the brokers' states: 0 when Kafka answered this scrape in time.");
+    sample(
+        out,
+        "pipeline_kafka_view_age_seconds",
+        Map.of(),
         Math.max(0, java.time.Duration.between(view.kafka().asOf(), now).toMillis() / 1000.0));
     EngineView.CassandraView c = view.cassandra();
-    header(out, "pipeline_cassandra_node_up", "gauge", "1 if the driver sees the Cassandra node up, else 0 (down or unknown).");
+    header(
+        out,
+        "pipeline_cassandra_node_up",
+        "gauge",
+        "1 if the driver sees the Cassandra node up, else 0 (down or unknown).");
     for (CassandraNodes.NodeView n : c.nodes()) {
-      sample(out, "pipeline_cassandra_node_up", Map.of("node", n.address(), "datacenter", n.datacenter() == null ? "" : n.datacenter()),
+      sample(
+          out,
+          "pipeline_cassandra_node_up",
+          Map.of("node", n.address(), "datacenter", n.datacenter() == null ? "" : n.datacenter()),
           CassandraNodes.UP.equals(n.state()) ? 1 : 0);
     }
     if (c.replication() != null && c.replication().replicationFactor() != null) {
-      header(out, "pipeline_cassandra_replication_factor", "gauge", "Replication factor of the pipeline's keyspace (NetworkTopologyStrategy: in the local datacenter).");
-      sample(out, "pipeline_cassandra_replication_factor", Map.of("keyspace", c.keyspace(), "strategy", c.replication().strategy()),
+      header(
+          out,
+          "pipeline_cassandra_replication_factor",
+          "gauge",
+          "Replication factor of the pipeline's keyspace (NetworkTopologyStrategy: in the local datacenter).");
+      sample(
+          out,
+          "pipeline_cassandra_replication_factor",
+          Map.of("keyspace", c.keyspace(), "strategy", c.replication().strategy()),
           c.replication().replicationFactor());
     }
-    header(out, "pipeline_cassandra_consistency_info", "gauge", "The configured consistency level of the pipeline's writes and reads (always 1).");
-    sample(out, "pipeline_cassandra_consistency_info", Map.of("operation", "write", "level", c.consistency().write()), 1);
-    sample(out, "pipeline_cassandra_consistency_info", Map.of("operation", "read", "level", c.consistency().read()), 1);
+    header(
+        out,
+        "pipeline_cassandra_consistency_info",
+        "gauge",
+        "The configured consistency level of the pipeline's writes and reads (always 1).");
+    sample(
+        out,
+        "pipeline_cassandra_consistency_info",
+        Map.of("operation", "write", "level", c.consistency().write()),
+        1);
+    sample(
+        out,
+        "pipeline_cassandra_consistency_info",
+        Map.of("operation", "read", "level", c.consistency().read()),
+        1);
   }
 
   private static Map<String, String> labels(KafkaLag.PartitionLag p) {
-    return Map.of("topic", p.topic(), "partition", String.valueOf(p.partition()), "group", KafkaLag.group(p.topic()));
+    return Map.of(
+        "topic",
+        p.topic(),
+        "partition",
+        String.valueOf(p.partition()),
+        "group",
+        KafkaLag.group(p.topic()));
   }
 
   private static void header(StringBuilder out, String name, String type, String help) {
@@ -153,7 +257,8 @@ final class MetricsRoutes extends AllDirectives {
       out.append('}');
     }
     out.append(' ');
-    if (value == Math.rint(value) && Math.abs(value) < 1e15) out.append((long) value); else out.append(value);
+    if (value == Math.rint(value) && Math.abs(value) < 1e15) out.append((long) value);
+    else out.append(value);
     out.append('\n');
   }
 }

@@ -14,7 +14,10 @@ final class Params {
 
   private Params() {}
 
-  /** The limit parameter (absent: {@code fallback}), or -1 if it is not a whole number from 1 to MAX_LIMIT. */
+  /**
+   * The limit parameter (absent: {@code fallback}), or -1 if it is not a whole number from 1 to
+   * MAX_LIMIT.
+   */
   static int limit(Optional<String> text, int fallback) {
     if (text.isEmpty()) return fallback;
     try {
@@ -34,6 +37,7 @@ final class Params {
   }
 
   static CompletionStage<HttpResponse> starting() {
-    return CompletableFuture.completedFuture(error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting"));
+    return CompletableFuture.completedFuture(
+        error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting"));
   }
 }

@@ -15,8 +15,8 @@ import kafkapipeline.grains.weather.WeatherSettings;
 import kafkapipeline.grains.wikipedia.WikipediaSettings;
 
 /**
- * Everything a silo reads from its configuration, read once at start. A bad value fails here,
- * with the setting's path in the message, before any connection is opened.
+ * Everything a silo reads from its configuration, read once at start. A bad value fails here, with
+ * the setting's path in the message, before any connection is opened.
  */
 public record SiloSettings(
     boolean discoveryThroughCassandra,
@@ -46,24 +46,33 @@ public record SiloSettings(
     org.apache.pekko.http.javadsl.settings.ServerSentEventSettings.create(root);
     String discovery = p.getString("cluster.discovery");
     if (!discovery.equals("seed-nodes") && !discovery.equals("cassandra")) {
-      throw new IllegalArgumentException("pipeline.cluster.discovery must be seed-nodes or cassandra, was '" + discovery + "'");
+      throw new IllegalArgumentException(
+          "pipeline.cluster.discovery must be seed-nodes or cassandra, was '" + discovery + "'");
     }
     return new SiloSettings(
         discovery.equals("cassandra"),
         hostPorts(p.getString("cluster.seed-nodes"), "pipeline.cluster.seed-nodes"),
         p.getString("kafka.bootstrap-servers"),
         positive(p.getInt("kafka.partitions"), "pipeline.kafka.partitions"),
-        replicationFactor(p.getInt("kafka.replication-factor"), "pipeline.kafka.replication-factor"),
-        hostPorts(p.getString("cassandra.contact-points"), "pipeline.cassandra.contact-points").stream()
+        replicationFactor(
+            p.getInt("kafka.replication-factor"), "pipeline.kafka.replication-factor"),
+        hostPorts(p.getString("cassandra.contact-points"), "pipeline.cassandra.contact-points")
+            .stream()
             .map(SiloSettings::socketAddress)
             .toList(),
         p.getString("cassandra.local-datacenter"),
         positive(p.getInt("cassandra.replication-factor"), "pipeline.cassandra.replication-factor"),
         new Consistency.Levels(
-            Consistency.writeLevel(p.getString("cassandra.write-consistency"), "pipeline.cassandra.write-consistency"),
-            Consistency.readLevel(p.getString("cassandra.read-consistency"), "pipeline.cassandra.read-consistency")),
-        positive(p.getDuration("cassandra.schema-agreement-timeout"), "pipeline.cassandra.schema-agreement-timeout"),
-        positive(p.getDuration("cassandra.schema-wait-timeout"), "pipeline.cassandra.schema-wait-timeout"),
+            Consistency.writeLevel(
+                p.getString("cassandra.write-consistency"), "pipeline.cassandra.write-consistency"),
+            Consistency.readLevel(
+                p.getString("cassandra.read-consistency"), "pipeline.cassandra.read-consistency")),
+        positive(
+            p.getDuration("cassandra.schema-agreement-timeout"),
+            "pipeline.cassandra.schema-agreement-timeout"),
+        positive(
+            p.getDuration("cassandra.schema-wait-timeout"),
+            "pipeline.cassandra.schema-wait-timeout"),
         p.getString("http.host"),
         port(p.getInt("http.port"), "pipeline.http.port"),
         httpToken(p.getString("http.host"), p.getString("http.token")),
@@ -100,7 +109,8 @@ public record SiloSettings(
             (int) Math.min(Integer.MAX_VALUE, p.getBytes("persisters.max-record-bytes")),
             p.getInt("persisters.rows-per-request"),
             (int) Math.min(Integer.MAX_VALUE, p.getBytes("persisters.max-request-bytes")),
-            positive(p.getDuration("persisters.drain-timeout"), "pipeline.persisters.drain-timeout")),
+            positive(
+                p.getDuration("persisters.drain-timeout"), "pipeline.persisters.drain-timeout")),
         new SpaceXSettings(
             p.getString("sources.spacex.base-url"),
             p.getDuration("sources.spacex.interval"),
@@ -122,7 +132,8 @@ public record SiloSettings(
 
   private static InetSocketAddress socketAddress(String hostPort, String path) {
     int colon = hostPort.lastIndexOf(':');
-    if (colon <= 0) throw new IllegalArgumentException(path + ": '" + hostPort + "' is not host:port");
+    if (colon <= 0)
+      throw new IllegalArgumentException(path + ": '" + hostPort + "' is not host:port");
     int port;
     try {
       port = Integer.parseInt(hostPort.substring(colon + 1));
@@ -139,25 +150,34 @@ public record SiloSettings(
   static String httpToken(String host, String token) {
     String t = token.strip();
     if (t.isEmpty() && !isLoopback(host)) {
-      throw new IllegalArgumentException("pipeline.http.host is '" + host + "', not loopback, and pipeline.http.token"
-          + " is empty: set HTTP_TOKEN so the API and dashboard are not open to the network");
+      throw new IllegalArgumentException(
+          "pipeline.http.host is '"
+              + host
+              + "', not loopback, and pipeline.http.token"
+              + " is empty: set HTTP_TOKEN so the API and dashboard are not open to the network");
     }
     return t;
   }
 
   /**
-   * pipeline.http.allowed-hosts: "a.example:8080, b.example" -> ["a.example:8080", "b.example"], lower
-   * case; each a host name or address (IPv6 in brackets) with an optional port, nothing else.
+   * pipeline.http.allowed-hosts: "a.example:8080, b.example" -> ["a.example:8080", "b.example"],
+   * lower case; each a host name or address (IPv6 in brackets) with an optional port, nothing else.
    */
   static List<String> allowedHosts(String csv) {
     String path = "pipeline.http.allowed-hosts";
-    List<String> out = Arrays.stream(csv.split(",")).map(s -> s.strip().toLowerCase(java.util.Locale.ROOT))
-        .filter(s -> !s.isEmpty()).toList();
+    List<String> out =
+        Arrays.stream(csv.split(","))
+            .map(s -> s.strip().toLowerCase(java.util.Locale.ROOT))
+            .filter(s -> !s.isEmpty())
+            .toList();
     for (String entry : out) {
-      java.util.regex.Matcher m = java.util.regex.Pattern
-          .compile("(\\[[0-9a-f:.]+\\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:([0-9]{1,5}))?").matcher(entry);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile(
+                  "(\\[[0-9a-f:.]+\\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:([0-9]{1,5}))?")
+              .matcher(entry);
       if (!m.matches()) {
-        throw new IllegalArgumentException(path + ": '" + entry + "' is not host or host:port (no scheme, no path)");
+        throw new IllegalArgumentException(
+            path + ": '" + entry + "' is not host or host:port (no scheme, no path)");
       }
       if (m.group(4) != null) port(Integer.parseInt(m.group(4)), path);
     }
@@ -165,11 +185,15 @@ public record SiloSettings(
   }
 
   private static boolean isLoopback(String host) {
-    return host.equals("localhost") || host.equals("::1") || host.equals("[::1]") || host.startsWith("127.");
+    return host.equals("localhost")
+        || host.equals("::1")
+        || host.equals("[::1]")
+        || host.startsWith("127.");
   }
 
   private static int port(int port, String path) {
-    if (port < 1 || port > 65535) throw new IllegalArgumentException(path + ": port " + port + " is out of range");
+    if (port < 1 || port > 65535)
+      throw new IllegalArgumentException(path + ": port " + port + " is out of range");
     return port;
   }
 
@@ -181,13 +205,15 @@ public record SiloSettings(
   /** Kafka takes a topic's replication factor as a short: a larger one must not wrap around. */
   private static short replicationFactor(int value, String path) {
     if (value < 1 || value > Short.MAX_VALUE) {
-      throw new IllegalArgumentException(path + " must be from 1 to " + Short.MAX_VALUE + ", was " + value);
+      throw new IllegalArgumentException(
+          path + " must be from 1 to " + Short.MAX_VALUE + ", was " + value);
     }
     return (short) value;
   }
 
   private static Duration positive(Duration value, String path) {
-    if (value.isNegative() || value.isZero()) throw new IllegalArgumentException(path + " must be positive, was " + value);
+    if (value.isNegative() || value.isZero())
+      throw new IllegalArgumentException(path + " must be positive, was " + value);
     return value;
   }
 
@@ -196,7 +222,8 @@ public record SiloSettings(
     try {
       return OptionalLong.of(Long.parseLong(value.strip()));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("pipeline.sources.faker.seed: '" + value + "' is not a whole number");
+      throw new IllegalArgumentException(
+          "pipeline.sources.faker.seed: '" + value + "' is not a whole number");
     }
   }
 
@@ -207,13 +234,17 @@ public record SiloSettings(
 
   /** How this silo migrates the schema. */
   public Schema.Settings schema() {
-    return new Schema.Settings(cassandraLocalDatacenter, cassandraReplicationFactor, schemaAgreementTimeout, schemaWaitTimeout);
+    return new Schema.Settings(
+        cassandraLocalDatacenter,
+        cassandraReplicationFactor,
+        schemaAgreementTimeout,
+        schemaWaitTimeout);
   }
 
   /**
-   * {@code min.insync.replicas} of the topics a silo creates: one less than the replication
-   * factor (at least 1), so a write acknowledged by all in-sync replicas survives one broker lost
-   * and a topic stays writable with one broker down.
+   * {@code min.insync.replicas} of the topics a silo creates: one less than the replication factor
+   * (at least 1), so a write acknowledged by all in-sync replicas survives one broker lost and a
+   * topic stays writable with one broker down.
    */
   public int kafkaMinInsyncReplicas() {
     return Math.max(1, kafkaReplicationFactor - 1);

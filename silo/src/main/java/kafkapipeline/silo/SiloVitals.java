@@ -25,31 +25,46 @@ public final class SiloVitals {
 
   /** cpu: this process's share of the machine's CPU, 0..1 (-1: unknown yet). */
   public record Vitals(
-      String address, long uptimeSeconds, double cpu, long heapUsed, long heapMax, int processors,
-      Map<String, Map<String, Long>> counters) implements CborSerializable {}
+      String address,
+      long uptimeSeconds,
+      double cpu,
+      long heapUsed,
+      long heapMax,
+      int processors,
+      Map<String, Map<String, Long>> counters)
+      implements CborSerializable {}
 
   private SiloVitals() {}
 
   public static Behavior<Get> create(PipelineMetrics metrics) {
-    return Behaviors.setup(ctx -> {
-      ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
-      String self = Cluster.get(ctx.getSystem()).selfMember().address().hostPort();
-      return Behaviors.receiveMessage(get -> {
-        get.replyTo().tell(measure(self, metrics));
-        return Behaviors.same();
-      });
-    });
+    return Behaviors.setup(
+        ctx -> {
+          ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+          String self = Cluster.get(ctx.getSystem()).selfMember().address().hostPort();
+          return Behaviors.receiveMessage(
+              get -> {
+                get.replyTo().tell(measure(self, metrics));
+                return Behaviors.same();
+              });
+        });
   }
 
   static Vitals measure(String address, PipelineMetrics metrics) {
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    return new Vitals(address, ManagementFactory.getRuntimeMXBean().getUptime() / 1000, processCpu(), heap.getUsed(),
-        heap.getMax(), Runtime.getRuntime().availableProcessors(), metrics.snapshot());
+    return new Vitals(
+        address,
+        ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
+        processCpu(),
+        heap.getUsed(),
+        heap.getMax(),
+        Runtime.getRuntime().availableProcessors(),
+        metrics.snapshot());
   }
 
   /** The process's recent CPU load, 0..1 of all cores, or -1 when the JVM does not say. */
   static double processCpu() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       double load = os.getProcessCpuLoad();
       return load < 0 ? -1 : load;
     }

@@ -25,16 +25,22 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code GET /api/status}: the silos (status, roles, and, asked at this moment, uptime, CPU, heap
- * and counters; a silo that does not answer in time has none), which grains each hosts (city
- * grains by their own report and by Cluster Sharding's count; the singletons on the oldest
- * silo), and rows per table ({@code count(*)}, bounded by a timeout: a table too large to count
- * in time shows as {@code "unknown"}). {@code ?rows=false} skips the counting (cheap enough to
- * poll); any other value than true or false is a 400.
+ * and counters; a silo that does not answer in time has none), which grains each hosts (city grains
+ * by their own report and by Cluster Sharding's count; the singletons on the oldest silo), and rows
+ * per table ({@code count(*)}, bounded by a timeout: a table too large to count in time shows as
+ * {@code "unknown"}). {@code ?rows=false} skips the counting (cheap enough to poll); any other
+ * value than true or false is a 400.
  */
 final class StatusRoutes extends AllDirectives {
   /** The cluster singletons; they all live on the oldest Up silo. */
   static final List<String> SINGLETONS =
-      List.of("faker-source", "wikipedia-source", "spacex-source", "weather-call-budget", "city-keeper");
+      List.of(
+          "faker-source",
+          "wikipedia-source",
+          "spacex-source",
+          "weather-call-budget",
+          "city-keeper");
+
   private static final Duration COUNT_TIMEOUT = Duration.ofSeconds(5);
 
   private final ActorSystem<?> system;
@@ -48,50 +54,84 @@ final class StatusRoutes extends AllDirectives {
   }
 
   Route routes() {
-    return path("status", () -> get(() -> parameterOptional("rows", rows -> onSuccess(status(rows), r -> complete(r)))));
+    return path(
+        "status",
+        () ->
+            get(
+                () ->
+                    parameterOptional("rows", rows -> onSuccess(status(rows), r -> complete(r)))));
   }
 
   private CompletionStage<HttpResponse> status(Optional<String> rowsParam) {
     String rowsText = rowsParam.orElse("true");
-    if (!rowsText.equals("true") && !rowsText.equals("false")) return Params.badRequest("rows must be true or false");
+    if (!rowsText.equals("true") && !rowsText.equals("false"))
+      return Params.badRequest("rows must be true or false");
     Grains g = grains.get();
     if (g == null) return Params.starting();
-    List<Member> up = StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false).toList();
-    Member oldest = up.stream().filter(m -> m.status() == MemberStatus.up())
-        .reduce((a, b) -> a.isOlderThan(b) ? a : b).orElse(null);
+    List<Member> up =
+        StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
+            .toList();
+    Member oldest =
+        up.stream()
+            .filter(m -> m.status() == MemberStatus.up())
+            .reduce((a, b) -> a.isOlderThan(b) ? a : b)
+            .orElse(null);
     CompletableFuture<Map<String, Object>> counted =
-        (rowsText.equals("true") ? rowCounts(g) : CompletableFuture.<Map<String, Object>>completedFuture(Map.of())).toCompletableFuture();
-    CompletableFuture<Map<String, SiloVitals.Vitals>> vitals = ClusterVitals.all(system).toCompletableFuture();
-    CompletableFuture<Map<String, Integer>> cityGrains = ClusterVitals.cityGrains(system).toCompletableFuture();
+        (rowsText.equals("true")
+                ? rowCounts(g)
+                : CompletableFuture.<Map<String, Object>>completedFuture(Map.of()))
+            .toCompletableFuture();
+    CompletableFuture<Map<String, SiloVitals.Vitals>> vitals =
+        ClusterVitals.all(system).toCompletableFuture();
+    CompletableFuture<Map<String, Integer>> cityGrains =
+        ClusterVitals.cityGrains(system).toCompletableFuture();
     CompletableFuture<List<ApiModel.CityView>> views = cities.list().toCompletableFuture();
-    return CompletableFuture.allOf(counted, vitals, cityGrains, views).thenApply(done -> {
-      List<ApiModel.SiloView> silos = new ArrayList<>();
-      for (Member m : up) {
-        String address = m.address().hostPort();
-        Map<String, Object> hosted = new LinkedHashMap<>();
-        hosted.put("weather", views.join().stream().filter(v -> address.equals(v.silo())).map(ApiModel.CityView::id).toList());
-        hosted.put("city-weather", cityGrains.join().getOrDefault(address, 0));
-        if (m.equals(oldest)) hosted.put("singletons", SINGLETONS);
-        silos.add(new ApiModel.SiloView(address, m.status().toString(), List.copyOf(m.getRoles()), hosted,
-            vitals.join().get(address)));
-      }
-      return json(StatusCodes.OK, new ApiModel.StatusView(silos, counted.join()));
-    });
+    return CompletableFuture.allOf(counted, vitals, cityGrains, views)
+        .thenApply(
+            done -> {
+              List<ApiModel.SiloView> silos = new ArrayList<>();
+              for (Member m : up) {
+                String address = m.address().hostPort();
+                Map<String, Object> hosted = new LinkedHashMap<>();
+                hosted.put(
+                    "weather",
+                    views.join().stream()
+                        .filter(v -> address.equals(v.silo()))
+                        .map(ApiModel.CityView::id)
+                        .toList());
+                hosted.put("city-weather", cityGrains.join().getOrDefault(address, 0));
+                if (m.equals(oldest)) hosted.put("singletons", SINGLETONS);
+                silos.add(
+                    new ApiModel.SiloView(
+                        address,
+                        m.status().toString(),
+                        List.copyOf(m.getRoles()),
+                        hosted,
+                        vitals.join().get(address)));
+              }
+              return json(StatusCodes.OK, new ApiModel.StatusView(silos, counted.join()));
+            });
   }
 
   private CompletionStage<Map<String, Object>> rowCounts(Grains g) {
     Map<String, CompletableFuture<Object>> counts = new TreeMap<>();
     for (String table : SourceRoutes.TABLES) {
-      counts.put(table, g.session()
-          .executeAsync(SimpleStatement.newInstance("SELECT count(*) FROM kafkapipeline." + table).setTimeout(COUNT_TIMEOUT))
-          .toCompletableFuture()
-          .<Object>thenApply(rs -> rs.one().getLong(0))
-          .exceptionally(e -> "unknown"));
+      counts.put(
+          table,
+          g.session()
+              .executeAsync(
+                  SimpleStatement.newInstance("SELECT count(*) FROM kafkapipeline." + table)
+                      .setTimeout(COUNT_TIMEOUT))
+              .toCompletableFuture()
+              .<Object>thenApply(rs -> rs.one().getLong(0))
+              .exceptionally(e -> "unknown"));
     }
-    return CompletableFuture.allOf(counts.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
-      Map<String, Object> out = new TreeMap<>();
-      counts.forEach((t, f) -> out.put(t, f.join()));
-      return out;
-    });
+    return CompletableFuture.allOf(counts.values().toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              Map<String, Object> out = new TreeMap<>();
+              counts.forEach((t, f) -> out.put(t, f.join()));
+              return out;
+            });
   }
 }

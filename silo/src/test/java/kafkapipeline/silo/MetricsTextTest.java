@@ -16,7 +16,8 @@ class MetricsTextTest {
   @Test
   void samplesAreWrittenAsTheFormatWants() {
     assertEquals("up 1\n", line("up", Map.of(), 1));
-    assertEquals("x{a=\"1\",b=\"q\\\"\\\\\\n\"} 0.25\n", line("x", Map.of("b", "q\"\\\n", "a", "1"), 0.25));
+    assertEquals(
+        "x{a=\"1\",b=\"q\\\"\\\\\\n\"} 0.25\n", line("x", Map.of("b", "q\"\\\n", "a", "1"), 0.25));
     assertEquals("big 123456789012\n", line("big", Map.of(), 123456789012L));
     assertEquals("neg -1\n", line("neg", Map.of(), -1));
   }

@@ -18,48 +18,69 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * openapi.json is true of the routes: every documented path and method is served (answers
- * neither 404 nor 405 with its path parameters filled in), every other method on those paths is a
- * 405, every path literal in the route sources is a segment of a documented path, the served
- * description is the resource, and the city pattern is the one the body reader uses.
+ * openapi.json is true of the routes: every documented path and method is served (answers neither
+ * 404 nor 405 with its path parameters filled in), every other method on those paths is a 405,
+ * every path literal in the route sources is a segment of a documented path, the served description
+ * is the resource, and the city pattern is the one the body reader uses.
  */
 class OpenApiTest {
   private static final List<String> METHODS = List.of("get", "post", "put", "delete", "patch");
-  private static final Set<String> NEED_STORES = Set.of("get /api/cities", "get /api/status", "get /api/sources", "get /api/dead-letters",
-      "post /api/dead-letters/replay", "delete /api/cities/nowhere");
+  private static final Set<String> NEED_STORES =
+      Set.of(
+          "get /api/cities",
+          "get /api/status",
+          "get /api/sources",
+          "get /api/dead-letters",
+          "post /api/dead-letters/replay",
+          "delete /api/cities/nowhere");
 
   @Test
   void everyDocumentedOperationIsServedAndNoOther() throws Exception {
     JsonNode spec = new ObjectMapper().readTree(getClass().getResourceAsStream("/openapi.json"));
     try (TestSilo silo = new TestSilo(Map.of())) {
       List<String> checked = new ArrayList<>();
-      spec.path("paths").fields().forEachRemaining(p -> {
-        String path = p.getKey().replace("{id}", "nowhere").replace("{table}", "fakerdata").replace("{file}", "dashboard.js");
-        for (String method : METHODS) {
-          // The test silo has no DeadLetterStore, CityStore, wikipedia or spacex grain: these are probed for 405 only
-          // (the live silo's SchemathesisTest calls them).
-          boolean documented = p.getValue().has(method);
-          if (documented && NEED_STORES.contains(method + " " + path)) {
-            checked.add(method + " " + path);
-            continue;
-          }
-          String query = path.equals("/api/weather/series") ? "?city=hanoi,vn" : "";
-          TestSilo.Response r = silo.send(method.toUpperCase(java.util.Locale.ROOT), path + query,
-              Map.of(RequestChecks.HEADER, "test", "Content-Type", "application/json"),
-              method.equals("get") || method.equals("delete") ? null : "{}".getBytes());
-          String what = method + " " + path + " -> " + r;
-          if (documented) {
-            assertNotEquals(404, r.status(), what);
-            assertNotEquals(405, r.status(), what);
-            String status = String.valueOf(r.status());
-            assertTrue(p.getValue().path(method).path("responses").has(status), "undocumented status: " + what);
-          } else {
-            assertEquals(405, r.status(), what);
-            assertTrue(r.headers().toLowerCase(java.util.Locale.ROOT).contains("\r\nallow: "), what + " has no Allow header");
-          }
-          checked.add(method + " " + path);
-        }
-      });
+      spec.path("paths")
+          .fields()
+          .forEachRemaining(
+              p -> {
+                String path =
+                    p.getKey()
+                        .replace("{id}", "nowhere")
+                        .replace("{table}", "fakerdata")
+                        .replace("{file}", "dashboard.js");
+                for (String method : METHODS) {
+                  // The test silo has no DeadLetterStore, CityStore, wikipedia or spacex grain:
+                  // these are probed for 405 only
+                  // (the live silo's SchemathesisTest calls them).
+                  boolean documented = p.getValue().has(method);
+                  if (documented && NEED_STORES.contains(method + " " + path)) {
+                    checked.add(method + " " + path);
+                    continue;
+                  }
+                  String query = path.equals("/api/weather/series") ? "?city=hanoi,vn" : "";
+                  TestSilo.Response r =
+                      silo.send(
+                          method.toUpperCase(java.util.Locale.ROOT),
+                          path + query,
+                          Map.of(RequestChecks.HEADER, "test", "Content-Type", "application/json"),
+                          method.equals("get") || method.equals("delete") ? null : "{}".getBytes());
+                  String what = method + " " + path + " -> " + r;
+                  if (documented) {
+                    assertNotEquals(404, r.status(), what);
+                    assertNotEquals(405, r.status(), what);
+                    String status = String.valueOf(r.status());
+                    assertTrue(
+                        p.getValue().path(method).path("responses").has(status),
+                        "undocumented status: " + what);
+                  } else {
+                    assertEquals(405, r.status(), what);
+                    assertTrue(
+                        r.headers().toLowerCase(java.util.Locale.ROOT).contains("\r\nallow: "),
+                        what + " has no Allow header");
+                  }
+                  checked.add(method + " " + path);
+                }
+              });
       assertEquals(spec.path("paths").size() * METHODS.size(), checked.size());
       TestSilo.Response served = silo.send("GET", "/api/openapi.json", Map.of(), null);
       assertEquals(spec, new ObjectMapper().readTree(served.body()));
@@ -71,22 +92,34 @@ class OpenApiTest {
     JsonNode spec = new ObjectMapper().readTree(getClass().getResourceAsStream("/openapi.json"));
     Set<String> documented = new TreeSet<>();
     spec.path("paths").fieldNames().forEachRemaining(p -> documented.addAll(List.of(p.split("/"))));
-    Pattern literal = Pattern.compile("(?:path|pathPrefix|segment)\\(\"([^\"]+)\"|\\.slash\\(\"([^\"]+)\"");
+    Pattern literal =
+        Pattern.compile("(?:path|pathPrefix|segment)\\(\"([^\"]+)\"|\\.slash\\(\"([^\"]+)\"");
     Set<String> inRoutes = new TreeSet<>();
     try (var files = Files.list(Path.of("src/main/java/kafkapipeline/silo"))) {
-      for (Path f : files.filter(f -> f.toString().endsWith("Routes.java") || f.endsWith("HttpApi.java")).toList()) {
+      for (Path f :
+          files
+              .filter(f -> f.toString().endsWith("Routes.java") || f.endsWith("HttpApi.java"))
+              .toList()) {
         Matcher m = literal.matcher(Files.readString(f));
         while (m.find()) inRoutes.add(m.group(1) != null ? m.group(1) : m.group(2));
       }
     }
-    assertTrue(inRoutes.containsAll(Set.of("api", "cities", "rate", "openapi.json", "metrics", "dashboard")), inRoutes.toString());
-    for (String segment : inRoutes) assertTrue(documented.contains(segment), segment + " is routed but not in openapi.json");
+    assertTrue(
+        inRoutes.containsAll(
+            Set.of("api", "cities", "rate", "openapi.json", "metrics", "dashboard")),
+        inRoutes.toString());
+    for (String segment : inRoutes)
+      assertTrue(documented.contains(segment), segment + " is routed but not in openapi.json");
   }
 
   @Test
   void theCityPatternIsTheBodyReaders() throws Exception {
     JsonNode spec = new ObjectMapper().readTree(getClass().getResourceAsStream("/openapi.json"));
-    assertEquals(JsonBody.CITY_PATTERN, spec.at("/components/schemas/AddCity/properties/city/pattern").asText());
-    assertEquals(JsonBody.MAX_RATE, spec.at("/components/schemas/SetRate/properties/rate/maximum").asDouble());
+    assertEquals(
+        JsonBody.CITY_PATTERN,
+        spec.at("/components/schemas/AddCity/properties/city/pattern").asText());
+    assertEquals(
+        JsonBody.MAX_RATE,
+        spec.at("/components/schemas/SetRate/properties/rate/maximum").asDouble());
   }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class SerializationTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(
-          ConfigFactory.parseString("pekko.actor.provider = local, pekko.coordinated-shutdown.exit-jvm = off")
+          ConfigFactory.parseString(
+                  "pekko.actor.provider = local, pekko.coordinated-shutdown.exit-jvm = off")
               .withFallback(ConfigFactory.load()));
 
   @AfterAll
@@ -29,15 +30,21 @@ class SerializationTest {
   private static Object roundTrip(Object message) {
     Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
     Serializer serializer = serialization.findSerializerFor(message);
-    assertEquals("org.apache.pekko.serialization.jackson.JacksonCborSerializer", serializer.getClass().getName());
+    assertEquals(
+        "org.apache.pekko.serialization.jackson.JacksonCborSerializer",
+        serializer.getClass().getName());
     byte[] bytes = serialization.serialize(message).get();
-    return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message)).get();
+    return serialization
+        .deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message))
+        .get();
   }
 
   @Test
   void sourceAndPersisterMessagesRoundTripAsCbor() {
     TestProbe<FakerSource.Status> probe = testKit.createTestProbe();
-    FakerSource.Status status = new FakerSource.Status("running", 7, 100, 2.5, 0, null, java.time.Instant.parse("2026-11-23T10:00:00Z"));
+    FakerSource.Status status =
+        new FakerSource.Status(
+            "running", 7, 100, 2.5, 0, null, java.time.Instant.parse("2026-11-23T10:00:00Z"));
     assertEquals(status, roundTrip(status));
     FakerSource.SetRate setRate = new FakerSource.SetRate(12.5, probe.getRef());
     assertEquals(setRate, roundTrip(setRate));
@@ -50,8 +57,15 @@ class SerializationTest {
     TestProbe<SiloVitals.Vitals> probe = testKit.createTestProbe();
     SiloVitals.Get get = new SiloVitals.Get(probe.getRef());
     assertEquals(get, roundTrip(get));
-    SiloVitals.Vitals vitals = new SiloVitals.Vitals("pipeline@127.0.0.1:2551", 12, 0.25, 1 << 20, 1 << 28, 2,
-        java.util.Map.of("rows_written", java.util.Map.of("fakerdata", 42L)));
+    SiloVitals.Vitals vitals =
+        new SiloVitals.Vitals(
+            "pipeline@127.0.0.1:2551",
+            12,
+            0.25,
+            1 << 20,
+            1 << 28,
+            2,
+            java.util.Map.of("rows_written", java.util.Map.of("fakerdata", 42L)));
     assertEquals(vitals, roundTrip(vitals));
   }
 }

@@ -33,7 +33,8 @@ class SiloSettingsTest {
   @Test
   void seedNodesAreACommaSeparatedList() {
     SiloSettings s =
-        SiloSettings.fromConfig(with(Map.of("pipeline.cluster.seed-nodes", " 127.0.0.1:2551, silo-2:2552 ")));
+        SiloSettings.fromConfig(
+            with(Map.of("pipeline.cluster.seed-nodes", " 127.0.0.1:2551, silo-2:2552 ")));
     assertEquals(List.of("127.0.0.1:2551", "silo-2:2552"), s.seedNodes());
   }
 
@@ -42,45 +43,72 @@ class SiloSettingsTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> SiloSettings.fromConfig(with(Map.of("pipeline.cluster.seed-nodes", "localhost"))));
+            () ->
+                SiloSettings.fromConfig(with(Map.of("pipeline.cluster.seed-nodes", "localhost"))));
     assertTrue(e.getMessage().contains("pipeline.cluster.seed-nodes"), e.getMessage());
-    e = assertThrows(
-        IllegalArgumentException.class,
-        () -> SiloSettings.fromConfig(with(Map.of("pipeline.cassandra.contact-points", "db:99999"))));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                SiloSettings.fromConfig(
+                    with(Map.of("pipeline.cassandra.contact-points", "db:99999"))));
     assertTrue(e.getMessage().contains("out of range"), e.getMessage());
-    e = assertThrows(
-        IllegalArgumentException.class,
-        () -> SiloSettings.fromConfig(with(Map.of("pipeline.sources.faker.seed", "abc"))));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SiloSettings.fromConfig(with(Map.of("pipeline.sources.faker.seed", "abc"))));
     assertTrue(e.getMessage().contains("pipeline.sources.faker.seed"), e.getMessage());
-    // A factor past Kafka's short would wrap around (70000 became 4464); a drain of no time is no drain.
+    // A factor past Kafka's short would wrap around (70000 became 4464); a drain of no time is no
+    // drain.
     for (Object rf : new Object[] {0, -3, 32_768, 70_000}) {
-      e = assertThrows(IllegalArgumentException.class,
-          () -> SiloSettings.fromConfig(with(Map.of("pipeline.kafka.replication-factor", rf))), String.valueOf(rf));
+      e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> SiloSettings.fromConfig(with(Map.of("pipeline.kafka.replication-factor", rf))),
+              String.valueOf(rf));
       assertTrue(e.getMessage().contains("pipeline.kafka.replication-factor"), e.getMessage());
     }
     for (Object timeout : new Object[] {"0s", "-5s"}) {
-      e = assertThrows(IllegalArgumentException.class,
-          () -> SiloSettings.fromConfig(with(Map.of("pipeline.persisters.drain-timeout", timeout))), String.valueOf(timeout));
+      e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  SiloSettings.fromConfig(
+                      with(Map.of("pipeline.persisters.drain-timeout", timeout))),
+              String.valueOf(timeout));
       assertTrue(e.getMessage().contains("pipeline.persisters.drain-timeout"), e.getMessage());
     }
     // The rate the API takes at run time bounds the one given at start: negative, past the
     // bound, infinite or not a number are refused.
     for (Object rate : new Object[] {-1, 1e308, 1_000_001, "NaN", "Infinity"}) {
-      e = assertThrows(IllegalArgumentException.class,
-          () -> SiloSettings.fromConfig(with(Map.of("pipeline.sources.faker.rate", rate))), String.valueOf(rate));
+      e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> SiloSettings.fromConfig(with(Map.of("pipeline.sources.faker.rate", rate))),
+              String.valueOf(rate));
       assertTrue(e.getMessage().contains("from 0 to 1000000"), e.getMessage());
     }
-    assertEquals(1_000_000, SiloSettings.fromConfig(with(Map.of("pipeline.sources.faker.rate", 1_000_000))).faker()
-        .ratePerSecond());
+    assertEquals(
+        1_000_000,
+        SiloSettings.fromConfig(with(Map.of("pipeline.sources.faker.rate", 1_000_000)))
+            .faker()
+            .ratePerSecond());
   }
 
   @Test
   void aHostOtherThanLoopbackNeedsAToken() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        // The token is set empty explicitly: an HTTP_TOKEN in the environment must not matter here.
-        () -> SiloSettings.fromConfig(with(Map.of("pipeline.http.host", "0.0.0.0", "pipeline.http.token", ""))));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            // The token is set empty explicitly: an HTTP_TOKEN in the environment must not matter
+            // here.
+            () ->
+                SiloSettings.fromConfig(
+                    with(Map.of("pipeline.http.host", "0.0.0.0", "pipeline.http.token", ""))));
     assertTrue(e.getMessage().contains("HTTP_TOKEN"), e.getMessage());
-    SiloSettings s = SiloSettings.fromConfig(with(Map.of("pipeline.http.host", "0.0.0.0", "pipeline.http.token", " s3cret ")));
+    SiloSettings s =
+        SiloSettings.fromConfig(
+            with(Map.of("pipeline.http.host", "0.0.0.0", "pipeline.http.token", " s3cret ")));
     assertEquals("s3cret", s.httpToken());
     assertEquals("", SiloSettings.fromConfig(with(Map.of("pipeline.http.token", ""))).httpToken());
   }

@@ -30,11 +30,11 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
- * The silo's real routes ({@link HttpApi#routes}) bound on a free port of 127.0.0.1, without
- * Kafka or Cassandra: the faker and the call budget are stub actors (the faker takes any rate,
- * the budget grants every call), OpenWeatherMap is a local server answering 404 to every city,
- * and every Cassandra query fails at once with a driver timeout. Requests go over a plain socket,
- * so a test can send any Host, Content-Type and bytes.
+ * The silo's real routes ({@link HttpApi#routes}) bound on a free port of 127.0.0.1, without Kafka
+ * or Cassandra: the faker and the call budget are stub actors (the faker takes any rate, the budget
+ * grants every call), OpenWeatherMap is a local server answering 404 to every city, and every
+ * Cassandra query fails at once with a driver timeout. Requests go over a plain socket, so a test
+ * can send any Host, Content-Type and bytes.
  */
 final class TestSilo implements AutoCloseable {
   final ActorSystem<Void> system;
@@ -56,25 +56,31 @@ final class TestSilo implements AutoCloseable {
   }
 
   TestSilo(Map<String, Object> settingsOverrides) throws Exception {
-    Config pekko = ConfigFactory.parseString(
-        "pekko.actor.provider = cluster\n"
-            + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
-            + "pekko.remote.artery.canonical.port = 0\n"
-            + "pekko.loglevel = WARNING\n"
-            + "pekko.http.server.request-timeout = 20s\n")
-        .withFallback(ConfigFactory.parseResources("http.conf")) // the silo's own HTTP server settings
-        .withFallback(ConfigFactory.defaultReference())
-        .resolve();
+    Config pekko =
+        ConfigFactory.parseString(
+                "pekko.actor.provider = cluster\n"
+                    + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
+                    + "pekko.remote.artery.canonical.port = 0\n"
+                    + "pekko.loglevel = WARNING\n"
+                    + "pekko.http.server.request-timeout = 20s\n")
+            .withFallback(
+                ConfigFactory.parseResources("http.conf")) // the silo's own HTTP server settings
+            .withFallback(ConfigFactory.defaultReference())
+            .resolve();
     system = ActorSystem.create(Behaviors.empty(), "http-test", pekko);
     owm = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    owm.createContext("/", exchange -> {
-      byte[] body = "{\"cod\":\"404\",\"message\":\"city not found\"}".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(404, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    owm.createContext(
+        "/",
+        exchange -> {
+          byte[] body =
+              "{\"cod\":\"404\",\"message\":\"city not found\"}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(404, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     owm.start();
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket free =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = free.getLocalPort();
     }
     Map<String, Object> overrides = new LinkedHashMap<>();
@@ -82,40 +88,78 @@ final class TestSilo implements AutoCloseable {
     overrides.put("pipeline.kafka.bootstrap-servers", "127.0.0.1:1");
     overrides.putAll(settingsOverrides);
     ConfigFactory.invalidateCaches();
-    SiloSettings settings = SiloSettings.fromConfig(
-        ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()).resolve());
+    SiloSettings settings =
+        SiloSettings.fromConfig(
+            ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()).resolve());
     connections = new Connections(settings);
-    ActorRef<FakerSource.Command> faker = system.systemActorOf(Behaviors.<FakerSource.Command>receiveMessage(m -> {
-      if (m instanceof FakerSource.SetRate set) {
-        set.replyTo().tell(new FakerSource.Status("running", 1, 0, set.perSecond(), 0, null, null));
-      } else if (m instanceof FakerSource.GetStatus get) {
-        get.replyTo().tell(new FakerSource.Status("running", 1, 0, 1, 0, null, null));
-      }
-      return Behaviors.same();
-    }), "faker", Props.empty());
-    ActorRef<CallBudget.Command> budget = system.systemActorOf(Behaviors.<CallBudget.Command>receiveMessage(m -> {
-      if (m instanceof CallBudget.Acquire a) a.replyTo().tell(new CallBudget.Granted());
-      if (m instanceof CallBudget.GetUsage u) u.replyTo().tell(new CallBudget.Usage(60, 60, 0, 0));
-      return Behaviors.same();
-    }), "budget", Props.empty());
-    Grains grains = new Grains(failingSession(), faker, budget, null,
-        new OwmClient("http://127.0.0.1:" + owm.getAddress().getPort(), "test-key"), null, null, null, null);
-    binding = Http.get(system).newServerAt("127.0.0.1", port)
-        .bind(HttpApi.routes(system, settings, connections, metrics, new AtomicReference<>("running"),
-            new AtomicReference<>(grains), system.systemActorOf(ClusterEvents.create(), "cluster-events", Props.empty())))
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    ActorRef<FakerSource.Command> faker =
+        system.systemActorOf(
+            Behaviors.<FakerSource.Command>receiveMessage(
+                m -> {
+                  if (m instanceof FakerSource.SetRate set) {
+                    set.replyTo()
+                        .tell(
+                            new FakerSource.Status(
+                                "running", 1, 0, set.perSecond(), 0, null, null));
+                  } else if (m instanceof FakerSource.GetStatus get) {
+                    get.replyTo().tell(new FakerSource.Status("running", 1, 0, 1, 0, null, null));
+                  }
+                  return Behaviors.same();
+                }),
+            "faker",
+            Props.empty());
+    ActorRef<CallBudget.Command> budget =
+        system.systemActorOf(
+            Behaviors.<CallBudget.Command>receiveMessage(
+                m -> {
+                  if (m instanceof CallBudget.Acquire a) a.replyTo().tell(new CallBudget.Granted());
+                  if (m instanceof CallBudget.GetUsage u)
+                    u.replyTo().tell(new CallBudget.Usage(60, 60, 0, 0));
+                  return Behaviors.same();
+                }),
+            "budget",
+            Props.empty());
+    Grains grains =
+        new Grains(
+            failingSession(),
+            faker,
+            budget,
+            null,
+            new OwmClient("http://127.0.0.1:" + owm.getAddress().getPort(), "test-key"),
+            null,
+            null,
+            null,
+            null);
+    binding =
+        Http.get(system)
+            .newServerAt("127.0.0.1", port)
+            .bind(
+                HttpApi.routes(
+                    system,
+                    settings,
+                    connections,
+                    metrics,
+                    new AtomicReference<>("running"),
+                    new AtomicReference<>(grains),
+                    system.systemActorOf(ClusterEvents.create(), "cluster-events", Props.empty())))
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
   }
 
   /** A session whose every query fails at once, as a Cassandra that does not answer. */
   private static CqlSession failingSession() {
-    return (CqlSession) java.lang.reflect.Proxy.newProxyInstance(CqlSession.class.getClassLoader(),
-        new Class<?>[] {CqlSession.class}, (proxy, method, args) -> {
-          if (method.getName().equals("executeAsync")) {
-            return CompletableFuture.failedFuture(new DriverTimeoutException("no Cassandra in this test"));
-          }
-          if (method.getName().equals("toString")) return "failing session";
-          throw new UnsupportedOperationException(method.getName());
-        });
+    return (CqlSession)
+        java.lang.reflect.Proxy.newProxyInstance(
+            CqlSession.class.getClassLoader(),
+            new Class<?>[] {CqlSession.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("executeAsync")) {
+                return CompletableFuture.failedFuture(
+                    new DriverTimeoutException("no Cassandra in this test"));
+              }
+              if (method.getName().equals("toString")) return "failing session";
+              throw new UnsupportedOperationException(method.getName());
+            });
   }
 
   Response send(String method, String path, Map<String, String> headers, byte[] body) {
@@ -130,7 +174,10 @@ final class TestSilo implements AutoCloseable {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(30_000);
       StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
-      headers.forEach((k, v) -> { if (v != null) head.append(k).append(": ").append(v).append("\r\n"); });
+      headers.forEach(
+          (k, v) -> {
+            if (v != null) head.append(k).append(": ").append(v).append("\r\n");
+          });
       head.append("Connection: close\r\n");
       if (body != null) head.append("Content-Length: ").append(body.length).append("\r\n");
       head.append("\r\n");
@@ -162,7 +209,10 @@ final class TestSilo implements AutoCloseable {
     }
     String body = text.substring(end + 4);
     String bytes = chunked ? dechunk(body) : body;
-    return new Response(status, contentType, new String(bytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8),
+    return new Response(
+        status,
+        contentType,
+        new String(bytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8),
         text.substring(0, end) + "\r\n");
   }
 

@@ -12,7 +12,8 @@ final class Await {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("not reached within " + timeout.toSeconds() + " s; last seen: " + lastSeen.get());
+        throw new AssertionError(
+            "not reached within " + timeout.toSeconds() + " s; last seen: " + lastSeen.get());
       }
       try {
         Thread.sleep(500);

@@ -20,23 +20,37 @@ class CassandraMembershipTest {
     Engines engines = Engines.shared();
     engines.truncateIfExists("cluster_members");
     engines.truncateIfExists("cluster_founder");
-    Map<String, String> env = Map.of("CLUSTER_DISCOVERY", "cassandra", "SEED_NODES", "127.0.0.1:1", "FAKER_RATE", "0");
+    Map<String, String> env =
+        Map.of("CLUSTER_DISCOVERY", "cassandra", "SEED_NODES", "127.0.0.1:1", "FAKER_RATE", "0");
     try (SiloCluster silos = new SiloCluster(engines, "membership", 4, env)) {
       for (int i = 0; i < 3; i++) silos.start(i);
       for (int i = 0; i < 3; i++) silos.awaitHealthy(i);
       for (int i = 0; i < 3; i++) {
         int port = silos.httpPort(i);
-        Await.until(Duration.ofSeconds(60), () -> upMembers(port) == 3, () -> "silo sees " + upMembers(port) + " members Up");
+        Await.until(
+            Duration.ofSeconds(60),
+            () -> upMembers(port) == 3,
+            () -> "silo sees " + upMembers(port) + " members Up");
       }
       silos.start(3);
       silos.awaitHealthy(3);
-      Await.until(Duration.ofSeconds(60), () -> upMembers(silos.httpPort(0)) == 4, () -> upMembers(silos.httpPort(0)) + " Up");
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> upMembers(silos.httpPort(0)) == 4,
+          () -> upMembers(silos.httpPort(0)) + " Up");
       // Every member heartbeats into the table (within 10 s of being Up).
-      Await.until(Duration.ofSeconds(30), () -> announced(engines) == 4, () -> announced(engines) + " silos in cluster_members");
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> announced(engines) == 4,
+          () -> announced(engines) + " silos in cluster_members");
     }
   }
 
   private static int announced(Engines engines) {
-    return engines.session.execute("SELECT address FROM kafkapipeline.cluster_members WHERE cluster = 'pipeline'").all().size();
+    return engines
+        .session
+        .execute("SELECT address FROM kafkapipeline.cluster_members WHERE cluster = 'pipeline'")
+        .all()
+        .size();
   }
 }

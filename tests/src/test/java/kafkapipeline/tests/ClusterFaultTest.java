@@ -40,19 +40,21 @@ import org.junit.jupiter.api.TestMethodOrder;
  * scenario resumes it at a steady {@value #RATE}/s, injects its fault once {@value #FAULT_AFTER}
  * more people are out, lets at least {@value #PEOPLE} (and 5,000 past the fault) go out, pauses,
  * and then checks: exactly the people produced so far in {@code fakerdata} (every id of positions
- * 0..n-1, none other, every column filled), every offset committed, no dead letter, no failed
- * write that was not retried, every silo up. Each prints what its fault cost. In order:
+ * 0..n-1, none other, every column filled), every offset committed, no dead letter, no failed write
+ * that was not retried, every silo up. Each prints what its fault cost. In order:
+ *
  * <ol>
- *   <li>a silo joining and one leaving, gracefully: no row written twice;</li>
- *   <li>the broker leading the most {@code faker} partitions SIGKILLed, restarted later;</li>
- *   <li>a Cassandra node SIGKILLed; the live nodes keep hints and replay them when it is back;</li>
+ *   <li>a silo joining and one leaving, gracefully: no row written twice;
+ *   <li>the broker leading the most {@code faker} partitions SIGKILLed, restarted later;
+ *   <li>a Cassandra node SIGKILLed; the live nodes keep hints and replay them when it is back;
  *   <li>the oldest silo's host cut off (a real network partition): downed by the majority, its
- *       process exits, the majority takes over its singletons and partitions; healed and
- *       restarted, it rejoins. Skipped where namespaces cannot be made.</li>
+ *       process exits, the majority takes over its singletons and partitions; healed and restarted,
+ *       it rejoins. Skipped where namespaces cannot be made.
  * </ol>
- * Sharing one cluster saves each scenario a start of three silos; a scenario that fails leaves
- * the servers whole ({@link #serversWholeForTheNextScenario}) and the next one starts any silo
- * that is missing.
+ *
+ * Sharing one cluster saves each scenario a start of three silos; a scenario that fails leaves the
+ * servers whole ({@link #serversWholeForTheNextScenario}) and the next one starts any silo that is
+ * missing.
  */
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -62,6 +64,7 @@ class ClusterFaultTest {
   private static final int FAULT_AFTER = 5_000;
   private static final int[] ALL = {0, 1, 2};
   private static final String TOKEN = "cluster-fault-test-token";
+
   /** The line a faker persister logs when it has stopped for good (see TopicPersister). */
   private static final Pattern FINAL_COUNT =
       Pattern.compile("Persister stopped: topic=faker table=fakerdata rows_written=(\\d+)");
@@ -79,7 +82,8 @@ class ClusterFaultTest {
     net = engines.hosts().orElse(null);
     FakerTable.reset(engines);
     seed = ThreadLocalRandom.current().nextLong();
-    Map<String, String> env = Map.of("FAKER_SEED", Long.toString(seed), "FAKER_RATE", Integer.toString(RATE));
+    Map<String, String> env =
+        Map.of("FAKER_SEED", Long.toString(seed), "FAKER_RATE", Integer.toString(RATE));
     SiloCluster cluster = new SiloCluster(engines, "cluster-faults", 3, env);
     silos = net == null ? cluster : cluster.onHosts(net, TOKEN);
     stream = new FakerStream(engines.session, engines.admin, silos);
@@ -91,7 +95,8 @@ class ClusterFaultTest {
     silos.awaitHealthy(0);
     silos.awaitHealthy(1);
     stream.pause();
-    stream.awaitAllCommitted(Duration.ofMinutes(2)); // nothing in flight when a scenario empties the table
+    stream.awaitAllCommitted(
+        Duration.ofMinutes(2)); // nothing in flight when a scenario empties the table
   }
 
   @AfterAll
@@ -113,13 +118,18 @@ class ClusterFaultTest {
 
   /** A scenario's figures: the stream's position and topic faker's records before and after. */
   private record Span(long start, long end, long recordsBefore, long recordsAfter) {
-    /** Events the stream published more than once (a generator that resumed from its checkpoint). */
+    /**
+     * Events the stream published more than once (a generator that resumed from its checkpoint).
+     */
     long producedAgain() {
       return (recordsAfter - recordsBefore) - (end - start);
     }
   }
 
-  /** Resumes the stream, injects the fault mid-stream, pauses it, and checks what the class comment says. */
+  /**
+   * Resumes the stream, injects the fault mid-stream, pauses it, and checks what the class comment
+   * says.
+   */
   private Span streamWith(int[] upAtTheEnd, Fault fault, List<String> figures) throws Exception {
     long start = stream.position();
     // The earlier scenarios' rows were checked: the table starts empty (the stream is paused and
@@ -140,30 +150,51 @@ class ClusterFaultTest {
     stream.awaitAllCommitted(Duration.ofMinutes(3));
     long committedAt = System.nanoTime();
     FakerTable.assertExactlyThePeople(engines.session, seed, start, end);
-    figures.add(String.format("seconds: %.1f to the fault, %.1f in it, %.1f more streaming, %.1f until all committed, "
-            + "%.1f to read back %d rows", (faultAt - resumedAt) / 1e9, (faultDoneAt - faultAt) / 1e9, (pausedAt - faultDoneAt) / 1e9,
-        (committedAt - pausedAt) / 1e9, seconds(committedAt), end - start));
+    figures.add(
+        String.format(
+            "seconds: %.1f to the fault, %.1f in it, %.1f more streaming, %.1f until all committed, "
+                + "%.1f to read back %d rows",
+            (faultAt - resumedAt) / 1e9,
+            (faultDoneAt - faultAt) / 1e9,
+            (pausedAt - faultDoneAt) / 1e9,
+            (committedAt - pausedAt) / 1e9,
+            seconds(committedAt),
+            end - start));
     assertEquals(0, FakerTable.deadLetters(engines.session, Topics.FAKER), "dead letters");
     for (int i : upAtTheEnd) assertTrue(silos.isHealthy(i), "silo " + (i + 1) + " is not healthy");
-    // Every failed attempt counts as an error; one that was not followed by a retry failed for good.
-    assertEquals(silos.sum(PipelineMetrics.WRITE_ERRORS, "fakerdata"), silos.sum(PipelineMetrics.WRITE_RETRIES, "fakerdata"),
+    // Every failed attempt counts as an error; one that was not followed by a retry failed for
+    // good.
+    assertEquals(
+        silos.sum(PipelineMetrics.WRITE_ERRORS, "fakerdata"),
+        silos.sum(PipelineMetrics.WRITE_RETRIES, "fakerdata"),
         "write errors that were not retried");
     return new Span(start, end, recordsBefore, stream.records());
   }
 
-  /** Starts every silo that is not running (a scenario before stopped or cut it) and waits for 3 Up members. */
+  /**
+   * Starts every silo that is not running (a scenario before stopped or cut it) and waits for 3 Up
+   * members.
+   */
   private static void threeSilosUp() {
     silos.startMissing();
-    Await.until(Duration.ofSeconds(60), () -> view.upMembers(0) == 3 && view.upMembers(silos.size() - 1) == 3,
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> view.upMembers(0) == 3 && view.upMembers(silos.size() - 1) == 3,
         () -> "members: " + view.members(0));
   }
 
   private static void report(String name, Span span, List<String> figures, long startedAt) {
     // The rows are the scenario's people, as the exact check read them back: a count(*) of a
     // big table at LOCAL_QUORUM outlasts Cassandra's 10 s range-read timeout.
-    System.out.printf("[cluster] %s: people %d..%d, rows %d, events produced again %d, %s; total %.1f s%n", name,
-        span.start(), span.end() - 1, span.end() - span.start(), span.producedAgain(),
-        String.join("; ", figures), seconds(startedAt));
+    System.out.printf(
+        "[cluster] %s: people %d..%d, rows %d, events produced again %d, %s; total %.1f s%n",
+        name,
+        span.start(),
+        span.end() - 1,
+        span.end() - span.start(),
+        span.producedAgain(),
+        String.join("; ", figures),
+        seconds(startedAt));
   }
 
   @Test
@@ -175,26 +206,44 @@ class ClusterFaultTest {
     // Silos 1 and 2 run (the class starts them); silo 3 joins: its persisters join the groups and
     // take over partitions that carry batches in flight. Then silo 2 leaves: it is not the oldest,
     // so the generator stays on silo 1; its partitions move to silos 1 and 3.
-    Span span = streamWith(new int[] {0, 2}, () -> {
-      if (silos.isAlive(2)) throw new AssertionError("silo 3 runs already: this scenario is the class's first");
-      long joinAt = stream.position();
-      silos.start(2);
-      silos.awaitHealthy(2);
-      Await.until(Duration.ofMinutes(1), () -> written(2) >= 500, () -> "silo 3 wrote " + written(2));
-      long leaveAt = stream.position();
-      silos.stop(1);
-      assertTrue(!silos.isAlive(1), "silo 2 did not exit on SIGTERM");
-      leftWrote[0] = finalCount("silo-2.log");
-      return String.format("joined at person %d, left at %d", joinAt, leaveAt);
-    }, figures);
+    Span span =
+        streamWith(
+            new int[] {0, 2},
+            () -> {
+              if (silos.isAlive(2))
+                throw new AssertionError("silo 3 runs already: this scenario is the class's first");
+              long joinAt = stream.position();
+              silos.start(2);
+              silos.awaitHealthy(2);
+              Await.until(
+                  Duration.ofMinutes(1),
+                  () -> written(2) >= 500,
+                  () -> "silo 3 wrote " + written(2));
+              long leaveAt = stream.position();
+              silos.stop(1);
+              assertTrue(!silos.isAlive(1), "silo 2 did not exit on SIGTERM");
+              leftWrote[0] = finalCount("silo-2.log");
+              return String.format("joined at person %d, left at %d", joinAt, leaveAt);
+            },
+            figures);
     // The stream started with the class, so every record of topic faker was written in this
     // scenario's cluster: by silo 1, by silo 2 before it left (its last log line), by silo 3.
     long written = written(0) + leftWrote[0] + written(2);
-    figures.add(String.format("rows_written %d + %d + %d = %d of %d records, rows_written_twice %d, partitions drained %d",
-        written(0), leftWrote[0], written(2), written, span.recordsAfter(), written - span.recordsAfter(),
-        silos.sum("partitions_drained", Topics.FAKER)));
+    figures.add(
+        String.format(
+            "rows_written %d + %d + %d = %d of %d records, rows_written_twice %d, partitions drained %d",
+            written(0),
+            leftWrote[0],
+            written(2),
+            written,
+            span.recordsAfter(),
+            written - span.recordsAfter(),
+            silos.sum("partitions_drained", Topics.FAKER)));
     report("graceful join and leave", span, figures, startedAt);
-    assertEquals(span.recordsAfter(), written, "rows written over all silos (rows_written_twice = written - records)");
+    assertEquals(
+        span.recordsAfter(),
+        written,
+        "rows written over all silos (rows_written_twice = written - records)");
   }
 
   @Test
@@ -204,24 +253,32 @@ class ClusterFaultTest {
     long startedAt = System.nanoTime();
     List<String> figures = new ArrayList<>();
     long writtenBefore = silos.sum(PipelineMetrics.ROWS_WRITTEN, "fakerdata");
-    Span span = streamWith(ALL, () -> {
-      int leader = busiestLeader();
-      KafkaEngine broker = engines.kafka.node(leader);
-      long rowsAtKill = stream.position();
-      broker.kill();
-      long killedAt = System.nanoTime();
-      // The other two brokers take over its partitions (min ISR 2 of RF 3 still holds) and rows go on.
-      stream.awaitPosition(rowsAtKill + 5_000, Duration.ofMinutes(2));
-      double goingOn = seconds(killedAt);
-      assertTrue(busiestLeader() != leader, "broker " + leader + " still leads partitions after its death");
-      // Every silo's health lists the dead broker down and the others up.
-      EngineStates.awaitBrokers(silos.api(0), brokers(leader), Duration.ofSeconds(60));
-      broker.start();
-      engines.kafka.awaitAllBrokers(Duration.ofMinutes(2));
-      EngineStates.awaitBrokers(silos.api(0), brokers(-1), Duration.ofSeconds(60));
-      return String.format("broker %d killed at person %d; 5,000 more people out %.1f s later; restarted", leader,
-          rowsAtKill, goingOn);
-    }, figures);
+    Span span =
+        streamWith(
+            ALL,
+            () -> {
+              int leader = busiestLeader();
+              KafkaEngine broker = engines.kafka.node(leader);
+              long rowsAtKill = stream.position();
+              broker.kill();
+              long killedAt = System.nanoTime();
+              // The other two brokers take over its partitions (min ISR 2 of RF 3 still holds) and
+              // rows go on.
+              stream.awaitPosition(rowsAtKill + 5_000, Duration.ofMinutes(2));
+              double goingOn = seconds(killedAt);
+              assertTrue(
+                  busiestLeader() != leader,
+                  "broker " + leader + " still leads partitions after its death");
+              // Every silo's health lists the dead broker down and the others up.
+              EngineStates.awaitBrokers(silos.api(0), brokers(leader), Duration.ofSeconds(60));
+              broker.start();
+              engines.kafka.awaitAllBrokers(Duration.ofMinutes(2));
+              EngineStates.awaitBrokers(silos.api(0), brokers(-1), Duration.ofSeconds(60));
+              return String.format(
+                  "broker %d killed at person %d; 5,000 more people out %.1f s later; restarted",
+                  leader, rowsAtKill, goingOn);
+            },
+            figures);
     figures.add(writtenAgain(writtenBefore, span));
     report("SIGKILL the busiest broker", span, figures, startedAt);
   }
@@ -233,31 +290,42 @@ class ClusterFaultTest {
     long startedAt = System.nanoTime();
     List<String> figures = new ArrayList<>();
     long writtenBefore = silos.sum(PipelineMetrics.ROWS_WRITTEN, "fakerdata");
-    Span span = streamWith(ALL, () -> {
-      // Not the first node: the test's own session uses it as its contact point.
-      CassandraEngine node = engines.cassandra.node(engines.cassandra.nodes().size());
-      long atKill = stream.position();
-      node.kill();
-      long killedAt = System.nanoTime();
-      stream.awaitPosition(atKill + 5_000, Duration.ofMinutes(2));
-      double goingOn = seconds(killedAt);
-      // Hints are buffered and flushed to files every 10 s (hints_flush_period).
-      int live = engines.cassandra.nodes().size() - 1;
-      Await.until(Duration.ofMinutes(1), () -> pendingHints(live) > 0, () -> "the live nodes keep no hints for the dead one");
-      long hintsWhileDown = pendingHints(live);
-      EngineStates.awaitNodes(silos.api(0), nodes(node), Duration.ofSeconds(60));
-      node.start();
-      long restartedAt = System.nanoTime();
-      // Hinted handoff: the live nodes replay what the dead node missed, then drop their hints.
-      // Zero counts only when every node answered: a node that does not answer is no proof.
-      int all = engines.cassandra.nodes().size();
-      Await.until(Duration.ofMinutes(3), () -> pendingHints(all) == 0,
-          () -> pendingHints(all) + " hints still pending (-1: a node did not answer)");
-      EngineStates.awaitNodes(silos.api(0), nodes(null), Duration.ofSeconds(60));
-      return String.format("node %s killed at person %d; 5,000 more people out %.1f s later at LOCAL_QUORUM; %d hint files "
-          + "pending while down, all delivered %.1f s after the restart", node.contactPoint(), atKill, goingOn,
-          hintsWhileDown, seconds(restartedAt));
-    }, figures);
+    Span span =
+        streamWith(
+            ALL,
+            () -> {
+              // Not the first node: the test's own session uses it as its contact point.
+              CassandraEngine node = engines.cassandra.node(engines.cassandra.nodes().size());
+              long atKill = stream.position();
+              node.kill();
+              long killedAt = System.nanoTime();
+              stream.awaitPosition(atKill + 5_000, Duration.ofMinutes(2));
+              double goingOn = seconds(killedAt);
+              // Hints are buffered and flushed to files every 10 s (hints_flush_period).
+              int live = engines.cassandra.nodes().size() - 1;
+              Await.until(
+                  Duration.ofMinutes(1),
+                  () -> pendingHints(live) > 0,
+                  () -> "the live nodes keep no hints for the dead one");
+              long hintsWhileDown = pendingHints(live);
+              EngineStates.awaitNodes(silos.api(0), nodes(node), Duration.ofSeconds(60));
+              node.start();
+              long restartedAt = System.nanoTime();
+              // Hinted handoff: the live nodes replay what the dead node missed, then drop their
+              // hints.
+              // Zero counts only when every node answered: a node that does not answer is no proof.
+              int all = engines.cassandra.nodes().size();
+              Await.until(
+                  Duration.ofMinutes(3),
+                  () -> pendingHints(all) == 0,
+                  () -> pendingHints(all) + " hints still pending (-1: a node did not answer)");
+              EngineStates.awaitNodes(silos.api(0), nodes(null), Duration.ofSeconds(60));
+              return String.format(
+                  "node %s killed at person %d; 5,000 more people out %.1f s later at LOCAL_QUORUM; %d hint files "
+                      + "pending while down, all delivered %.1f s after the restart",
+                  node.contactPoint(), atKill, goingOn, hintsWhileDown, seconds(restartedAt));
+            },
+            figures);
     figures.add(writtenAgain(writtenBefore, span));
     report("SIGKILL one Cassandra node", span, figures, startedAt);
   }
@@ -273,42 +341,89 @@ class ClusterFaultTest {
     int cut = view.singletonHost(1);
     assertTrue(cut >= 0, "no silo hosts the singletons");
     int[] majority = cut == 0 ? new int[] {1, 2} : cut == 1 ? new int[] {0, 2} : new int[] {0, 1};
-    Span span = streamWith(majority, () -> {
-      Await.until(Duration.ofSeconds(60), () -> view.partitionsReadBy(0, 1, 2), () -> "group " + view.groupMembers());
-      long atCut = stream.position();
-      net.cut(cut + 1);
-      long cutAt = System.nanoTime();
-      // Watched together, each timed when first seen: the majority downs the cut silo (its
-      // membership drops it); the cut silo's own resolver downs it (it is the minority) and
-      // coordinated shutdown ends its JVM; the generator runs again on the majority; the cut
-      // silo's consumer leaves the group and its partitions go to the majority.
-      long[] seenAt = new long[4];
-      String[] what = {"downed and removed by the majority", "its process exited by itself",
-          "generator producing on the majority", "all partitions of faker read by the majority"};
-      Await.until(Duration.ofSeconds(120), () -> {
-        boolean[] now = {!view.hasMember(majority[0], cut), !silos.isAlive(cut),
-            stream.positionOrMinusOne() > atCut && isOneOf(view.singletonHost(majority[0]), majority),
-            view.partitionsReadBy(majority)};
-        for (int k = 0; k < now.length; k++) if (now[k] && seenAt[k] == 0) seenAt[k] = System.nanoTime();
-        return java.util.Arrays.stream(seenAt).allMatch(t -> t > 0);
-      }, () -> "not yet: " + missing(what, seenAt) + "; silo " + (majority[0] + 1) + " sees " + view.members(majority[0])
-          + "; group " + view.groupMembers());
-      List<String> out = new ArrayList<>(List.of("silo " + (cut + 1) + " cut at person " + atCut));
-      for (int k = 0; k < what.length; k++) out.add(String.format("%s after %.1f s", what[k], (seenAt[k] - cutAt) / 1e9));
-      out.add("its exit code " + silos.onExit(cut).get());
-      assertTrue(silos.logs().get("silo-" + (cut + 1) + ".log").contains("Running CoordinatedShutdown with reason [ClusterDowningReason]"),
-          "silo " + (cut + 1) + " did not shut down for being downed");
-      return String.join("; ", out);
-    }, figures);
+    Span span =
+        streamWith(
+            majority,
+            () -> {
+              Await.until(
+                  Duration.ofSeconds(60),
+                  () -> view.partitionsReadBy(0, 1, 2),
+                  () -> "group " + view.groupMembers());
+              long atCut = stream.position();
+              net.cut(cut + 1);
+              long cutAt = System.nanoTime();
+              // Watched together, each timed when first seen: the majority downs the cut silo (its
+              // membership drops it); the cut silo's own resolver downs it (it is the minority) and
+              // coordinated shutdown ends its JVM; the generator runs again on the majority; the
+              // cut
+              // silo's consumer leaves the group and its partitions go to the majority.
+              long[] seenAt = new long[4];
+              String[] what = {
+                "downed and removed by the majority",
+                "its process exited by itself",
+                "generator producing on the majority",
+                "all partitions of faker read by the majority"
+              };
+              Await.until(
+                  Duration.ofSeconds(120),
+                  () -> {
+                    boolean[] now = {
+                      !view.hasMember(majority[0], cut),
+                      !silos.isAlive(cut),
+                      stream.positionOrMinusOne() > atCut
+                          && isOneOf(view.singletonHost(majority[0]), majority),
+                      view.partitionsReadBy(majority)
+                    };
+                    for (int k = 0; k < now.length; k++)
+                      if (now[k] && seenAt[k] == 0) seenAt[k] = System.nanoTime();
+                    return java.util.Arrays.stream(seenAt).allMatch(t -> t > 0);
+                  },
+                  () ->
+                      "not yet: "
+                          + missing(what, seenAt)
+                          + "; silo "
+                          + (majority[0] + 1)
+                          + " sees "
+                          + view.members(majority[0])
+                          + "; group "
+                          + view.groupMembers());
+              List<String> out =
+                  new ArrayList<>(List.of("silo " + (cut + 1) + " cut at person " + atCut));
+              for (int k = 0; k < what.length; k++)
+                out.add(String.format("%s after %.1f s", what[k], (seenAt[k] - cutAt) / 1e9));
+              out.add("its exit code " + silos.onExit(cut).get());
+              assertTrue(
+                  silos
+                      .logs()
+                      .get("silo-" + (cut + 1) + ".log")
+                      .contains("Running CoordinatedShutdown with reason [ClusterDowningReason]"),
+                  "silo " + (cut + 1) + " did not shut down for being downed");
+              return String.join("; ", out);
+            },
+            figures);
 
     net.heal(cut + 1);
     long healedAt = System.nanoTime();
     silos.start(cut);
     silos.awaitHealthy(cut);
-    Await.until(Duration.ofSeconds(60), () -> view.upMembers(majority[0]) == 3 && view.upMembers(cut) == 3,
-        () -> "silo " + (majority[0] + 1) + " sees " + view.members(majority[0]) + ", silo " + (cut + 1) + " sees " + view.members(cut));
-    figures.add(String.format("healed and restarted, 3 Up members after %.1f s", seconds(healedAt)));
-    Await.until(Duration.ofSeconds(60), () -> view.partitionsReadBy(0, 1, 2), () -> "group " + view.groupMembers());
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> view.upMembers(majority[0]) == 3 && view.upMembers(cut) == 3,
+        () ->
+            "silo "
+                + (majority[0] + 1)
+                + " sees "
+                + view.members(majority[0])
+                + ", silo "
+                + (cut + 1)
+                + " sees "
+                + view.members(cut));
+    figures.add(
+        String.format("healed and restarted, 3 Up members after %.1f s", seconds(healedAt)));
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> view.partitionsReadBy(0, 1, 2),
+        () -> "group " + view.groupMembers());
     figures.add(String.format("reading faker partitions again after %.1f s", seconds(healedAt)));
     report("partition of the oldest silo's host", span, figures, startedAt);
   }
@@ -317,11 +432,16 @@ class ClusterFaultTest {
     return SiloHttp.counter(silos.api(i), "rows_written", "fakerdata");
   }
 
-  /** Rows the silos wrote in this scenario beyond the records of topic faker: a crash replays some. */
+  /**
+   * Rows the silos wrote in this scenario beyond the records of topic faker: a crash replays some.
+   */
   private static String writtenAgain(long writtenBefore, Span span) {
     long written = silos.sum(PipelineMetrics.ROWS_WRITTEN, "fakerdata") - writtenBefore;
-    return String.format("rows written %d for %d records (written again %d), consumer restarts %d", written,
-        span.recordsAfter() - span.recordsBefore(), written - (span.recordsAfter() - span.recordsBefore()),
+    return String.format(
+        "rows written %d for %d records (written again %d), consumer restarts %d",
+        written,
+        span.recordsAfter() - span.recordsBefore(),
+        written - (span.recordsAfter() - span.recordsBefore()),
         silos.sum(PipelineMetrics.CONSUMER_RESTARTS, Topics.FAKER));
   }
 
@@ -336,7 +456,8 @@ class ClusterFaultTest {
 
   /** The broker id that leads the most {@code faker} partitions now. */
   private static int busiestLeader() throws Exception {
-    TopicDescription faker = engines.admin.describeTopics(List.of(Topics.FAKER)).allTopicNames().get().get(Topics.FAKER);
+    TopicDescription faker =
+        engines.admin.describeTopics(List.of(Topics.FAKER)).allTopicNames().get().get(Topics.FAKER);
     Map<Integer, Integer> leads = new HashMap<>();
     for (TopicPartitionInfo p : faker.partitions()) {
       if (p.leader() != null) leads.merge(p.leader().id(), 1, Integer::sum);
@@ -347,28 +468,36 @@ class ClusterFaultTest {
   /** Every broker of the set up, except {@code down} (an id, or -1 for none). */
   private static Map<String, String> brokers(int down) {
     Map<String, String> states = new TreeMap<>();
-    for (int id = 1; id <= engines.kafka.nodes().size(); id++) states.put(String.valueOf(id), id == down ? "down" : "up");
-    return states;
-  }
-
-  /** Every ring node up, except {@code down} (or null for none), keyed host:port as the health lists them. */
-  private static Map<String, String> nodes(CassandraEngine down) {
-    Map<String, String> states = new TreeMap<>();
-    for (CassandraEngine n : engines.cassandra.nodes()) states.put(n.contactPoint(), n == down ? "down" : "up");
+    for (int id = 1; id <= engines.kafka.nodes().size(); id++)
+      states.put(String.valueOf(id), id == down ? "down" : "up");
     return states;
   }
 
   /**
-   * Hint files the nodes hold for others (Cassandra 5.0's {@code system_views.pending_hints}),
-   * or -1 when fewer than {@code mustAnswer} nodes answered.
+   * Every ring node up, except {@code down} (or null for none), keyed host:port as the health lists
+   * them.
+   */
+  private static Map<String, String> nodes(CassandraEngine down) {
+    Map<String, String> states = new TreeMap<>();
+    for (CassandraEngine n : engines.cassandra.nodes())
+      states.put(n.contactPoint(), n == down ? "down" : "up");
+    return states;
+  }
+
+  /**
+   * Hint files the nodes hold for others (Cassandra 5.0's {@code system_views.pending_hints}), or
+   * -1 when fewer than {@code mustAnswer} nodes answered.
    */
   private static long pendingHints(int mustAnswer) {
     long total = 0;
     int answered = 0;
     for (Node node : engines.session.getMetadata().getNodes().values()) {
       try {
-        for (Row row : engines.session.execute(SimpleStatement.newInstance("SELECT files FROM system_views.pending_hints")
-            .setNode(node).setTimeout(Duration.ofSeconds(5)))) {
+        for (Row row :
+            engines.session.execute(
+                SimpleStatement.newInstance("SELECT files FROM system_views.pending_hints")
+                    .setNode(node)
+                    .setTimeout(Duration.ofSeconds(5)))) {
           total += row.getInt("files");
         }
         answered++;

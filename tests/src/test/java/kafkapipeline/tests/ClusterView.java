@@ -12,9 +12,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
 
 /**
- * What a {@link SiloCluster} says about itself through its API (members, where the singletons
- * run) and what Kafka says about its persisters' consumer group: the questions a fault test asks
- * while it waits for a takeover.
+ * What a {@link SiloCluster} says about itself through its API (members, where the singletons run)
+ * and what Kafka says about its persisters' consumer group: the questions a fault test asks while
+ * it waits for a takeover.
  */
 final class ClusterView {
   private static final String GROUP = "persister-" + Topics.FAKER;
@@ -46,17 +46,19 @@ final class ClusterView {
   }
 
   /**
-   * The silo (index) that {@code /api/status} of silo {@code asked} says hosts the singletons,
-   * the fake-person generator among them; -1 if none.
+   * The silo (index) that {@code /api/status} of silo {@code asked} says hosts the singletons, the
+   * fake-person generator among them; -1 if none.
    */
   int singletonHost(int asked) {
     JsonNode status = SiloHttp.get(silos.api(asked), "/api/status?rows=false").body();
     for (JsonNode s : status.path("silos")) {
       boolean generator = false;
-      for (JsonNode n : s.path("grains").path("singletons")) generator |= n.asText().equals("faker-source");
+      for (JsonNode n : s.path("grains").path("singletons"))
+        generator |= n.asText().equals("faker-source");
       if (!generator) continue;
       for (int i = 0; i < silos.size(); i++) {
-        if (s.path("address").asText().endsWith("@" + silos.host(i) + ":" + silos.clusterPort(i))) return i;
+        if (s.path("address").asText().endsWith("@" + silos.host(i) + ":" + silos.clusterPort(i)))
+          return i;
       }
     }
     return -1;
@@ -66,8 +68,14 @@ final class ClusterView {
   Map<String, Integer> groupMembers() {
     try {
       Map<String, Integer> out = new TreeMap<>();
-      for (MemberDescription m : admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP).members()) {
-        out.put(m.clientId(), (int) m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(Topics.FAKER)).count());
+      for (MemberDescription m :
+          admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP).members()) {
+        out.put(
+            m.clientId(),
+            (int)
+                m.assignment().topicPartitions().stream()
+                    .filter(tp -> tp.topic().equals(Topics.FAKER))
+                    .count());
       }
       return out;
     } catch (Exception e) {
@@ -77,8 +85,8 @@ final class ClusterView {
 
   /**
    * True if the persisters' group has members on exactly the silos {@code readers}, each with at
-   * least one partition of faker, and between them they are assigned every partition. A member
-   * is told apart by its client id, which holds its silo's address and cluster port.
+   * least one partition of faker, and between them they are assigned every partition. A member is
+   * told apart by its client id, which holds its silo's address and cluster port.
    */
   boolean partitionsReadBy(int... readers) {
     Map<String, Integer> assigned = groupMembers();
@@ -92,12 +100,19 @@ final class ClusterView {
     }
     Set<Integer> wanted = new HashSet<>();
     for (int r : readers) wanted.add(r);
-    return on.equals(wanted) && assigned.values().stream().mapToInt(Integer::intValue).sum() == fakerPartitions();
+    return on.equals(wanted)
+        && assigned.values().stream().mapToInt(Integer::intValue).sum() == fakerPartitions();
   }
 
   private int fakerPartitions() {
     try {
-      return admin.describeTopics(List.of(Topics.FAKER)).allTopicNames().get().get(Topics.FAKER).partitions().size();
+      return admin
+          .describeTopics(List.of(Topics.FAKER))
+          .allTopicNames()
+          .get()
+          .get(Topics.FAKER)
+          .partitions()
+          .size();
     } catch (Exception e) {
       throw new AssertionError("cannot describe topic faker", e);
     }

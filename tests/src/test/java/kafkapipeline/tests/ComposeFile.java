@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 import kafkapipeline.launcher.ProjectLayout;
 
 /**
- * {@code deploy/docker-compose.yml} as data, and the environment variables the silo's
- * configuration reads (every {@code ${?NAME}} in {@code silo/src/main/resources/*.conf}).
+ * {@code deploy/docker-compose.yml} as data, and the environment variables the silo's configuration
+ * reads (every {@code ${?NAME}} in {@code silo/src/main/resources/*.conf}).
  */
 final class ComposeFile {
   private static final Pattern CONF_ENV = Pattern.compile("\\$\\{\\?([A-Z0-9_]+)}");
@@ -37,7 +37,10 @@ final class ComposeFile {
   static ComposeFile load() {
     Path root = ProjectLayout.locate().root();
     try {
-      return new ComposeFile(root, new ObjectMapper(new YAMLFactory()).readTree(root.resolve("deploy/docker-compose.yml").toFile()));
+      return new ComposeFile(
+          root,
+          new ObjectMapper(new YAMLFactory())
+              .readTree(root.resolve("deploy/docker-compose.yml").toFile()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -45,7 +48,8 @@ final class ComposeFile {
 
   JsonNode service(String name) {
     JsonNode service = yaml.path("services").path(name);
-    if (!service.isObject()) throw new AssertionError("docker-compose.yml has no service '" + name + "'");
+    if (!service.isObject())
+      throw new AssertionError("docker-compose.yml has no service '" + name + "'");
     return service;
   }
 
@@ -56,8 +60,8 @@ final class ComposeFile {
   }
 
   /**
-   * A service's environment as the container gets it: map or list form; a variable given without
-   * a value (passed on from the shell only when set there) is left out.
+   * A service's environment as the container gets it: map or list form; a variable given without a
+   * value (passed on from the shell only when set there) is left out.
    */
   Map<String, String> environment(String service) {
     JsonNode env = service(service).path("environment");

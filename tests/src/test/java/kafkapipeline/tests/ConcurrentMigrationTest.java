@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three silos started at the same instant against a fresh keyspace on the 3-node ring
- * ({@link ReplicatedEngines}, keyspace at RF 3) apply the schema once: one logs that it applied
- * it, the others that it was in place; afterwards every node reports one schema version (its own
- * and its peers') and every table of the keyspace has one id on every node, the fixed one.
+ * Three silos started at the same instant against a fresh keyspace on the 3-node ring ({@link
+ * ReplicatedEngines}, keyspace at RF 3) apply the schema once: one logs that it applied it, the
+ * others that it was in place; afterwards every node reports one schema version (its own and its
+ * peers') and every table of the keyspace has one id on every node, the fixed one.
  */
 @Tag("cluster")
 class ConcurrentMigrationTest {
@@ -34,27 +34,39 @@ class ConcurrentMigrationTest {
   @Test
   void threeSilosStartedAtOnceApplyTheSchemaOnceAndEveryNodeAgrees() throws Exception {
     ReplicatedEngines engines = ReplicatedEngines.shared();
-    engines.session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + Schema.KEYSPACE)
-        .setTimeout(Duration.ofSeconds(60)));
+    engines.session.execute(
+        SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + Schema.KEYSPACE)
+            .setTimeout(Duration.ofSeconds(60)));
     assertEquals(3, engines.session.getMetadata().getNodes().size());
-    Map<String, String> env = Map.of("FAKER_RATE", "0", "CASSANDRA_REPLICATION_FACTOR", "3",
-        "KAFKA_REPLICATION_FACTOR", "3", "CASSANDRA_LOCAL_DC", kafkapipeline.launcher.CassandraEngine.LOCAL_DATACENTER);
+    Map<String, String> env =
+        Map.of(
+            "FAKER_RATE",
+            "0",
+            "CASSANDRA_REPLICATION_FACTOR",
+            "3",
+            "KAFKA_REPLICATION_FACTOR",
+            "3",
+            "CASSANDRA_LOCAL_DC",
+            kafkapipeline.launcher.CassandraEngine.LOCAL_DATACENTER);
     try (SiloCluster silos = new SiloCluster(engines, "concurrent-migration", SILOS, env)) {
       CountDownLatch ready = new CountDownLatch(SILOS);
       CountDownLatch go = new CountDownLatch(1);
       List<Thread> starters = new ArrayList<>();
       for (int i = 0; i < SILOS; i++) {
         int silo = i;
-        Thread t = new Thread(() -> {
-          ready.countDown();
-          try {
-            go.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-          silos.start(silo);
-        }, "start-silo-" + (i + 1));
+        Thread t =
+            new Thread(
+                () -> {
+                  ready.countDown();
+                  try {
+                    go.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                  }
+                  silos.start(silo);
+                },
+                "start-silo-" + (i + 1));
         t.start();
         starters.add(t);
       }
@@ -68,19 +80,32 @@ class ConcurrentMigrationTest {
       List<String> appliers = new ArrayList<>();
       for (Map.Entry<String, String> log : logs.entrySet()) {
         long applied = log.getValue().lines().filter(l -> l.contains(APPLIED)).count();
-        long inPlace = log.getValue().lines().filter(l -> l.contains("Schema version " + Schema.version() + " is in place")).count();
-        assertEquals(1, applied + inPlace, log.getKey() + " said neither or both:\n" + log.getValue());
+        long inPlace =
+            log.getValue()
+                .lines()
+                .filter(l -> l.contains("Schema version " + Schema.version() + " is in place"))
+                .count();
+        assertEquals(
+            1, applied + inPlace, log.getKey() + " said neither or both:\n" + log.getValue());
         if (applied == 1) appliers.add(log.getKey());
       }
       assertEquals(1, appliers.size(), "silos that applied the schema: " + appliers);
 
       engines.session.refreshSchema();
       assertOneSchemaVersionAndOneIdPerTable(engines.session);
-      Map<String, String> replication = engines.session.execute(
-          "SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = 'kafkapipeline'").one()
-          .getMap(0, String.class, String.class);
-      assertEquals("3", replication.get(kafkapipeline.launcher.CassandraEngine.LOCAL_DATACENTER), replication.toString());
-      assertTrue(replication.get("class").endsWith("NetworkTopologyStrategy"), replication.toString());
+      Map<String, String> replication =
+          engines
+              .session
+              .execute(
+                  "SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = 'kafkapipeline'")
+              .one()
+              .getMap(0, String.class, String.class);
+      assertEquals(
+          "3",
+          replication.get(kafkapipeline.launcher.CassandraEngine.LOCAL_DATACENTER),
+          replication.toString());
+      assertTrue(
+          replication.get("class").endsWith("NetworkTopologyStrategy"), replication.toString());
     }
   }
 
@@ -90,14 +115,27 @@ class ConcurrentMigrationTest {
     Map<String, Map<String, UUID>> tablesByNode = new TreeMap<>();
     for (Node node : session.getMetadata().getNodes().values()) {
       String name = node.getEndPoint().toString();
-      versions.add(String.valueOf(session.execute(
-          SimpleStatement.newInstance("SELECT schema_version FROM system.local").setNode(node)).one().getUuid(0)));
-      for (Row peer : session.execute(SimpleStatement.newInstance("SELECT schema_version FROM system.peers_v2").setNode(node))) {
+      versions.add(
+          String.valueOf(
+              session
+                  .execute(
+                      SimpleStatement.newInstance("SELECT schema_version FROM system.local")
+                          .setNode(node))
+                  .one()
+                  .getUuid(0)));
+      for (Row peer :
+          session.execute(
+              SimpleStatement.newInstance("SELECT schema_version FROM system.peers_v2")
+                  .setNode(node))) {
         versions.add(String.valueOf(peer.getUuid(0)));
       }
       Map<String, UUID> tables = new TreeMap<>();
-      for (Row t : session.execute(SimpleStatement.newInstance(
-          "SELECT table_name, id FROM system_schema.tables WHERE keyspace_name = ?", Schema.KEYSPACE).setNode(node))) {
+      for (Row t :
+          session.execute(
+              SimpleStatement.newInstance(
+                      "SELECT table_name, id FROM system_schema.tables WHERE keyspace_name = ?",
+                      Schema.KEYSPACE)
+                  .setNode(node))) {
         tables.put(t.getString("table_name"), t.getUuid("id"));
       }
       tablesByNode.put(name, tables);

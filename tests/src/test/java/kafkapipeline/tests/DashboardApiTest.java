@@ -15,11 +15,15 @@ class DashboardApiTest {
 
   @Test
   void pageEndpointsAndMetrics() {
-    try (SiloCluster silos = new SiloCluster(engines, "dashboard-api", 1, Map.of("FAKER_RATE", "50"))) {
+    try (SiloCluster silos =
+        new SiloCluster(engines, "dashboard-api", 1, Map.of("FAKER_RATE", "50"))) {
       silos.startAll();
       silos.awaitAllHealthy();
       int api = silos.httpPort(0);
-      Await.until(Duration.ofSeconds(30), () -> SiloHttp.counter(api, "rows_written", "fakerdata") > 0, () -> "no rows");
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> SiloHttp.counter(api, "rows_written", "fakerdata") > 0,
+          () -> "no rows");
 
       SiloHttp.Text page = SiloHttp.text(api, "/", Map.of());
       assertEquals(200, page.status());
@@ -35,24 +39,37 @@ class DashboardApiTest {
       assertTrue(silo.path("vitals").path("heapUsed").asLong() > 0, status.toString());
       assertTrue(silo.path("vitals").path("uptimeSeconds").asLong() >= 0, status.toString());
       assertTrue(silo.path("vitals").has("cpu"), status.toString());
-      assertTrue(silo.path("vitals").path("counters").path("rows_written").path("fakerdata").asLong() > 0, status.toString());
+      assertTrue(
+          silo.path("vitals").path("counters").path("rows_written").path("fakerdata").asLong() > 0,
+          status.toString());
       // Write latency: batches written and their summed write time, per table.
       JsonNode counters = silo.path("vitals").path("counters");
-      assertTrue(counters.path("write_batches").path("fakerdata").asLong() > 0, counters.toString());
-      assertTrue(counters.path("write_batch_micros").path("fakerdata").asLong() >= counters.path("write_batches").path("fakerdata").asLong(),
+      assertTrue(
+          counters.path("write_batches").path("fakerdata").asLong() > 0, counters.toString());
+      assertTrue(
+          counters.path("write_batch_micros").path("fakerdata").asLong()
+              >= counters.path("write_batches").path("fakerdata").asLong(),
           "at least a microsecond per batch: " + counters);
       assertEquals(0, silo.path("grains").path("city-weather").asInt(-1), status.toString());
-      assertTrue(silo.path("grains").path("singletons").toString().contains("spacex-source"), status.toString());
+      assertTrue(
+          silo.path("grains").path("singletons").toString().contains("spacex-source"),
+          status.toString());
       assertEquals(0, status.path("rows").size(), "rows=false counts nothing: " + status);
 
       JsonNode events = SiloHttp.get(api, "/api/cluster/events").body();
       assertTrue(events.isArray() && events.size() >= 1, events.toString());
-      assertTrue(events.path(0).has("silo") && events.path(0).has("event") && events.path(0).has("at"), events.toString());
+      assertTrue(
+          events.path(0).has("silo") && events.path(0).has("event") && events.path(0).has("at"),
+          events.toString());
 
-      Await.until(Duration.ofSeconds(30), () -> committed(api, "faker") > 0, () -> "no committed offset for faker");
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> committed(api, "faker") > 0,
+          () -> "no committed offset for faker");
       JsonNode lag = SiloHttp.get(api, "/api/kafka/lag").body();
       JsonNode first = lag.path(0);
-      for (String field : List.of("topic", "partition", "endOffset", "committed", "lag", "member")) {
+      for (String field :
+          List.of("topic", "partition", "endOffset", "committed", "lag", "member")) {
         assertTrue(first.has(field), field + " missing: " + first);
       }
 
@@ -60,75 +77,127 @@ class DashboardApiTest {
       assertEquals("london,gb", series.path("city").asText());
       assertTrue(series.path("points").isArray(), series.toString());
       JsonNode wiki = SiloHttp.get(api, "/api/wikipedia/recent?limit=5").body();
-      assertTrue(wiki.has("sampled") && wiki.path("byWiki").isObject() && wiki.path("changes").isArray(), wiki.toString());
+      assertTrue(
+          wiki.has("sampled") && wiki.path("byWiki").isObject() && wiki.path("changes").isArray(),
+          wiki.toString());
       assertTrue(SiloHttp.get(api, "/api/spacex/upcoming").body().isArray());
 
       assertBad(api, "/api/weather/series", "city: city name is empty");
-      assertBad(api, "/api/weather/series?city=london,gb&limit=0", "limit must be a whole number from 1 to 1000");
-      assertBad(api, "/api/weather/series?city=lon%22don", "city: city name contains a quote character");
-      assertBad(api, "/api/wikipedia/recent?limit=abc", "limit must be a whole number from 1 to 1000");
-      assertBad(api, "/api/spacex/upcoming?limit=5000", "limit must be a whole number from 1 to 1000");
+      assertBad(
+          api,
+          "/api/weather/series?city=london,gb&limit=0",
+          "limit must be a whole number from 1 to 1000");
+      assertBad(
+          api, "/api/weather/series?city=lon%22don", "city: city name contains a quote character");
+      assertBad(
+          api, "/api/wikipedia/recent?limit=abc", "limit must be a whole number from 1 to 1000");
+      assertBad(
+          api, "/api/spacex/upcoming?limit=5000", "limit must be a whole number from 1 to 1000");
       assertBad(api, "/api/status?rows=maybe", "rows must be true or false");
 
       SiloHttp.Text metrics = SiloHttp.text(api, "/metrics", Map.of());
       assertEquals(200, metrics.status());
-      assertTrue(metrics.contentType().startsWith("text/plain") && metrics.contentType().contains("version=0.0.4"),
+      assertTrue(
+          metrics.contentType().startsWith("text/plain")
+              && metrics.contentType().contains("version=0.0.4"),
           metrics.contentType());
       List<PrometheusText.Sample> samples = PrometheusText.parse(metrics.body());
-      assertTrue(PrometheusText.value(samples, "pipeline_events_total", Map.of("group", "produced", "name", "faker")) > 0,
+      assertTrue(
+          PrometheusText.value(
+                  samples, "pipeline_events_total", Map.of("group", "produced", "name", "faker"))
+              > 0,
           metrics.body());
-      assertTrue(PrometheusText.value(samples, "pipeline_events_total", Map.of("group", "rows_written", "name", "fakerdata")) > 0);
+      assertTrue(
+          PrometheusText.value(
+                  samples,
+                  "pipeline_events_total",
+                  Map.of("group", "rows_written", "name", "fakerdata"))
+              > 0);
       assertTrue(PrometheusText.value(samples, "jvm_memory_heap_used_bytes", Map.of()) > 0);
       assertTrue(PrometheusText.value(samples, "process_cpu_seconds_total", Map.of()) > 0);
-      assertEquals(1.0, PrometheusText.value(samples, "pipeline_cluster_members", Map.of("status", "Up")));
+      assertEquals(
+          1.0, PrometheusText.value(samples, "pipeline_cluster_members", Map.of("status", "Up")));
       assertEquals(1.0, PrometheusText.value(samples, "pipeline_kafka_lag_up", Map.of()));
-      assertTrue(PrometheusText.value(samples, "pipeline_kafka_consumer_lag",
-          Map.of("topic", "faker", "partition", "0", "group", "persister-faker")) >= 0, metrics.body());
+      assertTrue(
+          PrometheusText.value(
+                  samples,
+                  "pipeline_kafka_consumer_lag",
+                  Map.of("topic", "faker", "partition", "0", "group", "persister-faker"))
+              >= 0,
+          metrics.body());
       assertEngineGauges(samples, metrics.body());
     }
   }
 
   @Test
   void aTokenGuardsTheApiTheMetricsAndThePage() {
-    try (SiloCluster silos = new SiloCluster(engines, "dashboard-token", 1, Map.of("FAKER_RATE", "0", "HTTP_TOKEN", "s3cret"))) {
+    try (SiloCluster silos =
+        new SiloCluster(
+            engines, "dashboard-token", 1, Map.of("FAKER_RATE", "0", "HTTP_TOKEN", "s3cret"))) {
       silos.startAll();
       silos.awaitAllHealthy();
       int api = silos.httpPort(0);
       // Liveness probes carry no token: health answers without one.
       assertEquals(200, SiloHttp.text(api, "/api/health", Map.of()).status());
-      for (String path : List.of("/api/stats", "/api/status?rows=false", "/metrics", "/", "/dashboard/dashboard.js")) {
+      for (String path :
+          List.of(
+              "/api/stats", "/api/status?rows=false", "/metrics", "/", "/dashboard/dashboard.js")) {
         SiloHttp.Text denied = SiloHttp.text(api, path, Map.of());
         assertEquals(401, denied.status(), path + " -> " + denied.body());
         assertTrue(denied.body().contains("\"error\""), denied.body());
-        assertEquals(401, SiloHttp.text(api, path, Map.of("Authorization", "Bearer wrong")).status(), path);
-        assertEquals(200, SiloHttp.text(api, path, Map.of("Authorization", "Bearer s3cret")).status(), path);
+        assertEquals(
+            401, SiloHttp.text(api, path, Map.of("Authorization", "Bearer wrong")).status(), path);
+        assertEquals(
+            200, SiloHttp.text(api, path, Map.of("Authorization", "Bearer s3cret")).status(), path);
       }
       SiloHttp.Text page = SiloHttp.text(api, "/?token=s3cret", Map.of());
       assertEquals(200, page.status());
-      assertEquals(200, SiloHttp.text(api, "/api/sources", Map.of("Cookie", "pipeline_token=s3cret")).status());
+      assertEquals(
+          200,
+          SiloHttp.text(api, "/api/sources", Map.of("Cookie", "pipeline_token=s3cret")).status());
       assertEquals(401, SiloHttp.text(api, "/api/sources?token=nope", Map.of()).status());
     }
   }
 
   /** One broker and one node up, RF 1, both consistencies LOCAL_QUORUM: exactly these series. */
   private void assertEngineGauges(List<PrometheusText.Sample> samples, String body) {
-    assertEquals(List.of(new PrometheusText.Sample("pipeline_kafka_broker_up",
-        Map.of("broker", "1", "address", engines.kafka.bootstrapServers()), 1.0)), family(samples, "pipeline_kafka_broker_up"), body);
+    assertEquals(
+        List.of(
+            new PrometheusText.Sample(
+                "pipeline_kafka_broker_up",
+                Map.of("broker", "1", "address", engines.kafka.bootstrapServers()),
+                1.0)),
+        family(samples, "pipeline_kafka_broker_up"),
+        body);
     assertEquals(1.0, PrometheusText.value(samples, "pipeline_kafka_controller", Map.of()), body);
-    assertEquals(List.of(new PrometheusText.Sample("pipeline_cassandra_node_up",
-        Map.of("node", engines.cassandra.contactPoint(), "datacenter", "datacenter1"), 1.0)),
-        family(samples, "pipeline_cassandra_node_up"), body);
+    assertEquals(
+        List.of(
+            new PrometheusText.Sample(
+                "pipeline_cassandra_node_up",
+                Map.of("node", engines.cassandra.contactPoint(), "datacenter", "datacenter1"),
+                1.0)),
+        family(samples, "pipeline_cassandra_node_up"),
+        body);
     List<PrometheusText.Sample> rf = family(samples, "pipeline_cassandra_replication_factor");
     assertEquals(1, rf.size(), body);
     assertEquals("kafkapipeline", rf.get(0).labels().get("keyspace"), body);
     assertEquals(1.0, rf.get(0).value(), body);
-    assertEquals(List.of(
-        new PrometheusText.Sample("pipeline_cassandra_consistency_info", Map.of("operation", "write", "level", "LOCAL_QUORUM"), 1.0),
-        new PrometheusText.Sample("pipeline_cassandra_consistency_info", Map.of("operation", "read", "level", "LOCAL_QUORUM"), 1.0)),
-        family(samples, "pipeline_cassandra_consistency_info"), body);
+    assertEquals(
+        List.of(
+            new PrometheusText.Sample(
+                "pipeline_cassandra_consistency_info",
+                Map.of("operation", "write", "level", "LOCAL_QUORUM"),
+                1.0),
+            new PrometheusText.Sample(
+                "pipeline_cassandra_consistency_info",
+                Map.of("operation", "read", "level", "LOCAL_QUORUM"),
+                1.0)),
+        family(samples, "pipeline_cassandra_consistency_info"),
+        body);
   }
 
-  private static List<PrometheusText.Sample> family(List<PrometheusText.Sample> samples, String name) {
+  private static List<PrometheusText.Sample> family(
+      List<PrometheusText.Sample> samples, String name) {
     return samples.stream().filter(s -> s.name().equals(name)).toList();
   }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +43,13 @@ class DataVisTest {
   @BeforeAll
   static void venv() throws Exception {
     root = ComposeFile.load().root;
-    Run made = run(List.of(root.resolve("deploy/data-vis/venv.sh").toString()), Map.of(), Duration.ofMinutes(8));
-    Assumptions.assumeTrue(made.exit != 3, () -> "skipped: no Python venv can be made here: " + made.output);
+    Run made =
+        run(
+            List.of(root.resolve("deploy/data-vis/venv.sh").toString()),
+            Map.of(),
+            Duration.ofMinutes(8));
+    Assumptions.assumeTrue(
+        made.exit != 3, () -> "skipped: no Python venv can be made here: " + made.output);
     assertEquals(0, made.exit, () -> "deploy/data-vis/venv.sh failed:\n" + made.output);
     String[] lines = made.output.strip().split("\n");
     venv = Path.of(lines[lines.length - 1].strip());
@@ -62,7 +66,9 @@ class DataVisTest {
 
     String empty = executeNotebook(engines, out.resolve("empty"));
     for (String section : List.of("weather", "wikipedia", "faker", "spacex")) {
-      assertTrue(empty.contains(section + ": no rows yet"), () -> section + " does not say 'no rows yet':\n" + empty);
+      assertTrue(
+          empty.contains(section + ": no rows yet"),
+          () -> section + " does not say 'no rows yet':\n" + empty);
     }
     assertFalse(Files.exists(out.resolve("empty/figures/" + FIGURES.get(0))));
 
@@ -88,11 +94,21 @@ class DataVisTest {
     while (m.find()) queries.add(m.group(1));
     assertTrue(queries.size() >= 2, "README.md shows cqlsh queries: " + queries);
     for (String query : queries) {
-      Run r = run(List.of(venv.resolve("bin/cqlsh").toString(), "127.0.0.1",
-          String.valueOf(engines.cassandra.nativePort()), "-e", query), Map.of(), Duration.ofSeconds(60));
+      Run r =
+          run(
+              List.of(
+                  venv.resolve("bin/cqlsh").toString(),
+                  "127.0.0.1",
+                  String.valueOf(engines.cassandra.nativePort()),
+                  "-e",
+                  query),
+              Map.of(),
+              Duration.ofSeconds(60));
       System.out.println("cqlsh -e \"" + query + "\"\n" + r.output);
       assertEquals(0, r.exit, () -> query + ":\n" + r.output);
-      assertTrue(r.output.matches("(?s).*\\(\\d+ rows\\).*") && !r.output.contains("(0 rows)"), () -> query + ":\n" + r.output);
+      assertTrue(
+          r.output.matches("(?s).*\\(\\d+ rows\\).*") && !r.output.contains("(0 rows)"),
+          () -> query + ":\n" + r.output);
     }
   }
 
@@ -103,18 +119,33 @@ class DataVisTest {
     env.put("FIGURE_DIR", dir.resolve("figures").toString());
     env.put("MPLBACKEND", "Agg");
     env.put("MPLCONFIGDIR", dir.resolve("mpl").toString());
-    Run r = run(List.of(venv.resolve("bin/jupyter").toString(), "nbconvert", "--to", "notebook", "--execute",
-        "--ExecutePreprocessor.timeout=180", "--output-dir", dir.toString(), "--output", "pipeline.ipynb",
-        root.resolve("deploy/data-vis/pipeline.ipynb").toString()), env, Duration.ofMinutes(4));
+    Run r =
+        run(
+            List.of(
+                venv.resolve("bin/jupyter").toString(),
+                "nbconvert",
+                "--to",
+                "notebook",
+                "--execute",
+                "--ExecutePreprocessor.timeout=180",
+                "--output-dir",
+                dir.toString(),
+                "--output",
+                "pipeline.ipynb",
+                root.resolve("deploy/data-vis/pipeline.ipynb").toString()),
+            env,
+            Duration.ofMinutes(4));
     assertEquals(0, r.exit, () -> "the notebook failed:\n" + r.output);
     return Files.readString(dir.resolve("pipeline.ipynb"));
   }
 
   /** The silos' schema (the statements a silo applies), so this test needs no silo. */
   static void applySchema(Engines engines) {
-    for (String statement : kafkapipeline.grains.cassandra.Schema.statements(
-        kafkapipeline.grains.cassandra.Schema.replication("datacenter1", 1))) {
-      engines.session.execute(SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(30)));
+    for (String statement :
+        kafkapipeline.grains.cassandra.Schema.statements(
+            kafkapipeline.grains.cassandra.Schema.replication("datacenter1", 1))) {
+      engines.session.execute(
+          SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(30)));
     }
   }
 
@@ -126,34 +157,54 @@ class DataVisTest {
       for (int h = 0; h < 6; h++) {
         engines.session.execute(
             "INSERT INTO kafkapipeline.weatherreport (location, forecastdate, description, temp, humidity) VALUES (?, ?, ?, ?, ?)",
-            cities.get(c), now.minus(Duration.ofHours(h)), "clear sky", (float) (28 - 12 * c + h), (float) (60 + 5 * h + 8 * c));
+            cities.get(c),
+            now.minus(Duration.ofHours(h)),
+            "clear sky",
+            (float) (28 - 12 * c + h),
+            (float) (60 + 5 * h + 8 * c));
       }
     }
     List<String> wikis = List.of("enwiki", "dewiki", "viwiki");
     for (int i = 0; i < 60; i++) {
       engines.session.execute(
           "INSERT INTO kafkapipeline.wikipediadata (wiki, event_id, id, type, title, timestamp, bot) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          wikis.get(i % 3), "data-vis-" + i, (long) i, "edit", "Page " + i, now.minus(Duration.ofMinutes(i)), i % 5 == 0);
+          wikis.get(i % 3),
+          "data-vis-" + i,
+          (long) i,
+          "edit",
+          "Page " + i,
+          now.minus(Duration.ofMinutes(i)),
+          i % 5 == 0);
     }
     List<String> countries = List.of("Vietnam", "Norway", "Peru", "Vietnam");
     for (int i = 0; i < 40; i++) {
       engines.session.execute(
           "INSERT INTO kafkapipeline.fakerdata (id, name, country, gender, year) VALUES (?, ?, ?, ?, ?)",
-          UUID.nameUUIDFromBytes(("data-vis-" + i).getBytes(StandardCharsets.UTF_8)), "Person " + i,
-          countries.get(i % 4), i % 2 == 0 ? "female" : "male", 1950 + i);
+          UUID.nameUUIDFromBytes(("data-vis-" + i).getBytes(StandardCharsets.UTF_8)),
+          "Person " + i,
+          countries.get(i % 4),
+          i % 2 == 0 ? "female" : "male",
+          1950 + i);
     }
   }
 
-  private static Run run(List<String> command, Map<String, String> env, Duration timeout) throws Exception {
+  private static Run run(List<String> command, Map<String, String> env, Duration timeout)
+      throws Exception {
     Path log = Files.createTempFile("data-vis-", ".log");
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
     Process p = pb.start();
     p.getOutputStream().close();
     if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
-      throw new AssertionError(command.get(0) + " did not finish within " + timeout.toSeconds() + " s:\n" + Files.readString(log));
+      throw new AssertionError(
+          command.get(0)
+              + " did not finish within "
+              + timeout.toSeconds()
+              + " s:\n"
+              + Files.readString(log));
     }
     String output = Files.readString(log);
     Files.delete(log);

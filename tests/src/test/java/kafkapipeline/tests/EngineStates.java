@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The engines as a silo's {@code /api/health} lists them ({@code engines}), for tests that kill
- * and restart brokers and nodes: each broker's state by id (a broker known by address only is
- * keyed {@code "@host:port"}), each Cassandra node's state by host:port, and waits for a state.
- * A Kafka broker shows as down once Kafka no longer lists it live (for a SIGKILL, after the KRaft
- * broker session timeout); a Cassandra node as soon as the driver loses its connections.
+ * The engines as a silo's {@code /api/health} lists them ({@code engines}), for tests that kill and
+ * restart brokers and nodes: each broker's state by id (a broker known by address only is keyed
+ * {@code "@host:port"}), each Cassandra node's state by host:port, and waits for a state. A Kafka
+ * broker shows as down once Kafka no longer lists it live (for a SIGKILL, after the KRaft broker
+ * session timeout); a Cassandra node as soon as the driver loses its connections.
  */
 final class EngineStates {
   private EngineStates() {}
@@ -19,7 +19,9 @@ final class EngineStates {
   static Map<String, String> brokers(SiloHttp.At api) {
     Map<String, String> out = new TreeMap<>();
     for (JsonNode b : engines(api).at("/kafka/brokers")) {
-      out.put(b.path("id").isNull() ? "@" + b.path("address").asText() : b.path("id").asText(), b.path("state").asText());
+      out.put(
+          b.path("id").isNull() ? "@" + b.path("address").asText() : b.path("id").asText(),
+          b.path("state").asText());
     }
     return out;
   }
@@ -27,7 +29,8 @@ final class EngineStates {
   /** Cassandra node host:port -> up, down or unknown. */
   static Map<String, String> nodes(SiloHttp.At api) {
     Map<String, String> out = new TreeMap<>();
-    for (JsonNode n : engines(api).at("/cassandra/nodes")) out.put(n.path("address").asText(), n.path("state").asText());
+    for (JsonNode n : engines(api).at("/cassandra/nodes"))
+      out.put(n.path("address").asText(), n.path("state").asText());
     return out;
   }
 
@@ -45,10 +48,16 @@ final class EngineStates {
   }
 
   static void awaitBrokers(SiloHttp.At api, Map<String, String> expected, Duration timeout) {
-    Await.until(timeout, () -> brokers(api).equals(expected), () -> "brokers " + brokers(api) + ", not " + expected);
+    Await.until(
+        timeout,
+        () -> brokers(api).equals(expected),
+        () -> "brokers " + brokers(api) + ", not " + expected);
   }
 
   static void awaitNodes(SiloHttp.At api, Map<String, String> expected, Duration timeout) {
-    Await.until(timeout, () -> nodes(api).equals(expected), () -> "nodes " + nodes(api) + ", not " + expected);
+    Await.until(
+        timeout,
+        () -> nodes(api).equals(expected),
+        () -> "nodes " + nodes(api) + ", not " + expected);
   }
 }

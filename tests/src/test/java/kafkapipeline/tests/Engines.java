@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.Properties;
 import kafkapipeline.launcher.CassandraEngine;
 import kafkapipeline.launcher.KafkaEngine;
 import kafkapipeline.launcher.Ports;
@@ -20,11 +20,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
- * The real Kafka broker and Cassandra node every integration test uses: started once per test
- * run (on free ports, in a fresh temporary folder), stopped when the JVM exits. Tests that need
- * a clean slate reset the tables and topics they use rather than restart the servers.
- * {@link #startOn} starts a private pair on another local address (a bridge that network
- * namespaces reach), which its test closes.
+ * The real Kafka broker and Cassandra node every integration test uses: started once per test run
+ * (on free ports, in a fresh temporary folder), stopped when the JVM exits. Tests that need a clean
+ * slate reset the tables and topics they use rather than restart the servers. {@link #startOn}
+ * starts a private pair on another local address (a bridge that network namespaces reach), which
+ * its test closes.
  */
 final class Engines implements AutoCloseable {
   private static Engines shared;
@@ -53,11 +53,12 @@ final class Engines implements AutoCloseable {
     return CqlSession.builder()
         .addContactPoints(contactPoints)
         .withLocalDatacenter(CassandraEngine.LOCAL_DATACENTER)
-        .withConfigLoader(DriverConfigLoader.programmaticBuilder()
-            .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofSeconds(1))
-            .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
-            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-            .build())
+        .withConfigLoader(
+            DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofSeconds(1))
+                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+                .build())
         .build();
   }
 
@@ -74,8 +75,8 @@ final class Engines implements AutoCloseable {
   }
 
   /**
-   * A Kafka broker and a Cassandra node of their own on the local address {@code host}, in a
-   * fresh temporary folder; stopped by {@link #close} or else when the JVM exits.
+   * A Kafka broker and a Cassandra node of their own on the local address {@code host}, in a fresh
+   * temporary folder; stopped by {@link #close} or else when the JVM exits.
    */
   static Engines startOn(String host) {
     try {
@@ -88,7 +89,9 @@ final class Engines implements AutoCloseable {
                   .withFastTestMode(true));
       KafkaEngine kafka =
           KafkaEngine.start(
-              KafkaEngine.Options.defaults(dir).withHost(host).withPorts(Ports.freePort(), Ports.freePort()));
+              KafkaEngine.Options.defaults(dir)
+                  .withHost(host)
+                  .withPorts(Ports.freePort(), Ports.freePort()));
       Engines engines = new Engines(dir, kafka, cassandra);
       Runtime.getRuntime().addShutdownHook(new Thread(engines::stop, "engines-stop"));
       return engines;
@@ -100,14 +103,17 @@ final class Engines implements AutoCloseable {
   /** Starts Cassandra if a test stopped it, and waits until this session can query again. */
   void cassandraUp() {
     if (!cassandra.isRunning()) cassandra.start();
-    Await.until(Duration.ofSeconds(60), () -> {
-      try {
-        session.execute("SELECT release_version FROM system.local");
-        return true;
-      } catch (RuntimeException e) {
-        return false;
-      }
-    }, () -> "the test session did not reconnect to Cassandra");
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> {
+          try {
+            session.execute("SELECT release_version FROM system.local");
+            return true;
+          } catch (RuntimeException e) {
+            return false;
+          }
+        },
+        () -> "the test session did not reconnect to Cassandra");
   }
 
   /** Empties a table of the pipeline's keyspace, if a silo has created it yet. */
@@ -118,14 +124,18 @@ final class Engines implements AutoCloseable {
   /** {@link #truncateIfExists(String)} through any session (the replicated set's too). */
   static void truncateIfExists(CqlSession session, String table) {
     session.refreshSchema();
-    boolean exists = session.getMetadata().getKeyspace("kafkapipeline")
-        .flatMap(ks -> ks.getTable(table)).isPresent();
+    boolean exists =
+        session
+            .getMetadata()
+            .getKeyspace("kafkapipeline")
+            .flatMap(ks -> ks.getTable(table))
+            .isPresent();
     if (exists) session.execute("TRUNCATE kafkapipeline." + table);
   }
 
   /**
-   * Deletes a topic and its persister's consumer group, if they exist, and waits until the topic
-   * is gone: the next silo creates it empty, so no event of an earlier test is replayed.
+   * Deletes a topic and its persister's consumer group, if they exist, and waits until the topic is
+   * gone: the next silo creates it empty, so no event of an earlier test is replayed.
    */
   void resetTopic(String topic) throws Exception {
     resetTopic(admin, topic);
@@ -140,7 +150,10 @@ final class Engines implements AutoCloseable {
     }
     if (admin.listTopics().names().get().contains(topic)) {
       admin.deleteTopics(List.of(topic)).all().get();
-      Await.until(Duration.ofSeconds(30), () -> !topicNames(admin).contains(topic), () -> "topics " + topicNames(admin));
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> !topicNames(admin).contains(topic),
+          () -> "topics " + topicNames(admin));
     }
   }
 

@@ -31,7 +31,8 @@ class FakerEndToEndTest {
   private static final Duration DEADLINE = Duration.ofMinutes(4);
 
   /** A person too big to be a row (over the default max-record-bytes of 512 KiB). */
-  private static final String OVERSIZED = "{\"id\":\"" + UUID.randomUUID() + "\",\"name\":\"" + "x".repeat(600 * 1024) + "\"}";
+  private static final String OVERSIZED =
+      "{\"id\":\"" + UUID.randomUUID() + "\",\"name\":\"" + "x".repeat(600 * 1024) + "\"}";
 
   private final Engines engines = Engines.shared();
 
@@ -62,8 +63,17 @@ class FakerEndToEndTest {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       // Invalid JSON, wrong types, a missing field, and a person too big to be a row.
-      for (String poison : List.of("{not json", "{\"id\":\"not-a-uuid\",\"year\":\"soon\"}", "{\"id\":\"" + UUID.randomUUID() + "\"}", OVERSIZED)) {
-        producer.send(new ProducerRecord<>(Topics.FAKER, "poison", poison.getBytes(StandardCharsets.UTF_8))).get();
+      for (String poison :
+          List.of(
+              "{not json",
+              "{\"id\":\"not-a-uuid\",\"year\":\"soon\"}",
+              "{\"id\":\"" + UUID.randomUUID() + "\"}",
+              OVERSIZED)) {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    Topics.FAKER, "poison", poison.getBytes(StandardCharsets.UTF_8)))
+            .get();
       }
     }
   }
@@ -85,12 +95,17 @@ class FakerEndToEndTest {
         assertTrue(health.path("kafka").path("reachable").asBoolean(), health.toString());
         assertTrue(health.path("cassandra").path("reachable").asBoolean(), health.toString());
         // The consumer group spreads the partitions: both silos wrote rows.
-        assertTrue(SiloHttp.counter(silos.httpPort(i), "rows_written", "fakerdata") > 0, "silo " + (i + 1) + " wrote no rows");
+        assertTrue(
+            SiloHttp.counter(silos.httpPort(i), "rows_written", "fakerdata") > 0,
+            "silo " + (i + 1) + " wrote no rows");
       }
-      Await.until(Duration.ofSeconds(30), () -> silos.sum("produced", Topics.FAKER) >= PEOPLE,
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> silos.sum("produced", Topics.FAKER) >= PEOPLE,
           () -> silos.sum("produced", Topics.FAKER) + " produced");
       // At least once: a poison record read again after a rebalance is counted again...
-      assertTrue(silos.sum("malformed_records", Topics.FAKER) >= 4,
+      assertTrue(
+          silos.sum("malformed_records", Topics.FAKER) >= 4,
           "malformed records counted: " + silos.sum("malformed_records", Topics.FAKER));
       // ...but lands once in dead_letters, with its payload and the reason.
       JsonNode dead = SiloHttp.get(silos.httpPort(0), "/api/dead-letters?limit=100").body();
@@ -106,22 +121,32 @@ class FakerEndToEndTest {
 
       // Replayed, they are published again; still poison, each comes back once, at its new offset.
       Set<String> before = positions(dead);
-      SiloHttp.Response replay = SiloHttp.send(silos.httpPort(1), "POST", "/api/dead-letters/replay", null);
+      SiloHttp.Response replay =
+          SiloHttp.send(silos.httpPort(1), "POST", "/api/dead-letters/replay", null);
       assertEquals(200, replay.status(), replay.body().toString());
       assertEquals(4, replay.body().path("replayed").asInt(), replay.body().toString());
-      Await.until(Duration.ofSeconds(60), () -> {
-        JsonNode again = SiloHttp.get(silos.httpPort(0), "/api/dead-letters?limit=100").body();
-        return again.size() == 4 && positions(again).stream().noneMatch(before::contains);
-      }, () -> "dead letters after the replay: " + SiloHttp.get(silos.httpPort(0), "/api/dead-letters?limit=100").body());
-      assertEquals(Set.of("not a valid FakePerson",
-          "record of " + OVERSIZED.length() + " bytes exceeds max-record-bytes (524288)"), errors);
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> {
+            JsonNode again = SiloHttp.get(silos.httpPort(0), "/api/dead-letters?limit=100").body();
+            return again.size() == 4 && positions(again).stream().noneMatch(before::contains);
+          },
+          () ->
+              "dead letters after the replay: "
+                  + SiloHttp.get(silos.httpPort(0), "/api/dead-letters?limit=100").body());
+      assertEquals(
+          Set.of(
+              "not a valid FakePerson",
+              "record of " + OVERSIZED.length() + " bytes exceeds max-record-bytes (524288)"),
+          errors);
       assertTrue(silos.sum("rows_written", "fakerdata") >= PEOPLE);
     }
   }
 
   private static Set<String> positions(JsonNode deadLetters) {
     Set<String> out = new HashSet<>();
-    for (JsonNode d : deadLetters) out.add(d.path("partition").asText() + "/" + d.path("offset").asText());
+    for (JsonNode d : deadLetters)
+      out.add(d.path("partition").asText() + "/" + d.path("offset").asText());
     return out;
   }
 
@@ -131,13 +156,16 @@ class FakerEndToEndTest {
     try (SiloCluster silos = new SiloCluster(engines, "restart", 2, fakerEnv(seed, 1_000))) {
       silos.startAll();
       silos.awaitAllHealthy();
-      Await.until(DEADLINE, () -> FakerTable.count(engines.session) >= 4_000,
+      Await.until(
+          DEADLINE,
+          () -> FakerTable.count(engines.session) >= 4_000,
           () -> FakerTable.count(engines.session) + " rows");
 
       // Silo 1 is the oldest: it hosts the generator, so the generator moves too.
       silos.stop(0);
       long rowsWhenStopped = FakerTable.count(engines.session);
-      assertTrue(rowsWhenStopped < PEOPLE, "the stream ended before the restart: " + rowsWhenStopped);
+      assertTrue(
+          rowsWhenStopped < PEOPLE, "the stream ended before the restart: " + rowsWhenStopped);
       assertTrue(silos.isHealthy(1), "silo 2 should keep running");
       silos.start(0);
       silos.awaitHealthy(0);

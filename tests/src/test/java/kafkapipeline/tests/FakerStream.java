@@ -23,9 +23,9 @@ import org.apache.kafka.common.TopicPartition;
  * rate through {@code PUT /api/sources/faker/rate}, how far the generator got from its checkpoint
  * in Cassandra, records and commits of topic {@code faker} from Kafka.
  *
- * <p>The checkpoint is exact once the generator is paused: it saves the position after every
- * batch Kafka acknowledged, and the next batch waits for that save, so people
- * {@code 0..position-1} are in Kafka and no other.
+ * <p>The checkpoint is exact once the generator is paused: it saves the position after every batch
+ * Kafka acknowledged, and the next batch waits for that save, so people {@code 0..position-1} are
+ * in Kafka and no other.
  */
 final class FakerStream {
   private static final String GROUP = "persister-" + Topics.FAKER;
@@ -42,13 +42,20 @@ final class FakerStream {
 
   /** The generator's saved position (people published), 0 before its first save. */
   long position() {
-    Row row = session.execute(SimpleStatement.newInstance(
-            "SELECT position FROM kafkapipeline.source_checkpoints WHERE source = 'faker'")
-        .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM).setTimeout(Duration.ofSeconds(10))).one();
+    Row row =
+        session
+            .execute(
+                SimpleStatement.newInstance(
+                        "SELECT position FROM kafkapipeline.source_checkpoints WHERE source = 'faker'")
+                    .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM)
+                    .setTimeout(Duration.ofSeconds(10)))
+            .one();
     return row == null ? 0 : row.getLong("position");
   }
 
-  /** The position, or -1 while Cassandra cannot answer at LOCAL_QUORUM (a fault test kills a node). */
+  /**
+   * The position, or -1 while Cassandra cannot answer at LOCAL_QUORUM (a fault test kills a node).
+   */
   long positionOrMinusOne() {
     try {
       return position();
@@ -60,13 +67,18 @@ final class FakerStream {
   /** The position, once Cassandra answers (right after a restart it may fail reads). */
   long awaitAnsweredPosition() {
     long[] p = {-1};
-    Await.until(Duration.ofSeconds(60), () -> (p[0] = positionOrMinusOne()) >= 0, () -> "Cassandra does not answer");
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> (p[0] = positionOrMinusOne()) >= 0,
+        () -> "Cassandra does not answer");
     return p[0];
   }
 
   void awaitPosition(long atLeast, Duration timeout) {
-    Await.until(timeout, () -> positionOrMinusOne() >= atLeast, () -> "the generator is at " + positionOrMinusOne()
-        + ", waiting for " + atLeast);
+    Await.until(
+        timeout,
+        () -> positionOrMinusOne() >= atLeast,
+        () -> "the generator is at " + positionOrMinusOne() + ", waiting for " + atLeast);
   }
 
   /** Sets the generator's rate through the API of the first silo that is up; 0 pauses it. */
@@ -76,7 +88,9 @@ final class FakerStream {
       if (!silos.isAlive(i)) continue;
       SiloHttp.Response r;
       try {
-        r = SiloHttp.send(silos.api(i), "PUT", "/api/sources/faker/rate", "{\"rate\":" + perSecond + "}");
+        r =
+            SiloHttp.send(
+                silos.api(i), "PUT", "/api/sources/faker/rate", "{\"rate\":" + perSecond + "}");
       } catch (AssertionError unreachable) { // a silo cut off from the test, not yet exited
         last = unreachable;
         continue;
@@ -96,12 +110,15 @@ final class FakerStream {
     setRate(0);
     long[] last = {-2};
     int[] unchanged = {0};
-    Await.until(Duration.ofSeconds(60), () -> {
-      long now = positionOrMinusOne();
-      unchanged[0] = now >= 0 && now == last[0] ? unchanged[0] + 1 : 0;
-      last[0] = now;
-      return unchanged[0] >= 4 && "paused".equals(generatorState());
-    }, () -> "the generator did not settle: position " + last[0] + ", state " + generatorState());
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> {
+          long now = positionOrMinusOne();
+          unchanged[0] = now >= 0 && now == last[0] ? unchanged[0] + 1 : 0;
+          last[0] = now;
+          return unchanged[0] >= 4 && "paused".equals(generatorState());
+        },
+        () -> "the generator did not settle: position " + last[0] + ", state " + generatorState());
     return last[0];
   }
 
@@ -120,17 +137,28 @@ final class FakerStream {
     return "unknown";
   }
 
-  /** Per partition of topic faker: {end offset, committed offset of the persisters' group or -1}. */
+  /**
+   * Per partition of topic faker: {end offset, committed offset of the persisters' group or -1}.
+   */
   Map<TopicPartition, long[]> offsets() {
     try {
-      List<TopicPartition> partitions = admin.describeTopics(List.of(Topics.FAKER)).allTopicNames().get()
-          .get(Topics.FAKER).partitions().stream().map(p -> new TopicPartition(Topics.FAKER, p.partition())).toList();
+      List<TopicPartition> partitions =
+          admin
+              .describeTopics(List.of(Topics.FAKER))
+              .allTopicNames()
+              .get()
+              .get(Topics.FAKER)
+              .partitions()
+              .stream()
+              .map(p -> new TopicPartition(Topics.FAKER, p.partition()))
+              .toList();
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       for (TopicPartition tp : partitions) latest.put(tp, OffsetSpec.latest());
       var ends = admin.listOffsets(latest).all().get();
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
-      Map<TopicPartition, long[]> out = new TreeMap<>(Comparator.comparingInt(TopicPartition::partition));
+      Map<TopicPartition, long[]> out =
+          new TreeMap<>(Comparator.comparingInt(TopicPartition::partition));
       for (TopicPartition tp : partitions) {
         OffsetAndMetadata c = committed.get(tp);
         out.put(tp, new long[] {ends.get(tp).offset(), c == null ? -1 : c.offset()});
@@ -146,15 +174,26 @@ final class FakerStream {
     return offsets().values().stream().mapToLong(o -> o[0]).sum();
   }
 
-  /** Waits until every partition is committed up to its end: every record read and its row written. */
+  /**
+   * Waits until every partition is committed up to its end: every record read and its row written.
+   */
   void awaitAllCommitted(Duration timeout) {
-    Await.until(timeout, () -> offsets().values().stream().allMatch(o -> o[0] == o[1]),
+    Await.until(
+        timeout,
+        () -> offsets().values().stream().allMatch(o -> o[0] == o[1]),
         () -> "end/committed offsets of " + GROUP + ": " + describe(offsets()));
   }
 
   private static String describe(Map<TopicPartition, long[]> offsets) {
     StringBuilder out = new StringBuilder();
-    offsets.forEach((tp, o) -> out.append(' ').append(tp.partition()).append('=').append(o[0]).append('/').append(o[1]));
+    offsets.forEach(
+        (tp, o) ->
+            out.append(' ')
+                .append(tp.partition())
+                .append('=')
+                .append(o[0])
+                .append('/')
+                .append(o[1]));
     return out.toString().strip();
   }
 }

@@ -23,15 +23,20 @@ final class FakerTable {
 
   static long count(CqlSession session) {
     // Counting tens of thousands of rows under load takes longer than the driver's 2 s default.
-    return session.execute(SimpleStatement.newInstance("SELECT count(*) FROM kafkapipeline.fakerdata")
-        .setConsistencyLevel(READ).setTimeout(Duration.ofSeconds(30))).one().getLong(0);
+    return session
+        .execute(
+            SimpleStatement.newInstance("SELECT count(*) FROM kafkapipeline.fakerdata")
+                .setConsistencyLevel(READ)
+                .setTimeout(Duration.ofSeconds(30)))
+        .one()
+        .getLong(0);
   }
 
   /**
    * The level the rows are read at: the level the silos write them at (LOCAL_QUORUM), so a read
-   * sees every acknowledged row even when one replica lacks it. At LOCAL_ONE, after a ring node
-   * was SIGKILLed and restarted (its hints all delivered), 60 of 211,050 rows were missing from
-   * some reads. On a single node both are the same.
+   * sees every acknowledged row even when one replica lacks it. At LOCAL_ONE, after a ring node was
+   * SIGKILLed and restarted (its hints all delivered), 60 of 211,050 rows were missing from some
+   * reads. On a single node both are the same.
    */
   private static final DefaultConsistencyLevel READ = DefaultConsistencyLevel.LOCAL_QUORUM;
 
@@ -47,17 +52,24 @@ final class FakerTable {
   /** The row count, once Cassandra answers again (right after a restart it may fail reads). */
   static long awaitCount(CqlSession session) {
     long[] count = {-1};
-    Await.until(Duration.ofSeconds(60), () -> (count[0] = countOrMinusOne(session)) >= 0, () -> "Cassandra does not answer a count");
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> (count[0] = countOrMinusOne(session)) >= 0,
+        () -> "Cassandra does not answer a count");
     return count[0];
   }
 
   static void awaitRows(CqlSession session, long atLeast, Duration timeout) {
-    Await.until(timeout, () -> countOrMinusOne(session) >= atLeast, () -> countOrMinusOne(session) + " rows, waiting for " + atLeast);
+    Await.until(
+        timeout,
+        () -> countOrMinusOne(session) >= atLeast,
+        () -> countOrMinusOne(session) + " rows, waiting for " + atLeast);
   }
 
   static long deadLetters(CqlSession session, String topic) {
     return session.execute("SELECT topic FROM kafkapipeline.dead_letters").all().stream()
-        .filter(r -> topic.equals(r.getString("topic"))).count();
+        .filter(r -> topic.equals(r.getString("topic")))
+        .count();
   }
 
   /** An empty table, topic, consumer group and checkpoint, and no dead letters. */
@@ -91,7 +103,8 @@ final class FakerTable {
     List<String> incomplete = new ArrayList<>();
     Set<UUID> ids = idsOfCompleteRows(session, incomplete);
     assertEquals(List.of(), incomplete.stream().limit(5).toList(), "rows with empty columns");
-    assertEquals(to - from, ids.size(), "rows in fakerdata (people " + from + ".." + (to - 1) + ")");
+    assertEquals(
+        to - from, ids.size(), "rows in fakerdata (people " + from + ".." + (to - 1) + ")");
     Set<UUID> expected = new HashSet<>();
     for (long pos = from; pos < to; pos++) expected.add(FakePerson.idFor(seed, pos));
     assertEquals(expected, ids, "ids in fakerdata");
@@ -100,12 +113,17 @@ final class FakerTable {
   /** Every id in the table, read with paging; fails on a row with any empty column. */
   static Set<UUID> idsOfCompleteRows(CqlSession session, List<String> incompleteRows) {
     Set<UUID> ids = new HashSet<>();
-    for (Row row : session.execute(SimpleStatement.newInstance("SELECT * FROM kafkapipeline.fakerdata")
-        .setConsistencyLevel(READ).setPageSize(5000).setTimeout(Duration.ofSeconds(30)))) {
+    for (Row row :
+        session.execute(
+            SimpleStatement.newInstance("SELECT * FROM kafkapipeline.fakerdata")
+                .setConsistencyLevel(READ)
+                .setPageSize(5000)
+                .setTimeout(Duration.ofSeconds(30)))) {
       List<String> empty = new ArrayList<>();
       for (ColumnDefinition column : row.getColumnDefinitions()) {
         Object value = row.getObject(column.getName());
-        if (value == null || (value instanceof String s && s.isBlank())) empty.add(column.getName().asInternal());
+        if (value == null || (value instanceof String s && s.isBlank()))
+          empty.add(column.getName().asInternal());
       }
       if (!empty.isEmpty()) incompleteRows.add(row.getUuid("id") + " lacks " + empty);
       ids.add(row.getUuid("id"));

@@ -14,30 +14,30 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Separate hosts on this machine: one Linux network namespace per silo, joined by a bridge, so
- * a test can cut one host off the others with a real link down (there is no iptables or nft
- * here to drop packets with).
+ * Separate hosts on this machine: one Linux network namespace per silo, joined by a bridge, so a
+ * test can cut one host off the others with a real link down (there is no iptables or nft here to
+ * drop packets with).
  *
- * <p>Layout: bridge {@value #BRIDGE} on the host with {@link #serverAddress(int) server
- * addresses} 10.77.0.1 .. 10.77.0.k (/24), where the test binds Kafka and Cassandra; for host
- * n (1-based) a namespace {@code kp-silo-n} holding the end {@code kp-n<n>} of a veth pair,
- * address {@link #address(int) 10.77.0.(10+n)}/24, {@code lo} up and a default route via
- * 10.77.0.1; the other end {@code kp-h<n>} is a port of the bridge. The host reaches every
- * namespace address through the bridge's connected route, and each namespace reaches the
- * server addresses and the other namespaces.
+ * <p>Layout: bridge {@value #BRIDGE} on the host with {@link #serverAddress(int) server addresses}
+ * 10.77.0.1 .. 10.77.0.k (/24), where the test binds Kafka and Cassandra; for host n (1-based) a
+ * namespace {@code kp-silo-n} holding the end {@code kp-n<n>} of a veth pair, address {@link
+ * #address(int) 10.77.0.(10+n)}/24, {@code lo} up and a default route via 10.77.0.1; the other end
+ * {@code kp-h<n>} is a port of the bridge. The host reaches every namespace address through the
+ * bridge's connected route, and each namespace reaches the server addresses and the other
+ * namespaces.
  *
- * <p>Guarantees: {@link #create} either returns with all of that in place or throws
- * (quoting the failed {@code ip} command and its output) after removing what it made. Every
- * name it makes starts with {@value #PREFIX}. Only one instance exists at a time on the
- * machine: {@link #create} holds the file lock {@value #LOCK_FILE} until {@link #close}, so
- * whatever {@code kp-} namespace or link it finds when it gets the lock was left by a run that
- * crashed (the OS released its lock), and it removes those first. {@link #close} removes all
- * it made; a JVM shutdown hook does the same if the test never gets to close (Ctrl-C, a
- * failed {@code @AfterAll}); a SIGKILLed JVM's leftovers go at the next {@link #create}.
+ * <p>Guarantees: {@link #create} either returns with all of that in place or throws (quoting the
+ * failed {@code ip} command and its output) after removing what it made. Every name it makes starts
+ * with {@value #PREFIX}. Only one instance exists at a time on the machine: {@link #create} holds
+ * the file lock {@value #LOCK_FILE} until {@link #close}, so whatever {@code kp-} namespace or link
+ * it finds when it gets the lock was left by a run that crashed (the OS released its lock), and it
+ * removes those first. {@link #close} removes all it made; a JVM shutdown hook does the same if the
+ * test never gets to close (Ctrl-C, a failed {@code @AfterAll}); a SIGKILLed JVM's leftovers go at
+ * the next {@link #create}.
  *
- * <p>Drives the {@code ip} command of iproute2 with {@link ProcessBuilder}: no library is
- * needed, and {@code ip} is what an operator would use by hand. Needs root;
- * {@link #available()} says why it cannot work here, for {@code Assumptions.assumeTrue}.
+ * <p>Drives the {@code ip} command of iproute2 with {@link ProcessBuilder}: no library is needed,
+ * and {@code ip} is what an operator would use by hand. Needs root; {@link #available()} says why
+ * it cannot work here, for {@code Assumptions.assumeTrue}.
  */
 final class NetNamespaces implements AutoCloseable {
   static final String PREFIX = "kp-";
@@ -70,31 +70,38 @@ final class NetNamespaces implements AutoCloseable {
   }
 
   /**
-   * Checked once per JVM: Linux, root, an {@code ip} command that runs, and an
-   * {@code ip netns add} that works (a probe namespace, removed at once).
+   * Checked once per JVM: Linux, root, an {@code ip} command that runs, and an {@code ip netns add}
+   * that works (a probe namespace, removed at once).
    */
   static synchronized Availability available() {
     if (availability == null) availability = probe("ip");
     return availability;
   }
 
-  /** {@link #available()} with {@code ip} found as {@code ipCommand} (a test names a missing one). */
+  /**
+   * {@link #available()} with {@code ip} found as {@code ipCommand} (a test names a missing one).
+   */
   static Availability probe(String ipCommand) {
     if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-      return new Availability(false, "network namespaces need Linux, this is " + System.getProperty("os.name"));
+      return new Availability(
+          false, "network namespaces need Linux, this is " + System.getProperty("os.name"));
     }
     Result version;
     try {
       version = run(List.of(ipCommand, "-V"));
     } catch (UncheckedIOException e) {
-      return new Availability(false, "no `" + ipCommand + "` command (iproute2) here: " + e.getCause().getMessage());
+      return new Availability(
+          false, "no `" + ipCommand + "` command (iproute2) here: " + e.getCause().getMessage());
     }
-    if (version.code != 0) return new Availability(false, "`" + ipCommand + " -V` failed: " + version.output);
+    if (version.code != 0)
+      return new Availability(false, "`" + ipCommand + " -V` failed: " + version.output);
     String uid = uid();
-    if (!"0".equals(uid)) return new Availability(false, "network namespaces need root; this JVM runs as uid " + uid);
+    if (!"0".equals(uid))
+      return new Availability(false, "network namespaces need root; this JVM runs as uid " + uid);
     String probe = PREFIX + "probe-" + ProcessHandle.current().pid();
     Result add = run(List.of(ipCommand, "netns", "add", probe));
-    if (add.code != 0) return new Availability(false, "`ip netns add` fails here: " + add.output.strip());
+    if (add.code != 0)
+      return new Availability(false, "`ip netns add` fails here: " + add.output.strip());
     run(List.of(ipCommand, "netns", "del", probe));
     return new Availability(true, "root, " + version.output.strip() + ", ip netns add works");
   }
@@ -111,34 +118,38 @@ final class NetNamespaces implements AutoCloseable {
   }
 
   /**
-   * The bridge with {@code serverAddresses} addresses and {@code hosts} namespaces, after
-   * removing the leftovers of a crashed run; see the class comment.
+   * The bridge with {@code serverAddresses} addresses and {@code hosts} namespaces, after removing
+   * the leftovers of a crashed run; see the class comment.
    *
-   * @throws IllegalStateException if {@link #available()} says no, another run holds the lock
-   *     for more than 3 minutes, or an {@code ip} command fails (nothing is left behind)
+   * @throws IllegalStateException if {@link #available()} says no, another run holds the lock for
+   *     more than 3 minutes, or an {@code ip} command fails (nothing is left behind)
    */
   static NetNamespaces create(int hosts, int serverAddresses) {
     return create(hosts, serverAddresses, true);
   }
 
   /**
-   * As {@link #create(int, int)}; with {@code ownShutdownHook} false the caller's own shutdown
-   * hook must {@link #close} it, after stopping what listens on the bridge (hooks run in no order).
+   * As {@link #create(int, int)}; with {@code ownShutdownHook} false the caller's own shutdown hook
+   * must {@link #close} it, after stopping what listens on the bridge (hooks run in no order).
    */
   static NetNamespaces create(int hosts, int serverAddresses, boolean ownShutdownHook) {
-    if (hosts < 1 || hosts > MAX_HOSTS) throw new IllegalArgumentException("hosts must be 1.." + MAX_HOSTS + ", was " + hosts);
+    if (hosts < 1 || hosts > MAX_HOSTS)
+      throw new IllegalArgumentException("hosts must be 1.." + MAX_HOSTS + ", was " + hosts);
     if (serverAddresses < 1 || serverAddresses > MAX_SERVER_ADDRESSES) {
-      throw new IllegalArgumentException("server addresses must be 1.." + MAX_SERVER_ADDRESSES + ", was " + serverAddresses);
+      throw new IllegalArgumentException(
+          "server addresses must be 1.." + MAX_SERVER_ADDRESSES + ", was " + serverAddresses);
     }
     Availability a = available();
     if (!a.ok()) throw new IllegalStateException("cannot make network namespaces: " + a.reason());
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(Path.of(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(Path.of(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock = awaitLock(channel);
       NetNamespaces net = new NetNamespaces(hosts, serverAddresses, channel, lock);
       List<String> stale = removeStale();
-      if (!stale.isEmpty()) System.out.println("[netns] removed leftovers of an earlier run: " + stale);
+      if (!stale.isEmpty())
+        System.out.println("[netns] removed leftovers of an earlier run: " + stale);
       net.ownShutdownHook = ownShutdownHook;
       if (ownShutdownHook) Runtime.getRuntime().addShutdownHook(net.shutdownHook);
       try {
@@ -164,11 +175,13 @@ final class NetNamespaces implements AutoCloseable {
       try {
         lock = channel.tryLock();
       } catch (java.nio.channels.OverlappingFileLockException e) {
-        throw new IllegalStateException("this JVM already holds " + LOCK_FILE + ": close the other NetNamespaces first");
+        throw new IllegalStateException(
+            "this JVM already holds " + LOCK_FILE + ": close the other NetNamespaces first");
       }
       if (lock != null) return lock;
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("another run has held " + LOCK_FILE + " for " + LOCK_WAIT.toMinutes() + " min");
+        throw new IllegalStateException(
+            "another run has held " + LOCK_FILE + " for " + LOCK_WAIT.toMinutes() + " min");
       }
       try {
         Thread.sleep(200); // another JVM's namespaces: there is no event to wait on
@@ -181,7 +194,8 @@ final class NetNamespaces implements AutoCloseable {
 
   private void build() {
     ip("link", "add", BRIDGE, "type", "bridge");
-    for (int k = 1; k <= serverAddresses; k++) ip("addr", "add", serverAddress(k) + "/24", "dev", BRIDGE);
+    for (int k = 1; k <= serverAddresses; k++)
+      ip("addr", "add", serverAddress(k) + "/24", "dev", BRIDGE);
     ip("link", "set", BRIDGE, "up");
     for (int n = 1; n <= hosts; n++) {
       String ns = namespace(n);
@@ -239,7 +253,9 @@ final class NetNamespaces implements AutoCloseable {
   boolean isCut(int n) {
     check(n);
     // The flags, e.g. <BROADCAST,MULTICAST,UP,LOWER_UP>: administratively up or not.
-    return !java.util.regex.Pattern.compile("[<,]UP[,>]").matcher(run(List.of("ip", "-o", "link", "show", hostLink(n))).output).find();
+    return !java.util.regex.Pattern.compile("[<,]UP[,>]")
+        .matcher(run(List.of("ip", "-o", "link", "show", hostLink(n))).output)
+        .find();
   }
 
   /** Runs {@code command} in host {@code n}'s namespace; returns its exit code and output. */
@@ -252,7 +268,8 @@ final class NetNamespaces implements AutoCloseable {
 
   private void check(int n) {
     if (closed) throw new IllegalStateException("network namespaces already removed");
-    if (n < 1 || n > hosts) throw new IllegalArgumentException("host " + n + " is not one of 1.." + hosts);
+    if (n < 1 || n > hosts)
+      throw new IllegalArgumentException("host " + n + " is not one of 1.." + hosts);
   }
 
   static String hostLink(int n) {
@@ -306,10 +323,12 @@ final class NetNamespaces implements AutoCloseable {
     List<String> removed = new ArrayList<>();
     for (String line : run(List.of("ip", "netns", "list")).output.split("\n")) {
       String name = line.strip().split("\\s+")[0];
-      if (name.startsWith(PREFIX) && run(List.of("ip", "netns", "del", name)).code == 0) removed.add("netns " + name);
+      if (name.startsWith(PREFIX) && run(List.of("ip", "netns", "del", name)).code == 0)
+        removed.add("netns " + name);
     }
     for (String link : links()) {
-      if (link.startsWith(PREFIX) && run(List.of("ip", "link", "del", link)).code == 0) removed.add("link " + link);
+      if (link.startsWith(PREFIX) && run(List.of("ip", "link", "del", link)).code == 0)
+        removed.add("link " + link);
     }
     return removed;
   }
@@ -342,7 +361,8 @@ final class NetNamespaces implements AutoCloseable {
     command.addAll(List.of(args));
     Result r = run(command);
     if (r.code != 0) {
-      throw new IllegalStateException("`" + String.join(" ", command) + "` failed (exit " + r.code + "): " + r.output.strip());
+      throw new IllegalStateException(
+          "`" + String.join(" ", command) + "` failed (exit " + r.code + "): " + r.output.strip());
     }
   }
 
@@ -354,10 +374,14 @@ final class NetNamespaces implements AutoCloseable {
   static Result run(List<String> command, Duration timeout) {
     Path out = null;
     try {
-      // Output to a file, not a pipe: a command that hangs must not block the read past its timeout.
+      // Output to a file, not a pipe: a command that hangs must not block the read past its
+      // timeout.
       out = Files.createTempFile("kp-netns-", ".out");
-      Process p = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.to(out.toFile())).start();
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.to(out.toFile()))
+              .start();
       p.getOutputStream().close();
       boolean ended = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!ended) {
@@ -365,7 +389,9 @@ final class NetNamespaces implements AutoCloseable {
         p.waitFor(5, TimeUnit.SECONDS);
       }
       String text = Files.readString(out, StandardCharsets.UTF_8);
-      return ended ? new Result(p.exitValue(), text) : new Result(-1, text + " (killed after " + timeout.toSeconds() + " s)");
+      return ended
+          ? new Result(p.exitValue(), text)
+          : new Result(-1, text + " (killed after " + timeout.toSeconds() + " s)");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -8,17 +8,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A strict reader of the Prometheus text exposition format 0.0.4, enough to check a scrape:
- * every line is a HELP or TYPE comment or a sample {@code name{label="value",...} number}; any
- * other line fails with the line quoted.
+ * A strict reader of the Prometheus text exposition format 0.0.4, enough to check a scrape: every
+ * line is a HELP or TYPE comment or a sample {@code name{label="value",...} number}; any other line
+ * fails with the line quoted.
  */
 final class PrometheusText {
   record Sample(String name, Map<String, String> labels, double value) {}
 
   private static final Pattern SAMPLE =
       Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
-  private static final Pattern COMMENT = Pattern.compile("# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
+  private static final Pattern COMMENT =
+      Pattern.compile("# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*");
 
   private PrometheusText() {}
 
@@ -42,7 +44,9 @@ final class PrometheusText {
         }
         if (end != m.group(2).length()) throw new AssertionError("bad labels: " + line);
       }
-      out.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(3).replace("Inf", "Infinity"))));
+      out.add(
+          new Sample(
+              m.group(1), labels, Double.parseDouble(m.group(3).replace("Inf", "Infinity"))));
     }
     return out;
   }
@@ -51,6 +55,8 @@ final class PrometheusText {
   static double value(List<Sample> samples, String name, Map<String, String> labels) {
     return samples.stream()
         .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
-        .mapToDouble(Sample::value).findFirst().orElse(Double.NaN);
+        .mapToDouble(Sample::value)
+        .findFirst()
+        .orElse(Double.NaN);
   }
 }

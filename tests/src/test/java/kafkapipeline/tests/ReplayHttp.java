@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
-/** What the replay servers share: reading a recorded body from the test resources, and answering. */
+/**
+ * What the replay servers share: reading a recorded body from the test resources, and answering.
+ */
 final class ReplayHttp {
   private ReplayHttp() {}
 
@@ -20,7 +22,8 @@ final class ReplayHttp {
     }
   }
 
-  static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+  static void send(HttpExchange exchange, int status, String contentType, byte[] body)
+      throws IOException {
     exchange.getResponseHeaders().add("Content-Type", contentType);
     exchange.sendResponseHeaders(status, body.length);
     try (OutputStream out = exchange.getResponseBody()) {

@@ -17,26 +17,27 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The replicated servers the cluster tests share: a Kafka cluster of three KRaft nodes and a
- * Cassandra ring of three nodes (512m heap each, Cassandra's fast test mode), started at most
- * once per JVM on free ports in a fresh temporary folder, stopped when the JVM exits. The
- * single-node {@link Engines#shared()} is separate and unchanged.
+ * Cassandra ring of three nodes (512m heap each, Cassandra's fast test mode), started at most once
+ * per JVM on free ports in a fresh temporary folder, stopped when the JVM exits. The single-node
+ * {@link Engines#shared()} is separate and unchanged.
  *
- * <p>Where the nodes listen is chosen once per JVM: where network namespaces can be made (root
- * on Linux) the set runs on the bridge of a JVM-wide {@link NetNamespaces} of three hosts
- * (servers on 10.77.0.1..3, {@link #hosts()} for silos on hosts of their own); elsewhere the
- * ring runs on 127.0.0.1..3 and the brokers on 127.0.0.1, and {@link #hosts()} is empty. Either
- * way every process of this machine reaches them. One shutdown hook stops the servers and only
- * then removes the namespaces: a broker whose address went first could not finish its shutdown.
- * A test that stops or kills a node must bring it back ({@link #cassandraUp()},
- * {@link #kafkaUp()}) so the next test finds the whole set. {@code NetNamespacesTest} makes and
- * removes namespaces of its own, so it runs before any user of this set (its {@code @Order}).
+ * <p>Where the nodes listen is chosen once per JVM: where network namespaces can be made (root on
+ * Linux) the set runs on the bridge of a JVM-wide {@link NetNamespaces} of three hosts (servers on
+ * 10.77.0.1..3, {@link #hosts()} for silos on hosts of their own); elsewhere the ring runs on
+ * 127.0.0.1..3 and the brokers on 127.0.0.1, and {@link #hosts()} is empty. Either way every
+ * process of this machine reaches them. One shutdown hook stops the servers and only then removes
+ * the namespaces: a broker whose address went first could not finish its shutdown. A test that
+ * stops or kills a node must bring it back ({@link #cassandraUp()}, {@link #kafkaUp()}) so the next
+ * test finds the whole set. {@code NetNamespacesTest} makes and removes namespaces of its own, so
+ * it runs before any user of this set (its {@code @Order}).
  */
 final class ReplicatedEngines {
 
   /**
    * Where the nodes listen.
    *
-   * @param cassandraHosts node i of the ring on {@code cassandraHosts[i-1]} (distinct local addresses)
+   * @param cassandraHosts node i of the ring on {@code cassandraHosts[i-1]} (distinct local
+   *     addresses)
    * @param kafkaHosts broker i on {@code kafkaHosts[i-1]} (may repeat: brokers get distinct ports)
    */
   record Placement(List<String> cassandraHosts, List<String> kafkaHosts) {
@@ -47,7 +48,8 @@ final class ReplicatedEngines {
 
     /** Ring on 127.0.0.1..3, brokers on 127.0.0.1. */
     static Placement loopback() {
-      return new Placement(CassandraRing.loopbackHosts(3), List.of(Ports.HOST, Ports.HOST, Ports.HOST));
+      return new Placement(
+          CassandraRing.loopbackHosts(3), List.of(Ports.HOST, Ports.HOST, Ports.HOST));
     }
 
     /** Ring node i and broker i on the bridge's server address i (10.77.0.i). */
@@ -67,12 +69,18 @@ final class ReplicatedEngines {
   final Path dataDir;
   final KafkaCluster kafka;
   final CassandraRing cassandra;
+
   /** A session with every ring node as contact point. */
   final CqlSession session;
+
   final Admin admin;
   private final NetNamespaces net; // null on loopback
 
-  private ReplicatedEngines(Placement placement, Path dataDir, KafkaCluster kafka, CassandraRing cassandra,
+  private ReplicatedEngines(
+      Placement placement,
+      Path dataDir,
+      KafkaCluster kafka,
+      CassandraRing cassandra,
       NetNamespaces net) {
     this.placement = placement;
     this.dataDir = dataDir;
@@ -80,7 +88,8 @@ final class ReplicatedEngines {
     this.cassandra = cassandra;
     this.net = net;
     List<InetSocketAddress> contacts = new ArrayList<>();
-    for (CassandraEngine node : cassandra.nodes()) contacts.add(new InetSocketAddress(node.host(), node.nativePort()));
+    for (CassandraEngine node : cassandra.nodes())
+      contacts.add(new InetSocketAddress(node.host(), node.nativePort()));
     this.session = Engines.session(contacts);
     this.admin = Engines.admin(kafka.bootstrapServers());
   }
@@ -93,7 +102,8 @@ final class ReplicatedEngines {
   /** The set, started on first use (see the class comment for where). */
   static synchronized ReplicatedEngines shared() {
     if (shared != null) return shared;
-    NetNamespaces net = NetNamespaces.available().ok() ? NetNamespaces.create(HOSTS, 3, false) : null;
+    NetNamespaces net =
+        NetNamespaces.available().ok() ? NetNamespaces.create(HOSTS, 3, false) : null;
     try {
       shared = start(net == null ? Placement.loopback() : Placement.bridge(), net);
     } catch (RuntimeException e) {
@@ -124,16 +134,20 @@ final class ReplicatedEngines {
     }
     // Both start at once: the slow part is each JVM's start, and the ring and the brokers do
     // not depend on each other.
-    var ringStart = java.util.concurrent.CompletableFuture.supplyAsync(() -> CassandraRing.start(
-        CassandraRing.Options.defaults(dir, placement.cassandraHosts().size())
-            .withHosts(placement.cassandraHosts())
-            .withPorts(cql, storage)
-            .withMemory("512m", "128m")
-            .withFastTestMode(true)));
+    var ringStart =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                CassandraRing.start(
+                    CassandraRing.Options.defaults(dir, placement.cassandraHosts().size())
+                        .withHosts(placement.cassandraHosts())
+                        .withPorts(cql, storage)
+                        .withMemory("512m", "128m")
+                        .withFastTestMode(true)));
     KafkaCluster kafka;
     CassandraRing ring;
     try {
-      kafka = KafkaCluster.start(KafkaCluster.Options.defaults(dir, brokers.size()).withNodes(brokers));
+      kafka =
+          KafkaCluster.start(KafkaCluster.Options.defaults(dir, brokers.size()).withNodes(brokers));
     } catch (RuntimeException e) {
       ringStart.thenAccept(CassandraRing::close);
       throw e;
@@ -163,7 +177,8 @@ final class ReplicatedEngines {
   private static int portFreeOnAll(List<String> hosts, List<Integer> besides) {
     for (int attempt = 0; attempt < 100; attempt++) {
       int port = Ports.freePort();
-      if (!besides.contains(port) && hosts.stream().allMatch(h -> Ports.isFree(h, port))) return port;
+      if (!besides.contains(port) && hosts.stream().allMatch(h -> Ports.isFree(h, port)))
+        return port;
     }
     throw new IllegalStateException("no port free on all of " + hosts + " after 100 tries");
   }

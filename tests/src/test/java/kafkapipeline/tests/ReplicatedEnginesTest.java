@@ -50,8 +50,10 @@ class ReplicatedEnginesTest {
   static void start() {
     long started = System.nanoTime();
     engines = ReplicatedEngines.shared();
-    System.out.printf("replicated engines up in %.1f s (ring %.1f s, Kafka %.1f s, started together)%n",
-        (System.nanoTime() - started) / 1e9, engines.cassandra.lastStartupTime().toMillis() / 1e3,
+    System.out.printf(
+        "replicated engines up in %.1f s (ring %.1f s, Kafka %.1f s, started together)%n",
+        (System.nanoTime() - started) / 1e9,
+        engines.cassandra.lastStartupTime().toMillis() / 1e3,
         engines.kafka.lastStartupTime().toMillis() / 1e3);
     printProcesses();
   }
@@ -59,15 +61,25 @@ class ReplicatedEnginesTest {
   @Test
   @Order(1)
   void threeBrokersAreThreeVotersAndReplicateAtThreeWithMinIsrTwo() throws Exception {
-    assertEquals(Set.of(1, 2, 3), engines.admin.describeCluster().nodes().get().stream()
-        .map(org.apache.kafka.common.Node::id).collect(Collectors.toSet()));
-    assertEquals(Set.of(1, 2, 3), engines.admin.describeMetadataQuorum().quorumInfo().get().voters().stream()
-        .map(v -> v.replicaId()).collect(Collectors.toSet()));
+    assertEquals(
+        Set.of(1, 2, 3),
+        engines.admin.describeCluster().nodes().get().stream()
+            .map(org.apache.kafka.common.Node::id)
+            .collect(Collectors.toSet()));
+    assertEquals(
+        Set.of(1, 2, 3),
+        engines.admin.describeMetadataQuorum().quorumInfo().get().voters().stream()
+            .map(v -> v.replicaId())
+            .collect(Collectors.toSet()));
     for (KafkaEngine broker : engines.kafka.nodes()) {
-      ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(broker.nodeId()));
+      ConfigResource resource =
+          new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(broker.nodeId()));
       var config = engines.admin.describeConfigs(List.of(resource)).all().get().get(resource);
-      for (String key : List.of("default.replication.factor", "offsets.topic.replication.factor",
-          "transaction.state.log.replication.factor")) {
+      for (String key :
+          List.of(
+              "default.replication.factor",
+              "offsets.topic.replication.factor",
+              "transaction.state.log.replication.factor")) {
         assertEquals("3", config.get(key).value(), key + " of broker " + broker.nodeId());
       }
       assertEquals("2", config.get("min.insync.replicas").value());
@@ -80,17 +92,26 @@ class ReplicatedEnginesTest {
     // others: ask until one knows it, and check the answer that broker gave.
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     AtomicReference<String> minIsr = new AtomicReference<>();
-    Await.until(Duration.ofSeconds(30), () -> {
-      minIsr.set(topicMinIsr(resource));
-      return minIsr.get() != null;
-    }, () -> "no config for " + topic);
+    Await.until(
+        Duration.ofSeconds(30),
+        () -> {
+          minIsr.set(topicMinIsr(resource));
+          return minIsr.get() != null;
+        },
+        () -> "no config for " + topic);
     assertEquals("2", minIsr.get());
   }
 
   private static String topicMinIsr(ConfigResource resource) {
     try {
-      return engines.admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource)
-          .get("min.insync.replicas").value();
+      return engines
+          .admin
+          .describeConfigs(List.of(resource))
+          .all()
+          .get(10, TimeUnit.SECONDS)
+          .get(resource)
+          .get("min.insync.replicas")
+          .value();
     } catch (Exception e) {
       return null;
     }
@@ -104,10 +125,19 @@ class ReplicatedEnginesTest {
     for (Node node : nodes.values()) assertEquals(NodeState.UP, node.getState(), node.toString());
     TreeSet<String> tokens = new TreeSet<>();
     for (Node node : nodes.values()) {
-      var peers = engines.session.execute(SimpleStatement.newInstance("SELECT peer FROM system.peers_v2").setNode(node)).all();
+      var peers =
+          engines
+              .session
+              .execute(
+                  SimpleStatement.newInstance("SELECT peer FROM system.peers_v2").setNode(node))
+              .all();
       assertEquals(2, peers.size(), "peers of " + node);
-      tokens.addAll(engines.session.execute(SimpleStatement.newInstance("SELECT tokens FROM system.local").setNode(node))
-          .one().getSet("tokens", String.class));
+      tokens.addAll(
+          engines
+              .session
+              .execute(SimpleStatement.newInstance("SELECT tokens FROM system.local").setNode(node))
+              .one()
+              .getSet("tokens", String.class));
     }
     assertEquals(new TreeSet<>(CassandraRing.tokens(3)), tokens);
   }
@@ -115,16 +145,23 @@ class ReplicatedEnginesTest {
   @Test
   @Order(3)
   void quorumWritesAtReplicationThreeAreReadableThroughEveryNode() {
-    engines.session.execute("CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE
-        + " WITH replication = {'class': 'NetworkTopologyStrategy', 'datacenter1': 3}");
-    engines.session.execute(SimpleStatement.newInstance(
-        "CREATE TABLE IF NOT EXISTS " + KEYSPACE + ".rows (id int PRIMARY KEY, v text)").setTimeout(Duration.ofSeconds(30)));
+    engines.session.execute(
+        "CREATE KEYSPACE IF NOT EXISTS "
+            + KEYSPACE
+            + " WITH replication = {'class': 'NetworkTopologyStrategy', 'datacenter1': 3}");
+    engines.session.execute(
+        SimpleStatement.newInstance(
+                "CREATE TABLE IF NOT EXISTS " + KEYSPACE + ".rows (id int PRIMARY KEY, v text)")
+            .setTimeout(Duration.ofSeconds(30)));
     for (int i = 0; i < ROWS; i++) {
-      engines.session.execute(SimpleStatement.newInstance("INSERT INTO " + KEYSPACE + ".rows (id, v) VALUES (?, ?)", i, "v" + i)
-          .setConsistencyLevel(ConsistencyLevel.QUORUM));
+      engines.session.execute(
+          SimpleStatement.newInstance(
+                  "INSERT INTO " + KEYSPACE + ".rows (id, v) VALUES (?, ?)", i, "v" + i)
+              .setConsistencyLevel(ConsistencyLevel.QUORUM));
     }
     for (Node node : engines.session.getMetadata().getNodes().values()) {
-      assertEquals(ROWS, countThrough(node, ConsistencyLevel.QUORUM), "rows read at QUORUM through " + node);
+      assertEquals(
+          ROWS, countThrough(node, ConsistencyLevel.QUORUM), "rows read at QUORUM through " + node);
     }
   }
 
@@ -135,16 +172,27 @@ class ReplicatedEnginesTest {
     victim.kill();
     // Two of three replicas answer: QUORUM writes go on while the node is down.
     for (int i = ROWS; i < ROWS + 10; i++) {
-      engines.session.execute(SimpleStatement.newInstance("INSERT INTO " + KEYSPACE + ".rows (id, v) VALUES (?, ?)", i, "v" + i)
-          .setConsistencyLevel(ConsistencyLevel.QUORUM));
+      engines.session.execute(
+          SimpleStatement.newInstance(
+                  "INSERT INTO " + KEYSPACE + ".rows (id, v) VALUES (?, ?)", i, "v" + i)
+              .setConsistencyLevel(ConsistencyLevel.QUORUM));
     }
     long started = System.nanoTime();
     engines.cassandraUp();
-    System.out.printf("Cassandra node 3 killed, restarted and back in the ring in %.1f s%n", (System.nanoTime() - started) / 1e9);
-    Await.until(Duration.ofSeconds(30), () -> engines.session.getMetadata().getNodes().values().stream()
-        .allMatch(n -> n.getState() == NodeState.UP), () -> engines.session.getMetadata().getNodes().toString());
+    System.out.printf(
+        "Cassandra node 3 killed, restarted and back in the ring in %.1f s%n",
+        (System.nanoTime() - started) / 1e9);
+    Await.until(
+        Duration.ofSeconds(30),
+        () ->
+            engines.session.getMetadata().getNodes().values().stream()
+                .allMatch(n -> n.getState() == NodeState.UP),
+        () -> engines.session.getMetadata().getNodes().toString());
     for (Node node : engines.session.getMetadata().getNodes().values()) {
-      assertEquals(ROWS + 10, countThrough(node, ConsistencyLevel.QUORUM), "rows read at QUORUM through " + node);
+      assertEquals(
+          ROWS + 10,
+          countThrough(node, ConsistencyLevel.QUORUM),
+          "rows read at QUORUM through " + node);
     }
   }
 
@@ -157,27 +205,40 @@ class ReplicatedEnginesTest {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, engines.kafka.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
       // Min ISR 2 of RF 3: acks=all writes are accepted with one broker down.
       for (int partition = 0; partition < 3; partition++) {
-        producer.send(new ProducerRecord<>(topic, partition, "k", "while broker 2 is down")).get(60, TimeUnit.SECONDS);
+        producer
+            .send(new ProducerRecord<>(topic, partition, "k", "while broker 2 is down"))
+            .get(60, TimeUnit.SECONDS);
       }
     }
     long started = System.nanoTime();
     engines.kafkaUp();
     Await.until(Duration.ofSeconds(60), () -> allInSync(topic), () -> describe(topic).toString());
-    System.out.printf("Kafka node 2 killed, restarted and back in every ISR in %.1f s%n", (System.nanoTime() - started) / 1e9);
+    System.out.printf(
+        "Kafka node 2 killed, restarted and back in every ISR in %.1f s%n",
+        (System.nanoTime() - started) / 1e9);
     printProcesses();
   }
 
   private static long countThrough(Node node, ConsistencyLevel level) {
-    return engines.session.execute(SimpleStatement.newInstance("SELECT count(*) FROM " + KEYSPACE + ".rows")
-        .setNode(node).setConsistencyLevel(level).setTimeout(Duration.ofSeconds(20))).one().getLong(0);
+    return engines
+        .session
+        .execute(
+            SimpleStatement.newInstance("SELECT count(*) FROM " + KEYSPACE + ".rows")
+                .setNode(node)
+                .setConsistencyLevel(level)
+                .setTimeout(Duration.ofSeconds(20)))
+        .one()
+        .getLong(0);
   }
 
   private static boolean allInSync(String topic) {
     try {
-      return describe(topic).partitions().stream().allMatch(p -> p.isr().size() == 3 && p.leader() != null);
+      return describe(topic).partitions().stream()
+          .allMatch(p -> p.isr().size() == 3 && p.leader() != null);
     } catch (RuntimeException e) {
       return false;
     }
@@ -185,7 +246,12 @@ class ReplicatedEnginesTest {
 
   private static TopicDescription describe(String topic) {
     try {
-      return engines.admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+      return engines
+          .admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(10, TimeUnit.SECONDS)
+          .get(topic);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -197,8 +263,14 @@ class ReplicatedEnginesTest {
   }
 
   private static void print(Engine engine) {
-    System.out.printf("  %-18s pid %-7d last start %5.1f s   RSS %s MiB%n", engine, engine.process().pid(),
+    System.out.printf(
+        "  %-18s pid %-7d last start %5.1f s   RSS %s MiB%n",
+        engine,
+        engine.process().pid(),
         engine.lastStartupTime().toMillis() / 1e3,
-        engine.process().rssKb().stream().mapToObj(kb -> String.valueOf(kb / 1024)).findFirst().orElse("?"));
+        engine.process().rssKb().stream()
+            .mapToObj(kb -> String.valueOf(kb / 1024))
+            .findFirst()
+            .orElse("?"));
   }
 }

@@ -19,16 +19,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The mappers' binder against the real Cassandra: every column type the schema uses binds the
- * same bytes as the driver's own {@code bind(Object...)}, round-trips through a write, and nulls
- * are either written or left unset as asked.
+ * The mappers' binder against the real Cassandra: every column type the schema uses binds the same
+ * bytes as the driver's own {@code bind(Object...)}, round-trips through a write, and nulls are
+ * either written or left unset as asked.
  */
 @Timeout(120)
 class RowBinderTest {
   private static final String TABLE = "rowwriter_test.typed";
   private static final Object[] VALUES = {
-    UUID.fromString("0d7f5e36-3b0e-4a51-9a39-6b3c7c1f0e11"), "Đà Nẵng, Việt Nam ✓", 2026, 9_007_199_254_740_993L,
-    true, 21.5, 3.25f, Instant.parse("2026-11-23T18:00:00.123Z")
+    UUID.fromString("0d7f5e36-3b0e-4a51-9a39-6b3c7c1f0e11"),
+    "Đà Nẵng, Việt Nam ✓",
+    2026,
+    9_007_199_254_740_993L,
+    true,
+    21.5,
+    3.25f,
+    Instant.parse("2026-11-23T18:00:00.123Z")
   };
   private static CqlSession session;
   private static PreparedStatement insert;
@@ -36,12 +42,20 @@ class RowBinderTest {
   @BeforeAll
   static void createTable() {
     session = Engines.shared().session;
-    session.execute("CREATE KEYSPACE IF NOT EXISTS rowwriter_test WITH replication ="
-        + " {'class': 'SimpleStrategy', 'replication_factor': 1}");
-    session.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (id uuid PRIMARY KEY, t text, i int, b bigint,"
-        + " flag boolean, d double, f float, at timestamp)");
+    session.execute(
+        "CREATE KEYSPACE IF NOT EXISTS rowwriter_test WITH replication ="
+            + " {'class': 'SimpleStrategy', 'replication_factor': 1}");
+    session.execute(
+        "CREATE TABLE IF NOT EXISTS "
+            + TABLE
+            + " (id uuid PRIMARY KEY, t text, i int, b bigint,"
+            + " flag boolean, d double, f float, at timestamp)");
     session.checkSchemaAgreement();
-    insert = session.prepare("INSERT INTO " + TABLE + " (id, t, i, b, flag, d, f, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    insert =
+        session.prepare(
+            "INSERT INTO "
+                + TABLE
+                + " (id, t, i, b, flag, d, f, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   }
 
   @Test
@@ -53,15 +67,22 @@ class RowBinderTest {
     }
     assertTrue(ours.isIdempotent());
     session.execute(ours);
-    Row row = session.execute("SELECT id, t, i, b, flag, d, f, at FROM " + TABLE + " WHERE id = ?", VALUES[0]).one();
-    for (int i = 0; i < VALUES.length; i++) assertEquals(VALUES[i], row.getObject(i), "column " + i);
+    Row row =
+        session
+            .execute(
+                "SELECT id, t, i, b, flag, d, f, at FROM " + TABLE + " WHERE id = ?", VALUES[0])
+            .one();
+    for (int i = 0; i < VALUES.length; i++)
+      assertEquals(VALUES[i], row.getObject(i), "column " + i);
   }
 
   @Test
   void nullsAreWrittenOrLeftUnsetAsAsked() {
     UUID id = UUID.randomUUID();
-    BoundStatement written = new RowBinder(insert).bind(id, null, null, null, null, null, null, null);
-    BoundStatement skipped = new RowBinder(insert).bindSkippingNulls(id, null, null, null, null, null, null, null);
+    BoundStatement written =
+        new RowBinder(insert).bind(id, null, null, null, null, null, null, null);
+    BoundStatement skipped =
+        new RowBinder(insert).bindSkippingNulls(id, null, null, null, null, null, null, null);
     for (int i = 1; i < VALUES.length; i++) {
       assertTrue(written.isSet(i), "written column " + i);
       assertNull(written.getBytesUnsafe(i));

@@ -34,8 +34,9 @@ class RowWriterTest {
   @BeforeAll
   static void createTable() {
     session = Engines.shared().session;
-    session.execute("CREATE KEYSPACE IF NOT EXISTS rowwriter_test WITH replication ="
-        + " {'class': 'SimpleStrategy', 'replication_factor': 1}");
+    session.execute(
+        "CREATE KEYSPACE IF NOT EXISTS rowwriter_test WITH replication ="
+            + " {'class': 'SimpleStrategy', 'replication_factor': 1}");
     session.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (k text PRIMARY KEY, v text)");
     session.checkSchemaAgreement();
     insert = session.prepare("INSERT INTO " + TABLE + " (k, v) VALUES (?, ?)");
@@ -49,7 +50,8 @@ class RowWriterTest {
   @Test
   void groupedRowsAreAllWritten() throws Exception {
     List<BoundStatement> rows = rows(100, 20, -1);
-    List<RowWriter.Rejected> rejected = writer(8).writeAll("rows", rows).toCompletableFuture().get();
+    List<RowWriter.Rejected> rejected =
+        writer(8).writeAll("rows", rows).toCompletableFuture().get();
     assertEquals(List.of(), rejected);
     assertEquals(keys(100, -1), stored());
     assertEquals(0, metrics.get(PipelineMetrics.WRITE_ERRORS, "rows"));
@@ -58,10 +60,12 @@ class RowWriterTest {
   @Test
   void aRejectedRowInAGroupIsFoundAloneAndItsNeighboursAreWritten() throws Exception {
     List<BoundStatement> rows = rows(20, 20, 5);
-    List<RowWriter.Rejected> rejected = writer(8).writeAll("rows", rows).toCompletableFuture().get();
+    List<RowWriter.Rejected> rejected =
+        writer(8).writeAll("rows", rows).toCompletableFuture().get();
     assertEquals(1, rejected.size(), rejected.toString());
     assertEquals(5, rejected.get(0).index());
-    assertTrue(rejected.get(0).error().startsWith("InvalidQueryException"), rejected.get(0).error());
+    assertTrue(
+        rejected.get(0).error().startsWith("InvalidQueryException"), rejected.get(0).error());
     assertEquals(keys(20, 5), stored());
     // The group of rows 0-7 was refused as a whole (1 error), then row 5 alone (1 more).
     assertEquals(1, metrics.get(PipelineMetrics.WRITE_GROUPS_SPLIT, "rows"));
@@ -70,7 +74,8 @@ class RowWriterTest {
 
   @Test
   void oneRowPerRequestRejectsOnlyTheBadRow() throws Exception {
-    List<RowWriter.Rejected> rejected = writer(1).writeAll("rows", rows(20, 20, 13)).toCompletableFuture().get();
+    List<RowWriter.Rejected> rejected =
+        writer(1).writeAll("rows", rows(20, 20, 13)).toCompletableFuture().get();
     assertEquals(List.of(13), rejected.stream().map(RowWriter.Rejected::index).toList());
     assertEquals(keys(20, 13), stored());
     assertEquals(0, metrics.get(PipelineMetrics.WRITE_GROUPS_SPLIT, "rows"));
@@ -81,7 +86,8 @@ class RowWriterTest {
   void rowsOverTheRequestByteLimitGoAlone() throws Exception {
     // 3,000-byte values against a 4 KiB request limit: no two rows share a request, so the bad
     // row is refused on its own and no group is split.
-    List<RowWriter.Rejected> rejected = writer(8).writeAll("rows", rows(12, 3_000, 7)).toCompletableFuture().get();
+    List<RowWriter.Rejected> rejected =
+        writer(8).writeAll("rows", rows(12, 3_000, 7)).toCompletableFuture().get();
     assertEquals(List.of(7), rejected.stream().map(RowWriter.Rejected::index).toList());
     assertEquals(keys(12, 7), stored());
     assertEquals(0, metrics.get(PipelineMetrics.WRITE_GROUPS_SPLIT, "rows"));
@@ -92,7 +98,10 @@ class RowWriterTest {
     return new RowWriter(session, metrics, 3, Duration.ofMillis(50), rowsPerRequest, 4096);
   }
 
-  /** {@code n} rows keyed "row-i" with values of {@code valueChars}; row {@code bad} gets an empty key. */
+  /**
+   * {@code n} rows keyed "row-i" with values of {@code valueChars}; row {@code bad} gets an empty
+   * key.
+   */
   private static List<BoundStatement> rows(int n, int valueChars, int bad) {
     List<BoundStatement> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {

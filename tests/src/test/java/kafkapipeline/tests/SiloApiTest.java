@@ -22,11 +22,14 @@ class SiloApiTest {
       int api = silos.httpPort(0);
       assertTheEnginesAreListed(api, engines);
 
-      SiloHttp.Response rate = SiloHttp.send(api, "PUT", "/api/sources/faker/rate", "{\"rate\": 50}");
+      SiloHttp.Response rate =
+          SiloHttp.send(api, "PUT", "/api/sources/faker/rate", "{\"rate\": 50}");
       assertEquals(200, rate.status(), rate.body().toString());
       assertEquals(50.0, rate.body().path("eventsPerSecond").asDouble());
-      Await.until(Duration.ofSeconds(30),
-          () -> SiloHttp.counter(api, "rows_written", "fakerdata") > 0, () -> "no rows at 50/s");
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> SiloHttp.counter(api, "rows_written", "fakerdata") > 0,
+          () -> "no rows at 50/s");
       for (String bad : List.of("{\"rate\": -1}", "{\"rate\": \"fast\"}", "{}", "not json")) {
         SiloHttp.Response r = SiloHttp.send(api, "PUT", "/api/sources/faker/rate", bad);
         assertEquals(400, r.status(), bad + " -> " + r.body());
@@ -37,9 +40,14 @@ class SiloApiTest {
       JsonNode sources = SiloHttp.get(api, "/api/sources").body();
       sources.forEach(s -> names.add(s.path("name").asText()));
       assertEquals(List.of("faker", "weather", "wikipedia", "spacex"), names);
-      // Rows may come from records an earlier test left in the topic: wait for the faker's own batch.
-      Await.until(Duration.ofSeconds(30), () -> SiloHttp.get(api, "/api/sources").body().get(0).hasNonNull("lastEventTime"),
-          () -> "the faker's last published batch: " + SiloHttp.get(api, "/api/sources").body().get(0));
+      // Rows may come from records an earlier test left in the topic: wait for the faker's own
+      // batch.
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> SiloHttp.get(api, "/api/sources").body().get(0).hasNonNull("lastEventTime"),
+          () ->
+              "the faker's last published batch: "
+                  + SiloHttp.get(api, "/api/sources").body().get(0));
 
       JsonNode status = SiloHttp.get(api, "/api/status").body();
       assertEquals(1, status.path("silos").size(), status.toString());
@@ -47,12 +55,22 @@ class SiloApiTest {
 
       JsonNode rows = SiloHttp.get(api, "/api/rows/fakerdata?limit=3").body();
       assertEquals("fakerdata", rows.path("table").asText());
-      assertTrue(rows.path("columns").toString().contains("\"credit_card_number\""), rows.toString());
+      assertTrue(
+          rows.path("columns").toString().contains("\"credit_card_number\""), rows.toString());
       assertEquals(3, rows.path("rows").size(), rows.toString());
 
-      assertError(SiloHttp.get(api, "/api/rows/system_auth"), 400, "unknown table: system_auth (known: fakerdata, spacex_launches, weatherreport, wikipediadata)");
-      assertError(SiloHttp.get(api, "/api/rows/fakerdata?limit=0"), 400, "limit must be a whole number from 1 to 1000");
-      assertError(SiloHttp.get(api, "/api/rows/fakerdata?limit=abc"), 400, "limit must be a whole number from 1 to 1000");
+      assertError(
+          SiloHttp.get(api, "/api/rows/system_auth"),
+          400,
+          "unknown table: system_auth (known: fakerdata, spacex_launches, weatherreport, wikipediadata)");
+      assertError(
+          SiloHttp.get(api, "/api/rows/fakerdata?limit=0"),
+          400,
+          "limit must be a whole number from 1 to 1000");
+      assertError(
+          SiloHttp.get(api, "/api/rows/fakerdata?limit=abc"),
+          400,
+          "limit must be a whole number from 1 to 1000");
       assertEquals(404, SiloHttp.get(api, "/api/nothing").status());
       assertEquals(404, SiloHttp.send(api, "DELETE", "/api/cities/nowhere", null).status());
       assertEquals(405, SiloHttp.send(api, "DELETE", "/api/status", null).status());
@@ -62,13 +80,15 @@ class SiloApiTest {
   }
 
   /**
-   * /api/health lists the one broker (id 1, the controller) and the one node, both up, the
-   * keyspace at RF 1 and the configured consistency (the default, LOCAL_QUORUM).
+   * /api/health lists the one broker (id 1, the controller) and the one node, both up, the keyspace
+   * at RF 1 and the configured consistency (the default, LOCAL_QUORUM).
    */
   static void assertTheEnginesAreListed(int api, Engines engines) {
-    // A Kafka refresh slower than the health budget leaves the view before it: wait for a fresh one.
+    // A Kafka refresh slower than the health budget leaves the view before it: wait for a fresh
+    // one.
     EngineStates.awaitBrokers(api, Map.of("1", "up"), Duration.ofSeconds(30));
-    EngineStates.awaitNodes(api, Map.of(engines.cassandra.contactPoint(), "up"), Duration.ofSeconds(30));
+    EngineStates.awaitNodes(
+        api, Map.of(engines.cassandra.contactPoint(), "up"), Duration.ofSeconds(30));
     JsonNode seen = EngineStates.engines(SiloHttp.At.loopback(api));
     JsonNode kafka = seen.path("kafka");
     assertTrue(kafka.path("answered").asBoolean(), seen.toString());
@@ -76,7 +96,8 @@ class SiloApiTest {
     assertEquals(1, kafka.path("controller").asInt(), seen.toString());
     JsonNode broker = kafka.path("brokers").path(0);
     assertEquals(1, broker.path("id").asInt(), seen.toString());
-    assertEquals(engines.kafka.bootstrapServers(), broker.path("address").asText(), seen.toString());
+    assertEquals(
+        engines.kafka.bootstrapServers(), broker.path("address").asText(), seen.toString());
     assertTrue(broker.path("controller").asBoolean(), seen.toString());
     JsonNode cassandra = seen.path("cassandra");
     assertTrue(cassandra.path("connected").asBoolean(), seen.toString());
@@ -97,7 +118,8 @@ class SiloApiTest {
     Client status = Client.run("--silo", silo, "status");
     assertEquals(0, status.code(), status.err());
     assertTrue(status.out().startsWith("SILO "), status.out());
-    assertTrue(status.out().contains("faker-source") && status.out().contains("fakerdata"), status.out());
+    assertTrue(
+        status.out().contains("faker-source") && status.out().contains("fakerdata"), status.out());
     Client sources = Client.run("--silo", silo, "sources");
     assertEquals(0, sources.code(), sources.err());
     for (String name : List.of("faker ", "weather ", "wikipedia ", "spacex ")) {
@@ -125,10 +147,16 @@ class SiloApiTest {
     static Client run(String... args) {
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
       java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-      int code = kafkapipeline.client.Main.run(List.of(args), new java.io.ByteArrayInputStream(new byte[0]),
-          new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
-          new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-      return new Client(code, out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString(java.nio.charset.StandardCharsets.UTF_8));
+      int code =
+          kafkapipeline.client.Main.run(
+              List.of(args),
+              new java.io.ByteArrayInputStream(new byte[0]),
+              new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+              new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+      return new Client(
+          code,
+          out.toString(java.nio.charset.StandardCharsets.UTF_8),
+          err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 

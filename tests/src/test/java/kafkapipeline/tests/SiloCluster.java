@@ -17,15 +17,15 @@ import kafkapipeline.launcher.Ports;
 import kafkapipeline.launcher.SiloProcess;
 
 /**
- * Silo processes of one test, configured through environment variables exactly as a user
- * would, against the shared {@link Engines}. The first two silos are the seed nodes. Closing
- * stops every silo still running. Each silo's stdout and stderr (its whole log) is one file
- * under {@link #logDir()}, readable with {@link #logs()} while it runs and after.
+ * Silo processes of one test, configured through environment variables exactly as a user would,
+ * against the shared {@link Engines}. The first two silos are the seed nodes. Closing stops every
+ * silo still running. Each silo's stdout and stderr (its whole log) is one file under {@link
+ * #logDir()}, readable with {@link #logs()} while it runs and after.
  *
- * <p>By default every silo runs on 127.0.0.1. {@link #onHosts} puts silo i on host i+1 of a
- * {@link NetNamespaces} instead: its JVM runs in that namespace, its cluster and HTTP addresses
- * are the namespace's address (the HTTP API then needs a token), and the test reaches it over
- * the bridge; the engines must listen on a bridge address for the silos to reach them.
+ * <p>By default every silo runs on 127.0.0.1. {@link #onHosts} puts silo i on host i+1 of a {@link
+ * NetNamespaces} instead: its JVM runs in that namespace, its cluster and HTTP addresses are the
+ * namespace's address (the HTTP API then needs a token), and the test reaches it over the bridge;
+ * the engines must listen on a bridge address for the silos to reach them.
  */
 final class SiloCluster implements AutoCloseable {
   private final String kafkaBootstrapServers;
@@ -41,7 +41,13 @@ final class SiloCluster implements AutoCloseable {
   private int[] seeds;
 
   SiloCluster(Engines engines, String name, int size, Map<String, String> extraEnv) {
-    this(engines.dataDir, engines.kafka.bootstrapServers(), engines.cassandra.contactPoint(), name, size, extraEnv);
+    this(
+        engines.dataDir,
+        engines.kafka.bootstrapServers(),
+        engines.cassandra.contactPoint(),
+        name,
+        size,
+        extraEnv);
   }
 
   /**
@@ -50,23 +56,37 @@ final class SiloCluster implements AutoCloseable {
    * configures them (a test's own settings still win).
    */
   SiloCluster(ReplicatedEngines engines, String name, int size, Map<String, String> extraEnv) {
-    this(engines.dataDir, engines.kafka.bootstrapServers(), engines.cassandra.contactPointList(), name, size,
+    this(
+        engines.dataDir,
+        engines.kafka.bootstrapServers(),
+        engines.cassandra.contactPointList(),
+        name,
+        size,
         withReplication(engines, extraEnv));
   }
 
-  private static Map<String, String> withReplication(ReplicatedEngines engines, Map<String, String> extraEnv) {
+  private static Map<String, String> withReplication(
+      ReplicatedEngines engines, Map<String, String> extraEnv) {
     Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_REPLICATION_FACTOR", String.valueOf(engines.kafka.options().replicationFactor()));
-    env.put("CASSANDRA_REPLICATION_FACTOR", String.valueOf(engines.cassandra.options().replicationFactor()));
+    env.put(
+        "KAFKA_REPLICATION_FACTOR", String.valueOf(engines.kafka.options().replicationFactor()));
+    env.put(
+        "CASSANDRA_REPLICATION_FACTOR",
+        String.valueOf(engines.cassandra.options().replicationFactor()));
     env.putAll(extraEnv);
     return env;
   }
 
   /**
-   * Silos against the given servers ({@code bootstrap.servers}, CQL {@code host:port,...});
-   * logs under {@code dataDir/logs/<name>}.
+   * Silos against the given servers ({@code bootstrap.servers}, CQL {@code host:port,...}); logs
+   * under {@code dataDir/logs/<name>}.
    */
-  SiloCluster(Path dataDir, String kafkaBootstrapServers, String cassandraContactPoints, String name, int size,
+  SiloCluster(
+      Path dataDir,
+      String kafkaBootstrapServers,
+      String cassandraContactPoints,
+      String name,
+      int size,
       Map<String, String> extraEnv) {
     this.kafkaBootstrapServers = kafkaBootstrapServers;
     this.cassandraContactPoints = cassandraContactPoints;
@@ -83,12 +103,14 @@ final class SiloCluster implements AutoCloseable {
   }
 
   /**
-   * Silo i on host i+1 of {@code net} (see the class comment), its HTTP API guarded by
-   * {@code token}.
+   * Silo i on host i+1 of {@code net} (see the class comment), its HTTP API guarded by {@code
+   * token}.
    */
   SiloCluster onHosts(NetNamespaces net, String token) {
-    if (net.hosts() < silos.length) throw new IllegalArgumentException(net.hosts() + " hosts for " + silos.length + " silos");
-    if (token.isBlank()) throw new IllegalArgumentException("a silo off loopback needs an HTTP token");
+    if (net.hosts() < silos.length)
+      throw new IllegalArgumentException(net.hosts() + " hosts for " + silos.length + " silos");
+    if (token.isBlank())
+      throw new IllegalArgumentException("a silo off loopback needs an HTTP token");
     this.net = net;
     this.token = token;
     return this;
@@ -129,7 +151,9 @@ final class SiloCluster implements AutoCloseable {
     env.put("CASSANDRA_CONTACT_POINTS", cassandraContactPoints);
     env.put("SBR_STABLE_AFTER", "5s");
     env.put("WIKIPEDIA_ENABLED", "false"); // tests that want it point it at a replay server
-    env.put("SPACEX_BASE_URL", "http://127.0.0.1:9"); // never the real API from a test; a test may set its own
+    env.put(
+        "SPACEX_BASE_URL",
+        "http://127.0.0.1:9"); // never the real API from a test; a test may set its own
     env.putAll(extraEnv); // a test's own settings win
     return env;
   }
@@ -156,8 +180,11 @@ final class SiloCluster implements AutoCloseable {
   void start(int i) {
     ClassDataWarmup.ensure(logDir.getParent());
     SiloProcess.Options options =
-        SiloProcess.Options.of("silo-" + (i + 1), httpPorts[i], logDir).withEnv(env(i)).withExtraJvmArgs(jvmArgs);
-    silos[i] = SiloProcess.start(net == null ? options : options.onHost(host(i), net.execPrefix(i + 1)));
+        SiloProcess.Options.of("silo-" + (i + 1), httpPorts[i], logDir)
+            .withEnv(env(i))
+            .withExtraJvmArgs(jvmArgs);
+    silos[i] =
+        SiloProcess.start(net == null ? options : options.onHost(host(i), net.execPrefix(i + 1)));
   }
 
   Path logDir() {
@@ -169,7 +196,8 @@ final class SiloCluster implements AutoCloseable {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> files = Files.list(logDir)) {
       for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
-        out.put(f.getFileName().toString(), new String(Files.readAllBytes(f), StandardCharsets.UTF_8));
+        out.put(
+            f.getFileName().toString(), new String(Files.readAllBytes(f), StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -183,10 +211,12 @@ final class SiloCluster implements AutoCloseable {
    */
   void assertNotLogged(String secret) {
     Map<String, String> logs = logs();
-    if (logs.size() != silos.length) throw new AssertionError("expected " + silos.length + " silo logs, found " + logs.keySet());
+    if (logs.size() != silos.length)
+      throw new AssertionError("expected " + silos.length + " silo logs, found " + logs.keySet());
     String encoded = URLEncoder.encode(secret, StandardCharsets.UTF_8);
     for (Map.Entry<String, String> log : logs.entrySet()) {
-      if (log.getValue().lines().count() < 10) throw new AssertionError(log.getKey() + " has almost nothing: " + log.getValue());
+      if (log.getValue().lines().count() < 10)
+        throw new AssertionError(log.getKey() + " has almost nothing: " + log.getValue());
       for (String line : log.getValue().split("\n")) {
         if (line.contains(secret) || line.contains(encoded)) {
           throw new AssertionError("the secret leaked into " + log.getKey() + ": " + line);
@@ -203,7 +233,10 @@ final class SiloCluster implements AutoCloseable {
     silos[i].awaitHealthy(Duration.ofSeconds(120));
   }
 
-  /** Starts every silo that is not running (a test stopped, killed or cut it) and waits until each is healthy. */
+  /**
+   * Starts every silo that is not running (a test stopped, killed or cut it) and waits until each
+   * is healthy.
+   */
   void startMissing() {
     List<Integer> started = new ArrayList<>();
     for (int i = 0; i < silos.length; i++) {
@@ -270,8 +303,8 @@ final class SiloCluster implements AutoCloseable {
   }
 
   /**
-   * Stops every silo still running, all at once (each SIGTERM, then SIGKILL after the stop
-   * grace): one after the other, three silos took 11 s to stop, together about 4 s.
+   * Stops every silo still running, all at once (each SIGTERM, then SIGKILL after the stop grace):
+   * one after the other, three silos took 11 s to stop, together about 4 s.
    */
   @Override
   public void close() {

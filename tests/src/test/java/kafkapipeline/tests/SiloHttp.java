@@ -11,7 +11,8 @@ import java.time.Duration;
 
 /** Reads a silo's HTTP JSON API, as any client would. */
 final class SiloHttp {
-  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final ObjectMapper json = new ObjectMapper();
 
   record Response(int status, JsonNode body) {}
@@ -23,7 +24,8 @@ final class SiloHttp {
     }
 
     HttpRequest.Builder request(String path) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path));
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path));
       return token.isEmpty() ? b : b.header("Authorization", "Bearer " + token);
     }
 
@@ -41,10 +43,7 @@ final class SiloHttp {
     try {
       HttpResponse<String> r =
           http.send(
-              silo.request(path)
-                  .timeout(Duration.ofSeconds(10))
-                  .GET()
-                  .build(),
+              silo.request(path).timeout(Duration.ofSeconds(10)).GET().build(),
               HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), json.readTree(r.body()));
     } catch (IOException e) {
@@ -61,18 +60,22 @@ final class SiloHttp {
 
   static Response send(At silo, String method, String path, String jsonBody) {
     try {
-      HttpRequest.BodyPublisher body = jsonBody == null
-          ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody);
-      HttpResponse<String> r = http.send(
-          silo.request(path)
-              .timeout(Duration.ofSeconds(20))
-              .header("Content-Type", "application/json")
-              // As the console client: a POST, PUT or DELETE needs a JSON body or this header.
-              .header("X-Requested-With", "tests")
-              .method(method, body)
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.body().isEmpty() ? json.nullNode() : json.readTree(r.body()));
+      HttpRequest.BodyPublisher body =
+          jsonBody == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString(jsonBody);
+      HttpResponse<String> r =
+          http.send(
+              silo.request(path)
+                  .timeout(Duration.ofSeconds(20))
+                  .header("Content-Type", "application/json")
+                  // As the console client: a POST, PUT or DELETE needs a JSON body or this header.
+                  .header("X-Requested-With", "tests")
+                  .method(method, body)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return new Response(
+          r.statusCode(), r.body().isEmpty() ? json.nullNode() : json.readTree(r.body()));
     } catch (IOException e) {
       throw new AssertionError(method + " " + path + " on " + silo + " failed: " + e, e);
     } catch (InterruptedException e) {
@@ -86,8 +89,10 @@ final class SiloHttp {
   /** A GET whose body is taken as text (HTML, Prometheus), with extra request headers. */
   static Text text(int port, String path, java.util.Map<String, String> headers) {
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(10)).GET();
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              .timeout(Duration.ofSeconds(10))
+              .GET();
       headers.forEach(b::header);
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
       return new Text(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());

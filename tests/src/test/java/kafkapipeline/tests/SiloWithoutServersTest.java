@@ -18,13 +18,21 @@ class SiloWithoutServersTest {
     Engines engines = Engines.shared();
     int nobodyListens = Ports.freePort();
     try (SiloCluster silos =
-        new SiloCluster(engines, "no-cassandra", 1, Map.of("CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + nobodyListens))) {
+        new SiloCluster(
+            engines,
+            "no-cassandra",
+            1,
+            Map.of("CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + nobodyListens))) {
       silos.start(0);
       Await.until(
           Duration.ofSeconds(60),
           () -> {
             try {
-              return SiloHttp.get(silos.httpPort(0), "/api/health").body().path("pipeline").asText().startsWith("waiting for servers");
+              return SiloHttp.get(silos.httpPort(0), "/api/health")
+                  .body()
+                  .path("pipeline")
+                  .asText()
+                  .startsWith("waiting for servers");
             } catch (AssertionError notListeningYet) {
               return false;
             }
@@ -36,10 +44,12 @@ class SiloWithoutServersTest {
       assertFalse(body.path("healthy").asBoolean());
       assertFalse(body.path("cassandra").path("reachable").asBoolean(), body.toString());
       assertTrue(body.path("kafka").path("reachable").asBoolean(), body.toString());
-      assertTrue(body.path("pipeline").asText().contains(String.valueOf(nobodyListens)), body.toString());
+      assertTrue(
+          body.path("pipeline").asText().contains(String.valueOf(nobodyListens)), body.toString());
       // No session: the contact point is listed, its state unknown; Kafka's broker is up.
       assertFalse(body.at("/engines/cassandra/connected").asBoolean(true), body.toString());
-      assertEquals(Map.of("127.0.0.1:" + nobodyListens, "unknown"), EngineStates.nodes(silos.api(0)));
+      assertEquals(
+          Map.of("127.0.0.1:" + nobodyListens, "unknown"), EngineStates.nodes(silos.api(0)));
       EngineStates.awaitBrokers(silos.httpPort(0), Map.of("1", "up"), Duration.ofSeconds(30));
       assertTrue(silos.isAlive(0), "the silo must keep retrying, not exit");
     }

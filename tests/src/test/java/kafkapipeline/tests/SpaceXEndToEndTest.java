@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The SpaceX singleton polls a replay of the recorded API, resolves rocket and launchpad ids to
- * names, and its launches land in {@code spacex_launches}: one row per launch however often it
- * is polled; failures back off and recover, bad data is counted and passed over.
+ * names, and its launches land in {@code spacex_launches}: one row per launch however often it is
+ * polled; failures back off and recover, bad data is counted and passed over.
  */
 class SpaceXEndToEndTest {
   private final Engines engines = Engines.shared();
@@ -34,8 +34,15 @@ class SpaceXEndToEndTest {
   }
 
   private static Map<String, String> env(SpaceXReplayServer api, boolean includePast) {
-    return Map.of("SPACEX_BASE_URL", api.baseUrl(), "SPACEX_INTERVAL", "2s",
-        "SPACEX_INCLUDE_PAST", String.valueOf(includePast), "FAKER_RATE", "0");
+    return Map.of(
+        "SPACEX_BASE_URL",
+        api.baseUrl(),
+        "SPACEX_INTERVAL",
+        "2s",
+        "SPACEX_INCLUDE_PAST",
+        String.valueOf(includePast),
+        "FAKER_RATE",
+        "0");
   }
 
   private List<Row> rows() {
@@ -50,17 +57,28 @@ class SpaceXEndToEndTest {
   }
 
   private static void awaitState(int port, String state) {
-    Await.until(Duration.ofSeconds(60), () -> state.equals(source(port).path("state").asText()),
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> state.equals(source(port).path("state").asText()),
         () -> String.valueOf(source(port)));
   }
 
-  /** The row each launch of the fixture must become, computed from the recorded rockets and pads. */
+  /**
+   * The row each launch of the fixture must become, computed from the recorded rockets and pads.
+   */
   private static void assertRow(SpaceXReplayServer api, JsonNode launch, Row row) {
     String id = launch.path("id").asText();
     assertEquals(launch.path("name").asText(), row.getString("mission_name"), id);
-    assertEquals(Instant.parse(launch.path("date_utc").asText()), row.getInstant("launch_date_utc"), id);
-    assertEquals(api.rockets.get(launch.path("rocket").asText()).path("name").asText(), row.getString("rocket_name"), id);
-    assertEquals(api.launchpads.get(launch.path("launchpad").asText()).path("name").asText(), row.getString("site_name"), id);
+    assertEquals(
+        Instant.parse(launch.path("date_utc").asText()), row.getInstant("launch_date_utc"), id);
+    assertEquals(
+        api.rockets.get(launch.path("rocket").asText()).path("name").asText(),
+        row.getString("rocket_name"),
+        id);
+    assertEquals(
+        api.launchpads.get(launch.path("launchpad").asText()).path("name").asText(),
+        row.getString("site_name"),
+        id);
     assertEquals(launch.path("flight_number").asInt(), row.getInt("flight_number"), id);
     assertEquals(launch.path("upcoming").asBoolean(), row.getBoolean("upcoming"), id);
     if (launch.path("success").isNull()) assertTrue(row.isNull("launch_success"), id);
@@ -76,15 +94,23 @@ class SpaceXEndToEndTest {
       silos.startAll();
       silos.awaitAllHealthy();
       int port = silos.httpPort(0);
-      Await.until(Duration.ofSeconds(60), () -> rows().size() >= api.upcoming.size(), () -> rows().size() + " rows");
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> rows().size() >= api.upcoming.size(),
+          () -> rows().size() + " rows");
       awaitState(port, "running");
 
       int callsSoFar = api.upcomingCalls.get();
-      Await.until(Duration.ofSeconds(30), () -> api.upcomingCalls.get() >= callsSoFar + 2
-          && silos.sum("produced", "spacex") >= 3L * api.upcoming.size(), () -> api.upcomingCalls + " polls");
+      Await.until(
+          Duration.ofSeconds(30),
+          () ->
+              api.upcomingCalls.get() >= callsSoFar + 2
+                  && silos.sum("produced", "spacex") >= 3L * api.upcoming.size(),
+          () -> api.upcomingCalls + " polls");
       List<Row> rows = rows();
       assertEquals(9, api.upcoming.size());
-      assertEquals(api.upcoming.size(), rows.size(), "polled again and again, each launch stays one row");
+      assertEquals(
+          api.upcoming.size(), rows.size(), "polled again and again, each launch stays one row");
       Map<String, Row> byId = new HashMap<>();
       rows.forEach(r -> byId.put(r.getString("launch_id"), r));
       Set<String> rocketIds = new HashSet<>();
@@ -114,24 +140,38 @@ class SpaceXEndToEndTest {
       int port = silos.httpPort(0);
       awaitState(port, "running");
 
-      api.script(new SpaceXReplayServer.Answer(500, "{\"error\":\"Internal Server Error\"}"),
+      api.script(
+          new SpaceXReplayServer.Answer(500, "{\"error\":\"Internal Server Error\"}"),
           new SpaceXReplayServer.Answer(429, "Too Many Requests"),
           new SpaceXReplayServer.Answer(500, "{\"error\":\"Internal Server Error\"}"));
-      Await.until(Duration.ofSeconds(30), () -> "failing".equals(source(port).path("state").asText()),
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> "failing".equals(source(port).path("state").asText()),
           () -> String.valueOf(source(port)));
-      Await.until(Duration.ofSeconds(60), () -> api.scriptDone() && "running".equals(source(port).path("state").asText()),
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> api.scriptDone() && "running".equals(source(port).path("state").asText()),
           () -> String.valueOf(source(port)));
       List<Long> at = api.scriptedAt;
       assertEquals(3, at.size());
-      // Backoff doubles from the 2 s interval (with ±20 % jitter): each wait is longer than the last.
-      assertTrue(at.get(1) - at.get(0) >= Duration.ofMillis(1_500).toNanos(), "retried too soon: " + at);
-      assertTrue(at.get(2) - at.get(1) > at.get(1) - at.get(0), "the second wait is longer than the first: " + at);
+      // Backoff doubles from the 2 s interval (with ±20 % jitter): each wait is longer than the
+      // last.
+      assertTrue(
+          at.get(1) - at.get(0) >= Duration.ofMillis(1_500).toNanos(), "retried too soon: " + at);
+      assertTrue(
+          at.get(2) - at.get(1) > at.get(1) - at.get(0),
+          "the second wait is longer than the first: " + at);
       assertNull(source(port).path("lastError").textValue(), "a good poll clears the error");
 
-      api.script(new SpaceXReplayServer.Answer(200, "[{\"id\": \"63161329ffc78f3b8567070b\", \"name\": "));
-      Await.until(Duration.ofSeconds(30), () -> silos.sum("malformed_source_data", "spacex") >= 1,
+      api.script(
+          new SpaceXReplayServer.Answer(200, "[{\"id\": \"63161329ffc78f3b8567070b\", \"name\": "));
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> silos.sum("malformed_source_data", "spacex") >= 1,
           () -> String.valueOf(source(port)));
-      Await.until(Duration.ofSeconds(60), () -> "running".equals(source(port).path("state").asText()),
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> "running".equals(source(port).path("state").asText()),
           () -> String.valueOf(source(port)));
 
       // Two bad launch objects among the good ones: counted and skipped, the nine still published.
@@ -141,11 +181,17 @@ class SpaceXEndToEndTest {
       long producedBefore = silos.sum("produced", "spacex");
       long malformedBefore = silos.sum("malformed_source_data", "spacex");
       api.serveUpcoming(withBad.toString());
-      Await.until(Duration.ofSeconds(30), () -> silos.sum("malformed_source_data", "spacex") >= malformedBefore + 2
-          && silos.sum("produced", "spacex") >= producedBefore + api.upcoming.size(), () -> String.valueOf(source(port)));
+      Await.until(
+          Duration.ofSeconds(30),
+          () ->
+              silos.sum("malformed_source_data", "spacex") >= malformedBefore + 2
+                  && silos.sum("produced", "spacex") >= producedBefore + api.upcoming.size(),
+          () -> String.valueOf(source(port)));
       JsonNode status = source(port);
       assertEquals("running", status.path("state").asText(), status.toString());
-      assertTrue(status.path("lastError").asText().startsWith("skipped 2 malformed launch(es)"), status.toString());
+      assertTrue(
+          status.path("lastError").asText().startsWith("skipped 2 malformed launch(es)"),
+          status.toString());
       assertEquals(api.upcoming.size(), rows().size());
     }
   }
@@ -159,16 +205,19 @@ class SpaceXEndToEndTest {
       Await.until(Duration.ofSeconds(60), () -> api.upcomingCalls.get() > 0, () -> "no poll");
       long polledAt = System.nanoTime();
       int expected = api.allLaunches.size();
-      Await.until(Duration.ofSeconds(60), () -> rows().size() >= expected, () -> rows().size() + " rows");
+      Await.until(
+          Duration.ofSeconds(60), () -> rows().size() >= expected, () -> rows().size() + " rows");
       double seconds = (System.nanoTime() - polledAt) / 1e9;
-      System.out.printf("spacex: %d launches polled, resolved, published and written in %.1f s (%.0f rows/s)%n",
+      System.out.printf(
+          "spacex: %d launches polled, resolved, published and written in %.1f s (%.0f rows/s)%n",
           expected, seconds, expected / seconds);
       assertEquals(193, expected);
       assertTrue(api.pastCalls.get() >= 1);
       Map<String, Row> byId = new HashMap<>();
       rows().forEach(r -> byId.put(r.getString("launch_id"), r));
       assertEquals(expected, byId.size());
-      for (JsonNode launch : api.allLaunches) assertRow(api, launch, byId.get(launch.path("id").asText()));
+      for (JsonNode launch : api.allLaunches)
+        assertRow(api, launch, byId.get(launch.path("id").asText()));
     }
   }
 }

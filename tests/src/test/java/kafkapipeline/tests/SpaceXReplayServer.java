@@ -19,11 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Serves the recorded SpaceX API v4 answers on 127.0.0.1 (see fixtures/spacex/PROVENANCE.md):
- * the 9 upcoming launches, the past launches (derived from the 193 recorded ones), each
- * recorded rocket and launchpad by id, and 404 {@code Not Found} for anything else, payloads
- * included (none is recorded). A test can script the next answers of the upcoming list (a 500,
- * a 429, a broken body) or replace its body. Counts the calls per kind.
+ * Serves the recorded SpaceX API v4 answers on 127.0.0.1 (see fixtures/spacex/PROVENANCE.md): the 9
+ * upcoming launches, the past launches (derived from the 193 recorded ones), each recorded rocket
+ * and launchpad by id, and 404 {@code Not Found} for anything else, payloads included (none is
+ * recorded). A test can script the next answers of the upcoming list (a 500, a 429, a broken body)
+ * or replace its body. Counts the calls per kind.
  */
 final class SpaceXReplayServer implements AutoCloseable {
   static final String DIR = "/fixtures/spacex/";
@@ -47,6 +47,7 @@ final class SpaceXReplayServer implements AutoCloseable {
   final AtomicInteger rocketCalls = new AtomicInteger();
   final AtomicInteger launchpadCalls = new AtomicInteger();
   final AtomicInteger payloadCalls = new AtomicInteger();
+
   /** When each scripted answer was given (System.nanoTime()). */
   final List<Long> scriptedAt = new CopyOnWriteArrayList<>();
 
@@ -60,7 +61,9 @@ final class SpaceXReplayServer implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /** The next calls of the upcoming list get these answers, in order, then the recorded list again. */
+  /**
+   * The next calls of the upcoming list get these answers, in order, then the recorded list again.
+   */
   void script(Answer... answers) {
     scripted.addAll(List.of(answers));
   }
@@ -100,14 +103,16 @@ final class SpaceXReplayServer implements AutoCloseable {
     }
   }
 
-  private static void byId(HttpExchange exchange, Map<String, JsonNode> items, String id) throws IOException {
+  private static void byId(HttpExchange exchange, Map<String, JsonNode> items, String id)
+      throws IOException {
     JsonNode item = items.get(id);
     if (item == null) notFound(exchange);
     else send(exchange, 200, json.writeValueAsBytes(item));
   }
 
   private static void notFound(HttpExchange exchange) throws IOException {
-    ReplayHttp.send(exchange, 404, "text/plain; charset=utf-8", "Not Found".getBytes(StandardCharsets.UTF_8));
+    ReplayHttp.send(
+        exchange, 404, "text/plain; charset=utf-8", "Not Found".getBytes(StandardCharsets.UTF_8));
   }
 
   private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {

@@ -18,15 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * An EventStreams stand-in on 127.0.0.1 that replays SSE frames the way the real server sends
- * them: {@code :ok}, then one chunk per frame over chunked HTTP/1.1. A request with
- * {@code Last-Event-ID} resumes after the frame with that id. It can refuse the next requests
- * with the 429 EventStreams sends for too many connections, and cut the next connection off in
- * the middle of a frame (no final chunk: a dropped connection, not a close) once the test's
- * {@link #cutWhen} condition holds (what the client is to have handled by then: no timer). It
- * can start the stream with a UTF-8 BOM instead of {@code :ok}. After the last frame it keeps the connection open, as
- * a live stream with nothing new would. Records every request's {@code Last-Event-ID} and
- * {@code User-Agent}.
+ * An EventStreams stand-in on 127.0.0.1 that replays SSE frames the way the real server sends them:
+ * {@code :ok}, then one chunk per frame over chunked HTTP/1.1. A request with {@code Last-Event-ID}
+ * resumes after the frame with that id. It can refuse the next requests with the 429 EventStreams
+ * sends for too many connections, and cut the next connection off in the middle of a frame (no
+ * final chunk: a dropped connection, not a close) once the test's {@link #cutWhen} condition holds
+ * (what the client is to have handled by then: no timer). It can start the stream with a UTF-8 BOM
+ * instead of {@code :ok}. After the last frame it keeps the connection open, as a live stream with
+ * nothing new would. Records every request's {@code Last-Event-ID} and {@code User-Agent}.
  */
 final class SseReplayServer implements AutoCloseable {
   /** One frame: its id (null if it has none) and its text, ending with the blank line. */
@@ -39,13 +38,18 @@ final class SseReplayServer implements AutoCloseable {
   private final ServerSocket socket;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   final List<Request> requests = new CopyOnWriteArrayList<>();
+
   /** The next this-many requests are refused with 429. */
   final AtomicInteger refuseNext = new AtomicInteger();
+
   /** If >= 0, the next connection is cut off halfway through the frame after this many frames. */
   final AtomicInteger dropAfterFrames = new AtomicInteger(-1);
+
   final AtomicInteger framesSent = new AtomicInteger();
+
   /** Before a cut, the server waits (up to a minute) until this holds. */
   volatile BooleanSupplier cutWhen = () -> true;
+
   /** Whether each 200 response starts with a UTF-8 byte order mark (instead of {@code :ok}). */
   volatile boolean bom;
 
@@ -91,26 +95,37 @@ final class SseReplayServer implements AutoCloseable {
 
   private void serve(Socket client) {
     try (client) {
-      BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.ISO_8859_1));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(client.getInputStream(), StandardCharsets.ISO_8859_1));
       String requestLine = in.readLine();
       Map<String, String> headers = new HashMap<>();
       for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
         int colon = line.indexOf(':');
-        if (colon > 0) headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+        if (colon > 0)
+          headers.put(
+              line.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+              line.substring(colon + 1).strip());
       }
       if (requestLine == null) return;
       requests.add(new Request(headers.get("last-event-id"), headers.get("user-agent")));
       OutputStream out = client.getOutputStream();
       if (refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-        byte[] body = "Too Many Concurrent Connections From Your Client IP".getBytes(StandardCharsets.UTF_8);
-        out.write(("HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/plain\r\nRetry-After: 1\r\nContent-Length: "
-            + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        byte[] body =
+            "Too Many Concurrent Connections From Your Client IP".getBytes(StandardCharsets.UTF_8);
+        out.write(
+            ("HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/plain\r\nRetry-After: 1\r\nContent-Length: "
+                    + body.length
+                    + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
         out.write(body);
         out.flush();
         return;
       }
-      out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\n"
-          + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.write(
+          ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\n"
+                  + "Transfer-Encoding: chunked\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
       // With a BOM, the stream opens with it and then directly with the first frame.
       chunk(out, bom ? "\uFEFF" : ":ok\n\n");
       int start = startAfter(headers.get("last-event-id"));
@@ -134,7 +149,9 @@ final class SseReplayServer implements AutoCloseable {
     }
   }
 
-  /** Waits for {@link #cutWhen}: polled, since what it watches (a table, an API) has no callback. */
+  /**
+   * Waits for {@link #cutWhen}: polled, since what it watches (a table, an API) has no callback.
+   */
   private void awaitCut() throws InterruptedException {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (!holds(cutWhen) && System.nanoTime() < deadline) Thread.sleep(100);

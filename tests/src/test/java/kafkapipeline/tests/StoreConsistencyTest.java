@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchableStatement;
@@ -17,7 +18,6 @@ import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.session.Request;
 import com.datastax.oss.driver.api.core.tracker.RequestTracker;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,9 +46,9 @@ import org.junit.jupiter.api.Test;
  * resolves it (a {@link RequestTracker} on a session configured by {@link Consistency#configure},
  * as a silo's is, against the real Cassandra): writes, batches and lightweight transactions at the
  * write level with a LOCAL_SERIAL serial phase, reads at the read level. The levels are ALL and
- * ONE, neither the default nor each other, so a statement that forgets its profile, or sets a
- * level of its own, is caught. (The membership table's statements are checked in the silo's
- * {@code MembershipConsistencyTest}; this module does not see the silo's classes.)
+ * ONE, neither the default nor each other, so a statement that forgets its profile, or sets a level
+ * of its own, is caught. (The membership table's statements are checked in the silo's {@code
+ * MembershipConsistencyTest}; this module does not see the silo's classes.)
  */
 class StoreConsistencyTest {
   /** What went out: the CQL, its level and its serial level, as the driver resolved them. */
@@ -60,26 +60,46 @@ class StoreConsistencyTest {
   @BeforeAll
   static void connect() {
     Engines engines = Engines.shared();
-    session = CqlSession.builder()
-        .addContactPoint(new InetSocketAddress("127.0.0.1", engines.cassandra.nativePort()))
-        .withLocalDatacenter("datacenter1")
-        .withConfigLoader(Consistency.configure(DriverConfigLoader.programmaticBuilder(),
-            new Consistency.Levels(DefaultConsistencyLevel.ALL, DefaultConsistencyLevel.ONE)).build())
-        .addRequestTracker(new RequestTracker() {
-      @Override
-      public void onSuccess(Request request, long latencyNanos, DriverExecutionProfile profile, Node node, String prefix) {
-        record(request, profile);
-      }
+    session =
+        CqlSession.builder()
+            .addContactPoint(new InetSocketAddress("127.0.0.1", engines.cassandra.nativePort()))
+            .withLocalDatacenter("datacenter1")
+            .withConfigLoader(
+                Consistency.configure(
+                        DriverConfigLoader.programmaticBuilder(),
+                        new Consistency.Levels(
+                            DefaultConsistencyLevel.ALL, DefaultConsistencyLevel.ONE))
+                    .build())
+            .addRequestTracker(
+                new RequestTracker() {
+                  @Override
+                  public void onSuccess(
+                      Request request,
+                      long latencyNanos,
+                      DriverExecutionProfile profile,
+                      Node node,
+                      String prefix) {
+                    record(request, profile);
+                  }
 
-      @Override
-      public void onError(Request request, Throwable error, long latencyNanos, DriverExecutionProfile profile, Node node, String prefix) {
-        record(request, profile);
-      }
+                  @Override
+                  public void onError(
+                      Request request,
+                      Throwable error,
+                      long latencyNanos,
+                      DriverExecutionProfile profile,
+                      Node node,
+                      String prefix) {
+                    record(request, profile);
+                  }
 
-      @Override
-      public void close() {}
-    }).build();
-    Schema.migrate(session, Schema.Settings.singleNode("datacenter1"), "StoreConsistencyTest").toCompletableFuture().join();
+                  @Override
+                  public void close() {}
+                })
+            .build();
+    Schema.migrate(session, Schema.Settings.singleNode("datacenter1"), "StoreConsistencyTest")
+        .toCompletableFuture()
+        .join();
   }
 
   @AfterAll
@@ -89,12 +109,19 @@ class StoreConsistencyTest {
 
   private static void record(Request request, DriverExecutionProfile profile) {
     Statement<?> s = (Statement<?>) request;
-    ConsistencyLevel level = s.getConsistencyLevel() != null ? s.getConsistencyLevel()
-        : DefaultConsistencyLevel.valueOf(profile.getString(DefaultDriverOption.REQUEST_CONSISTENCY));
-    ConsistencyLevel serial = s.getSerialConsistencyLevel() != null ? s.getSerialConsistencyLevel()
-        : DefaultConsistencyLevel.valueOf(profile.getString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY));
+    ConsistencyLevel level =
+        s.getConsistencyLevel() != null
+            ? s.getConsistencyLevel()
+            : DefaultConsistencyLevel.valueOf(
+                profile.getString(DefaultDriverOption.REQUEST_CONSISTENCY));
+    ConsistencyLevel serial =
+        s.getSerialConsistencyLevel() != null
+            ? s.getSerialConsistencyLevel()
+            : DefaultConsistencyLevel.valueOf(
+                profile.getString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY));
     String cql = cql(s);
-    if (cql.contains("kafkapipeline.") && !cql.contains("schema_migrations")) sent.add(new Sent(cql, level, serial));
+    if (cql.contains("kafkapipeline.") && !cql.contains("schema_migrations"))
+      sent.add(new Sent(cql, level, serial));
   }
 
   private static String cql(Statement<?> s) {
@@ -115,19 +142,30 @@ class StoreConsistencyTest {
   @Test
   void everyStoreStatementGoesOutAtTheConfiguredLevel() {
     String run = UUID.randomUUID().toString();
-    RowWriter writer = new RowWriter(session, new PipelineMetrics(), 1, java.time.Duration.ofMillis(10), 2, 4096);
-    PreparedStatement person = session.prepare("INSERT INTO kafkapipeline.fakerdata (id, name) VALUES (?, ?)");
+    RowWriter writer =
+        new RowWriter(session, new PipelineMetrics(), 1, java.time.Duration.ofMillis(10), 2, 4096);
+    PreparedStatement person =
+        session.prepare("INSERT INTO kafkapipeline.fakerdata (id, name) VALUES (?, ?)");
     DeadLetterStore deadLetters = join(DeadLetterStore.prepare(session));
     CassandraCheckpointStore checkpoints = join(CassandraCheckpointStore.prepare(session));
     StreamPositionStore positions = join(StreamPositionStore.cassandra(session));
     CityStore cities = join(CityStore.prepare(session));
-    Engines.shared().truncateIfExists("dead_letters"); // so the replay below replays exactly the one saved here
+    Engines.shared()
+        .truncateIfExists("dead_letters"); // so the replay below replays exactly the one saved here
     sent.clear();
 
     // Three rows in groups of two: one unlogged batch and one single row.
-    join(writer.writeAll("fakerdata", List.of(person.bind(UUID.randomUUID(), "a"), person.bind(UUID.randomUUID(), "b"),
-        person.bind(UUID.randomUUID(), "c"))));
-    join(deadLetters.save(new DeadLetterStore.DeadLetter("consistency-" + run, 0, 1, "k", new byte[] {1}, "X", "x", Instant.now())));
+    join(
+        writer.writeAll(
+            "fakerdata",
+            List.of(
+                person.bind(UUID.randomUUID(), "a"),
+                person.bind(UUID.randomUUID(), "b"),
+                person.bind(UUID.randomUUID(), "c"))));
+    join(
+        deadLetters.save(
+            new DeadLetterStore.DeadLetter(
+                "consistency-" + run, 0, 1, "k", new byte[] {1}, "X", "x", Instant.now())));
     join(deadLetters.some(1000));
     join(deadLetters.replay((topic, records) -> CompletableFuture.completedFuture(null), 1000));
     join(checkpoints.save("consistency-" + run, new CheckpointStore.Checkpoint(1, 2)));
@@ -143,13 +181,15 @@ class StoreConsistencyTest {
     // the last statement may not be recorded yet: wait for the count, then check each one.
     Map<String, Integer> expectedKinds = Map.of("batch", 1, "write", 6, "read", 6, "lwt", 1);
     int expectedCount = expectedKinds.values().stream().mapToInt(Integer::intValue).sum();
-    Await.until(java.time.Duration.ofSeconds(10), () -> sent.size() >= expectedCount, sent::toString);
+    Await.until(
+        java.time.Duration.ofSeconds(10), () -> sent.size() >= expectedCount, sent::toString);
     Map<String, Integer> kinds = new TreeMap<>();
     List<String> wrong = new ArrayList<>();
     for (Sent s : List.copyOf(sent)) {
       String kind = kind(s.cql());
       kinds.merge(kind, 1, Integer::sum);
-      ConsistencyLevel expected = kind.equals("read") ? DefaultConsistencyLevel.ONE : DefaultConsistencyLevel.ALL;
+      ConsistencyLevel expected =
+          kind.equals("read") ? DefaultConsistencyLevel.ONE : DefaultConsistencyLevel.ALL;
       if (!s.level().equals(expected) || !s.serial().equals(DefaultConsistencyLevel.LOCAL_SERIAL)) {
         wrong.add(s + " (expected " + expected + ", serial LOCAL_SERIAL)");
       }

@@ -22,55 +22,94 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The 144 recorded recent changes, replayed over SSE with a canary, a malformed message and an
- * {@code event: error} mixed in, a 429 first and a connection cut off mid-event, become exactly
- * the 144 expected rows of {@code wikipediadata}; the malformed one becomes one dead letter; a
- * restarted silo resumes with the stored {@code Last-Event-ID}. And a stream that starts with a
- * BOM and carries raw U+2028, U+2029 and U+0085 in comments and data, plus one event over
- * Kafka's limit, loses no event: exactly its rows, one dead letter, no reconnect.
+ * {@code event: error} mixed in, a 429 first and a connection cut off mid-event, become exactly the
+ * 144 expected rows of {@code wikipediadata}; the malformed one becomes one dead letter; a
+ * restarted silo resumes with the stored {@code Last-Event-ID}. And a stream that starts with a BOM
+ * and carries raw U+2028, U+2029 and U+0085 in comments and data, plus one event over Kafka's
+ * limit, loses no event: exactly its rows, one dead letter, no reconnect.
  */
 class WikipediaEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String MALFORMED = "{\"$schema\":\"/mediawiki/recentchange/1.0.0\",\"meta\":{\"id\":";
+  private static final String MALFORMED =
+      "{\"$schema\":\"/mediawiki/recentchange/1.0.0\",\"meta\":{\"id\":";
   private static final int DROP_AFTER = 80;
   private final Engines engines = Engines.shared();
 
   private static String resource(String name) throws IOException {
-    try (InputStream in = WikipediaEndToEndTest.class.getResourceAsStream("/fixtures/wikimedia/" + name)) {
+    try (InputStream in =
+        WikipediaEndToEndTest.class.getResourceAsStream("/fixtures/wikimedia/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
   private static String syntheticId(long n) {
-    return "[{\"topic\":\"eqiad.mediawiki.recentchange\",\"partition\":0,\"timestamp\":" + (1746258000000L + n) + "}]";
+    return "[{\"topic\":\"eqiad.mediawiki.recentchange\",\"partition\":0,\"timestamp\":"
+        + (1746258000000L + n)
+        + "}]";
   }
 
-  /** The recording with a canary after frame 10, a malformed message after 20, an error after 30. */
+  /**
+   * The recording with a canary after frame 10, a malformed message after 20, an error after 30.
+   */
   private static List<SseReplayServer.Frame> stream() throws IOException {
-    List<SseReplayServer.Frame> frames = new ArrayList<>(SseReplayServer.frames(resource("dataplumbhub_2025-05-03.DERIVED.sse")));
+    List<SseReplayServer.Frame> frames =
+        new ArrayList<>(SseReplayServer.frames(resource("dataplumbhub_2025-05-03.DERIVED.sse")));
     assertEquals(144, frames.size());
-    frames.add(30, new SseReplayServer.Frame(null, "event: error\ndata: {\"message\":\"replay test error\"}\n\n"));
-    frames.add(20, new SseReplayServer.Frame(syntheticId(2), "event: message\nid: " + syntheticId(2) + "\ndata: " + MALFORMED + "\n\n"));
-    frames.add(10, new SseReplayServer.Frame(syntheticId(1), "event: message\nid: " + syntheticId(1) + "\ndata: "
-        + "{\"$schema\":\"/mediawiki/recentchange/1.0.1\",\"meta\":{\"domain\":\"canary\",\"id\":\"canary-1\",\"dt\":\"2025-05-03T08:15:00Z\",\"stream\":\"mediawiki.recentchange\"}}\n\n"));
+    frames.add(
+        30,
+        new SseReplayServer.Frame(
+            null, "event: error\ndata: {\"message\":\"replay test error\"}\n\n"));
+    frames.add(
+        20,
+        new SseReplayServer.Frame(
+            syntheticId(2),
+            "event: message\nid: " + syntheticId(2) + "\ndata: " + MALFORMED + "\n\n"));
+    frames.add(
+        10,
+        new SseReplayServer.Frame(
+            syntheticId(1),
+            "event: message\nid: "
+                + syntheticId(1)
+                + "\ndata: "
+                + "{\"$schema\":\"/mediawiki/recentchange/1.0.1\",\"meta\":{\"domain\":\"canary\",\"id\":\"canary-1\",\"dt\":\"2025-05-03T08:15:00Z\",\"stream\":\"mediawiki.recentchange\"}}\n\n"));
     return frames;
   }
 
   private static Map<String, String> env(SseReplayServer server) {
-    return Map.of("WIKIPEDIA_ENABLED", "true", "WIKIPEDIA_STREAM_URL", server.url(), "WIKIPEDIA_MIN_BACKOFF", "200ms",
-        "WIKIPEDIA_BATCH_SIZE", "20", "FAKER_RATE", "0");
+    return Map.of(
+        "WIKIPEDIA_ENABLED",
+        "true",
+        "WIKIPEDIA_STREAM_URL",
+        server.url(),
+        "WIKIPEDIA_MIN_BACKOFF",
+        "200ms",
+        "WIKIPEDIA_BATCH_SIZE",
+        "20",
+        "FAKER_RATE",
+        "0");
   }
 
   private long rowCount() {
-    return engines.session.execute("SELECT count(*) FROM kafkapipeline.wikipediadata").one().getLong(0);
+    return engines
+        .session
+        .execute("SELECT count(*) FROM kafkapipeline.wikipediadata")
+        .one()
+        .getLong(0);
   }
 
   private List<Row> wikipediaDeadLetters() {
     return engines.session.execute("SELECT * FROM kafkapipeline.dead_letters").all().stream()
-        .filter(r -> "wikipedia".equals(r.getString("topic"))).toList();
+        .filter(r -> "wikipedia".equals(r.getString("topic")))
+        .toList();
   }
 
   private String savedPosition() {
-    Row r = engines.session.execute("SELECT last_event_id FROM kafkapipeline.stream_positions WHERE source = 'wikipedia'").one();
+    Row r =
+        engines
+            .session
+            .execute(
+                "SELECT last_event_id FROM kafkapipeline.stream_positions WHERE source = 'wikipedia'")
+            .one();
     return r == null ? null : r.getString(0);
   }
 
@@ -88,8 +127,15 @@ class WikipediaEndToEndTest {
 
   /** Rows, dead letters, saved position and consumer lag: what the test waits on. */
   private String progress(SseReplayServer server, int port) {
-    return rowCount() + " rows, " + wikipediaDeadLetters().size() + " dead letters, position " + savedPosition()
-        + ", consumed " + wikipediaConsumed(port) + ", requests " + server.requests;
+    return rowCount()
+        + " rows, "
+        + wikipediaDeadLetters().size()
+        + " dead letters, position "
+        + savedPosition()
+        + ", consumed "
+        + wikipediaConsumed(port)
+        + ", requests "
+        + server.requests;
   }
 
   private static JsonNode source(int port, String name) {
@@ -116,38 +162,63 @@ class WikipediaEndToEndTest {
         int port = silos.httpPort(0);
         // Every frame handled (the last one's position saved) and every record written and
         // committed: nothing more can come.
-        Await.until(Duration.ofSeconds(90), () -> frames.get(frames.size() - 1).id().equals(savedPosition())
-            && rowCount() >= 144 && wikipediaDeadLetters().size() >= 1 && wikipediaConsumed(port), () -> progress(server, port));
+        Await.until(
+            Duration.ofSeconds(90),
+            () ->
+                frames.get(frames.size() - 1).id().equals(savedPosition())
+                    && rowCount() >= 144
+                    && wikipediaDeadLetters().size() >= 1
+                    && wikipediaConsumed(port),
+            () -> progress(server, port));
         assertEquals(144, rowCount(), "one row per recorded change, none for the canary");
 
-        assertEquals(3, server.requests.size(), "refused, cut off, then streaming: " + server.requests);
+        assertEquals(
+            3, server.requests.size(), "refused, cut off, then streaming: " + server.requests);
         assertNull(server.requests.get(0).lastEventId(), "a fresh source starts at the live edge");
         assertNull(server.requests.get(1).lastEventId(), "nothing was published before the 429");
-        assertEquals(frames.get(DROP_AFTER - 1).id(), server.requests.get(2).lastEventId(),
+        assertEquals(
+            frames.get(DROP_AFTER - 1).id(),
+            server.requests.get(2).lastEventId(),
             "after the drop the source resumes after the last frame it had published");
-        assertTrue(server.requests.get(0).userAgent().startsWith("kafkapipeline/"), server.requests.get(0).userAgent());
+        assertTrue(
+            server.requests.get(0).userAgent().startsWith("kafkapipeline/"),
+            server.requests.get(0).userAgent());
 
         List<Row> dead = wikipediaDeadLetters();
         assertEquals(1, dead.size());
-        assertEquals(MALFORMED, StandardCharsets.UTF_8.decode(dead.get(0).getByteBuffer("payload")).toString());
+        assertEquals(
+            MALFORMED,
+            StandardCharsets.UTF_8.decode(dead.get(0).getByteBuffer("payload")).toString());
 
         JsonNode status = source(silos.httpPort(0), "wikipedia");
         assertEquals("streaming", status.path("state").asText(), String.valueOf(status));
-        assertTrue(status.path("lastError").asText().startsWith(
-            "144 published, 1 canaries discarded, 1 malformed, 0 oversize, 1 server errors, 3 connections"), String.valueOf(status));
+        assertTrue(
+            status
+                .path("lastError")
+                .asText()
+                .startsWith(
+                    "144 published, 1 canaries discarded, 1 malformed, 0 oversize, 1 server errors, 3 connections"),
+            String.valueOf(status));
         assertNotNull(status.get("lastEventTime"));
       }
       assertEveryRowMatchesItsRecordedChange();
 
       // A new silo (the grain's new home) resumes after the last frame, reading nothing again.
       int before = server.requests.size();
-      try (SiloCluster restarted = new SiloCluster(engines, "wikipedia-restarted", 1, env(server))) {
+      try (SiloCluster restarted =
+          new SiloCluster(engines, "wikipedia-restarted", 1, env(server))) {
         restarted.startAll();
         restarted.awaitAllHealthy();
-        Await.until(Duration.ofSeconds(60), () -> server.requests.size() > before, () -> "no new request: " + server.requests);
+        Await.until(
+            Duration.ofSeconds(60),
+            () -> server.requests.size() > before,
+            () -> "no new request: " + server.requests);
         assertEquals(frames.get(frames.size() - 1).id(), server.requests.get(before).lastEventId());
-        Await.until(Duration.ofSeconds(30),
-            () -> "streaming".equals(source(restarted.httpPort(0), "wikipedia").path("state").asText()),
+        Await.until(
+            Duration.ofSeconds(30),
+            () ->
+                "streaming"
+                    .equals(source(restarted.httpPort(0), "wikipedia").path("state").asText()),
             () -> String.valueOf(source(restarted.httpPort(0), "wikipedia")));
         assertEquals(144, rowCount());
       }
@@ -159,27 +230,47 @@ class WikipediaEndToEndTest {
     engines.truncateIfExists("wikipediadata");
     engines.truncateIfExists("stream_positions");
     engines.truncateIfExists("dead_letters");
-    List<SseReplayServer.Frame> recorded = SseReplayServer.frames(resource("dataplumbhub_2025-05-03.DERIVED.sse")).subList(0, 40);
+    List<SseReplayServer.Frame> recorded =
+        SseReplayServer.frames(resource("dataplumbhub_2025-05-03.DERIVED.sse")).subList(0, 40);
     List<SseReplayServer.Frame> frames = new ArrayList<>();
     Map<String, String> comments = new HashMap<>(); // wiki/meta.id -> the comment its row must hold
     for (SseReplayServer.Frame f : recorded) {
       // Raw, as JavaScript serializers leave them: legal in JSON, line ends to a naive parser.
-      String text = f.text().replaceFirst(java.util.regex.Pattern.quote("\"comment\":\""), "\"comment\":\"\u2028\u2029\u0085");
+      String text =
+          f.text()
+              .replaceFirst(
+                  java.util.regex.Pattern.quote("\"comment\":\""),
+                  "\"comment\":\"\u2028\u2029\u0085");
       String data = text.substring(text.indexOf("\ndata: ") + 7, text.length() - 2);
       // The first frame opens with its data line: a BOM left in place would hide it ("\uFEFFdata").
       if (frames.isEmpty()) text = "data: " + data + "\nid: " + f.id() + "\n\n";
       JsonNode e = JSON.readTree(data);
-      comments.put(e.path("wiki").asText() + "/" + e.path("meta").path("id").asText(), e.path("comment").asText());
+      comments.put(
+          e.path("wiki").asText() + "/" + e.path("meta").path("id").asText(),
+          e.path("comment").asText());
       frames.add(new SseReplayServer.Frame(f.id(), text));
       frames.add(new SseReplayServer.Frame(null, ": keep\u2028alive\u2029\u0085\n\n"));
     }
-    assertTrue(comments.values().stream().allMatch(c -> c.startsWith("\u2028\u2029\u0085")), "every recorded change has a comment");
-    // One change of 1.2 MB: within the SSE limit, over Kafka's; a dead letter, not a reconnect loop.
-    ObjectNode big = (ObjectNode) JSON.readTree(recorded.get(0).text().substring(recorded.get(0).text().indexOf("\ndata: ") + 7));
+    assertTrue(
+        comments.values().stream().allMatch(c -> c.startsWith("\u2028\u2029\u0085")),
+        "every recorded change has a comment");
+    // One change of 1.2 MB: within the SSE limit, over Kafka's; a dead letter, not a reconnect
+    // loop.
+    ObjectNode big =
+        (ObjectNode)
+            JSON.readTree(
+                recorded.get(0).text().substring(recorded.get(0).text().indexOf("\ndata: ") + 7));
     ((ObjectNode) big.get("meta")).put("id", "oversize-1");
     big.put("comment", "\u2028".repeat(400_000));
-    frames.add(20, new SseReplayServer.Frame(syntheticId(3), "event: message\nid: " + syntheticId(3) + "\ndata: "
-        + JSON.writeValueAsString(big) + "\n\n"));
+    frames.add(
+        20,
+        new SseReplayServer.Frame(
+            syntheticId(3),
+            "event: message\nid: "
+                + syntheticId(3)
+                + "\ndata: "
+                + JSON.writeValueAsString(big)
+                + "\n\n"));
     try (SseReplayServer server = new SseReplayServer(frames)) {
       server.bom = true;
       try (SiloCluster silos = new SiloCluster(engines, "wikipedia-bom", 1, env(server))) {
@@ -187,10 +278,18 @@ class WikipediaEndToEndTest {
         silos.awaitAllHealthy();
         int port = silos.httpPort(0);
         String last = recorded.get(recorded.size() - 1).id();
-        Await.until(Duration.ofSeconds(90), () -> last.equals(savedPosition()) && rowCount() >= 40
-            && wikipediaDeadLetters().size() >= 1 && wikipediaConsumed(port), () -> progress(server, port));
+        Await.until(
+            Duration.ofSeconds(90),
+            () ->
+                last.equals(savedPosition())
+                    && rowCount() >= 40
+                    && wikipediaDeadLetters().size() >= 1
+                    && wikipediaConsumed(port),
+            () -> progress(server, port));
         assertEquals(40, rowCount(), "one row per change: the first too, after the BOM");
-        for (Row r : engines.session.execute("SELECT wiki, event_id, comment FROM kafkapipeline.wikipediadata")) {
+        for (Row r :
+            engines.session.execute(
+                "SELECT wiki, event_id, comment FROM kafkapipeline.wikipediadata")) {
           String key = r.getString("wiki") + "/" + r.getString("event_id");
           assertEquals(comments.get(key), r.getString("comment"), key);
         }
@@ -199,8 +298,13 @@ class WikipediaEndToEndTest {
         assertEquals("oversize-1", dead.get(0).getString("record_key"));
         assertEquals(1, server.requests.size(), "no reconnect: " + server.requests);
         JsonNode status = source(port, "wikipedia");
-        assertTrue(status.path("lastError").asText().startsWith(
-            "40 published, 0 canaries discarded, 0 malformed, 1 oversize, 0 server errors, 1 connections"), String.valueOf(status));
+        assertTrue(
+            status
+                .path("lastError")
+                .asText()
+                .startsWith(
+                    "40 published, 0 canaries discarded, 0 malformed, 1 oversize, 0 server errors, 1 connections"),
+            String.valueOf(status));
       }
     }
   }
@@ -231,7 +335,8 @@ class WikipediaEndToEndTest {
       assertEquals(optionalLong(e.path("length").path("new")), r.get("length_new", Long.class));
       assertEquals(optionalLong(e.path("revision").path("old")), r.get("revision_old", Long.class));
       assertEquals(optionalLong(e.path("revision").path("new")), r.get("revision_new", Long.class));
-      assertEquals(e.hasNonNull("log_type") ? e.path("log_type").asText() : null, r.getString("log_type"));
+      assertEquals(
+          e.hasNonNull("log_type") ? e.path("log_type").asText() : null, r.getString("log_type"));
       checked++;
     }
     assertEquals(144, checked);

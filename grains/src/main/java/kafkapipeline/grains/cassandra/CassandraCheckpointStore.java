@@ -16,7 +16,8 @@ public final class CassandraCheckpointStore implements CheckpointStore {
   private final PreparedStatement select;
   private final PreparedStatement upsert;
 
-  private CassandraCheckpointStore(CqlSession session, PreparedStatement select, PreparedStatement upsert) {
+  private CassandraCheckpointStore(
+      CqlSession session, PreparedStatement select, PreparedStatement upsert) {
     this.session = session;
     this.select = select;
     this.upsert = upsert;
@@ -24,10 +25,14 @@ public final class CassandraCheckpointStore implements CheckpointStore {
 
   public static CompletionStage<CassandraCheckpointStore> prepare(CqlSession session) {
     return session
-        .prepareAsync("SELECT seed, position FROM " + Schema.KEYSPACE + ".source_checkpoints WHERE source = ?")
+        .prepareAsync(
+            "SELECT seed, position FROM "
+                + Schema.KEYSPACE
+                + ".source_checkpoints WHERE source = ?")
         .thenCombine(
             session.prepareAsync(
-                "INSERT INTO " + Schema.KEYSPACE
+                "INSERT INTO "
+                    + Schema.KEYSPACE
                     + ".source_checkpoints (source, seed, position, updated_at) VALUES (?, ?, ?, ?)"),
             (select, upsert) -> new CassandraCheckpointStore(session, select, upsert));
   }
@@ -42,8 +47,7 @@ public final class CassandraCheckpointStore implements CheckpointStore {
   @Override
   public CompletionStage<Void> save(String source, Checkpoint checkpoint) {
     return session
-        .executeAsync(
-            upsert.bind(source, checkpoint.seed(), checkpoint.position(), Instant.now()))
+        .executeAsync(upsert.bind(source, checkpoint.seed(), checkpoint.position(), Instant.now()))
         .thenApply(rs -> null);
   }
 

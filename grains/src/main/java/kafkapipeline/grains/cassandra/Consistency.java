@@ -12,24 +12,24 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The consistency of every statement the pipeline sends, set in one place: the driver's
- * execution profiles ({@link #configure}). The default profile carries the write level, so
- * every write, unlogged batch and lightweight transaction goes out at it without naming it
- * (nothing can be forgotten into the driver's LOCAL_ONE); the lightweight transactions'
- * serial phase is {@link #SERIAL}. Reads name the {@link #READ} profile ({@link #read}); a read
- * that forgets to goes out at the write level, never below it. Reads of what a lightweight
- * transaction decided go out at {@link #SERIAL} ({@link #serialRead}).
+ * The consistency of every statement the pipeline sends, set in one place: the driver's execution
+ * profiles ({@link #configure}). The default profile carries the write level, so every write,
+ * unlogged batch and lightweight transaction goes out at it without naming it (nothing can be
+ * forgotten into the driver's LOCAL_ONE); the lightweight transactions' serial phase is {@link
+ * #SERIAL}. Reads name the {@link #READ} profile ({@link #read}); a read that forgets to goes out
+ * at the write level, never below it. Reads of what a lightweight transaction decided go out at
+ * {@link #SERIAL} ({@link #serialRead}).
  *
- * <p>The levels are checked once, at start ({@link #writeLevel}, {@link #readLevel}): a name
- * that is not a level, or a level that makes no sense for the use, fails with the setting's path.
+ * <p>The levels are checked once, at start ({@link #writeLevel}, {@link #readLevel}): a name that
+ * is not a level, or a level that makes no sense for the use, fails with the setting's path.
  */
 public final class Consistency {
   /** The execution profile of reads. */
   public static final String READ = "read";
 
   /**
-   * The serial level of every lightweight transaction and serial read: a quorum of the local
-   * data centre's replicas, so a lost remote data centre never blocks a claim.
+   * The serial level of every lightweight transaction and serial read: a quorum of the local data
+   * centre's replicas, so a lost remote data centre never blocks a claim.
    */
   public static final DefaultConsistencyLevel SERIAL = DefaultConsistencyLevel.LOCAL_SERIAL;
 
@@ -41,7 +41,10 @@ public final class Consistency {
   // tables); ANY is acknowledged when the coordinator merely keeps a hint, so no replica need
   // hold a saved checkpoint, and Cassandra refuses it for reads.
   private static final Set<DefaultConsistencyLevel> NEVER =
-      EnumSet.of(DefaultConsistencyLevel.SERIAL, DefaultConsistencyLevel.LOCAL_SERIAL, DefaultConsistencyLevel.ANY);
+      EnumSet.of(
+          DefaultConsistencyLevel.SERIAL,
+          DefaultConsistencyLevel.LOCAL_SERIAL,
+          DefaultConsistencyLevel.ANY);
 
   private Consistency() {}
 
@@ -61,20 +64,31 @@ public final class Consistency {
     try {
       level = DefaultConsistencyLevel.valueOf(name);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(path + ": '" + value + "' is not a consistency level; one of "
-          + usable().stream().map(Enum::name).collect(Collectors.joining(", ")));
+      throw new IllegalArgumentException(
+          path
+              + ": '"
+              + value
+              + "' is not a consistency level; one of "
+              + usable().stream().map(Enum::name).collect(Collectors.joining(", ")));
     }
     if (NEVER.contains(level)) {
-      throw new IllegalArgumentException(path + ": " + level + " makes no sense for " + use
-          + " (serial levels belong to lightweight transactions, which use " + SERIAL
-          + "; ANY keeps a write only as a coordinator's hint); one of "
-          + usable().stream().map(Enum::name).collect(Collectors.joining(", ")));
+      throw new IllegalArgumentException(
+          path
+              + ": "
+              + level
+              + " makes no sense for "
+              + use
+              + " (serial levels belong to lightweight transactions, which use "
+              + SERIAL
+              + "; ANY keeps a write only as a coordinator's hint); one of "
+              + usable().stream().map(Enum::name).collect(Collectors.joining(", ")));
     }
     return level;
   }
 
   private static Set<DefaultConsistencyLevel> usable() {
-    return Arrays.stream(DefaultConsistencyLevel.values()).filter(l -> !NEVER.contains(l))
+    return Arrays.stream(DefaultConsistencyLevel.values())
+        .filter(l -> !NEVER.contains(l))
         .collect(Collectors.toCollection(() -> EnumSet.noneOf(DefaultConsistencyLevel.class)));
   }
 

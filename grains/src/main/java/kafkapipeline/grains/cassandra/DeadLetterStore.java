@@ -20,13 +20,19 @@ import kafkapipeline.grains.persist.BatchTriage;
  */
 public final class DeadLetterStore {
   /**
-   * @param errorClass what kind of failure: the exception's simple class name (e.g.
-   *     {@code MalformedEventException}, {@code ArithmeticException}) or a marker such as
-   *     {@code RecordTooLarge}; null in entries saved before the column existed
+   * @param errorClass what kind of failure: the exception's simple class name (e.g. {@code
+   *     MalformedEventException}, {@code ArithmeticException}) or a marker such as {@code
+   *     RecordTooLarge}; null in entries saved before the column existed
    * @param error the reason, safe to log
    */
   public record DeadLetter(
-      String topic, int partition, long offset, String key, byte[] payload, String errorClass, String error,
+      String topic,
+      int partition,
+      long offset,
+      String key,
+      byte[] payload,
+      String errorClass,
+      String error,
       Instant failedAt) {}
 
   private final CqlSession session;
@@ -40,31 +46,49 @@ public final class DeadLetterStore {
   }
 
   public static CompletionStage<DeadLetterStore> prepare(CqlSession session) {
-    return session.prepareAsync("INSERT INTO " + Schema.KEYSPACE + ".dead_letters"
-            + " (topic, partition, offset, record_key, payload, error_class, error, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        .thenCombine(session.prepareAsync("DELETE FROM " + Schema.KEYSPACE + ".dead_letters"
-                + " WHERE topic = ? AND partition = ? AND offset = ?"),
+    return session
+        .prepareAsync(
+            "INSERT INTO "
+                + Schema.KEYSPACE
+                + ".dead_letters"
+                + " (topic, partition, offset, record_key, payload, error_class, error, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .thenCombine(
+            session.prepareAsync(
+                "DELETE FROM "
+                    + Schema.KEYSPACE
+                    + ".dead_letters"
+                    + " WHERE topic = ? AND partition = ? AND offset = ?"),
             (insert, delete) -> new DeadLetterStore(session, insert, delete));
   }
 
   /**
    * Publishes up to {@code limit} dead letters again, each to its topic with its key and payload,
    * and deletes each entry only after Kafka acknowledged it (one at a time, in table order): after
-   * a fix, they become rows; a record that still cannot becomes a new dead letter at its new
-   * offset (see {@link #replayed} for those a source marked). Stops at the first failure, which fails the stage; what was replayed stays replayed.
+   * a fix, they become rows; a record that still cannot becomes a new dead letter at its new offset
+   * (see {@link #replayed} for those a source marked). Stops at the first failure, which fails the
+   * stage; what was replayed stays replayed.
    *
    * @return how many were replayed
    */
   public CompletionStage<Integer> replay(EventPublisher publisher, int limit) {
-    return some(limit).thenCompose(letters -> {
-      CompletionStage<Integer> done = CompletableFuture.completedFuture(0);
-      for (DeadLetter d : letters) {
-        done = done.thenCompose(n -> publisher.publish(d.topic(), List.of(replayed(d)))
-            .thenCompose(acked -> session.executeAsync(delete.bind(d.topic(), d.partition(), d.offset())))
-            .thenApply(deleted -> n + 1));
-      }
-      return done;
-    });
+    return some(limit)
+        .thenCompose(
+            letters -> {
+              CompletionStage<Integer> done = CompletableFuture.completedFuture(0);
+              for (DeadLetter d : letters) {
+                done =
+                    done.thenCompose(
+                        n ->
+                            publisher
+                                .publish(d.topic(), List.of(replayed(d)))
+                                .thenCompose(
+                                    acked ->
+                                        session.executeAsync(
+                                            delete.bind(d.topic(), d.partition(), d.offset())))
+                                .thenApply(deleted -> n + 1));
+              }
+              return done;
+            });
   }
 
   /**
@@ -79,31 +103,54 @@ public final class DeadLetterStore {
   }
 
   public CompletionStage<Void> save(DeadLetter d) {
-    return session.executeAsync(insert.bind(d.topic(), d.partition(), d.offset(), d.key(),
-                d.payload() == null ? null : ByteBuffer.wrap(d.payload()), d.errorClass(), d.error(), d.failedAt())
-            .setIdempotent(true))
+    return session
+        .executeAsync(
+            insert
+                .bind(
+                    d.topic(),
+                    d.partition(),
+                    d.offset(),
+                    d.key(),
+                    d.payload() == null ? null : ByteBuffer.wrap(d.payload()),
+                    d.errorClass(),
+                    d.error(),
+                    d.failedAt())
+                .setIdempotent(true))
         .thenApply(rs -> null);
   }
 
   /** Up to {@code limit} entries (no particular order across topics). */
   public CompletionStage<List<DeadLetter>> some(int limit) {
-    return session.executeAsync(Consistency.read(SimpleStatement.newInstance(
-            "SELECT topic, partition, offset, record_key, payload, error_class, error, failed_at FROM " + Schema.KEYSPACE
-                + ".dead_letters LIMIT " + limit)))
-        .thenApply(rs -> {
-          List<DeadLetter> out = new ArrayList<>();
-          for (Row r : rs.currentPage()) {
-            ByteBuffer payload = r.getByteBuffer("payload");
-            byte[] bytes = null;
-            if (payload != null) {
-              bytes = new byte[payload.remaining()];
-              payload.duplicate().get(bytes);
-            }
-            out.add(new DeadLetter(r.getString("topic"), r.getInt("partition"), r.getLong("offset"),
-                r.getString("record_key"), bytes, r.getString("error_class"), r.getString("error"),
-                r.getInstant("failed_at")));
-          }
-          return out;
-        });
+    return session
+        .executeAsync(
+            Consistency.read(
+                SimpleStatement.newInstance(
+                    "SELECT topic, partition, offset, record_key, payload, error_class, error, failed_at FROM "
+                        + Schema.KEYSPACE
+                        + ".dead_letters LIMIT "
+                        + limit)))
+        .thenApply(
+            rs -> {
+              List<DeadLetter> out = new ArrayList<>();
+              for (Row r : rs.currentPage()) {
+                ByteBuffer payload = r.getByteBuffer("payload");
+                byte[] bytes = null;
+                if (payload != null) {
+                  bytes = new byte[payload.remaining()];
+                  payload.duplicate().get(bytes);
+                }
+                out.add(
+                    new DeadLetter(
+                        r.getString("topic"),
+                        r.getInt("partition"),
+                        r.getLong("offset"),
+                        r.getString("record_key"),
+                        bytes,
+                        r.getString("error_class"),
+                        r.getString("error"),
+                        r.getInstant("failed_at")));
+              }
+              return out;
+            });
   }
 }

@@ -19,26 +19,26 @@ import java.util.concurrent.TimeUnit;
 import kafkapipeline.grains.PipelineMetrics;
 
 /**
- * Writes a batch of idempotent single-row upserts, grouped into requests of up to
- * {@code rowsPerRequest} rows (an unlogged batch) and at most {@code maxRequestBytes} of bound
- * values, all requests sent at once (the caller bounds the batch size and so what is in flight).
+ * Writes a batch of idempotent single-row upserts, grouped into requests of up to {@code
+ * rowsPerRequest} rows (an unlogged batch) and at most {@code maxRequestBytes} of bound values, all
+ * requests sent at once (the caller bounds the batch size and so what is in flight).
  *
  * <p>Why group: every row of these tables is its own partition, so there is nothing to group by
- * key; but each request costs Cassandra and the driver a fixed amount of CPU whatever it holds
- * (the benchmark measured about 84 µs of Cassandra CPU per row sent alone against about 61 in
- * groups of 8). The limits keep a request under Cassandra's warning thresholds (5 KiB per batch,
- * 10 partitions per unlogged batch). The cost: a group goes to one coordinator, which forwards
- * the rows of other replicas; set {@code rowsPerRequest = 1} for token-aware single-row writes.
+ * key; but each request costs Cassandra and the driver a fixed amount of CPU whatever it holds (the
+ * benchmark measured about 84 µs of Cassandra CPU per row sent alone against about 61 in groups of
+ * 8). The limits keep a request under Cassandra's warning thresholds (5 KiB per batch, 10
+ * partitions per unlogged batch). The cost: a group goes to one coordinator, which forwards the
+ * rows of other replicas; set {@code rowsPerRequest = 1} for token-aware single-row writes.
  *
- * <p>Guarantees: the returned stage completes when every row is either written or rejected for
- * good (the statement itself is wrong, not the cluster: those come back, by index, for the caller
- * to dead-letter). A rejected group is written again row by row, so one bad row never takes its
- * neighbours with it. A request failing transiently is retried with exponential backoff; the
- * stage fails when one still fails after {@code maxAttempts} attempts (the caller then must not
- * commit past the batch).
+ * <p>Guarantees: the returned stage completes when every row is either written or rejected for good
+ * (the statement itself is wrong, not the cluster: those come back, by index, for the caller to
+ * dead-letter). A rejected group is written again row by row, so one bad row never takes its
+ * neighbours with it. A request failing transiently is retried with exponential backoff; the stage
+ * fails when one still fails after {@code maxAttempts} attempts (the caller then must not commit
+ * past the batch).
  *
- * <p>Rows and groups go out at the write consistency: the session's default profile
- * ({@link Consistency}), which a batch takes whatever its rows say.
+ * <p>Rows and groups go out at the write consistency: the session's default profile ({@link
+ * Consistency}), which a batch takes whatever its rows say.
  */
 public final class RowWriter {
   private final CqlSession session;
@@ -70,19 +70,22 @@ public final class RowWriter {
   /** Rows {@code from} (inclusive) to {@code to} (exclusive) of a batch, sent as one request. */
   private record Group(int from, int to) {}
 
-  public CompletionStage<List<Rejected>> writeAll(String table, List<? extends Statement<?>> statements) {
+  public CompletionStage<List<Rejected>> writeAll(
+      String table, List<? extends Statement<?>> statements) {
     long started = System.nanoTime();
     List<Group> groups = group(statements);
     List<CompletableFuture<List<Rejected>>> writes = new ArrayList<>(groups.size());
     for (Group g : groups) writes.add(writeGroup(table, statements, g));
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-        .thenApply(done -> {
-          metrics.increment(PipelineMetrics.WRITE_BATCHES, table);
-          metrics.add(PipelineMetrics.WRITE_BATCH_MICROS, table, (System.nanoTime() - started) / 1_000);
-          List<Rejected> rejected = new ArrayList<>();
-          for (CompletableFuture<List<Rejected>> w : writes) rejected.addAll(w.join());
-          return rejected;
-        });
+        .thenApply(
+            done -> {
+              metrics.increment(PipelineMetrics.WRITE_BATCHES, table);
+              metrics.add(
+                  PipelineMetrics.WRITE_BATCH_MICROS, table, (System.nanoTime() - started) / 1_000);
+              List<Rejected> rejected = new ArrayList<>();
+              for (CompletableFuture<List<Rejected>> w : writes) rejected.addAll(w.join());
+              return rejected;
+            });
   }
 
   /** Consecutive rows, cut when a group is full by count or by bytes. */
@@ -103,36 +106,44 @@ public final class RowWriter {
     return groups;
   }
 
-  private CompletableFuture<List<Rejected>> writeGroup(String table, List<? extends Statement<?>> statements, Group g) {
+  private CompletableFuture<List<Rejected>> writeGroup(
+      String table, List<? extends Statement<?>> statements, Group g) {
     if (g.to() - g.from() == 1) return writeRow(table, statements, g.from());
     List<Statement<?>> rows = new ArrayList<>(g.to() - g.from());
     for (int i = g.from(); i < g.to(); i++) rows.add(statements.get(i));
     @SuppressWarnings({"unchecked", "rawtypes"})
-    Statement<?> batch = BatchStatement.newInstance(BatchType.UNLOGGED, (Iterable) rows).setIdempotent(true);
+    Statement<?> batch =
+        BatchStatement.newInstance(BatchType.UNLOGGED, (Iterable) rows).setIdempotent(true);
     return send(table, batch, 1)
-        .<CompletableFuture<List<Rejected>>>handle((ok, error) -> {
-          Throwable cause = unwrap(error);
-          if (cause == null) return CompletableFuture.completedFuture(List.of());
-          if (!isPermanent(cause)) return CompletableFuture.failedFuture(cause);
-          // One bad row rejects its whole group: write the rows alone to find it.
-          metrics.increment(PipelineMetrics.WRITE_GROUPS_SPLIT, table);
-          List<CompletableFuture<List<Rejected>>> singles = new ArrayList<>();
-          for (int i = g.from(); i < g.to(); i++) singles.add(writeRow(table, statements, i));
-          return CompletableFuture.allOf(singles.toArray(CompletableFuture[]::new))
-              .thenApply(done -> singles.stream().flatMap(s -> s.join().stream()).toList());
-        })
+        .<CompletableFuture<List<Rejected>>>handle(
+            (ok, error) -> {
+              Throwable cause = unwrap(error);
+              if (cause == null) return CompletableFuture.completedFuture(List.of());
+              if (!isPermanent(cause)) return CompletableFuture.failedFuture(cause);
+              // One bad row rejects its whole group: write the rows alone to find it.
+              metrics.increment(PipelineMetrics.WRITE_GROUPS_SPLIT, table);
+              List<CompletableFuture<List<Rejected>>> singles = new ArrayList<>();
+              for (int i = g.from(); i < g.to(); i++) singles.add(writeRow(table, statements, i));
+              return CompletableFuture.allOf(singles.toArray(CompletableFuture[]::new))
+                  .thenApply(done -> singles.stream().flatMap(s -> s.join().stream()).toList());
+            })
         .thenCompose(s -> s);
   }
 
-  private CompletableFuture<List<Rejected>> writeRow(String table, List<? extends Statement<?>> statements, int index) {
-    return send(table, statements.get(index), 1).handle((ok, error) -> {
-      Throwable cause = unwrap(error);
-      if (cause == null) return List.of();
-      if (isPermanent(cause)) {
-        return List.of(new Rejected(index, cause.getClass().getSimpleName() + ": " + cause.getMessage()));
-      }
-      throw new CompletionException(cause);
-    });
+  private CompletableFuture<List<Rejected>> writeRow(
+      String table, List<? extends Statement<?>> statements, int index) {
+    return send(table, statements.get(index), 1)
+        .handle(
+            (ok, error) -> {
+              Throwable cause = unwrap(error);
+              if (cause == null) return List.of();
+              if (isPermanent(cause)) {
+                return List.of(
+                    new Rejected(
+                        index, cause.getClass().getSimpleName() + ": " + cause.getMessage()));
+              }
+              throw new CompletionException(cause);
+            });
   }
 
   private CompletableFuture<Void> send(String table, Statement<?> statement, int attempt) {
@@ -167,7 +178,9 @@ public final class RowWriter {
   }
 
   private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 
   /** Errors that no retry can fix: the statement is wrong, not the cluster. */

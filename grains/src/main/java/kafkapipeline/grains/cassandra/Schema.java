@@ -17,12 +17,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The pipeline's schema, {@code schema.cql}: its statements, its version and the fixed id of
- * each table. {@link #migrate} applies it once for all silos ({@link SchemaMigration}).
+ * The pipeline's schema, {@code schema.cql}: its statements, its version and the fixed id of each
+ * table. {@link #migrate} applies it once for all silos ({@link SchemaMigration}).
  */
 public final class Schema {
   public static final String KEYSPACE = "kafkapipeline";
-  private static final Pattern CREATE_TABLE = Pattern.compile("CREATE TABLE IF NOT EXISTS " + KEYSPACE + "\\.(\\w+)");
+  private static final Pattern CREATE_TABLE =
+      Pattern.compile("CREATE TABLE IF NOT EXISTS " + KEYSPACE + "\\.(\\w+)");
 
   private Schema() {}
 
@@ -34,11 +35,21 @@ public final class Schema {
    * @param agreementTimeout how long every node may take to agree on the schema after a statement
    * @param waitTimeout how long a silo waits for another one to apply the schema
    */
-  public record Settings(String localDatacenter, int replicationFactor, Duration agreementTimeout, Duration waitTimeout) {
+  public record Settings(
+      String localDatacenter,
+      int replicationFactor,
+      Duration agreementTimeout,
+      Duration waitTimeout) {
     public Settings {
-      if (localDatacenter.isBlank()) throw new IllegalArgumentException("the local data centre is empty");
-      if (replicationFactor < 1) throw new IllegalArgumentException("replication factor must be >= 1, was " + replicationFactor);
-      if (agreementTimeout.isNegative() || agreementTimeout.isZero() || waitTimeout.isNegative() || waitTimeout.isZero()) {
+      if (localDatacenter.isBlank())
+        throw new IllegalArgumentException("the local data centre is empty");
+      if (replicationFactor < 1)
+        throw new IllegalArgumentException(
+            "replication factor must be >= 1, was " + replicationFactor);
+      if (agreementTimeout.isNegative()
+          || agreementTimeout.isZero()
+          || waitTimeout.isNegative()
+          || waitTimeout.isZero()) {
         throw new IllegalArgumentException("schema timeouts must be positive");
       }
     }
@@ -50,11 +61,12 @@ public final class Schema {
   }
 
   /**
-   * Applies the schema as {@code applier} (a name for the logs and the lease): exactly one silo
-   * at a time applies it, the others wait until it is recorded and every node agrees. A failure
-   * (a timeout, with what it waited for) fails the stage; the caller retries.
+   * Applies the schema as {@code applier} (a name for the logs and the lease): exactly one silo at
+   * a time applies it, the others wait until it is recorded and every node agrees. A failure (a
+   * timeout, with what it waited for) fails the stage; the caller retries.
    */
-  public static CompletionStage<Void> migrate(CqlSession session, Settings settings, String applier) {
+  public static CompletionStage<Void> migrate(
+      CqlSession session, Settings settings, String applier) {
     return new SchemaMigration(session, settings, applier).run();
   }
 
@@ -77,15 +89,19 @@ public final class Schema {
         current.setLength(0);
       }
     }
-    if (out.isEmpty() || !out.get(0).startsWith("CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE + "\n")) {
-      throw new IllegalStateException("schema.cql must begin with CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE);
+    if (out.isEmpty()
+        || !out.get(0).startsWith("CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE + "\n")) {
+      throw new IllegalStateException(
+          "schema.cql must begin with CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE);
     }
     return out;
   }
 
   /** The CQL statements, the keyspace's replication map and every table's id filled in. */
   public static List<String> statements(String replication) {
-    return template().stream().map(s -> withTableId(s.replace("${replication}", replication))).toList();
+    return template().stream()
+        .map(s -> withTableId(s.replace("${replication}", replication)))
+        .toList();
   }
 
   /**
@@ -94,8 +110,9 @@ public final class Schema {
    */
   public static String version() {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256")
-          .digest(String.join(";\n", template()).getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest(String.join(";\n", template()).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash, 0, 12);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -103,25 +120,34 @@ public final class Schema {
   }
 
   /**
-   * The id of a table of the keyspace, derived from its name alone: every silo, whenever it
-   * runs, creates the table with this id, so two creations can never leave two ids.
+   * The id of a table of the keyspace, derived from its name alone: every silo, whenever it runs,
+   * creates the table with this id, so two creations can never leave two ids.
    */
   public static UUID tableId(String table) {
     return UUID.nameUUIDFromBytes((KEYSPACE + "." + table).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The statement with its table's id in place of {@code ${id}}; one that creates no table unchanged. */
+  /**
+   * The statement with its table's id in place of {@code ${id}}; one that creates no table
+   * unchanged.
+   */
   static String withTableId(String statement) {
     Matcher m = CREATE_TABLE.matcher(statement);
     if (!m.find()) return statement;
-    if (!statement.contains("${id}")) throw new IllegalStateException("a table without a fixed id: " + firstLine(statement));
+    if (!statement.contains("${id}"))
+      throw new IllegalStateException("a table without a fixed id: " + firstLine(statement));
     return statement.replace("${id}", "'" + tableId(m.group(1)) + "'");
   }
 
   /** NetworkTopologyStrategy with {@code factor} replicas in the data centre. */
   public static String replication(String datacenter, int factor) {
-    if (factor < 1) throw new IllegalArgumentException("replication factor must be >= 1, was " + factor);
-    return "{'class': 'NetworkTopologyStrategy', '" + datacenter.replace("'", "''") + "': " + factor + "}";
+    if (factor < 1)
+      throw new IllegalArgumentException("replication factor must be >= 1, was " + factor);
+    return "{'class': 'NetworkTopologyStrategy', '"
+        + datacenter.replace("'", "''")
+        + "': "
+        + factor
+        + "}";
   }
 
   /** The first line of a statement: enough to name it in a log or an error. */

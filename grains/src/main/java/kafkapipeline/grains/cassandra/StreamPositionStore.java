@@ -8,10 +8,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Where a stream source has got to (an opaque position such as an SSE {@code Last-Event-ID}),
- * in table {@code stream_positions}, written at the write consistency and read at the read
- * consistency ({@link Consistency}; both LOCAL_QUORUM by default, so the grain finds its position
- * on whichever silo it moves to). A failed save fails the returned stage.
+ * Where a stream source has got to (an opaque position such as an SSE {@code Last-Event-ID}), in
+ * table {@code stream_positions}, written at the write consistency and read at the read consistency
+ * ({@link Consistency}; both LOCAL_QUORUM by default, so the grain finds its position on whichever
+ * silo it moves to). A failed save fails the returned stage.
  */
 public interface StreamPositionStore {
   CompletionStage<Optional<String>> load(String source);
@@ -20,10 +20,13 @@ public interface StreamPositionStore {
 
   static CompletionStage<StreamPositionStore> cassandra(CqlSession session) {
     return session
-        .prepareAsync("SELECT last_event_id FROM " + Schema.KEYSPACE + ".stream_positions WHERE source = ?")
+        .prepareAsync(
+            "SELECT last_event_id FROM " + Schema.KEYSPACE + ".stream_positions WHERE source = ?")
         .thenCombine(
-            session.prepareAsync("INSERT INTO " + Schema.KEYSPACE
-                + ".stream_positions (source, last_event_id, updated_at) VALUES (?, ?, ?)"),
+            session.prepareAsync(
+                "INSERT INTO "
+                    + Schema.KEYSPACE
+                    + ".stream_positions (source, last_event_id, updated_at) VALUES (?, ?, ?)"),
             (select, upsert) -> new Cassandra(session, select, upsert));
   }
 
@@ -34,7 +37,8 @@ public interface StreamPositionStore {
     public CompletionStage<Optional<String>> load(String source) {
       return session
           .executeAsync(Consistency.read(select.bind(source)))
-          .thenApply(rs -> Optional.ofNullable(rs.one()).map((Row row) -> row.getString("last_event_id")));
+          .thenApply(
+              rs -> Optional.ofNullable(rs.one()).map((Row row) -> row.getString("last_event_id")));
     }
 
     @Override

@@ -19,10 +19,11 @@ public record FakerSettings(double ratePerSecond, long limit, OptionalLong seed,
   public FakerSettings {
     // Also refuses NaN, which compares false with everything.
     if (!(ratePerSecond >= 0 && ratePerSecond <= MAX_RATE)) {
-      throw new IllegalArgumentException("faker rate must be a number from 0 to " + (long) MAX_RATE + ", was "
-          + ratePerSecond);
+      throw new IllegalArgumentException(
+          "faker rate must be a number from 0 to " + (long) MAX_RATE + ", was " + ratePerSecond);
     }
     if (limit < 0) throw new IllegalArgumentException("faker limit must be >= 0, was " + limit);
-    if (tick.isNegative() || tick.isZero()) throw new IllegalArgumentException("faker tick must be > 0");
+    if (tick.isNegative() || tick.isZero())
+      throw new IllegalArgumentException("faker tick must be > 0");
   }
 }

@@ -24,22 +24,22 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * The fake-person generator: one per cluster (a cluster singleton), publishing to topic
- * {@code faker} at a set rate, keyed by person id.
+ * The fake-person generator: one per cluster (a cluster singleton), publishing to topic {@code
+ * faker} at a set rate, keyed by person id.
  *
  * <p>Guarantees: people are numbered positions of a seeded stream ({@link FakePersonGenerator}),
- * and the next position is saved in Cassandra only after Kafka acknowledged everything before
- * it. When the grain restarts or moves to another silo it resumes from the saved position: the
- * last unsaved batch may be published again, as the very same records, so it becomes the same
- * rows; no position is skipped. With a {@code limit}, exactly positions {@code 0..limit-1} are
- * produced. A failed publish is counted, kept as {@code lastError}, and retried from the same
- * position on the next tick; one batch is in flight at a time, so a slow broker slows the source
- * instead of piling up sends. The rate is a token bucket of one second's capacity that fills
- * while a batch is in flight: with round trips under a second the source keeps its rate, in
- * bigger batches. A failed save is kept as {@code lastError} and repeated, with the
- * same position, every {@link #RETRY_DELAY} until it holds; no new batch is published meanwhile,
- * so the saved position never trails the acknowledged people by more than that one batch (not
- * even after the last batch of a {@code limit}).
+ * and the next position is saved in Cassandra only after Kafka acknowledged everything before it.
+ * When the grain restarts or moves to another silo it resumes from the saved position: the last
+ * unsaved batch may be published again, as the very same records, so it becomes the same rows; no
+ * position is skipped. With a {@code limit}, exactly positions {@code 0..limit-1} are produced. A
+ * failed publish is counted, kept as {@code lastError}, and retried from the same position on the
+ * next tick; one batch is in flight at a time, so a slow broker slows the source instead of piling
+ * up sends. The rate is a token bucket of one second's capacity that fills while a batch is in
+ * flight: with round trips under a second the source keeps its rate, in bigger batches. A failed
+ * save is kept as {@code lastError} and repeated, with the same position, every {@link
+ * #RETRY_DELAY} until it holds; no new batch is published meanwhile, so the saved position never
+ * trails the acknowledged people by more than that one batch (not even after the last batch of a
+ * {@code limit}).
  */
 public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
   public static final String SOURCE = "faker";
@@ -49,7 +49,9 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
 
   public sealed interface Command extends CborSerializable {}
 
-  enum Tick implements Command { INSTANCE }
+  enum Tick implements Command {
+    INSTANCE
+  }
 
   public record SetRate(double perSecond, ActorRef<Status> replyTo) implements Command {}
 
@@ -57,7 +59,12 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
 
   /** {@code state}: starting, running, paused, or finished (the limit is reached). */
   public record Status(
-      String state, long seed, long nextPosition, double ratePerSecond, long limit, String lastError,
+      String state,
+      long seed,
+      long nextPosition,
+      double ratePerSecond,
+      long limit,
+      String lastError,
       java.time.Instant lastPublished)
       implements CborSerializable {}
 
@@ -65,7 +72,9 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
 
   private record CheckpointLoadFailed(String error) implements Command {}
 
-  private enum RetryLoad implements Command { INSTANCE }
+  private enum RetryLoad implements Command {
+    INSTANCE
+  }
 
   private record Published(long upTo, int count) implements Command {}
 
@@ -82,7 +91,8 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
       EventPublisher publisher,
       CheckpointStore checkpoints,
       PipelineMetrics metrics) {
-    return kafkapipeline.grains.SourceSingleton.init(system, create(settings, publisher, checkpoints, metrics), "faker-source");
+    return kafkapipeline.grains.SourceSingleton.init(
+        system, create(settings, publisher, checkpoints, metrics), "faker-source");
   }
 
   public static Behavior<Command> create(
@@ -131,7 +141,10 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
     getContext()
         .pipeToSelf(
             checkpoints.load(SOURCE),
-            (cp, error) -> error == null ? new CheckpointLoaded(cp) : new CheckpointLoadFailed(String.valueOf(error)));
+            (cp, error) ->
+                error == null
+                    ? new CheckpointLoaded(cp)
+                    : new CheckpointLoadFailed(String.valueOf(error)));
   }
 
   @Override
@@ -142,10 +155,12 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(CheckpointLoaded.class, this::onCheckpointLoaded)
         .onMessage(CheckpointLoadFailed.class, this::onCheckpointLoadFailed)
-        .onMessage(RetryLoad.class, r -> {
-          loadCheckpoint();
-          return this;
-        })
+        .onMessage(
+            RetryLoad.class,
+            r -> {
+              loadCheckpoint();
+              return this;
+            })
         .onMessage(Published.class, this::onPublished)
         .onMessage(PublishFailed.class, this::onPublishFailed)
         .onMessage(CheckpointSaved.class, this::onCheckpointSaved)
@@ -155,11 +170,17 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
 
   private Behavior<Command> onCheckpointLoaded(CheckpointLoaded loaded) {
     Checkpoint cp =
-        loaded.checkpoint()
-            .orElseGet(() -> new Checkpoint(settings.seed().orElseGet(() -> new SecureRandom().nextLong()), 0));
+        loaded
+            .checkpoint()
+            .orElseGet(
+                () ->
+                    new Checkpoint(
+                        settings.seed().orElseGet(() -> new SecureRandom().nextLong()), 0));
     generator = new FakePersonGenerator(cp.seed());
     nextPosition = cp.position();
-    getContext().getLog().info("Faker source resumes at position {} of stream {}", nextPosition, cp.seed());
+    getContext()
+        .getLog()
+        .info("Faker source resumes at position {} of stream {}", nextPosition, cp.seed());
     return this;
   }
 
@@ -194,7 +215,10 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
     getContext()
         .pipeToSelf(
             publisher.publish(Topics.FAKER, records),
-            (ok, error) -> error == null ? new Published(upTo, count) : new PublishFailed(String.valueOf(error)));
+            (ok, error) ->
+                error == null
+                    ? new Published(upTo, count)
+                    : new PublishFailed(String.valueOf(error)));
     return this;
   }
 
@@ -210,7 +234,8 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
     getContext()
         .pipeToSelf(
             checkpoints.save(SOURCE, checkpoint),
-            (ok, error) -> new CheckpointSaved(checkpoint, error == null ? null : String.valueOf(error)));
+            (ok, error) ->
+                new CheckpointSaved(checkpoint, error == null ? null : String.valueOf(error)));
     return this;
   }
 
@@ -218,7 +243,9 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
     inFlight = false;
     lastError = "publish failed: " + failed.error();
     metrics.increment(PipelineMetrics.PUBLISH_FAILURES, Topics.FAKER);
-    getContext().getLog().warn("Faker source {}; retrying from position {}", lastError, nextPosition);
+    getContext()
+        .getLog()
+        .warn("Faker source {}; retrying from position {}", lastError, nextPosition);
     return this;
   }
 
@@ -226,7 +253,8 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
     if (saved.errorOrNull() != null) {
       // Not skipped for the next batch's save: after the last batch (or a pause) there is none,
       // and the saved position would trail what Kafka holds until a restart repeats it.
-      lastError = "cannot save checkpoint " + saved.checkpoint().position() + ": " + saved.errorOrNull();
+      lastError =
+          "cannot save checkpoint " + saved.checkpoint().position() + ": " + saved.errorOrNull();
       getContext().getLog().warn("Faker source {}; retrying in {}", lastError, RETRY_DELAY);
       timers.startSingleTimer(new RetrySave(saved.checkpoint()), RETRY_DELAY);
       return this;
@@ -246,9 +274,20 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
 
   private Behavior<Command> onGetStatus(GetStatus get) {
     String state =
-        generator == null ? "starting" : finished() ? "finished" : ratePerSecond == 0 ? "paused" : "running";
+        generator == null
+            ? "starting"
+            : finished() ? "finished" : ratePerSecond == 0 ? "paused" : "running";
     long seed = generator == null ? 0 : generator.seed();
-    get.replyTo().tell(new Status(state, seed, nextPosition, ratePerSecond, settings.limit(), lastError, lastPublished));
+    get.replyTo()
+        .tell(
+            new Status(
+                state,
+                seed,
+                nextPosition,
+                ratePerSecond,
+                settings.limit(),
+                lastError,
+                lastPublished));
     return this;
   }
 

@@ -42,7 +42,11 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
   private final Map<String, ExecutorService> sendThreads = new ConcurrentHashMap<>();
 
   public KafkaEventPublisher(String bootstrapServers) {
-    this(new KafkaProducer<>(producerProperties(bootstrapServers), new StringSerializer(), new ByteArraySerializer()));
+    this(
+        new KafkaProducer<>(
+            producerProperties(bootstrapServers),
+            new StringSerializer(),
+            new ByteArraySerializer()));
   }
 
   /** Over any producer (tests hand in one whose sends hang). */
@@ -73,11 +77,15 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
   }
 
   private ExecutorService sendThread(String topic) {
-    return sendThreads.computeIfAbsent(topic, t -> Executors.newSingleThreadExecutor(r -> {
-      Thread thread = new Thread(r, "kafka-publisher-" + t);
-      thread.setDaemon(true);
-      return thread;
-    }));
+    return sendThreads.computeIfAbsent(
+        topic,
+        t ->
+            Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread thread = new Thread(r, "kafka-publisher-" + t);
+                  thread.setDaemon(true);
+                  return thread;
+                }));
   }
 
   private CompletableFuture<Void> sendAll(String topic, List<KeyedRecord> records) {
@@ -93,14 +101,16 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
         continue;
       }
       try {
-        producer.send(toProducerRecord(topic, records.get(i)), (metadata, error) -> {
-          if (error == null) {
-            ack.complete(null);
-          } else {
-            refused.compareAndSet(null, error);
-            ack.completeExceptionally(error);
-          }
-        });
+        producer.send(
+            toProducerRecord(topic, records.get(i)),
+            (metadata, error) -> {
+              if (error == null) {
+                ack.complete(null);
+              } else {
+                refused.compareAndSet(null, error);
+                ack.completeExceptionally(error);
+              }
+            });
       } catch (RuntimeException e) {
         refused.compareAndSet(null, e);
         ack.completeExceptionally(e);
@@ -112,14 +122,22 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
   static ProducerRecord<String, byte[]> toProducerRecord(String topic, KeyedRecord r) {
     KeyedRecord sent = r;
     if (r.deadLetterReason() == null && r.sizeBytes() > Topics.MAX_EVENT_BYTES) {
-      String reason = "event of " + r.sizeBytes() + " bytes exceeds the event limit of " + Topics.MAX_EVENT_BYTES
-          + " bytes (source event id: " + r.key() + ")";
+      String reason =
+          "event of "
+              + r.sizeBytes()
+              + " bytes exceeds the event limit of "
+              + Topics.MAX_EVENT_BYTES
+              + " bytes (source event id: "
+              + r.key()
+              + ")";
       log.warn("Dead letter instead of an event on topic {}: {}", topic, reason);
       sent = KeyedRecord.deadLetter(truncatedKey(r.key()), r.value(), reason);
     }
     ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, sent.key(), sent.value());
     if (sent.deadLetterReason() != null) {
-      record.headers().add(Topics.DEAD_LETTER_HEADER, sent.deadLetterReason().getBytes(StandardCharsets.UTF_8));
+      record
+          .headers()
+          .add(Topics.DEAD_LETTER_HEADER, sent.deadLetterReason().getBytes(StandardCharsets.UTF_8));
     }
     return record;
   }

@@ -16,15 +16,17 @@ import org.apache.kafka.common.header.Header;
  * and skipped tombstones. Pure: no I/O, no clock but the one passed in.
  *
  * <p>Guarantees: every record becomes exactly one of the three, whatever its bytes, and no
- * exception escapes for any record: whatever the mapper throws while parsing, validating or
- * binding one record (a {@link MalformedEventException}, or anything else: an overflowing
- * instant, a bug) makes that record a dead letter naming the error's class and message, and the
- * next record is sorted as if nothing happened. Only {@link Error}s (out of memory) escape: they
- * are the JVM's, not the record's. The order of rows is the order of the records. A reason is
- * kept to its first {@value #MAX_REASON_CHARS} characters (it goes into a log line and a cell).
+ * exception escapes for any record: whatever the mapper throws while parsing, validating or binding
+ * one record (a {@link MalformedEventException}, or anything else: an overflowing instant, a bug)
+ * makes that record a dead letter naming the error's class and message, and the next record is
+ * sorted as if nothing happened. Only {@link Error}s (out of memory) escape: they are the JVM's,
+ * not the record's. The order of rows is the order of the records. A reason is kept to its first
+ * {@value #MAX_REASON_CHARS} characters (it goes into a log line and a cell).
  */
 public final class BatchTriage {
-  /** The class recorded for a dead letter a source marked with {@link Topics#DEAD_LETTER_HEADER}. */
+  /**
+   * The class recorded for a dead letter a source marked with {@link Topics#DEAD_LETTER_HEADER}.
+   */
   public static final String SOURCE_DEAD_LETTER = "SourceDeadLetter";
 
   /** The class recorded for a record over {@code max-record-bytes}. */
@@ -37,7 +39,9 @@ public final class BatchTriage {
    * @param tombstones records with a null value (Kafka's deletion marker): nothing to write
    */
   public record Outcome<R>(
-      List<R> rows, List<ConsumerRecord<String, byte[]>> rowRecords, List<DeadLetter> deadLetters,
+      List<R> rows,
+      List<ConsumerRecord<String, byte[]>> rowRecords,
+      List<DeadLetter> deadLetters,
       List<ConsumerRecord<String, byte[]>> tombstones) {}
 
   private BatchTriage() {}
@@ -59,8 +63,16 @@ public final class BatchTriage {
       } else if (value == null) {
         tombstones.add(record);
       } else if (value.length > maxRecordBytes) {
-        dead.add(deadLetter(record, RECORD_TOO_LARGE,
-            "record of " + value.length + " bytes exceeds max-record-bytes (" + maxRecordBytes + ")", now));
+        dead.add(
+            deadLetter(
+                record,
+                RECORD_TOO_LARGE,
+                "record of "
+                    + value.length
+                    + " bytes exceeds max-record-bytes ("
+                    + maxRecordBytes
+                    + ")",
+                now));
       } else {
         try {
           R row = toRow.apply(record.key(), value);
@@ -68,7 +80,9 @@ public final class BatchTriage {
           rows.add(row);
           rowRecords.add(record);
         } catch (RuntimeException e) {
-          dead.add(deadLetter(record, e.getClass().getSimpleName(), String.valueOf(e.getMessage()), now));
+          dead.add(
+              deadLetter(
+                  record, e.getClass().getSimpleName(), String.valueOf(e.getMessage()), now));
         }
       }
     }
@@ -80,18 +94,30 @@ public final class BatchTriage {
     Header header = record.headers().lastHeader(Topics.DEAD_LETTER_HEADER);
     if (header == null) return null;
     byte[] reason = header.value();
-    return reason == null || reason.length == 0 ? "marked as a dead letter by its source"
+    return reason == null || reason.length == 0
+        ? "marked as a dead letter by its source"
         : new String(reason, StandardCharsets.UTF_8);
   }
 
-  /** The longest reason kept: a source's header or an exception's message may echo a whole event. */
+  /**
+   * The longest reason kept: a source's header or an exception's message may echo a whole event.
+   */
   static final int MAX_REASON_CHARS = 1_000;
 
   public static DeadLetter deadLetter(
       ConsumerRecord<String, byte[]> record, String errorClass, String error, Instant now) {
-    String reason = error.length() <= MAX_REASON_CHARS ? error
-        : error.substring(0, MAX_REASON_CHARS) + "… (" + error.length() + " characters)";
-    return new DeadLetter(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
-        errorClass, reason, now);
+    String reason =
+        error.length() <= MAX_REASON_CHARS
+            ? error
+            : error.substring(0, MAX_REASON_CHARS) + "… (" + error.length() + " characters)";
+    return new DeadLetter(
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        record.key(),
+        record.value(),
+        errorClass,
+        reason,
+        now);
   }
 }

@@ -7,32 +7,32 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What one persister stream has read, written and committed of each partition of its topic, so
- * that a partition it gives up in a graceful rebalance is handed over drained: every record the
- * stream took in is written and its offset committed before the next owner starts, and nothing
- * of it is written or committed by this stream afterwards. Thread-safe: the stream calls
- * {@link #admit}, {@link #written} and {@link #toCommit}; the Kafka consumer's thread calls
- * {@link #assigned}, {@link #revoke} and {@link #lost} from inside a rebalance.
+ * What one persister stream has read, written and committed of each partition of its topic, so that
+ * a partition it gives up in a graceful rebalance is handed over drained: every record the stream
+ * took in is written and its offset committed before the next owner starts, and nothing of it is
+ * written or committed by this stream afterwards. Thread-safe: the stream calls {@link #admit},
+ * {@link #written} and {@link #toCommit}; the Kafka consumer's thread calls {@link #assigned},
+ * {@link #revoke} and {@link #lost} from inside a rebalance.
  *
- * <p>Each partition's ownership is an <em>epoch</em> (a number that grows at every assign and
- * every revoke). A record admitted in one epoch is counted as written, or committed, only in that
- * epoch: a batch that completes after its partition was given up counts for nothing.
+ * <p>Each partition's ownership is an <em>epoch</em> (a number that grows at every assign and every
+ * revoke). A record admitted in one epoch is counted as written, or committed, only in that epoch:
+ * a batch that completes after its partition was given up counts for nothing.
  *
  * <p>Which records are admitted: only those of an owned partition, at or past the position it was
- * assigned at, in increasing order, each once. The consumer's buffer may still hold records
- * fetched before the assign; they come before any record fetched after it and continue the
- * earlier fetch without a gap, while the new fetch starts again at the position. So if the
- * partition's last record seen before the assign is past the position, the records past that
- * one are dropped until the new fetch has caught up with it; then the two fetches deliver the
- * same records and each offset is admitted once. (A record deleted by retention in between
- * would keep a partition waiting: retention that deletes unread records loses data anyway.)
+ * assigned at, in increasing order, each once. The consumer's buffer may still hold records fetched
+ * before the assign; they come before any record fetched after it and continue the earlier fetch
+ * without a gap, while the new fetch starts again at the position. So if the partition's last
+ * record seen before the assign is past the position, the records past that one are dropped until
+ * the new fetch has caught up with it; then the two fetches deliver the same records and each
+ * offset is admitted once. (A record deleted by retention in between would keep a partition
+ * waiting: retention that deletes unread records loses data anyway.)
  *
- * <p>Commits: {@link #toCommit} lets through only offsets of owned partitions of the current
- * epoch, past what was committed, so a commit never goes backwards and never lands on a partition
- * this stream gave up; {@link #revoke} waits (bounded) until every admitted record of the revoked
+ * <p>Commits: {@link #toCommit} lets through only offsets of owned partitions of the current epoch,
+ * past what was committed, so a commit never goes backwards and never lands on a partition this
+ * stream gave up; {@link #revoke} waits (bounded) until every admitted record of the revoked
  * partitions is written and returns the offsets to commit synchronously, past exactly what was
- * admitted. If the wait times out (a write is stuck), what is written is committed and the rest
- * is read again by the next owner: a replay, never a skip.
+ * admitted. If the wait times out (a write is stuck), what is written is committed and the rest is
+ * read again by the next owner: a replay, never a skip.
  */
 final class DrainTracker {
 
@@ -40,25 +40,34 @@ final class DrainTracker {
   record Progress(long offset, long epoch) {}
 
   /**
-   * What the revoke of some partitions drained: the offsets to commit, and per partition whose
-   * wait ended before everything was written, the last admitted record left unwritten.
+   * What the revoke of some partitions drained: the offsets to commit, and per partition whose wait
+   * ended before everything was written, the last admitted record left unwritten.
    */
   record Drained(Map<Integer, Long> commit, Map<Integer, Long> unwritten) {}
 
-  private enum State { OWNED, DRAINING, RELEASED }
+  private enum State {
+    OWNED,
+    DRAINING,
+    RELEASED
+  }
 
   private static final class Partition {
     State state = State.RELEASED;
     long epoch;
     long start;
+
     /** The last record admitted in this epoch (start - 1 before the first). */
     long admitted;
+
     /** Every admitted record at or below it is written (start - 1 before the first). */
     long written;
+
     /** The last record whose successor this stream committed or handed to the consumer. */
     long committed;
+
     /** While the new fetch has not caught up: the last record of the earlier fetch; else MIN. */
     long earlierFetch = Long.MIN_VALUE;
+
     /** The offset of the last record seen, admitted or not (MIN before the first). */
     long lastSeen = Long.MIN_VALUE;
   }
@@ -68,8 +77,8 @@ final class DrainTracker {
 
   /**
    * Whether a record the consumer delivered enters the stream; returns its epoch, or -1 if it is
-   * dropped (partition not owned, below the assigned position, already admitted, or fetched
-   * before the assign past where the new fetch has reached).
+   * dropped (partition not owned, below the assigned position, already admitted, or fetched before
+   * the assign past where the new fetch has reached).
    */
   synchronized long admit(int partition, long offset) {
     Partition p = partitions.computeIfAbsent(partition, k -> new Partition());
@@ -104,39 +113,41 @@ final class DrainTracker {
    */
   synchronized Map<Integer, Long> toCommit(Map<Integer, Progress> written) {
     Map<Integer, Long> out = new TreeMap<>();
-    written.forEach((partition, progress) -> {
-      Partition p = partitions.get(partition);
-      if (p == null || p.state != State.OWNED || p.epoch != progress.epoch()) return;
-      long upTo = Math.min(progress.offset(), p.written);
-      if (upTo > p.committed) {
-        p.committed = upTo;
-        out.put(partition, upTo + 1);
-      }
-    });
+    written.forEach(
+        (partition, progress) -> {
+          Partition p = partitions.get(partition);
+          if (p == null || p.state != State.OWNED || p.epoch != progress.epoch()) return;
+          long upTo = Math.min(progress.offset(), p.written);
+          if (upTo > p.committed) {
+            p.committed = upTo;
+            out.put(partition, upTo + 1);
+          }
+        });
     return out;
   }
 
   /** Partitions assigned to this stream, each with the position its consumer reads from next. */
   synchronized void assigned(Map<Integer, Long> positions) {
-    positions.forEach((partition, position) -> {
-      Partition p = partitions.computeIfAbsent(partition, k -> new Partition());
-      p.state = State.OWNED;
-      p.epoch++;
-      p.start = position;
-      p.admitted = position - 1;
-      p.written = position - 1;
-      p.committed = position - 1;
-      p.earlierFetch = p.lastSeen >= position ? p.lastSeen : Long.MIN_VALUE;
-    });
+    positions.forEach(
+        (partition, position) -> {
+          Partition p = partitions.computeIfAbsent(partition, k -> new Partition());
+          p.state = State.OWNED;
+          p.epoch++;
+          p.start = position;
+          p.admitted = position - 1;
+          p.written = position - 1;
+          p.committed = position - 1;
+          p.earlierFetch = p.lastSeen >= position ? p.lastSeen : Long.MIN_VALUE;
+        });
   }
 
   /**
    * Gives partitions up gracefully: from now on none of their records is admitted; waits up to
-   * {@code timeout} until every record admitted of them is written (or the stream has ended,
-   * {@link #close}), then releases them. Returns, per partition, the offset to commit (past the
-   * last written record, for partitions with anything written since the assign) and what was
-   * still unwritten when the wait ended (empty after a complete drain). Blocks the caller: it is
-   * meant for the consumer's rebalance callback, which holds the rebalance until it returns.
+   * {@code timeout} until every record admitted of them is written (or the stream has ended, {@link
+   * #close}), then releases them. Returns, per partition, the offset to commit (past the last
+   * written record, for partitions with anything written since the assign) and what was still
+   * unwritten when the wait ended (empty after a complete drain). Blocks the caller: it is meant
+   * for the consumer's rebalance callback, which holds the rebalance until it returns.
    */
   Drained revoke(Collection<Integer> revoked, Duration timeout) throws InterruptedException {
     synchronized (this) {
@@ -175,7 +186,10 @@ final class DrainTracker {
   /** The partitions owned now (for a stop: they are all given up). */
   synchronized java.util.Set<Integer> owned() {
     java.util.Set<Integer> out = new java.util.TreeSet<>();
-    partitions.forEach((k, p) -> { if (p.state == State.OWNED) out.add(k); });
+    partitions.forEach(
+        (k, p) -> {
+          if (p.state == State.OWNED) out.add(k);
+        });
     return out;
   }
 

@@ -12,7 +12,9 @@ import kafkapipeline.grains.cassandra.Schema;
 /** Topic {@code faker} to table {@code fakerdata}: one row per person id, every column filled. */
 public final class FakerRowMapper implements RowMapper {
   static final String INSERT =
-      "INSERT INTO " + Schema.KEYSPACE + ".fakerdata (id, name, gender, address, year, email,"
+      "INSERT INTO "
+          + Schema.KEYSPACE
+          + ".fakerdata (id, name, gender, address, year, email,"
           + " phone_number, job, company, country, city, date_time, credit_card_number)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -38,10 +40,20 @@ public final class FakerRowMapper implements RowMapper {
 
   /** The idempotent upsert of one person, the statement {@link #toStatement} makes. */
   public BoundStatement bind(FakePerson p) {
-    return insert
-        .bind(
-            p.id(), p.name(), p.gender(), p.address(), p.year(), p.email(), p.phoneNumber(),
-            p.job(), p.company(), p.country(), p.city(), p.dateTime(), p.creditCardNumber());
+    return insert.bind(
+        p.id(),
+        p.name(),
+        p.gender(),
+        p.address(),
+        p.year(),
+        p.email(),
+        p.phoneNumber(),
+        p.job(),
+        p.company(),
+        p.country(),
+        p.city(),
+        p.dateTime(),
+        p.creditCardNumber());
   }
 
   /** Parses and validates a {@code faker} payload; every field is required. */

@@ -9,13 +9,13 @@ import java.time.Duration;
  *     writes in flight)
  * @param batchWait longest a partial batch waits for more records
  * @param parallelism batches written at once; offsets are still committed in order
- * @param writeAttempts attempts per row before the batch fails and the consumer restarts from
- *     the last committed offset
+ * @param writeAttempts attempts per row before the batch fails and the consumer restarts from the
+ *     last committed offset
  * @param firstRetryBackoff delay before the second attempt; doubles per attempt
  * @param restartMinBackoff first delay before a failed consumer stream restarts
  * @param restartMaxBackoff longest such delay
- * @param maxRecordBytes a record with a larger value is not written but dead-lettered (a row
- *     that big is a fault upstream, and Cassandra would warn on or refuse it)
+ * @param maxRecordBytes a record with a larger value is not written but dead-lettered (a row that
+ *     big is a fault upstream, and Cassandra would warn on or refuse it)
  * @param rowsPerRequest most rows sent to Cassandra in one request (an unlogged batch; 1: one
  *     request per row, token-aware)
  * @param maxRequestBytes most bytes of bound values in one such request (a larger row goes alone)
@@ -45,6 +45,7 @@ public record PersisterSettings(
       throw new IllegalArgumentException("rows-per-request must be between 1 and 10");
     }
     if (maxRequestBytes < 1) throw new IllegalArgumentException("max-request-bytes must be >= 1");
-    if (drainTimeout.isNegative() || drainTimeout.isZero()) throw new IllegalArgumentException("drain-timeout must be > 0");
+    if (drainTimeout.isNegative() || drainTimeout.isZero())
+      throw new IllegalArgumentException("drain-timeout must be > 0");
   }
 }

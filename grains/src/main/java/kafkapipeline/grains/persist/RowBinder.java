@@ -16,17 +16,17 @@ import kafkapipeline.api.EventJson.MalformedEventException;
 /**
  * Binds one row's values, by position, to a prepared insert, as an idempotent statement.
  *
- * <p>Why not {@code PreparedStatement.bind(Object...)}: that looks up a codec for every value
- * from its Java class, and encodes text through a {@code CharsetEncoder}; a profile of the faker
+ * <p>Why not {@code PreparedStatement.bind(Object...)}: that looks up a codec for every value from
+ * its Java class, and encodes text through a {@code CharsetEncoder}; a profile of the faker
  * persister showed those two at about a tenth of the silo's CPU. Here the codecs are resolved once
- * per column from the statement's variable types, and text is encoded with
- * {@code String.getBytes(UTF_8)} (the same bytes, far cheaper for ASCII).
+ * per column from the statement's variable types, and text is encoded with {@code
+ * String.getBytes(UTF_8)} (the same bytes, far cheaper for ASCII).
  *
  * <p>Guarantees: the bytes bound are what the driver's default codecs would bind. A value the
- * column cannot hold (an instant outside Cassandra's millisecond range, say) throws
- * {@link MalformedEventException} naming the column, so the record becomes a dead letter. A value
- * whose Java type does not fit its column (a bug, not data) falls back to the driver's lookup,
- * which throws {@code CodecNotFoundException} as {@code bind(Object...)} would. Thread-safe.
+ * column cannot hold (an instant outside Cassandra's millisecond range, say) throws {@link
+ * MalformedEventException} naming the column, so the record becomes a dead letter. A value whose
+ * Java type does not fit its column (a bug, not data) falls back to the driver's lookup, which
+ * throws {@code CodecNotFoundException} as {@code bind(Object...)} would. Thread-safe.
  */
 public final class RowBinder {
   private static final ProtocolVersion VERSION = ProtocolVersion.DEFAULT;
@@ -34,6 +34,7 @@ public final class RowBinder {
   private final PreparedStatement statement;
   private final DataType[] types;
   private final String[] names;
+
   /** Per column; null for text columns, which {@link #encode} handles itself. */
   private final TypeCodec<Object>[] codecs;
 
@@ -79,14 +80,22 @@ public final class RowBinder {
   private ByteBuffer encode(int i, Object value) {
     if (value == null) return null;
     if (codecs[i] == null) {
-      if (value instanceof String text) return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+      if (value instanceof String text)
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
     } else if (codecs[i].accepts(value)) {
       try {
         return codecs[i].encode(value, VERSION);
       } catch (ArithmeticException | IllegalArgumentException e) {
         // The timestamp codec's Instant.toEpochMilli overflows past about 292 million years.
-        throw new MalformedEventException("column " + names[i] + " (" + types[i].asCql(false, true)
-            + ") cannot hold " + abbreviate(value) + ": " + e.getMessage());
+        throw new MalformedEventException(
+            "column "
+                + names[i]
+                + " ("
+                + types[i].asCql(false, true)
+                + ") cannot hold "
+                + abbreviate(value)
+                + ": "
+                + e.getMessage());
       }
     }
     return CodecRegistry.DEFAULT.codecFor(types[i], value).encode(value, VERSION);

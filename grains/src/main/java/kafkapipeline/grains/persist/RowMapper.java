@@ -3,8 +3,8 @@ package kafkapipeline.grains.persist;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 
 /**
- * Turns one Kafka record into the idempotent write of its row (an upsert by primary key, so
- * writing a replayed record again changes nothing).
+ * Turns one Kafka record into the idempotent write of its row (an upsert by primary key, so writing
+ * a replayed record again changes nothing).
  */
 public interface RowMapper {
   /** The table the rows go to. */
@@ -15,5 +15,4 @@ public interface RowMapper {
    *     row; the message says why and is safe to log.
    */
   BoundStatement toStatement(String key, byte[] value);
-
 }

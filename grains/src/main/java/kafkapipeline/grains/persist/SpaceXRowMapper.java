@@ -10,14 +10,16 @@ import kafkapipeline.api.SpaceXLaunch;
 import kafkapipeline.grains.cassandra.Schema;
 
 /**
- * Topic {@code spacex} to table {@code spacex_launches}: one row per launch, upserted by
- * {@code launch_id}, so the same launch polled again (or a replayed record) rewrites its one row.
- * Every column is written, nulls included, so the row is the latest event. A record without a
- * launch id, or that is not a launch, throws {@link MalformedEventException} (a dead letter).
+ * Topic {@code spacex} to table {@code spacex_launches}: one row per launch, upserted by {@code
+ * launch_id}, so the same launch polled again (or a replayed record) rewrites its one row. Every
+ * column is written, nulls included, so the row is the latest event. A record without a launch id,
+ * or that is not a launch, throws {@link MalformedEventException} (a dead letter).
  */
 public final class SpaceXRowMapper implements RowMapper {
   static final String INSERT =
-      "INSERT INTO " + Schema.KEYSPACE + ".spacex_launches (launch_id, mission_name, launch_date_utc, rocket_name,"
+      "INSERT INTO "
+          + Schema.KEYSPACE
+          + ".spacex_launches (launch_id, mission_name, launch_date_utc, rocket_name,"
           + " launch_success, site_name, payload_type, payload_mass_kg, upcoming, flight_number, details)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -39,14 +41,25 @@ public final class SpaceXRowMapper implements RowMapper {
   @Override
   public BoundStatement toStatement(String key, byte[] value) {
     SpaceXLaunch l = parse(value);
-    return insert.bind(l.launchId(), l.missionName(), l.launchDateUtc(), l.rocketName(), l.launchSuccess(),
-            l.siteName(), l.payloadType(), l.payloadMassKg(), l.upcoming(), l.flightNumber(), l.details());
+    return insert.bind(
+        l.launchId(),
+        l.missionName(),
+        l.launchDateUtc(),
+        l.rocketName(),
+        l.launchSuccess(),
+        l.siteName(),
+        l.payloadType(),
+        l.payloadMassKg(),
+        l.upcoming(),
+        l.flightNumber(),
+        l.details());
   }
 
   public static SpaceXLaunch parse(byte[] value) {
     SpaceXLaunch l = EventJson.read(value, SpaceXLaunch.class);
     if (l == null) throw new MalformedEventException("spacex launch is JSON null");
-    if (l.launchId() == null || l.launchId().isBlank()) throw new MalformedEventException("spacex launch without launch_id");
+    if (l.launchId() == null || l.launchId().isBlank())
+      throw new MalformedEventException("spacex launch without launch_id");
     return l;
   }
 }

@@ -1,9 +1,9 @@
 package kafkapipeline.grains.persist;
 
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +15,7 @@ import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.DeadLetterStore;
 import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
 import kafkapipeline.grains.cassandra.RowWriter;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -25,6 +26,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.kafka.ConsumerMessage;
 import org.apache.pekko.kafka.ConsumerMessage.CommittableMessage;
 import org.apache.pekko.kafka.ConsumerMessage.CommittableOffset;
@@ -35,39 +37,37 @@ import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies one Kafka topic into one Cassandra table, on every silo, in a consumer group shared by
- * all silos (so the topic's partitions are spread over them).
+ * Copies one Kafka topic into one Cassandra table, on every silo, in a consumer group shared by all
+ * silos (so the topic's partitions are spread over them).
  *
  * <p>Guarantees: an offset is committed only after every row at or before it is written, in
- * partition order, so a crash or rebalance replays records but never skips one; rows are upserts
- * by primary key, so a replay writes the same rows again. A record that cannot be mapped, or
- * whose row Cassandra rejects for good, is saved to {@code dead_letters} (keyed by topic,
- * partition, offset: once, however often it is read) before its offset is committed, counted
- * and logged, and never blocks its partition: whatever a record holds, it is sorted by
- * {@link BatchTriage} into a row, a dead letter or a skipped tombstone (a null value, counted as
- * {@code tombstones_skipped}), so no input can fail the stream. A write that still fails transiently after its
- * retries fails the stream, which restarts with backoff from the last committed offset: the
- * failed rows are read and written again, never committed past.
+ * partition order, so a crash or rebalance replays records but never skips one; rows are upserts by
+ * primary key, so a replay writes the same rows again. A record that cannot be mapped, or whose row
+ * Cassandra rejects for good, is saved to {@code dead_letters} (keyed by topic, partition, offset:
+ * once, however often it is read) before its offset is committed, counted and logged, and never
+ * blocks its partition: whatever a record holds, it is sorted by {@link BatchTriage} into a row, a
+ * dead letter or a skipped tombstone (a null value, counted as {@code tombstones_skipped}), so no
+ * input can fail the stream. A write that still fails transiently after its retries fails the
+ * stream, which restarts with backoff from the last committed offset: the failed rows are read and
+ * written again, never committed past.
  *
  * <p>Handover without replay: a partition given up gracefully (revoked in a rebalance when a silo
- * joins or leaves, or all of them when this silo stops) is drained first: its records in flight
- * are written and committed before the group hands it on, and none of it is written afterwards
- * ({@link DrainTracker}, {@link RebalanceDrain}), so its next owner starts exactly after the last
- * row written here. A graceful stop of the silo (CoordinatedShutdown, phase
- * before-cluster-shutdown) stops taking records, lets the stream write and commit what it holds,
- * then closes the consumer, and logs {@code Persister stopped: topic=.. table=.. rows_written=N}.
- * Each step is bounded by {@code drain-timeout}: past it, or after a crash, the next owner reads
- * the uncommitted records again (a replay, never a skip).
+ * joins or leaves, or all of them when this silo stops) is drained first: its records in flight are
+ * written and committed before the group hands it on, and none of it is written afterwards ({@link
+ * DrainTracker}, {@link RebalanceDrain}), so its next owner starts exactly after the last row
+ * written here. A graceful stop of the silo (CoordinatedShutdown, phase before-cluster-shutdown)
+ * stops taking records, lets the stream write and commit what it holds, then closes the consumer,
+ * and logs {@code Persister stopped: topic=.. table=.. rows_written=N}. Each step is bounded by
+ * {@code drain-timeout}: past it, or after a crash, the next owner reads the uncommitted records
+ * again (a replay, never a skip).
  */
 public final class TopicPersister extends AbstractBehavior<TopicPersister.Command> {
 
@@ -91,7 +91,9 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
       ConsumerSettings<String, byte[]> consumerSettings,
       PipelineMetrics metrics) {
     return Behaviors.setup(
-        ctx -> new TopicPersister(ctx, topic, mapper, writer, deadLetters, settings, consumerSettings, metrics));
+        ctx ->
+            new TopicPersister(
+                ctx, topic, mapper, writer, deadLetters, settings, consumerSettings, metrics));
   }
 
   private final String topic;
@@ -102,10 +104,13 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
   private final int maxRecordBytes;
   private final java.time.Duration drainTimeout;
   private final UniqueKillSwitch killSwitch;
+
   /** Completes when the stream has ended for good (stopped, or cut by the kill switch). */
   private final CompletionStage<Done> finished;
+
   /** The consumer of the stream running now (a restart makes a new one). */
   private final AtomicReference<Consumer.Control> running = new AtomicReference<>();
+
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicBoolean finalCountLogged = new AtomicBoolean();
   private long restarts;
@@ -140,22 +145,29 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
               if (stopping.get()) return Source.<Object>empty();
               // One tracker per consumer: a restarted stream starts from the committed offsets.
               DrainTracker tracker = new DrainTracker();
-              RebalanceDrain drain = new RebalanceDrain(topic, tracker, settings.drainTimeout(), metrics);
-              return Consumer.committableSource(consumerSettings,
+              RebalanceDrain drain =
+                  new RebalanceDrain(topic, tracker, settings.drainTimeout(), metrics);
+              return Consumer.committableSource(
+                      consumerSettings,
                       Subscriptions.topics(topic).withPartitionAssignmentHandler(drain))
-                  .mapMaterializedValue(control -> {
-                    running.set(control);
-                    return NotUsed.getInstance();
-                  })
-                  .map(m -> new Admitted(m, tracker.admit(m.record().partition(), m.record().offset())))
+                  .mapMaterializedValue(
+                      control -> {
+                        running.set(control);
+                        return NotUsed.getInstance();
+                      })
+                  .map(
+                      m ->
+                          new Admitted(
+                              m, tracker.admit(m.record().partition(), m.record().offset())))
                   .filter(a -> a.epoch() >= 0)
                   .groupedWithin(settings.batchSize(), settings.batchWait())
                   .mapAsync(settings.parallelism(), this::writeBatch)
                   // mapAsync emits in order, so here every record up to these offsets is written.
-                  .map(w -> {
-                    w.progress().forEach(tracker::written);
-                    return w;
-                  })
+                  .map(
+                      w -> {
+                        w.progress().forEach(tracker::written);
+                        return w;
+                      })
                   // Never backpressures the writes: a rebalance waits for them to be counted
                   // while the consumer, blocked in that rebalance, cannot answer a commit.
                   .conflate(Written::merge)
@@ -179,7 +191,10 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
     this.killSwitch = materialized.first();
     this.finished = materialized.second();
     CoordinatedShutdown.get(ctx.getSystem())
-        .addTask(CoordinatedShutdown.PhaseBeforeClusterShutdown(), "drain-persister-" + topic, this::drainAndStop);
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeClusterShutdown(),
+            "drain-persister-" + topic,
+            this::drainAndStop);
     ctx.getLog().info("Persisting topic {} into table {}", topic, mapper.table());
   }
 
@@ -190,18 +205,21 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
    * Written batches, per partition: the last record written (with its epoch) and its offset to
    * commit. Merged while a commit is in flight, keeping each partition's latest.
    */
-  private record Written(Map<Integer, DrainTracker.Progress> progress, Map<Integer, CommittableOffset> offsets) {
+  private record Written(
+      Map<Integer, DrainTracker.Progress> progress, Map<Integer, CommittableOffset> offsets) {
     Written merge(Written later) {
       Map<Integer, DrainTracker.Progress> p = new HashMap<>(progress);
       Map<Integer, CommittableOffset> o = new HashMap<>(offsets);
-      later.progress.forEach((partition, next) -> {
-        DrainTracker.Progress before = p.get(partition);
-        if (before == null || next.epoch() > before.epoch()
-            || (next.epoch() == before.epoch() && next.offset() > before.offset())) {
-          p.put(partition, next);
-          o.put(partition, later.offsets.get(partition));
-        }
-      });
+      later.progress.forEach(
+          (partition, next) -> {
+            DrainTracker.Progress before = p.get(partition);
+            if (before == null
+                || next.epoch() > before.epoch()
+                || (next.epoch() == before.epoch() && next.offset() > before.offset())) {
+              p.put(partition, next);
+              o.put(partition, later.offsets.get(partition));
+            }
+          });
       return new Written(p, o);
     }
   }
@@ -217,42 +235,56 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
 
   /**
    * The silo's graceful stop (a CoordinatedShutdown task, so on any thread): the consumer stops
-   * taking records, the stream writes and commits what it has, then the consumer closes (its
-   * stop callback drains and commits once more, then it leaves the group). Bounded by
-   * {@code drain-timeout}; past it the stream is cut and the rest is replayed by the next owner.
+   * taking records, the stream writes and commits what it has, then the consumer closes (its stop
+   * callback drains and commits once more, then it leaves the group). Bounded by {@code
+   * drain-timeout}; past it the stream is cut and the rest is replayed by the next owner.
    */
   private CompletionStage<Done> drainAndStop() {
     stopping.set(true);
     Consumer.Control control = running.get();
-    CompletionStage<Done> stopped = control == null ? CompletableFuture.completedFuture(Done.getInstance()) : control.stop();
+    CompletionStage<Done> stopped =
+        control == null ? CompletableFuture.completedFuture(Done.getInstance()) : control.stop();
     return stopped
-        .thenCompose(d -> finished.toCompletableFuture().completeOnTimeout(Done.getInstance(), drainTimeout.toMillis(),
-            java.util.concurrent.TimeUnit.MILLISECONDS))
+        .thenCompose(
+            d ->
+                finished
+                    .toCompletableFuture()
+                    .completeOnTimeout(
+                        Done.getInstance(),
+                        drainTimeout.toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS))
         .exceptionally(error -> Done.getInstance())
-        .thenCompose(d -> {
-          killSwitch.shutdown();
-          return control == null ? CompletableFuture.completedFuture(Done.getInstance()) : control.shutdown();
-        })
+        .thenCompose(
+            d -> {
+              killSwitch.shutdown();
+              return control == null
+                  ? CompletableFuture.completedFuture(Done.getInstance())
+                  : control.shutdown();
+            })
         .exceptionally(error -> Done.getInstance())
-        .thenApply(d -> {
-          logFinalCount();
-          return Done.getInstance();
-        });
+        .thenApply(
+            d -> {
+              logFinalCount();
+              return Done.getInstance();
+            });
   }
 
   /** Once, when this silo's persister has stopped for good: what it wrote (tests read it). */
   private void logFinalCount() {
     if (finalCountLogged.compareAndSet(false, true)) {
-      log.info("Persister stopped: topic={} table={} rows_written={}", topic, mapper.table(),
+      log.info(
+          "Persister stopped: topic={} table={} rows_written={}",
+          topic,
+          mapper.table(),
           metrics.get(PipelineMetrics.ROWS_WRITTEN, mapper.table()));
     }
   }
 
   /**
    * Maps and writes one batch; completes with the batch's offsets once every record is either a
-   * written row, a saved dead letter or a skipped tombstone. Fails only when Cassandra itself
-   * fails (a write or a dead letter that could not be saved after the retries): never because of
-   * what a record holds.
+   * written row, a saved dead letter or a skipped tombstone. Fails only when Cassandra itself fails
+   * (a write or a dead letter that could not be saved after the retries): never because of what a
+   * record holds.
    */
   private CompletionStage<Written> writeBatch(List<Admitted> batch) {
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(batch.size());
@@ -270,21 +302,31 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
         BatchTriage.sort(records, mapper::toStatement, maxRecordBytes, Instant.now());
     for (ConsumerRecord<String, byte[]> t : sorted.tombstones()) {
       metrics.increment(PipelineMetrics.TOMBSTONES_SKIPPED, topic);
-      log.info("Tombstone skipped (a null value has no row to write): topic={} partition={} offset={} key={}",
-          t.topic(), t.partition(), t.offset(), t.key());
+      log.info(
+          "Tombstone skipped (a null value has no row to write): topic={} partition={} offset={} key={}",
+          t.topic(),
+          t.partition(),
+          t.offset(),
+          t.key());
     }
     List<DeadLetter> dead = new ArrayList<>(sorted.deadLetters());
-    for (int i = 0; i < dead.size(); i++) metrics.increment(PipelineMetrics.MALFORMED_RECORDS, topic);
+    for (int i = 0; i < dead.size(); i++)
+      metrics.increment(PipelineMetrics.MALFORMED_RECORDS, topic);
     List<BoundStatement> rows = sorted.rows();
     return writer
         .writeAll(mapper.table(), rows)
         .thenCompose(
             rejected -> {
-              metrics.add(PipelineMetrics.ROWS_WRITTEN, mapper.table(), rows.size() - rejected.size());
+              metrics.add(
+                  PipelineMetrics.ROWS_WRITTEN, mapper.table(), rows.size() - rejected.size());
               Instant now = Instant.now();
               for (RowWriter.Rejected r : rejected) {
-                dead.add(BatchTriage.deadLetter(sorted.rowRecords().get(r.index()), "RejectedByCassandra",
-                    "rejected by Cassandra: " + r.error(), now));
+                dead.add(
+                    BatchTriage.deadLetter(
+                        sorted.rowRecords().get(r.index()),
+                        "RejectedByCassandra",
+                        "rejected by Cassandra: " + r.error(),
+                        now));
               }
               return saveAll(dead);
             })
@@ -294,16 +336,25 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
   private CompletionStage<Void> saveAll(List<DeadLetter> dead) {
     CompletionStage<Void> all = java.util.concurrent.CompletableFuture.completedFuture(null);
     for (DeadLetter d : dead) {
-      log.warn("Dead letter: topic={} partition={} offset={}: {}: {}", d.topic(), d.partition(), d.offset(),
-          d.errorClass(), d.error());
-      all = all.thenCompose(x -> deadLetters.save(d)).thenRun(() -> metrics.increment(PipelineMetrics.DEAD_LETTERS, topic));
+      log.warn(
+          "Dead letter: topic={} partition={} offset={}: {}: {}",
+          d.topic(),
+          d.partition(),
+          d.offset(),
+          d.errorClass(),
+          d.error());
+      all =
+          all.thenCompose(x -> deadLetters.save(d))
+              .thenRun(() -> metrics.increment(PipelineMetrics.DEAD_LETTERS, topic));
     }
     return all;
   }
 
   private static String describe(Throwable error) {
-    Throwable cause = error.getCause() != null && error instanceof java.util.concurrent.CompletionException
-        ? error.getCause() : error;
+    Throwable cause =
+        error.getCause() != null && error instanceof java.util.concurrent.CompletionException
+            ? error.getCause()
+            : error;
     return cause.getClass().getSimpleName() + ": " + cause.getMessage();
   }
 
@@ -325,7 +376,12 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
     restarts++;
     lastError = failed.error();
     metrics.increment(PipelineMetrics.CONSUMER_RESTARTS, topic);
-    getContext().getLog().warn("Consumer of {} failed, restarting from the last committed offset: {}", topic, failed.error());
+    getContext()
+        .getLog()
+        .warn(
+            "Consumer of {} failed, restarting from the last committed offset: {}",
+            topic,
+            failed.error());
     return this;
   }
 

@@ -12,7 +12,9 @@ import kafkapipeline.grains.cassandra.Schema;
 /** Topic {@code weather} to table {@code weatherreport}: one row per (city, observation time). */
 public final class WeatherRowMapper implements RowMapper {
   static final String INSERT =
-      "INSERT INTO " + Schema.KEYSPACE + ".weatherreport (location, forecastdate, description, temp, feels_like,"
+      "INSERT INTO "
+          + Schema.KEYSPACE
+          + ".weatherreport (location, forecastdate, description, temp, feels_like,"
           + " temp_min, temp_max, pressure, humidity, wind, sunrise, sunset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final RowBinder insert;
@@ -33,14 +35,27 @@ public final class WeatherRowMapper implements RowMapper {
   @Override
   public BoundStatement toStatement(String key, byte[] value) {
     WeatherReport r = parse(value);
-    return insert.bind(r.location(), r.forecastdate(), r.description(), r.temp(), r.feelsLike(), r.tempMin(),
-            r.tempMax(), r.pressure(), r.humidity(), r.wind(), r.sunrise(), r.sunset());
+    return insert.bind(
+        r.location(),
+        r.forecastdate(),
+        r.description(),
+        r.temp(),
+        r.feelsLike(),
+        r.tempMin(),
+        r.tempMax(),
+        r.pressure(),
+        r.humidity(),
+        r.wind(),
+        r.sunrise(),
+        r.sunset());
   }
 
   public static WeatherReport parse(byte[] value) {
     WeatherReport r = EventJson.read(value, WeatherReport.class);
-    if (r.location() == null || r.location().isBlank()) throw new MalformedEventException("weather report without location");
-    if (r.forecastdate() == null) throw new MalformedEventException("weather report without forecastdate");
+    if (r.location() == null || r.location().isBlank())
+      throw new MalformedEventException("weather report without location");
+    if (r.forecastdate() == null)
+      throw new MalformedEventException("weather report without forecastdate");
     return r;
   }
 }

@@ -11,13 +11,15 @@ import kafkapipeline.api.RecentChange;
 import kafkapipeline.grains.cassandra.Schema;
 
 /**
- * Topic {@code wikipedia} to table {@code wikipediadata}: one row per event, keyed by
- * {@code (wiki, event_id)} so changes of different wikis never overwrite each other. An event
- * without {@code wiki} or {@code meta.id} cannot be keyed and is malformed (a dead letter).
+ * Topic {@code wikipedia} to table {@code wikipediadata}: one row per event, keyed by {@code (wiki,
+ * event_id)} so changes of different wikis never overwrite each other. An event without {@code
+ * wiki} or {@code meta.id} cannot be keyed and is malformed (a dead letter).
  */
 public final class WikipediaRowMapper implements RowMapper {
   static final String INSERT =
-      "INSERT INTO " + Schema.KEYSPACE + ".wikipediadata (wiki, event_id, id, type, namespace, title, comment,"
+      "INSERT INTO "
+          + Schema.KEYSPACE
+          + ".wikipediadata (wiki, event_id, id, type, namespace, title, comment,"
           + " timestamp, user, bot, minor, patrolled, length_old, length_new, revision_old, revision_new, log_type)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -39,12 +41,29 @@ public final class WikipediaRowMapper implements RowMapper {
   @Override
   public BoundStatement toStatement(String key, byte[] value) {
     RecentChange c = parse(value);
-    RecentChange.OldNew length = c.length() == null ? new RecentChange.OldNew(null, null) : c.length();
-    RecentChange.OldNew revision = c.revision() == null ? new RecentChange.OldNew(null, null) : c.revision();
+    RecentChange.OldNew length =
+        c.length() == null ? new RecentChange.OldNew(null, null) : c.length();
+    RecentChange.OldNew revision =
+        c.revision() == null ? new RecentChange.OldNew(null, null) : c.revision();
     // Absent fields (a new page has no old length) stay unset: no tombstones.
-    return insert.bindSkippingNulls(c.wiki(), c.meta().id(), c.id(), c.type(), c.namespace(), c.title(), c.comment(),
-            c.changedAt(), c.user(), c.bot(), c.minor(), c.patrolled(), length.oldValue(), length.newValue(),
-            revision.oldValue(), revision.newValue(), c.logType());
+    return insert.bindSkippingNulls(
+        c.wiki(),
+        c.meta().id(),
+        c.id(),
+        c.type(),
+        c.namespace(),
+        c.title(),
+        c.comment(),
+        c.changedAt(),
+        c.user(),
+        c.bot(),
+        c.minor(),
+        c.patrolled(),
+        length.oldValue(),
+        length.newValue(),
+        revision.oldValue(),
+        revision.newValue(),
+        c.logType());
   }
 
   public static RecentChange parse(byte[] value) {
@@ -55,12 +74,14 @@ public final class WikipediaRowMapper implements RowMapper {
   public static RecentChange validate(RecentChange c) {
     // JSON null reads as no object at all; a replayed dead letter of "data: null" must not crash.
     if (c == null) throw new MalformedEventException("not a JSON object but null");
-    if (c.wiki() == null || c.wiki().isBlank()) throw new MalformedEventException("recent change without wiki");
+    if (c.wiki() == null || c.wiki().isBlank())
+      throw new MalformedEventException("recent change without wiki");
     if (c.meta() == null || c.meta().id() == null || c.meta().id().isBlank()) {
       throw new MalformedEventException("recent change without meta.id");
     }
     if (c.timestamp() != null
-        && (c.timestamp() < Instant.MIN.getEpochSecond() || c.timestamp() > Instant.MAX.getEpochSecond())) {
+        && (c.timestamp() < Instant.MIN.getEpochSecond()
+            || c.timestamp() > Instant.MAX.getEpochSecond())) {
       throw new MalformedEventException("recent change timestamp out of range: " + c.timestamp());
     }
     return c;

@@ -32,7 +32,12 @@ public final class SpaceXClient {
 
   /** What went wrong; {@link #isTransient()} problems are worth the same request again later. */
   public enum Problem {
-    RATE_LIMITED, SERVER_ERROR, NETWORK, NOT_FOUND, HTTP_ERROR, MALFORMED;
+    RATE_LIMITED,
+    SERVER_ERROR,
+    NETWORK,
+    NOT_FOUND,
+    HTTP_ERROR,
+    MALFORMED;
 
     public boolean isTransient() {
       return this == RATE_LIMITED || this == SERVER_ERROR || this == NETWORK;
@@ -43,14 +48,21 @@ public final class SpaceXClient {
 
   public record Ok<T>(T value) implements Result<T> {}
 
-  /** {@code message} names the request and the cause, e.g. {@code rate limited (429): GET /v4/launches/upcoming}. */
+  /**
+   * {@code message} names the request and the cause, e.g. {@code rate limited (429): GET
+   * /v4/launches/upcoming}.
+   */
   public record Failed<T>(Problem problem, String message) implements Result<T> {}
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
-  private final Map<String, CompletableFuture<Result<String>>> rocketNames = new ConcurrentHashMap<>();
-  private final Map<String, CompletableFuture<Result<String>>> launchpadNames = new ConcurrentHashMap<>();
-  private final Map<String, CompletableFuture<Result<Payload>>> payloads = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Result<String>>> rocketNames =
+      new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Result<String>>> launchpadNames =
+      new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Result<Payload>>> payloads =
+      new ConcurrentHashMap<>();
 
   public SpaceXClient(String baseUrl) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -62,13 +74,16 @@ public final class SpaceXClient {
    * elements of a good list are only listed in {@link LaunchList#malformed()}.
    */
   public CompletionStage<Result<LaunchList>> launches(boolean includePast) {
-    CompletableFuture<Result<LaunchList>> upcoming = get("/v4/launches/upcoming", SpaceXJson::launches);
+    CompletableFuture<Result<LaunchList>> upcoming =
+        get("/v4/launches/upcoming", SpaceXJson::launches);
     if (!includePast) return upcoming;
-    return upcoming.thenCombine(get("/v4/launches/past", SpaceXJson::launches), (u, p) -> {
-      if (u instanceof Failed<LaunchList>) return u;
-      if (p instanceof Failed<LaunchList>) return p;
-      return new Ok<>(((Ok<LaunchList>) u).value().plus(((Ok<LaunchList>) p).value()));
-    });
+    return upcoming.thenCombine(
+        get("/v4/launches/past", SpaceXJson::launches),
+        (u, p) -> {
+          if (u instanceof Failed<LaunchList>) return u;
+          if (p instanceof Failed<LaunchList>) return p;
+          return new Ok<>(((Ok<LaunchList>) u).value().plus(((Ok<LaunchList>) p).value()));
+        });
   }
 
   /**
@@ -78,47 +93,72 @@ public final class SpaceXClient {
    * names missing only because the API was busy.
    */
   public CompletionStage<Result<List<SpaceXLaunch>>> resolve(List<SpaceXJson.Launch> launches) {
-    List<CompletableFuture<Result<SpaceXLaunch>>> all = launches.stream().map(this::resolve).toList();
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(done -> {
-      List<SpaceXLaunch> out = new ArrayList<>(all.size());
-      for (CompletableFuture<Result<SpaceXLaunch>> f : all) {
-        Result<SpaceXLaunch> r = f.join();
-        if (r instanceof Failed<SpaceXLaunch> failed) return new Failed<>(failed.problem(), failed.message());
-        out.add(((Ok<SpaceXLaunch>) r).value());
-      }
-      return new Ok<>(List.copyOf(out));
-    });
+    List<CompletableFuture<Result<SpaceXLaunch>>> all =
+        launches.stream().map(this::resolve).toList();
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<SpaceXLaunch> out = new ArrayList<>(all.size());
+              for (CompletableFuture<Result<SpaceXLaunch>> f : all) {
+                Result<SpaceXLaunch> r = f.join();
+                if (r instanceof Failed<SpaceXLaunch> failed)
+                  return new Failed<>(failed.problem(), failed.message());
+                out.add(((Ok<SpaceXLaunch>) r).value());
+              }
+              return new Ok<>(List.copyOf(out));
+            });
   }
 
   private CompletableFuture<Result<SpaceXLaunch>> resolve(SpaceXJson.Launch l) {
-    CompletableFuture<Result<String>> rocket = cached(rocketNames, "/v4/rockets/", l.rocketId(), SpaceXJson::name);
-    CompletableFuture<Result<String>> pad = cached(launchpadNames, "/v4/launchpads/", l.launchpadId(), SpaceXJson::name);
+    CompletableFuture<Result<String>> rocket =
+        cached(rocketNames, "/v4/rockets/", l.rocketId(), SpaceXJson::name);
+    CompletableFuture<Result<String>> pad =
+        cached(launchpadNames, "/v4/launchpads/", l.launchpadId(), SpaceXJson::name);
     List<CompletableFuture<Result<Payload>>> loads =
-        l.payloadIds().stream().map(id -> cached(payloads, "/v4/payloads/", id, SpaceXJson::payload)).toList();
+        l.payloadIds().stream()
+            .map(id -> cached(payloads, "/v4/payloads/", id, SpaceXJson::payload))
+            .toList();
     List<CompletableFuture<?>> every = new ArrayList<>(loads);
     every.add(rocket);
     every.add(pad);
-    return CompletableFuture.allOf(every.toArray(CompletableFuture[]::new)).thenApply(done -> {
-      for (CompletableFuture<?> f : every) {
-        if (f.join() instanceof Failed<?> failed && failed.problem().isTransient()) {
-          return new Failed<>(failed.problem(), "resolving launch " + l.id() + ": " + failed.message());
-        }
-      }
-      List<Payload> known = loads.stream().map(f -> valueOrNull(f.join())).filter(Objects::nonNull).toList();
-      return new Ok<>(new SpaceXLaunch(l.id(), l.name(), l.dateUtc(), valueOrNull(rocket.join()), l.success(),
-          valueOrNull(pad.join()), payloadType(known), payloadMass(known, l.payloadIds().size()), l.upcoming(),
-          l.flightNumber(), l.details()));
-    });
+    return CompletableFuture.allOf(every.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              for (CompletableFuture<?> f : every) {
+                if (f.join() instanceof Failed<?> failed && failed.problem().isTransient()) {
+                  return new Failed<>(
+                      failed.problem(), "resolving launch " + l.id() + ": " + failed.message());
+                }
+              }
+              List<Payload> known =
+                  loads.stream().map(f -> valueOrNull(f.join())).filter(Objects::nonNull).toList();
+              return new Ok<>(
+                  new SpaceXLaunch(
+                      l.id(),
+                      l.name(),
+                      l.dateUtc(),
+                      valueOrNull(rocket.join()),
+                      l.success(),
+                      valueOrNull(pad.join()),
+                      payloadType(known),
+                      payloadMass(known, l.payloadIds().size()),
+                      l.upcoming(),
+                      l.flightNumber(),
+                      l.details()));
+            });
   }
 
   static String payloadType(List<Payload> known) {
-    List<String> types = known.stream().map(Payload::type).filter(Objects::nonNull).distinct().toList();
+    List<String> types =
+        known.stream().map(Payload::type).filter(Objects::nonNull).distinct().toList();
     return types.isEmpty() ? null : String.join(", ", types);
   }
 
   /** The total, only when every one of {@code expected} payloads has a known mass. */
   static Double payloadMass(List<Payload> known, int expected) {
-    if (expected == 0 || known.size() != expected || known.stream().anyMatch(p -> p.massKg() == null)) return null;
+    if (expected == 0
+        || known.size() != expected
+        || known.stream().anyMatch(p -> p.massKg() == null)) return null;
     return known.stream().mapToDouble(Payload::massKg).sum();
   }
 
@@ -128,28 +168,41 @@ public final class SpaceXClient {
 
   /** A lookup by id through its cache; a null id is resolved to null without a request. */
   private <T> CompletableFuture<Result<T>> cached(
-      Map<String, CompletableFuture<Result<T>>> cache, String path, String id, Function<String, T> parser) {
+      Map<String, CompletableFuture<Result<T>>> cache,
+      String path,
+      String id,
+      Function<String, T> parser) {
     if (id == null) return CompletableFuture.completedFuture(new Ok<>(null));
     CompletableFuture<Result<T>> mine = new CompletableFuture<>();
     CompletableFuture<Result<T>> existing = cache.putIfAbsent(id, mine);
     if (existing != null) return existing;
-    get(path + URLEncoder.encode(id, StandardCharsets.UTF_8), parser).thenAccept(r -> {
-      if (!(r instanceof Ok<T>)) cache.remove(id, mine);
-      mine.complete(r);
-    });
+    get(path + URLEncoder.encode(id, StandardCharsets.UTF_8), parser)
+        .thenAccept(
+            r -> {
+              if (!(r instanceof Ok<T>)) cache.remove(id, mine);
+              mine.complete(r);
+            });
     return mine;
   }
 
   private <T> CompletableFuture<Result<T>> get(String path, Function<String, T> parser) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-        .timeout(Duration.ofSeconds(15))
-        .header("Accept", "application/json")
-        .GET()
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofSeconds(15))
+            .header("Accept", "application/json")
+            .GET()
+            .build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-        .handle((response, error) -> error != null
-            ? new Failed<>(Problem.NETWORK, "GET " + path + " failed: " + (error.getCause() != null ? error.getCause() : error))
-            : interpret(path, response.statusCode(), response.body(), parser));
+        .handle(
+            (response, error) ->
+                error != null
+                    ? new Failed<>(
+                        Problem.NETWORK,
+                        "GET "
+                            + path
+                            + " failed: "
+                            + (error.getCause() != null ? error.getCause() : error))
+                    : interpret(path, response.statusCode(), response.body(), parser));
   }
 
   /** The outcome of one answer: 200 parsed, or the status as a typed problem. */
@@ -158,7 +211,8 @@ public final class SpaceXClient {
       try {
         return new Ok<>(parser.apply(body));
       } catch (RuntimeException e) {
-        return new Failed<>(Problem.MALFORMED, "malformed JSON from GET " + path + ": " + e.getMessage());
+        return new Failed<>(
+            Problem.MALFORMED, "malformed JSON from GET " + path + ": " + e.getMessage());
       }
     }
     String what = "GET " + path + ": " + snippet(body);

@@ -13,22 +13,23 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Reads the SpaceX API v4 bodies the source needs. Pure functions without I/O. A body that is
- * not what it should be throws {@link BadBody} with a message that says what is wrong (the
- * client turns it into a typed error); one bad launch object in a list is reported and skipped,
- * it never spoils the others. No other exception escapes, whatever the body.
+ * Reads the SpaceX API v4 bodies the source needs. Pure functions without I/O. A body that is not
+ * what it should be throws {@link BadBody} with a message that says what is wrong (the client turns
+ * it into a typed error); one bad launch object in a list is reported and skipped, it never spoils
+ * the others. No other exception escapes, whatever the body.
  *
- * <p>A value is kept only if it can travel on: a date must be an ISO-8601 instant that
- * Cassandra's millisecond timestamp can hold, a mass a finite number, and strings and id lists
- * are bounded ({@value #MAX_ID} characters for ids, {@value #MAX_NAME} for names and types,
- * {@value #MAX_DETAILS} for details, {@value #MAX_PAYLOADS} payloads), so a launch always fits one
- * Kafka event. Anything else is malformed.
+ * <p>A value is kept only if it can travel on: a date must be an ISO-8601 instant that Cassandra's
+ * millisecond timestamp can hold, a mass a finite number, and strings and id lists are bounded
+ * ({@value #MAX_ID} characters for ids, {@value #MAX_NAME} for names and types, {@value
+ * #MAX_DETAILS} for details, {@value #MAX_PAYLOADS} payloads), so a launch always fits one Kafka
+ * event. Anything else is malformed.
  */
 final class SpaceXJson {
   static final int MAX_ID = 100;
   static final int MAX_NAME = 500;
   static final int MAX_DETAILS = 10_000;
   static final int MAX_PAYLOADS = 100;
+
   /** How much of a bad value a reason quotes. */
   private static final int MAX_QUOTED = 100;
 
@@ -39,8 +40,16 @@ final class SpaceXJson {
 
   /** A launch as the API lists it: rocket, launchpad and payloads are ids still to resolve. */
   record Launch(
-      String id, String name, Instant dateUtc, Boolean success, Boolean upcoming, Integer flightNumber,
-      String details, String rocketId, String launchpadId, List<String> payloadIds) {}
+      String id,
+      String name,
+      Instant dateUtc,
+      Boolean success,
+      Boolean upcoming,
+      Integer flightNumber,
+      String details,
+      String rocketId,
+      String launchpadId,
+      List<String> payloadIds) {}
 
   /** The launches of one list body, and why each skipped element was skipped. */
   record LaunchList(List<Launch> launches, List<String> malformed) {
@@ -74,7 +83,8 @@ final class SpaceXJson {
       try {
         launches.add(launch(node));
       } catch (BadBody e) {
-        String id = node.path("id").isTextual() ? " (id " + quote(node.path("id").asText()) + ")" : "";
+        String id =
+            node.path("id").isTextual() ? " (id " + quote(node.path("id").asText()) + ")" : "";
         malformed.add("launch #" + i + id + ": " + e.getMessage());
       }
     }
@@ -88,9 +98,17 @@ final class SpaceXJson {
     if (id == null || id.isBlank()) throw new BadBody("no id");
     String name = text(node, "name", MAX_NAME);
     if (name == null || name.isBlank()) throw new BadBody("no name");
-    return new Launch(id, name, instant(node, "date_utc"), bool(node, "success"), bool(node, "upcoming"),
-        integer(node, "flight_number"), text(node, "details", MAX_DETAILS), text(node, "rocket", MAX_ID),
-        text(node, "launchpad", MAX_ID), ids(node, "payloads"));
+    return new Launch(
+        id,
+        name,
+        instant(node, "date_utc"),
+        bool(node, "success"),
+        bool(node, "upcoming"),
+        integer(node, "flight_number"),
+        text(node, "details", MAX_DETAILS),
+        text(node, "rocket", MAX_ID),
+        text(node, "launchpad", MAX_ID),
+        ids(node, "payloads"));
   }
 
   /** The {@code name} of a {@code /v4/rockets/{id}} or {@code /v4/launchpads/{id}} body. */
@@ -106,7 +124,8 @@ final class SpaceXJson {
   static Payload payload(String body) {
     JsonNode root = tree(body);
     if (!root.isObject()) throw new BadBody("expected a payload object, got " + kind(root));
-    Double mass = optional(root, "mass_kg", JsonNode::isNumber, JsonNode::asDouble, "is not a number");
+    Double mass =
+        optional(root, "mass_kg", JsonNode::isNumber, JsonNode::asDouble, "is not a number");
     if (mass != null && !Double.isFinite(mass)) throw new BadBody("mass_kg is out of range");
     return new Payload(text(root, "type", MAX_NAME), mass);
   }
@@ -123,7 +142,11 @@ final class SpaceXJson {
 
   /** A field that may be absent or null (then null), else must be of the expected JSON type. */
   private static <T> T optional(
-      JsonNode node, String field, Predicate<JsonNode> isExpected, Function<JsonNode, T> value, String otherwise) {
+      JsonNode node,
+      String field,
+      Predicate<JsonNode> isExpected,
+      Function<JsonNode, T> value,
+      String otherwise) {
     JsonNode v = node.path(field);
     if (v.isMissingNode() || v.isNull()) return null;
     if (!isExpected.test(v)) throw new BadBody(field + " " + otherwise);
@@ -132,12 +155,14 @@ final class SpaceXJson {
 
   private static String text(JsonNode node, String field, int maxLength) {
     String text = optional(node, field, JsonNode::isTextual, JsonNode::asText, "is not a string");
-    if (text != null && text.length() > maxLength) throw new BadBody(field + " is longer than " + maxLength + " characters");
+    if (text != null && text.length() > maxLength)
+      throw new BadBody(field + " is longer than " + maxLength + " characters");
     return text;
   }
 
   private static Boolean bool(JsonNode node, String field) {
-    return optional(node, field, JsonNode::isBoolean, JsonNode::asBoolean, "is not true, false or null");
+    return optional(
+        node, field, JsonNode::isBoolean, JsonNode::asBoolean, "is not true, false or null");
   }
 
   private static Integer integer(JsonNode node, String field) {
@@ -165,7 +190,8 @@ final class SpaceXJson {
     JsonNode v = node.path(field);
     if (v.isMissingNode() || v.isNull()) return List.of();
     if (!v.isArray()) throw new BadBody(field + " is not an array");
-    if (v.size() > MAX_PAYLOADS) throw new BadBody(field + " holds more than " + MAX_PAYLOADS + " ids");
+    if (v.size() > MAX_PAYLOADS)
+      throw new BadBody(field + " holds more than " + MAX_PAYLOADS + " ids");
     List<String> out = new ArrayList<>();
     for (JsonNode id : v) {
       if (!id.isTextual() || id.asText().isBlank() || id.asText().length() > MAX_ID) {

@@ -9,7 +9,9 @@ import java.time.Duration;
  */
 public record SpaceXSettings(String baseUrl, Duration interval, boolean includePast) {
   public SpaceXSettings {
-    if (baseUrl == null || baseUrl.isBlank()) throw new IllegalArgumentException("spacex base-url must not be empty");
-    if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("spacex interval must be > 0");
+    if (baseUrl == null || baseUrl.isBlank())
+      throw new IllegalArgumentException("spacex base-url must not be empty");
+    if (interval.isNegative() || interval.isZero())
+      throw new IllegalArgumentException("spacex interval must be > 0");
   }
 }

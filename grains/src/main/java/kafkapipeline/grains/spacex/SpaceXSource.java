@@ -27,18 +27,17 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * The SpaceX launches source: one per cluster (a cluster singleton). Polls the launches every
- * interval, resolves their rocket, launchpad and payload ids to names, and publishes one event
- * per launch to topic {@code spacex}, keyed by launch id, so a launch polled again is the same
- * row again (an upsert), never a second one.
+ * interval, resolves their rocket, launchpad and payload ids to names, and publishes one event per
+ * launch to topic {@code spacex}, keyed by launch id, so a launch polled again is the same row
+ * again (an upsert), never a second one.
  *
- * <p>One poll is in flight at a time, each step a {@code CompletionStage} piped back to the
- * actor, which never blocks. A launch object the API got wrong is counted
- * ({@code malformed_source_data/spacex}), logged and skipped; the other launches of that poll
- * are still published. A poll that fails (429, 5xx, network, an unreadable body, a failed
- * publish) publishes nothing, marks the source failing with the reason and is retried with
- * exponential backoff from the interval, with jitter, up to ten minutes; the next good poll
- * clears it. Nothing is thrown out of the actor for these; anything unforeseen restarts it with
- * backoff.
+ * <p>One poll is in flight at a time, each step a {@code CompletionStage} piped back to the actor,
+ * which never blocks. A launch object the API got wrong is counted ({@code
+ * malformed_source_data/spacex}), logged and skipped; the other launches of that poll are still
+ * published. A poll that fails (429, 5xx, network, an unreadable body, a failed publish) publishes
+ * nothing, marks the source failing with the reason and is retried with exponential backoff from
+ * the interval, with jitter, up to ten minutes; the next good poll clears it. Nothing is thrown out
+ * of the actor for these; anything unforeseen restarts it with backoff.
  */
 public final class SpaceXSource extends AbstractBehavior<SpaceXSource.Command> {
   public static final String SOURCE = "spacex";
@@ -47,22 +46,33 @@ public final class SpaceXSource extends AbstractBehavior<SpaceXSource.Command> {
 
   public sealed interface Command extends CborSerializable {}
 
-  enum Tick implements Command { INSTANCE }
+  enum Tick implements Command {
+    INSTANCE
+  }
 
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
   /**
    * {@code state}: starting (no poll finished yet), running, or failing. {@code lastPoll} is when
-   * the last poll (good or not) started, {@code lastSuccess} when the last good one ended;
-   * {@code lastError} is the reason of the failure, or of the launches skipped in the last good poll.
+   * the last poll (good or not) started, {@code lastSuccess} when the last good one ended; {@code
+   * lastError} is the reason of the failure, or of the launches skipped in the last good poll.
    */
   public record Status(
-      String state, Instant lastPoll, Instant lastSuccess, int launchesLastPoll, long lastPollMillis,
-      long eventsPublished, long malformed, int failuresInRow, String lastError) implements CborSerializable {}
+      String state,
+      Instant lastPoll,
+      Instant lastSuccess,
+      int launchesLastPoll,
+      long lastPollMillis,
+      long eventsPublished,
+      long malformed,
+      int failuresInRow,
+      String lastError)
+      implements CborSerializable {}
 
   private record Fetched(Result<LaunchList> result) implements Command {}
 
-  private record Resolved(Result<List<SpaceXLaunch>> result, List<String> malformed) implements Command {}
+  private record Resolved(Result<List<SpaceXLaunch>> result, List<String> malformed)
+      implements Command {}
 
   private record Published(int count, List<String> malformed) implements Command {}
 
@@ -70,15 +80,24 @@ public final class SpaceXSource extends AbstractBehavior<SpaceXSource.Command> {
 
   /** Starts the singleton on the oldest silo (and on the next oldest when that one leaves). */
   public static ActorRef<Command> init(
-      ActorSystem<?> system, SpaceXSettings settings, SpaceXClient client, EventPublisher publisher,
+      ActorSystem<?> system,
+      SpaceXSettings settings,
+      SpaceXClient client,
+      EventPublisher publisher,
       PipelineMetrics metrics) {
-    return kafkapipeline.grains.SourceSingleton.init(system, create(settings, client, publisher, metrics), "spacex-source");
+    return kafkapipeline.grains.SourceSingleton.init(
+        system, create(settings, client, publisher, metrics), "spacex-source");
   }
 
   public static Behavior<Command> create(
-      SpaceXSettings settings, SpaceXClient client, EventPublisher publisher, PipelineMetrics metrics) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(
-        timers -> new SpaceXSource(ctx, timers, settings, client, publisher, metrics)));
+      SpaceXSettings settings,
+      SpaceXClient client,
+      EventPublisher publisher,
+      PipelineMetrics metrics) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new SpaceXSource(ctx, timers, settings, client, publisher, metrics)));
   }
 
   private final TimerScheduler<Command> timers;
@@ -98,8 +117,12 @@ public final class SpaceXSource extends AbstractBehavior<SpaceXSource.Command> {
   private String lastError;
 
   private SpaceXSource(
-      ActorContext<Command> ctx, TimerScheduler<Command> timers, SpaceXSettings settings, SpaceXClient client,
-      EventPublisher publisher, PipelineMetrics metrics) {
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      SpaceXSettings settings,
+      SpaceXClient client,
+      EventPublisher publisher,
+      PipelineMetrics metrics) {
     super(ctx);
     this.timers = timers;
     this.settings = settings;
@@ -125,8 +148,12 @@ public final class SpaceXSource extends AbstractBehavior<SpaceXSource.Command> {
     if (busy) return this;
     busy = true;
     lastPoll = Instant.now();
-    getContext().pipeToSelf(client.launches(settings.includePast()),
-        (result, error) -> new Fetched(error == null ? result : new Failed<>(Problem.NETWORK, String.valueOf(error))));
+    getContext()
+        .pipeToSelf(
+            client.launches(settings.includePast()),
+            (result, error) ->
+                new Fetched(
+                    error == null ? result : new Failed<>(Problem.NETWORK, String.valueOf(error))));
     return this;
   }
 
@@ -137,9 +164,13 @@ public final class SpaceXSource extends AbstractBehavior<SpaceXSource.Command> {
     }
     LaunchList list = ((Ok<LaunchList>) fetched.result()).value();
     countMalformed(list.malformed());
-    getContext().pipeToSelf(client.resolve(list.launches()),
-        (result, error) -> new Resolved(
-            error == null ? result : new Failed<>(Problem.NETWORK, String.valueOf(error)), list.malformed()));
+    getContext()
+        .pipeToSelf(
+            client.resolve(list.launches()),
+            (result, error) ->
+                new Resolved(
+                    error == null ? result : new Failed<>(Problem.NETWORK, String.valueOf(error)),
+                    list.malformed()));
     return this;
   }
 
@@ -147,21 +178,34 @@ public final class SpaceXSource extends AbstractBehavior<SpaceXSource.Command> {
     if (reasons.isEmpty()) return;
     malformed += reasons.size();
     metrics.add(PipelineMetrics.MALFORMED_SOURCE_DATA, SOURCE, reasons.size());
-    reasons.stream().limit(MAX_LOGGED_MALFORMED)
-        .forEach(reason -> getContext().getLog().warn("SpaceX source skipped malformed data: {}", reason));
+    reasons.stream()
+        .limit(MAX_LOGGED_MALFORMED)
+        .forEach(
+            reason ->
+                getContext().getLog().warn("SpaceX source skipped malformed data: {}", reason));
     if (reasons.size() > MAX_LOGGED_MALFORMED) {
-      getContext().getLog().warn("SpaceX source skipped {} more malformed launches", reasons.size() - MAX_LOGGED_MALFORMED);
+      getContext()
+          .getLog()
+          .warn(
+              "SpaceX source skipped {} more malformed launches",
+              reasons.size() - MAX_LOGGED_MALFORMED);
     }
   }
 
   private Behavior<Command> onResolved(Resolved resolved) {
-    if (resolved.result() instanceof Failed<List<SpaceXLaunch>> failed) return fail(failed.message());
+    if (resolved.result() instanceof Failed<List<SpaceXLaunch>> failed)
+      return fail(failed.message());
     List<SpaceXLaunch> launches = ((Ok<List<SpaceXLaunch>>) resolved.result()).value();
     if (launches.isEmpty()) return onPublished(new Published(0, resolved.malformed()));
-    List<KeyedRecord> records = launches.stream().map(l -> new KeyedRecord(l.launchId(), EventJson.write(l))).toList();
-    getContext().pipeToSelf(publisher.publish(Topics.SPACEX, records),
-        (ok, error) -> error == null
-            ? new Published(records.size(), resolved.malformed()) : new PublishFailed(String.valueOf(error)));
+    List<KeyedRecord> records =
+        launches.stream().map(l -> new KeyedRecord(l.launchId(), EventJson.write(l))).toList();
+    getContext()
+        .pipeToSelf(
+            publisher.publish(Topics.SPACEX, records),
+            (ok, error) ->
+                error == null
+                    ? new Published(records.size(), resolved.malformed())
+                    : new PublishFailed(String.valueOf(error)));
     return this;
   }
 
@@ -175,9 +219,16 @@ public final class SpaceXSource extends AbstractBehavior<SpaceXSource.Command> {
     eventsPublished += published.count();
     metrics.add(PipelineMetrics.PRODUCED, Topics.SPACEX, published.count());
     List<String> skipped = published.malformed();
-    lastError = skipped.isEmpty() ? null
-        : "skipped " + skipped.size() + " malformed launch(es) in the last poll, first: " + skipped.get(0);
-    getContext().getLog().info("SpaceX source published {} launches in {} ms", published.count(), lastPollMillis);
+    lastError =
+        skipped.isEmpty()
+            ? null
+            : "skipped "
+                + skipped.size()
+                + " malformed launch(es) in the last poll, first: "
+                + skipped.get(0);
+    getContext()
+        .getLog()
+        .info("SpaceX source published {} launches in {} ms", published.count(), lastPollMillis);
     timers.startSingleTimer(Tick.INSTANCE, settings.interval());
     return this;
   }
@@ -192,16 +243,34 @@ public final class SpaceXSource extends AbstractBehavior<SpaceXSource.Command> {
     failures++;
     state = "failing";
     lastError = error;
-    long base = Math.min(MAX_BACKOFF.toMillis(), settings.interval().toMillis() << Math.min(failures - 1, 10));
+    long base =
+        Math.min(
+            MAX_BACKOFF.toMillis(), settings.interval().toMillis() << Math.min(failures - 1, 10));
     long jittered = (long) (base * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
-    getContext().getLog().warn("SpaceX source failing ({} in a row): {}; next try in {} ms", failures, error, jittered);
+    getContext()
+        .getLog()
+        .warn(
+            "SpaceX source failing ({} in a row): {}; next try in {} ms",
+            failures,
+            error,
+            jittered);
     timers.startSingleTimer(Tick.INSTANCE, Duration.ofMillis(jittered));
     return this;
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    get.replyTo().tell(new Status(state, lastPoll, lastSuccess, launchesLastPoll, lastPollMillis, eventsPublished,
-        malformed, failures, lastError));
+    get.replyTo()
+        .tell(
+            new Status(
+                state,
+                lastPoll,
+                lastSuccess,
+                launchesLastPoll,
+                lastPollMillis,
+                eventsPublished,
+                malformed,
+                failures,
+                lastError));
     return this;
   }
 }

@@ -10,10 +10,10 @@ import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
- * The cluster-wide budget of weather API calls (a cluster singleton): a token bucket of
- * {@code callsPerMinute} tokens refilled evenly. A grain asks before each call and is told to
- * go ahead or when to ask again, so all cities together stay within the free tier. If the
- * singleton moves, the new bucket starts full: at most one extra minute's budget after a failover.
+ * The cluster-wide budget of weather API calls (a cluster singleton): a token bucket of {@code
+ * callsPerMinute} tokens refilled evenly. A grain asks before each call and is told to go ahead or
+ * when to ask again, so all cities together stay within the free tier. If the singleton moves, the
+ * new bucket starts full: at most one extra minute's budget after a failover.
  */
 public final class CallBudget {
   public sealed interface Command extends CborSerializable {}
@@ -28,7 +28,8 @@ public final class CallBudget {
 
   public record Denied(Duration retryIn) implements Answer {}
 
-  public record Usage(int callsPerMinute, double tokensLeft, long granted, long denied) implements CborSerializable {}
+  public record Usage(int callsPerMinute, double tokensLeft, long granted, long denied)
+      implements CborSerializable {}
 
   public static ActorRef<Command> init(ActorSystem<?> system, int callsPerMinute) {
     return ClusterSingleton.get(system)
@@ -36,7 +37,8 @@ public final class CallBudget {
   }
 
   /** {@code clock} in nanoseconds, injectable for tests. */
-  public static Behavior<Command> create(int callsPerMinute, java.util.function.LongSupplier clock) {
+  public static Behavior<Command> create(
+      int callsPerMinute, java.util.function.LongSupplier clock) {
     return Behaviors.setup(ctx -> new Bucket(callsPerMinute, clock).behavior());
   }
 
@@ -60,11 +62,13 @@ public final class CallBudget {
     Behavior<Command> behavior() {
       return Behaviors.receive(Command.class)
           .onMessage(Acquire.class, this::onAcquire)
-          .onMessage(GetUsage.class, get -> {
-            refill();
-            get.replyTo().tell(new Usage(capacity, tokens, granted, denied));
-            return Behaviors.same();
-          })
+          .onMessage(
+              GetUsage.class,
+              get -> {
+                refill();
+                get.replyTo().tell(new Usage(capacity, tokens, granted, denied));
+                return Behaviors.same();
+              })
           .build();
     }
 

@@ -23,6 +23,8 @@ public final class CityNames {
   /** The id of a city: its name and country code as the API spells them, lower case. */
   public static String id(String name, String country) {
     String n = name.strip().toLowerCase(Locale.ROOT);
-    return country == null || country.isBlank() ? n : n + "," + country.strip().toLowerCase(Locale.ROOT);
+    return country == null || country.isBlank()
+        ? n
+        : n + "," + country.strip().toLowerCase(Locale.ROOT);
   }
 }

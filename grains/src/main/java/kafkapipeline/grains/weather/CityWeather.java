@@ -28,34 +28,47 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * The weather grain of one city (a sharded entity; the entity id is the city id, e.g.
- * {@code hanoi,vn}). Polls the current weather every interval, within the cluster-wide
- * {@link CallBudget}, and publishes each report to topic {@code weather} keyed by city id.
+ * The weather grain of one city (a sharded entity; the entity id is the city id, e.g. {@code
+ * hanoi,vn}). Polls the current weather every interval, within the cluster-wide {@link CallBudget},
+ * and publishes each report to topic {@code weather} keyed by city id.
  *
- * <p>On activation it reads its registration and stops at once if the city is not registered,
- * so a stale wake-up after a removal cannot bring a removed city back. A failed call (404, 401,
- * 429, 5xx, network, malformed body) marks the grain failing with the reason and is retried
- * with exponential backoff and jitter, up to ten minutes; the next success clears it.
+ * <p>On activation it reads its registration and stops at once if the city is not registered, so a
+ * stale wake-up after a removal cannot bring a removed city back. A failed call (404, 401, 429,
+ * 5xx, network, malformed body) marks the grain failing with the reason and is retried with
+ * exponential backoff and jitter, up to ten minutes; the next success clears it.
  */
 public final class CityWeather extends AbstractBehavior<CityWeather.Command> {
-  public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "city-weather");
+  public static final EntityTypeKey<Command> TYPE_KEY =
+      EntityTypeKey.create(Command.class, "city-weather");
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
 
   public sealed interface Command extends CborSerializable {}
 
   /** Activates the grain wherever its shard lives; otherwise does nothing. */
-  public enum Wake implements Command { INSTANCE }
+  public enum Wake implements Command {
+    INSTANCE
+  }
 
   /** Stops polling (the city was removed). */
-  public enum Stop implements Command { INSTANCE }
+  public enum Stop implements Command {
+    INSTANCE
+  }
 
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
   /** {@code state}: starting, waiting (for the call budget), reporting, or failing. */
-  public record Status(String cityId, String state, String silo, Instant lastReport, Float temperature, String lastError)
+  public record Status(
+      String cityId,
+      String state,
+      String silo,
+      Instant lastReport,
+      Float temperature,
+      String lastError)
       implements CborSerializable {}
 
-  enum Tick implements Command { INSTANCE }
+  enum Tick implements Command {
+    INSTANCE
+  }
 
   private record Registered(Optional<City> city) implements Command {}
 
@@ -69,19 +82,25 @@ public final class CityWeather extends AbstractBehavior<CityWeather.Command> {
 
   /** The collaborators every city grain of a silo shares. */
   public record Dependencies(
-      WeatherSettings settings, OwmClient client, ActorRef<CallBudget.Command> budget,
-      EventPublisher publisher, CityStore cities, PipelineMetrics metrics) {}
+      WeatherSettings settings,
+      OwmClient client,
+      ActorRef<CallBudget.Command> budget,
+      EventPublisher publisher,
+      CityStore cities,
+      PipelineMetrics metrics) {}
 
   public static void init(ActorSystem<?> system, Dependencies deps) {
-    ClusterSharding.get(system).init(
-        Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps))
-            .withStopMessage(Stop.INSTANCE)
-            // A city polls on its own timer: it is never idle, so never passivated.
-            .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps))
+                .withStopMessage(Stop.INSTANCE)
+                // A city polls on its own timer: it is never idle, so never passivated.
+                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
   public static Behavior<Command> create(String cityId, Dependencies deps) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new CityWeather(ctx, timers, cityId, deps)));
+    return Behaviors.setup(
+        ctx -> Behaviors.withTimers(timers -> new CityWeather(ctx, timers, cityId, deps)));
   }
 
   private final TimerScheduler<Command> timers;
@@ -96,13 +115,15 @@ public final class CityWeather extends AbstractBehavior<CityWeather.Command> {
   private Float temperature;
   private String lastError;
 
-  private CityWeather(ActorContext<Command> ctx, TimerScheduler<Command> timers, String cityId, Dependencies deps) {
+  private CityWeather(
+      ActorContext<Command> ctx, TimerScheduler<Command> timers, String cityId, Dependencies deps) {
     super(ctx);
     this.timers = timers;
     this.cityId = cityId;
     this.deps = deps;
     this.silo = Cluster.get(ctx.getSystem()).selfMember().address().hostPort();
-    ctx.pipeToSelf(deps.cities().get(cityId), (found, error) -> new Registered(error == null ? found : null));
+    ctx.pipeToSelf(
+        deps.cities().get(cityId), (found, error) -> new Registered(error == null ? found : null));
   }
 
   @Override
@@ -122,7 +143,9 @@ public final class CityWeather extends AbstractBehavior<CityWeather.Command> {
 
   private Behavior<Command> onRegistered(Registered registered) {
     if (registered.city() == null) { // the registry could not be read: the next wake-up retries
-      getContext().getLog().warn("Cannot read the registration of city {}; stopping until the next wake-up", cityId);
+      getContext()
+          .getLog()
+          .warn("Cannot read the registration of city {}; stopping until the next wake-up", cityId);
       return Behaviors.stopped();
     }
     if (registered.city().isEmpty()) {
@@ -140,8 +163,14 @@ public final class CityWeather extends AbstractBehavior<CityWeather.Command> {
       return fail("no API key: set OWM_API_KEY");
     }
     busy = true;
-    getContext().ask(CallBudget.Answer.class, deps.budget(), Duration.ofSeconds(3), CallBudget.Acquire::new,
-        (answer, error) -> new Budget(error == null ? answer : new CallBudget.Denied(Duration.ofSeconds(5))));
+    getContext()
+        .ask(
+            CallBudget.Answer.class,
+            deps.budget(),
+            Duration.ofSeconds(3),
+            CallBudget.Acquire::new,
+            (answer, error) ->
+                new Budget(error == null ? answer : new CallBudget.Denied(Duration.ofSeconds(5))));
     return this;
   }
 
@@ -149,11 +178,15 @@ public final class CityWeather extends AbstractBehavior<CityWeather.Command> {
     if (budget.answer() instanceof CallBudget.Denied denied) {
       busy = false;
       if (!"failing".equals(state)) state = "waiting";
-      timers.startSingleTimer(Tick.INSTANCE, denied.retryIn().plusMillis(ThreadLocalRandom.current().nextInt(250)));
+      timers.startSingleTimer(
+          Tick.INSTANCE, denied.retryIn().plusMillis(ThreadLocalRandom.current().nextInt(250)));
       return this;
     }
-    getContext().pipeToSelf(deps.client().byId(city.owmId(), city.name() + "," + city.country()),
-        (result, error) -> new Fetched(error == null ? result : new OwmClient.Failed(String.valueOf(error))));
+    getContext()
+        .pipeToSelf(
+            deps.client().byId(city.owmId(), city.name() + "," + city.country()),
+            (result, error) ->
+                new Fetched(error == null ? result : new OwmClient.Failed(String.valueOf(error))));
     return this;
   }
 
@@ -161,20 +194,36 @@ public final class CityWeather extends AbstractBehavior<CityWeather.Command> {
     OwmClient.Result result = fetched.result();
     if (result instanceof OwmClient.Observed o) {
       WeatherReport report = withLocation(o.report());
-      getContext().pipeToSelf(
-          deps.publisher().publish(Topics.WEATHER, List.of(new KeyedRecord(cityId, EventJson.write(report)))),
-          (ok, error) -> error == null ? new Published(report) : new PublishFailed(String.valueOf(error)));
+      getContext()
+          .pipeToSelf(
+              deps.publisher()
+                  .publish(
+                      Topics.WEATHER, List.of(new KeyedRecord(cityId, EventJson.write(report)))),
+              (ok, error) ->
+                  error == null ? new Published(report) : new PublishFailed(String.valueOf(error)));
       return this;
     }
-    if (result instanceof OwmClient.NotFound n) return retry("city not found by the API: " + n.query());
+    if (result instanceof OwmClient.NotFound n)
+      return retry("city not found by the API: " + n.query());
     if (result instanceof OwmClient.Unauthorized u) return retry(u.message());
     if (result instanceof OwmClient.RateLimited r) return retry(r.message());
     return retry(((OwmClient.Failed) result).message());
   }
 
   private WeatherReport withLocation(WeatherReport r) {
-    return new WeatherReport(cityId, r.forecastdate(), r.description(), r.temp(), r.feelsLike(), r.tempMin(),
-        r.tempMax(), r.pressure(), r.humidity(), r.wind(), r.sunrise(), r.sunset());
+    return new WeatherReport(
+        cityId,
+        r.forecastdate(),
+        r.description(),
+        r.temp(),
+        r.feelsLike(),
+        r.tempMin(),
+        r.tempMax(),
+        r.pressure(),
+        r.humidity(),
+        r.wind(),
+        r.sunrise(),
+        r.sunset());
   }
 
   private Behavior<Command> onPublished(Published published) {
@@ -198,9 +247,19 @@ public final class CityWeather extends AbstractBehavior<CityWeather.Command> {
     failures++;
     state = "failing";
     lastError = error;
-    long base = Math.min(MAX_BACKOFF.toMillis(), deps.settings().interval().toMillis() << Math.min(failures - 1, 10));
+    long base =
+        Math.min(
+            MAX_BACKOFF.toMillis(),
+            deps.settings().interval().toMillis() << Math.min(failures - 1, 10));
     long jittered = (long) (base * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
-    getContext().getLog().warn("Weather of {} failing ({} in a row): {}; next try in {} s", cityId, failures, error, jittered / 1000);
+    getContext()
+        .getLog()
+        .warn(
+            "Weather of {} failing ({} in a row): {}; next try in {} s",
+            cityId,
+            failures,
+            error,
+            jittered / 1000);
     timers.startSingleTimer(Tick.INSTANCE, Duration.ofMillis(jittered));
     return this;
   }

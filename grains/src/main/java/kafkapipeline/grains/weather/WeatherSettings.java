@@ -12,14 +12,23 @@ import java.time.Duration;
 public record WeatherSettings(
     String baseUrl, String apiKey, Duration interval, int callsPerMinute, Duration wakeInterval) {
   public WeatherSettings {
-    if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("weather interval must be > 0");
-    if (callsPerMinute < 1) throw new IllegalArgumentException("weather calls-per-minute must be >= 1");
+    if (interval.isNegative() || interval.isZero())
+      throw new IllegalArgumentException("weather interval must be > 0");
+    if (callsPerMinute < 1)
+      throw new IllegalArgumentException("weather calls-per-minute must be >= 1");
   }
 
   @Override
   public String toString() {
     // Never print the key.
-    return "WeatherSettings[baseUrl=" + baseUrl + ", apiKey=" + (apiKey.isBlank() ? "(none)" : "***")
-        + ", interval=" + interval + ", callsPerMinute=" + callsPerMinute + "]";
+    return "WeatherSettings[baseUrl="
+        + baseUrl
+        + ", apiKey="
+        + (apiKey.isBlank() ? "(none)" : "***")
+        + ", interval="
+        + interval
+        + ", callsPerMinute="
+        + callsPerMinute
+        + "]";
   }
 }

@@ -16,9 +16,9 @@ import kafkapipeline.grains.persist.WikipediaRowMapper;
 
 /**
  * What one decoded server-sent event of EventStreams is to the source. {@link #decode} never
- * throws: whatever the server sent becomes exactly one frame. Every frame carries the stream's
- * last event id at that point (empty when the stream never set one), so a resumed stream starts
- * after it, whether the frame is published, discarded or dead-lettered.
+ * throws: whatever the server sent becomes exactly one frame. Every frame carries the stream's last
+ * event id at that point (empty when the stream never set one), so a resumed stream starts after
+ * it, whether the frame is published, discarded or dead-lettered.
  */
 final class RecentChangeFrames {
   private RecentChangeFrames() {}
@@ -36,16 +36,18 @@ final class RecentChangeFrames {
 
   /**
    * A {@code message} whose data is not a usable recent change (not JSON, not an object, or an
-   * object without what a row needs). Published as a dead-letter marker, so it ends in
-   * {@code dead_letters} with {@code reason}.
+   * object without what a row needs). Published as a dead-letter marker, so it ends in {@code
+   * dead_letters} with {@code reason}.
    */
-  record Malformed(String key, byte[] data, String reason, Optional<String> position) implements Frame {}
+  record Malformed(String key, byte[] data, String reason, Optional<String> position)
+      implements Frame {}
 
   /**
-   * An event too large to publish: over the SSE event limit (then only its head was kept) or
-   * over {@link Topics#MAX_EVENT_BYTES}. Published as a dead-letter marker holding its head.
+   * An event too large to publish: over the SSE event limit (then only its head was kept) or over
+   * {@link Topics#MAX_EVENT_BYTES}. Published as a dead-letter marker holding its head.
    */
-  record Oversize(String key, byte[] head, long bytes, String reason, Optional<String> position) implements Frame {}
+  record Oversize(String key, byte[] head, long bytes, String reason, Optional<String> position)
+      implements Frame {}
 
   /** An {@code event: error} the server sends after the stream has started. */
   record ServerError(String message, Optional<String> position) implements Frame {}
@@ -62,15 +64,19 @@ final class RecentChangeFrames {
 
   // Only to tell what shape the data has (and to refuse trailing garbage, which the event codec
   // ignores): the change itself is read by EventJson, the one codec of payloads.
-  private static final ObjectReader SHAPE = JsonMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build().reader();
+  private static final ObjectReader SHAPE =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build().reader();
 
   static Frame decode(SseDecoder.Output output) {
     if (output instanceof SseDecoder.Event e) return decode(e);
     if (output instanceof SseDecoder.IdOnly id) return new PositionOnly(position(id.lastEventId()));
     if (output instanceof SseDecoder.Oversize o) {
-      return new Oversize(deadLetterKey(null, o.lastEventId()), o.head(), o.bytes(),
-          o.reason() + " (the SSE event limit)", position(o.lastEventId()));
+      return new Oversize(
+          deadLetterKey(null, o.lastEventId()),
+          o.head(),
+          o.bytes(),
+          o.reason() + " (the SSE event limit)",
+          position(o.lastEventId()));
     }
     throw new IllegalArgumentException("not an event: " + output); // Retry is the connection's
   }
@@ -83,16 +89,25 @@ final class RecentChangeFrames {
     try {
       tree = SHAPE.readTree(data);
     } catch (JsonProcessingException e) {
-      return new Malformed(deadLetterKey(null, event.lastEventId()), data, "not JSON: " + e.getOriginalMessage(), position);
+      return new Malformed(
+          deadLetterKey(null, event.lastEventId()),
+          data,
+          "not JSON: " + e.getOriginalMessage(),
+          position);
     } catch (IOException | RuntimeException e) {
-      return new Malformed(deadLetterKey(null, event.lastEventId()), data, "not JSON: " + e, position);
+      return new Malformed(
+          deadLetterKey(null, event.lastEventId()), data, "not JSON: " + e, position);
     }
     if (tree == null || tree.isMissingNode()) {
-      return new Malformed(deadLetterKey(null, event.lastEventId()), data, "no JSON in the data", position);
+      return new Malformed(
+          deadLetterKey(null, event.lastEventId()), data, "no JSON in the data", position);
     }
     if (!tree.isObject()) {
-      return new Malformed(deadLetterKey(null, event.lastEventId()), data,
-          "not a JSON object but " + tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT), position);
+      return new Malformed(
+          deadLetterKey(null, event.lastEventId()),
+          data,
+          "not a JSON object but " + tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT),
+          position);
     }
     JsonNode metaId = tree.path("meta").path("id");
     String key = deadLetterKey(metaId.isTextual() ? metaId.asText() : null, event.lastEventId());
@@ -108,8 +123,12 @@ final class RecentChangeFrames {
     if (change.isCanary()) return new Canary(position);
     int size = new KeyedRecord(change.meta().id(), data).sizeBytes();
     if (size > Topics.MAX_EVENT_BYTES) {
-      return new Oversize(key, data, size,
-          "an event of " + size + " bytes, over Kafka's limit of " + Topics.MAX_EVENT_BYTES, position);
+      return new Oversize(
+          key,
+          data,
+          size,
+          "an event of " + size + " bytes, over Kafka's limit of " + Topics.MAX_EVENT_BYTES,
+          position);
     }
     return new Change(change.meta().id(), data, position);
   }

@@ -4,10 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import kafkapipeline.grains.wikipedia.RecentChangeFrames.Frame;
@@ -28,18 +28,19 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * One connection to an SSE endpoint: sends {@code Last-Event-ID} when there is a non-empty
- * position, runs {@code onStreaming} once the server accepts, decodes the body with an
- * {@link SseDecoder} (the WHATWG rules, with the settings' line and event limits) and hands the
- * frames to a handler in batches, one batch at a time (the handler's stage must complete before
- * the next batch is read, which is the back-pressure). A {@code retry:} field goes to
- * {@code onRetry} as soon as it is read. An event over a limit is a frame like any other
- * ({@link RecentChangeFrames.Oversize}), so it never fails the stream. The returned stage
- * completes with {@link Closed} when the server ends the stream, with {@link Refused} when it
- * answers anything but 200, and fails on a network error, a failed handler or a kill switch
- * abort; either only once the last batch handed to the handler has settled, so the caller's
- * view of the saved position is current when it reconnects. pekko-http buffers each HTTP chunk whole, and fails the stream on one over its limit
- * (1 MiB by default, so a server sending a large event as one chunk would be re-read forever);
- * here the limit is {@link #maxChunkBytes}, room for a whole event at the decoder's limits.
+ * position, runs {@code onStreaming} once the server accepts, decodes the body with an {@link
+ * SseDecoder} (the WHATWG rules, with the settings' line and event limits) and hands the frames to
+ * a handler in batches, one batch at a time (the handler's stage must complete before the next
+ * batch is read, which is the back-pressure). A {@code retry:} field goes to {@code onRetry} as
+ * soon as it is read. An event over a limit is a frame like any other ({@link
+ * RecentChangeFrames.Oversize}), so it never fails the stream. The returned stage completes with
+ * {@link Closed} when the server ends the stream, with {@link Refused} when it answers anything but
+ * 200, and fails on a network error, a failed handler or a kill switch abort; either only once the
+ * last batch handed to the handler has settled, so the caller's view of the saved position is
+ * current when it reconnects. pekko-http buffers each HTTP chunk whole, and fails the stream on one
+ * over its limit (1 MiB by default, so a server sending a large event as one chunk would be re-read
+ * forever); here the limit is {@link #maxChunkBytes}, room for a whole event at the decoder's
+ * limits.
  */
 final class SseConnection {
   private static final int MAX_ERROR_BODY = 200;
@@ -61,8 +62,10 @@ final class SseConnection {
     this.materializer = Materializer.matFromSystem(system);
     ConnectionPoolSettings defaults = ConnectionPoolSettings.create(Adapter.toClassic(system));
     ClientConnectionSettings connection = defaults.getConnectionSettings();
-    this.pool = defaults.withConnectionSettings(connection.withParserSettings(
-        connection.getParserSettings().withMaxChunkSize(maxChunkBytes(settings))));
+    this.pool =
+        defaults.withConnectionSettings(
+            connection.withParserSettings(
+                connection.getParserSettings().withMaxChunkSize(maxChunkBytes(settings))));
   }
 
   /**
@@ -70,7 +73,9 @@ final class SseConnection {
    * limits, sent as one chunk with its field names, passes (and is then skipped if over them).
    */
   static int maxChunkBytes(WikipediaSettings settings) {
-    return (int) Math.min(Integer.MAX_VALUE, 2L * ((long) settings.maxEventBytes() + settings.maxLineBytes()));
+    return (int)
+        Math.min(
+            Integer.MAX_VALUE, 2L * ((long) settings.maxEventBytes() + settings.maxLineBytes()));
   }
 
   CompletionStage<Outcome> open(
@@ -79,64 +84,85 @@ final class SseConnection {
       Runnable onStreaming,
       Consumer<Duration> onRetry,
       Function<List<Frame>, CompletionStage<?>> handler) {
-    HttpRequest request = HttpRequest.GET(settings.streamUrl())
-        .addHeader(HttpHeader.parse("User-Agent", settings.userAgent()))
-        .addHeader(HttpHeader.parse("Accept", "text/event-stream"));
+    HttpRequest request =
+        HttpRequest.GET(settings.streamUrl())
+            .addHeader(HttpHeader.parse("User-Agent", settings.userAgent()))
+            .addHeader(HttpHeader.parse("Accept", "text/event-stream"));
     Optional<String> resumeAt = lastEventId.filter(id -> !id.isEmpty());
-    if (resumeAt.isPresent()) request = request.addHeader(RawHeader.create("Last-Event-ID", headerValue(resumeAt.get())));
+    if (resumeAt.isPresent())
+      request = request.addHeader(RawHeader.create("Last-Event-ID", headerValue(resumeAt.get())));
     Http http = Http.get(system);
-    return http.singleRequest(request, http.defaultClientHttpsContext(), pool, Adapter.toClassic(system).log()).thenCompose(response -> {
-      if (response.status().intValue() == 200) {
-        onStreaming.run();
-        // A stream never ends by itself: no size limit on the entity, only the decoder's per event.
-        AtomicReference<CompletionStage<?>> lastBatch = new AtomicReference<>(CompletableFuture.completedFuture(null));
-        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        response.entity().withoutSizeLimit().getDataBytes()
-            .via(killSwitch.flow())
-            .via(frames(settings.maxLineBytes(), settings.maxEventBytes(), onRetry))
-            .groupedWithin(settings.batchSize(), settings.batchWindow())
-            .mapAsync(1, batch -> {
-              CompletionStage<?> handled = handler.apply(batch);
-              lastBatch.set(handled);
-              return handled;
-            })
-            .runWith(Sink.ignore(), materializer)
-            // A cut connection fails the stream at once, while its last batch may still be
-            // publishing or saving its position: the outcome waits for that batch, so whoever
-            // reconnects has heard of the position it saved and resumes after it.
-            .whenComplete((done, error) -> lastBatch.get().whenComplete((handled, batchError) -> {
-              if (error == null) outcome.complete(new Closed());
-              else outcome.completeExceptionally(error);
-            }));
-        return outcome;
-      }
-      return refused(response);
-    });
+    return http.singleRequest(
+            request, http.defaultClientHttpsContext(), pool, Adapter.toClassic(system).log())
+        .thenCompose(
+            response -> {
+              if (response.status().intValue() == 200) {
+                onStreaming.run();
+                // A stream never ends by itself: no size limit on the entity, only the decoder's
+                // per event.
+                AtomicReference<CompletionStage<?>> lastBatch =
+                    new AtomicReference<>(CompletableFuture.completedFuture(null));
+                CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+                response
+                    .entity()
+                    .withoutSizeLimit()
+                    .getDataBytes()
+                    .via(killSwitch.flow())
+                    .via(frames(settings.maxLineBytes(), settings.maxEventBytes(), onRetry))
+                    .groupedWithin(settings.batchSize(), settings.batchWindow())
+                    .mapAsync(
+                        1,
+                        batch -> {
+                          CompletionStage<?> handled = handler.apply(batch);
+                          lastBatch.set(handled);
+                          return handled;
+                        })
+                    .runWith(Sink.ignore(), materializer)
+                    // A cut connection fails the stream at once, while its last batch may still be
+                    // publishing or saving its position: the outcome waits for that batch, so
+                    // whoever
+                    // reconnects has heard of the position it saved and resumes after it.
+                    .whenComplete(
+                        (done, error) ->
+                            lastBatch
+                                .get()
+                                .whenComplete(
+                                    (handled, batchError) -> {
+                                      if (error == null) outcome.complete(new Closed());
+                                      else outcome.completeExceptionally(error);
+                                    }));
+                return outcome;
+              }
+              return refused(response);
+            });
   }
 
   /**
-   * Bytes to frames, one decoder per materialization (per connection). {@code retry:} values
-   * go to {@code onRetry} instead of downstream.
+   * Bytes to frames, one decoder per materialization (per connection). {@code retry:} values go to
+   * {@code onRetry} instead of downstream.
    */
-  static Flow<ByteString, Frame, org.apache.pekko.NotUsed> frames(int maxLineBytes, int maxEventBytes, Consumer<Duration> onRetry) {
+  static Flow<ByteString, Frame, org.apache.pekko.NotUsed> frames(
+      int maxLineBytes, int maxEventBytes, Consumer<Duration> onRetry) {
     return Flow.of(ByteString.class)
-        .statefulMapConcat(() -> {
-          SseDecoder decoder = new SseDecoder(maxLineBytes, maxEventBytes);
-          return chunk -> decoder.feed(chunk.toArray());
-        })
-        .filter(output -> {
-          if (output instanceof SseDecoder.Retry retry) {
-            onRetry.accept(Duration.ofMillis(retry.millis()));
-            return false;
-          }
-          return true;
-        })
+        .statefulMapConcat(
+            () -> {
+              SseDecoder decoder = new SseDecoder(maxLineBytes, maxEventBytes);
+              return chunk -> decoder.feed(chunk.toArray());
+            })
+        .filter(
+            output -> {
+              if (output instanceof SseDecoder.Retry retry) {
+                onRetry.accept(Duration.ofMillis(retry.millis()));
+                return false;
+              }
+              return true;
+            })
         .map(RecentChangeFrames::decode);
   }
 
   /**
-   * The standard sends the id UTF-8 encoded; pekko-http writes each char of a header value as
-   * one byte (its low eight bits), so a non-ASCII id goes as its UTF-8 bytes, one char each.
+   * The standard sends the id UTF-8 encoded; pekko-http writes each char of a header value as one
+   * byte (its low eight bits), so a non-ASCII id goes as its UTF-8 bytes, one char each.
    */
   static String headerValue(String id) {
     return new String(id.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
@@ -144,15 +170,18 @@ final class SseConnection {
 
   private CompletionStage<Outcome> refused(HttpResponse response) {
     int status = response.status().intValue();
-    Duration retryAfter = response.getHeader("Retry-After")
-        .map(h -> parseSeconds(h.value()))
-        .orElse(Duration.ZERO);
-    return response.entity().toStrict(2_000, materializer).handle((strict, error) -> {
-      String body = error != null ? "" : strict.getData().utf8String().strip();
-      if (body.length() > MAX_ERROR_BODY) body = body.substring(0, MAX_ERROR_BODY) + "…";
-      String what = status == 429 ? "rate limited (429)" : "HTTP " + status;
-      return new Refused(body.isEmpty() ? what : what + ": " + body, retryAfter);
-    });
+    Duration retryAfter =
+        response.getHeader("Retry-After").map(h -> parseSeconds(h.value())).orElse(Duration.ZERO);
+    return response
+        .entity()
+        .toStrict(2_000, materializer)
+        .handle(
+            (strict, error) -> {
+              String body = error != null ? "" : strict.getData().utf8String().strip();
+              if (body.length() > MAX_ERROR_BODY) body = body.substring(0, MAX_ERROR_BODY) + "…";
+              String what = status == 429 ? "rate limited (429)" : "HTTP " + status;
+              return new Refused(body.isEmpty() ? what : what + ": " + body, retryAfter);
+            });
   }
 
   /** Retry-After in seconds; the date form and nonsense count as no advice. */

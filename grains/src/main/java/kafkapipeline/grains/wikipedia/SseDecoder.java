@@ -7,26 +7,25 @@ import java.util.List;
 
 /**
  * An incremental {@code text/event-stream} decoder following WHATWG HTML, "Server-sent events",
- * section "Interpreting an event stream". Fed the bytes of one connection in chunks of any size,
- * it yields what the bytes so far complete; the result never depends on where the chunks were
- * split.
+ * section "Interpreting an event stream". Fed the bytes of one connection in chunks of any size, it
+ * yields what the bytes so far complete; the result never depends on where the chunks were split.
  *
- * <p>Rules: lines end in LF, CR or CRLF (also a CR ending one chunk and its LF starting the
- * next); one UTF-8 BOM at the very start is dropped; lines are split on bytes and then decoded as
- * UTF-8 with U+FFFD for invalid input, so U+2028, U+2029 and U+0085 are ordinary characters;
- * {@code :} starts a comment; a line without a colon is a field with an empty value; one space
- * after the colon is removed; {@code data} appends its value and LF; {@code event} sets the
- * type; {@code id} sets the last event id unless the value holds NUL; {@code retry} of ASCII
- * digits only is surfaced at once as {@link Retry}; other fields are ignored; an empty line
- * dispatches. What a stream holds after its last empty line is never dispatched.
+ * <p>Rules: lines end in LF, CR or CRLF (also a CR ending one chunk and its LF starting the next);
+ * one UTF-8 BOM at the very start is dropped; lines are split on bytes and then decoded as UTF-8
+ * with U+FFFD for invalid input, so U+2028, U+2029 and U+0085 are ordinary characters; {@code :}
+ * starts a comment; a line without a colon is a field with an empty value; one space after the
+ * colon is removed; {@code data} appends its value and LF; {@code event} sets the type; {@code id}
+ * sets the last event id unless the value holds NUL; {@code retry} of ASCII digits only is surfaced
+ * at once as {@link Retry}; other fields are ignored; an empty line dispatches. What a stream holds
+ * after its last empty line is never dispatched.
  *
  * <p>Limits: a line longer than {@code maxLineBytes} (without its line end) is not kept past the
- * limit, and the data of one event (values plus their LFs) is not buffered past
- * {@code maxEventBytes}. An event that breaks either comes out as {@link Oversize} with its id
- * and the first {@link #HEAD_BYTES} of its data instead of as an {@link Event}; an over-long
- * comment, unknown field or {@code retry} is dropped, as the standard ignores those anyway. So the decoder holds at most about
- * {@code maxLineBytes + maxEventBytes} bytes, whatever it is fed, and never throws on input.
- * Not thread-safe: one decoder per connection.
+ * limit, and the data of one event (values plus their LFs) is not buffered past {@code
+ * maxEventBytes}. An event that breaks either comes out as {@link Oversize} with its id and the
+ * first {@link #HEAD_BYTES} of its data instead of as an {@link Event}; an over-long comment,
+ * unknown field or {@code retry} is dropped, as the standard ignores those anyway. So the decoder
+ * holds at most about {@code maxLineBytes + maxEventBytes} bytes, whatever it is fed, and never
+ * throws on input. Not thread-safe: one decoder per connection.
  */
 final class SseDecoder {
   /** How much of a skipped event's data an {@link Oversize} keeps for inspection. */
@@ -40,8 +39,8 @@ final class SseDecoder {
   sealed interface Output {}
 
   /**
-   * A dispatched event. {@code type} is {@code message} unless the event named one;
-   * {@code lastEventId} is the last event id at dispatch (empty when the stream never set one).
+   * A dispatched event. {@code type} is {@code message} unless the event named one; {@code
+   * lastEventId} is the last event id at dispatch (empty when the stream never set one).
    */
   record Event(String type, String data, String lastEventId) implements Output {}
 
@@ -52,21 +51,28 @@ final class SseDecoder {
   record IdOnly(String lastEventId) implements Output {}
 
   /**
-   * An event that was skipped for its size: {@code bytes} is what its data lines held (values
-   * and their LFs) plus any over-long other line, {@code head} the first {@link #HEAD_BYTES}
-   * bytes of its data, {@code reason} which limit it broke. Its id, if any, still became the
-   * last event id.
+   * An event that was skipped for its size: {@code bytes} is what its data lines held (values and
+   * their LFs) plus any over-long other line, {@code head} the first {@link #HEAD_BYTES} bytes of
+   * its data, {@code reason} which limit it broke. Its id, if any, still became the last event id.
    */
-  record Oversize(String type, String lastEventId, long bytes, byte[] head, String reason) implements Output {
+  record Oversize(String type, String lastEventId, long bytes, byte[] head, String reason)
+      implements Output {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Oversize x && type.equals(x.type) && lastEventId.equals(x.lastEventId)
-          && bytes == x.bytes && Arrays.equals(head, x.head) && reason.equals(x.reason);
+      return o instanceof Oversize x
+          && type.equals(x.type)
+          && lastEventId.equals(x.lastEventId)
+          && bytes == x.bytes
+          && Arrays.equals(head, x.head)
+          && reason.equals(x.reason);
     }
 
     @Override
     public int hashCode() {
-      return 31 * type.hashCode() + lastEventId.hashCode() + Long.hashCode(bytes) + Arrays.hashCode(head);
+      return 31 * type.hashCode()
+          + lastEventId.hashCode()
+          + Long.hashCode(bytes)
+          + Arrays.hashCode(head);
     }
 
     @Override
@@ -99,7 +105,8 @@ final class SseDecoder {
   private byte[] oversizeHead;
 
   SseDecoder(int maxLineBytes, int maxEventBytes) {
-    if (maxLineBytes < 16 || maxEventBytes < 16) throw new IllegalArgumentException("SSE limits must be >= 16 bytes");
+    if (maxLineBytes < 16 || maxEventBytes < 16)
+      throw new IllegalArgumentException("SSE limits must be >= 16 bytes");
     this.maxLineBytes = maxLineBytes;
     this.maxEventBytes = maxEventBytes;
     line = new byte[Math.min(256, maxLineBytes)];
@@ -147,7 +154,9 @@ final class SseDecoder {
 
   /** Bytes held now (buffers' capacity): stays within the limits whatever the input. */
   long retainedBytes() {
-    return line.length + data.length + (oversizeHead == null ? 0 : oversizeHead.length)
+    return line.length
+        + data.length
+        + (oversizeHead == null ? 0 : oversizeHead.length)
         + 2L * (eventType.length() + lastEventId.length() + dispatchedId.length());
   }
 
@@ -197,17 +206,19 @@ final class SseDecoder {
     } else if (isName(nameEnd, "event")) {
       eventType = utf8(line, valueStart, valueLength);
     } else if (isName(nameEnd, "id")) {
-      if (indexOf(line, valueStart, lineLength, (byte) 0) < 0) lastEventId = utf8(line, valueStart, valueLength);
+      if (indexOf(line, valueStart, lineLength, (byte) 0) < 0)
+        lastEventId = utf8(line, valueStart, valueLength);
     } else if (isName(nameEnd, "retry")) {
-      if (valueLength > 0 && allDigits(valueStart, lineLength)) out.add(new Retry(saturatingParse(valueStart, lineLength)));
+      if (valueLength > 0 && allDigits(valueStart, lineLength))
+        out.add(new Retry(saturatingParse(valueStart, lineLength)));
     }
     // any other field is ignored
   }
 
   /**
-   * A line past the limit. A comment, an unknown field or a {@code retry} (no number is that
-   * long) is dropped, as the standard ignores them anyway; {@code data}, {@code event} or
-   * {@code id} spoil the current event, which then comes out as {@link Oversize}.
+   * A line past the limit. A comment, an unknown field or a {@code retry} (no number is that long)
+   * is dropped, as the standard ignores them anyway; {@code data}, {@code event} or {@code id}
+   * spoil the current event, which then comes out as {@link Oversize}.
    */
   private void overlongLine() {
     if (line[0] == ':') return;
@@ -269,7 +280,8 @@ final class SseDecoder {
     if (oversizeReason != null) {
       byte[] head = oversizeHead;
       // The head holds the data's LFs; as at dispatch, the last one goes.
-      if (head.length > 0 && head.length < HEAD_BYTES && head[head.length - 1] == '\n') head = Arrays.copyOf(head, head.length - 1);
+      if (head.length > 0 && head.length < HEAD_BYTES && head[head.length - 1] == '\n')
+        head = Arrays.copyOf(head, head.length - 1);
       out.add(new Oversize(type, lastEventId, oversizeBytes, head, oversizeReason));
       oversizeReason = null;
       oversizeHead = null;
@@ -317,17 +329,19 @@ final class SseDecoder {
   }
 
   /**
-   * UTF-8 with U+FFFD for what is not valid, as the WHATWG Encoding standard's decoder does.
-   * The JDK's decoder agrees with it except on an encoded surrogate (ED A0..BF ..), which it
-   * replaces with one U+FFFD where the standard has one per byte; so the ED is replaced here
-   * and the JDK decodes the rest, whose stray continuation bytes it replaces one by one.
+   * UTF-8 with U+FFFD for what is not valid, as the WHATWG Encoding standard's decoder does. The
+   * JDK's decoder agrees with it except on an encoded surrogate (ED A0..BF ..), which it replaces
+   * with one U+FFFD where the standard has one per byte; so the ED is replaced here and the JDK
+   * decodes the rest, whose stray continuation bytes it replaces one by one.
    */
   static String utf8(byte[] bytes, int offset, int length) {
     int end = offset + length;
     StringBuilder out = null;
     int from = offset;
     for (int i = offset; i + 1 < end; i++) {
-      if (bytes[i] == (byte) 0xED && (bytes[i + 1] & 0xFF) >= 0xA0 && (bytes[i + 1] & 0xFF) <= 0xBF) {
+      if (bytes[i] == (byte) 0xED
+          && (bytes[i + 1] & 0xFF) >= 0xA0
+          && (bytes[i + 1] & 0xFF) <= 0xBF) {
         if (out == null) out = new StringBuilder(length);
         out.append(new String(bytes, from, i - from, StandardCharsets.UTF_8)).append('\uFFFD');
         from = i + 1;

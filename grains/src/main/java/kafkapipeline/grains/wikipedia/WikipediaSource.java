@@ -29,26 +29,25 @@ import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.SharedKillSwitch;
 
 /**
- * Wikipedia recent changes: one per cluster (a cluster singleton) reading Wikimedia
- * EventStreams over SSE and publishing each change to topic {@code wikipedia}, keyed by the
- * event's {@code meta.id}, as the JSON the server sent.
+ * Wikipedia recent changes: one per cluster (a cluster singleton) reading Wikimedia EventStreams
+ * over SSE and publishing each change to topic {@code wikipedia}, keyed by the event's {@code
+ * meta.id}, as the JSON the server sent.
  *
- * <p>Guarantees: the stream position ({@code Last-Event-ID}) is saved in Cassandra only after
- * Kafka acknowledged every event before it, and every connection resumes from the saved
- * position, also on another silo after this one dies. A failure therefore re-reads at most the
- * last unsaved batch, whose rows are the same rows again (keyed by event id); nothing is
- * skipped. Canary events are discarded. A message that is not a usable change (not JSON, not
- * an object, no wiki or {@code meta.id}) is counted as malformed, and an event over the SSE
- * event limit or over {@link Topics#MAX_EVENT_BYTES} as oversize; each is published as one
- * dead-letter marker ({@link KeyedRecord#deadLetter}, keyed by its {@code meta.id}, else its SSE
- * id), so it ends in {@code dead_letters} and the position moves past it: no input makes the
- * source read the same event forever. An id without data moves the position too. A refused
- * connection (429, 5xx, anything but 200), a network failure, a server-side close or a failed
- * publish or save all end the connection; the source then reconnects after an exponential,
- * jittered backoff (reset by the first batch that gets through), waiting at least
- * {@code Retry-After} and the server's last {@code retry:} (kept within the backoff bounds).
- * One batch is in flight at a time, so a slow broker slows the reading instead of piling up
- * events.
+ * <p>Guarantees: the stream position ({@code Last-Event-ID}) is saved in Cassandra only after Kafka
+ * acknowledged every event before it, and every connection resumes from the saved position, also on
+ * another silo after this one dies. A failure therefore re-reads at most the last unsaved batch,
+ * whose rows are the same rows again (keyed by event id); nothing is skipped. Canary events are
+ * discarded. A message that is not a usable change (not JSON, not an object, no wiki or {@code
+ * meta.id}) is counted as malformed, and an event over the SSE event limit or over {@link
+ * Topics#MAX_EVENT_BYTES} as oversize; each is published as one dead-letter marker ({@link
+ * KeyedRecord#deadLetter}, keyed by its {@code meta.id}, else its SSE id), so it ends in {@code
+ * dead_letters} and the position moves past it: no input makes the source read the same event
+ * forever. An id without data moves the position too. A refused connection (429, 5xx, anything but
+ * 200), a network failure, a server-side close or a failed publish or save all end the connection;
+ * the source then reconnects after an exponential, jittered backoff (reset by the first batch that
+ * gets through), waiting at least {@code Retry-After} and the server's last {@code retry:} (kept
+ * within the backoff bounds). One batch is in flight at a time, so a slow broker slows the reading
+ * instead of piling up events.
  */
 public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Command> {
   public static final String SOURCE = "wikipedia";
@@ -59,8 +58,8 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
   /**
-   * {@code state}: disabled, starting, connecting, streaming or backing off. Counts are since
-   * this grain started; {@code eventsPerSecond} is over the last minute.
+   * {@code state}: disabled, starting, connecting, streaming or backing off. Counts are since this
+   * grain started; {@code eventsPerSecond} is over the last minute.
    */
   public record Status(
       String state,
@@ -73,15 +72,21 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
       long serverErrors,
       long connections,
       String position,
-      String lastError) implements CborSerializable {}
+      String lastError)
+      implements CborSerializable {}
 
-  enum Connect implements Command { INSTANCE }
+  enum Connect implements Command {
+    INSTANCE
+  }
 
-  private enum LoadPosition implements Command { INSTANCE }
+  private enum LoadPosition implements Command {
+    INSTANCE
+  }
 
   private record PositionLoaded(Optional<String> position) implements Command {}
 
-  private record Connected(long connection, CompletionStage<SseConnection.Outcome> outcome) implements Command {}
+  private record Connected(long connection, CompletionStage<SseConnection.Outcome> outcome)
+      implements Command {}
 
   private record Ended(long connection, SseConnection.Outcome outcome) implements Command {}
 
@@ -93,7 +98,13 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
   private record ServerRetry(long connection, Duration retry) implements Command {}
 
   /** What one published batch held, and the position saved after it. */
-  record Batch(int published, int canaries, int malformed, int oversize, List<String> serverErrors, Optional<String> position) {
+  record Batch(
+      int published,
+      int canaries,
+      int malformed,
+      int oversize,
+      List<String> serverErrors,
+      Optional<String> position) {
     int records() {
       return published + malformed + oversize;
     }
@@ -107,13 +118,20 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
       EventPublisher publisher,
       StreamPositionStore positions,
       PipelineMetrics metrics) {
-    return kafkapipeline.grains.SourceSingleton.init(system, create(settings, publisher, positions, metrics), "wikipedia-source");
+    return kafkapipeline.grains.SourceSingleton.init(
+        system, create(settings, publisher, positions, metrics), "wikipedia-source");
   }
 
   public static Behavior<Command> create(
-      WikipediaSettings settings, EventPublisher publisher, StreamPositionStore positions, PipelineMetrics metrics) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(
-        timers -> new WikipediaSource(ctx, timers, settings, publisher, positions, metrics)));
+      WikipediaSettings settings,
+      EventPublisher publisher,
+      StreamPositionStore positions,
+      PipelineMetrics metrics) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    new WikipediaSource(ctx, timers, settings, publisher, positions, metrics)));
   }
 
   private final TimerScheduler<Command> timers;
@@ -156,9 +174,14 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
   }
 
   private void loadPosition() {
-    getContext().pipeToSelf(positions.load(SOURCE), (p, error) -> error == null
-        ? new PositionLoaded(p)
-        : new Failed(connection, "cannot read the stream position: " + error, Duration.ZERO));
+    getContext()
+        .pipeToSelf(
+            positions.load(SOURCE),
+            (p, error) ->
+                error == null
+                    ? new PositionLoaded(p)
+                    : new Failed(
+                        connection, "cannot read the stream position: " + error, Duration.ZERO));
   }
 
   @Override
@@ -166,33 +189,45 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
     return newReceiveBuilder()
         .onMessage(PositionLoaded.class, this::onPositionLoaded)
         .onMessageEquals(Connect.INSTANCE, this::onConnect)
-        .onMessageEquals(LoadPosition.INSTANCE, () -> {
-          loadPosition();
-          return this;
-        })
+        .onMessageEquals(
+            LoadPosition.INSTANCE,
+            () -> {
+              loadPosition();
+              return this;
+            })
         .onMessage(Connected.class, this::onConnected)
         .onMessage(Progress.class, this::onProgress)
-        .onMessage(Streaming.class, streaming -> {
-          if (streaming.connection() == connection) state = "streaming";
-          return this;
-        })
-        .onMessage(ServerRetry.class, retry -> {
-          if (retry.connection() == connection) serverRetry = Optional.of(retry.retry());
-          return this;
-        })
+        .onMessage(
+            Streaming.class,
+            streaming -> {
+              if (streaming.connection() == connection) state = "streaming";
+              return this;
+            })
+        .onMessage(
+            ServerRetry.class,
+            retry -> {
+              if (retry.connection() == connection) serverRetry = Optional.of(retry.retry());
+              return this;
+            })
         .onMessage(Ended.class, this::onEnded)
         .onMessage(Failed.class, this::onFailed)
         .onMessage(GetStatus.class, this::onGetStatus)
-        .onSignal(PostStop.class, signal -> {
-          if (killSwitch != null) killSwitch.shutdown();
-          return this;
-        })
+        .onSignal(
+            PostStop.class,
+            signal -> {
+              if (killSwitch != null) killSwitch.shutdown();
+              return this;
+            })
         .build();
   }
 
   private Behavior<Command> onPositionLoaded(PositionLoaded loaded) {
     position = loaded.position();
-    getContext().getLog().info("Wikipedia stream starts {}", position.map(p -> "after " + p).orElse("at the live edge"));
+    getContext()
+        .getLog()
+        .info(
+            "Wikipedia stream starts {}",
+            position.map(p -> "after " + p).orElse("at the live edge"));
     return onConnect();
   }
 
@@ -202,22 +237,35 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
     state = "connecting";
     killSwitch = KillSwitches.shared("wikipedia-" + id);
     ActorRef<Command> self = getContext().getSelf();
-    CompletionStage<SseConnection.Outcome> outcome = sse.open(position, killSwitch,
-        () -> self.tell(new Streaming(id)),
-        retry -> self.tell(new ServerRetry(id, retry)),
-        frames -> publish(frames).thenApply(batch -> {
-          self.tell(new Progress(id, batch));
-          return batch;
-        }));
+    CompletionStage<SseConnection.Outcome> outcome =
+        sse.open(
+            position,
+            killSwitch,
+            () -> self.tell(new Streaming(id)),
+            retry -> self.tell(new ServerRetry(id, retry)),
+            frames ->
+                publish(frames)
+                    .thenApply(
+                        batch -> {
+                          self.tell(new Progress(id, batch));
+                          return batch;
+                        }));
     getContext().getSelf().tell(new Connected(id, outcome));
     return this;
   }
 
   private Behavior<Command> onConnected(Connected connected) {
     if (connected.connection() != connection) return this;
-    getContext().pipeToSelf(connected.outcome(), (outcome, error) -> error == null
-        ? new Ended(connected.connection(), outcome)
-        : new Failed(connected.connection(), "stream failed: " + SseConnection.describe(error), Duration.ZERO));
+    getContext()
+        .pipeToSelf(
+            connected.outcome(),
+            (outcome, error) ->
+                error == null
+                    ? new Ended(connected.connection(), outcome)
+                    : new Failed(
+                        connected.connection(),
+                        "stream failed: " + SseConnection.describe(error),
+                        Duration.ZERO));
     return this;
   }
 
@@ -246,14 +294,24 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
       // PositionOnly: nothing to publish, only the position below.
       if (frame.position().isPresent()) last = frame.position();
     }
-    Batch batch = new Batch(records.size() - malformedCount - oversizeCount, canaryCount, malformedCount, oversizeCount,
-        errors, last);
-    CompletionStage<Void> sent = records.isEmpty()
-        ? CompletableFuture.completedFuture(null)
-        : publisher.publish(Topics.WIKIPEDIA, records);
+    Batch batch =
+        new Batch(
+            records.size() - malformedCount - oversizeCount,
+            canaryCount,
+            malformedCount,
+            oversizeCount,
+            errors,
+            last);
+    CompletionStage<Void> sent =
+        records.isEmpty()
+            ? CompletableFuture.completedFuture(null)
+            : publisher.publish(Topics.WIKIPEDIA, records);
     Optional<String> saveAt = last;
-    return sent
-        .thenCompose(done -> saveAt.isPresent() ? positions.save(SOURCE, saveAt.get()) : CompletableFuture.<Void>completedFuture(null))
+    return sent.thenCompose(
+            done ->
+                saveAt.isPresent()
+                    ? positions.save(SOURCE, saveAt.get())
+                    : CompletableFuture.<Void>completedFuture(null))
         .thenApply(done -> batch);
   }
 
@@ -271,11 +329,14 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
     if (b.malformed() > 0) metrics.add(SOURCE, PipelineMetrics.MALFORMED_EVENTS, b.malformed());
     if (b.oversize() > 0) {
       metrics.add(SOURCE, PipelineMetrics.OVERSIZE_EVENTS, b.oversize());
-      getContext().getLog().warn("Wikipedia stream: {} oversize event(s) published as dead letters", b.oversize());
+      getContext()
+          .getLog()
+          .warn("Wikipedia stream: {} oversize event(s) published as dead letters", b.oversize());
     }
     if (!b.serverErrors().isEmpty()) {
       serverErrors += b.serverErrors().size();
-      lastError = "server sent an error event: " + b.serverErrors().get(b.serverErrors().size() - 1);
+      lastError =
+          "server sent an error event: " + b.serverErrors().get(b.serverErrors().size() - 1);
       getContext().getLog().warn("Wikipedia stream: {}", lastError);
     }
     if (b.records() > 0) {
@@ -306,7 +367,9 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
     connection++; // late messages of the old connection are ignored from now on
     failures++;
     metrics.increment(SOURCE, "reconnects");
-    long wait = reconnectWaitMillis(settings, failures, retryAfter, serverRetry, ThreadLocalRandom.current().nextDouble());
+    long wait =
+        reconnectWaitMillis(
+            settings, failures, retryAfter, serverRetry, ThreadLocalRandom.current().nextDouble());
     lastError = reason;
     if (!state.equals("starting")) state = "backing off";
     getContext().getLog().warn("Wikipedia stream: {}; trying again in {} ms", reason, wait);
@@ -321,7 +384,11 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
    * backoff bounds.
    */
   static long reconnectWaitMillis(
-      WikipediaSettings settings, int failures, Duration retryAfter, Optional<Duration> serverRetry, double jitter) {
+      WikipediaSettings settings,
+      int failures,
+      Duration retryAfter,
+      Optional<Duration> serverRetry,
+      double jitter) {
     long min = settings.minBackoff().toMillis();
     long max = settings.maxBackoff().toMillis();
     long exp = Math.min(max, min << Math.min(Math.max(failures, 1) - 1, 20));
@@ -332,10 +399,23 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
 
   private Behavior<Command> onGetStatus(GetStatus get) {
     long now = System.currentTimeMillis();
-    while (!recent.isEmpty() && recent.peekFirst()[0] < now - RATE_WINDOW.toMillis()) recent.removeFirst();
+    while (!recent.isEmpty() && recent.peekFirst()[0] < now - RATE_WINDOW.toMillis())
+      recent.removeFirst();
     long inWindow = recent.stream().mapToLong(e -> e[1]).sum();
-    get.replyTo().tell(new Status(state, inWindow / (double) RATE_WINDOW.toSeconds(), lastEventTime, published,
-        canaries, malformed, oversize, serverErrors, connections, position.orElse(null), lastError));
+    get.replyTo()
+        .tell(
+            new Status(
+                state,
+                inWindow / (double) RATE_WINDOW.toSeconds(),
+                lastEventTime,
+                published,
+                canaries,
+                malformed,
+                oversize,
+                serverErrors,
+                connections,
+                position.orElse(null),
+                lastError));
     return this;
   }
 }

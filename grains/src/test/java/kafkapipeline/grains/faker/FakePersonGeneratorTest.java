@@ -47,8 +47,20 @@ class FakePersonGeneratorTest {
     assertEquals(p, FakerRowMapper.parse(json));
     String text = new String(json, java.nio.charset.StandardCharsets.UTF_8);
     for (String field :
-        new String[] {"\"name\"", "\"gender\"", "\"address\"", "\"year\"", "\"email\"", "\"phone_number\"", "\"job\"",
-          "\"company\"", "\"country\"", "\"city\"", "\"date_time\"", "\"credit_card_number\""}) {
+        new String[] {
+          "\"name\"",
+          "\"gender\"",
+          "\"address\"",
+          "\"year\"",
+          "\"email\"",
+          "\"phone_number\"",
+          "\"job\"",
+          "\"company\"",
+          "\"country\"",
+          "\"city\"",
+          "\"date_time\"",
+          "\"credit_card_number\""
+        }) {
       assertEquals(true, text.contains(field), field + " missing from " + text);
     }
   }

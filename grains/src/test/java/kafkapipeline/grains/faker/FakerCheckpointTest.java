@@ -68,7 +68,8 @@ class FakerCheckpointTest {
     @Override
     public CompletionStage<Void> publish(String topic, List<KeyedRecord> records) {
       assertEquals(Topics.FAKER, topic);
-      Call call = new Call(records.stream().map(KeyedRecord::key).toList(), new CompletableFuture<>());
+      Call call =
+          new Call(records.stream().map(KeyedRecord::key).toList(), new CompletableFuture<>());
       calls.add(call);
       return call.ack();
     }
@@ -97,9 +98,9 @@ class FakerCheckpointTest {
   }
 
   /**
-   * Keeps one checkpoint in memory; records every save attempt; fails the attempts whose
-   * (0-based) numbers are in {@code failing}. With an {@code acknowledged} counter it refuses,
-   * as a test failure, any save of a position Kafka has not acknowledged yet.
+   * Keeps one checkpoint in memory; records every save attempt; fails the attempts whose (0-based)
+   * numbers are in {@code failing}. With an {@code acknowledged} counter it refuses, as a test
+   * failure, any save of a position Kafka has not acknowledged yet.
    */
   static final class MemoryCheckpoints implements CheckpointStore {
     final List<Checkpoint> attempts = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -123,9 +124,11 @@ class FakerCheckpointTest {
       int attempt = attempts.size();
       attempts.add(checkpoint);
       if (acknowledged != null && checkpoint.position() > acknowledged.get()) {
-        violations.add("saved " + checkpoint + " with only " + acknowledged.get() + " acknowledged");
+        violations.add(
+            "saved " + checkpoint + " with only " + acknowledged.get() + " acknowledged");
       }
-      if (failing.contains(attempt)) return CompletableFuture.failedFuture(new RuntimeException("cassandra timeout"));
+      if (failing.contains(attempt))
+        return CompletableFuture.failedFuture(new RuntimeException("cassandra timeout"));
       saved = checkpoint;
       return CompletableFuture.completedFuture(null);
     }
@@ -136,8 +139,8 @@ class FakerCheckpointTest {
   }
 
   /**
-   * The status once the actor handled everything sent to it before, and the messages those
-   * sent to itself: a tick's {@code Published}, and that one's {@code CheckpointSaved}.
+   * The status once the actor handled everything sent to it before, and the messages those sent to
+   * itself: a tick's {@code Published}, and that one's {@code CheckpointSaved}.
    */
   private static FakerSource.Status status(ActorRef<FakerSource.Command> source) {
     FakerSource.Status s = null;
@@ -150,11 +153,13 @@ class FakerCheckpointTest {
 
   /** Waits until the checkpoint is loaded (the first tick then publishes). */
   private static void awaitRunning(ActorRef<FakerSource.Command> source) {
-    probe.awaitAssert(Duration.ofSeconds(10), () -> {
-      source.tell(new FakerSource.GetStatus(probe.getRef()));
-      assertEquals("running", probe.receiveMessage().state());
-      return null;
-    });
+    probe.awaitAssert(
+        Duration.ofSeconds(10),
+        () -> {
+          source.tell(new FakerSource.GetStatus(probe.getRef()));
+          assertEquals("running", probe.receiveMessage().state());
+          return null;
+        });
   }
 
   /** Lets one tick pass and waits until the source handled it. */
@@ -219,8 +224,12 @@ class FakerCheckpointTest {
     assertEquals(keys(2 * BATCH, 2 * BATCH + 1_000), third.keys());
     publisher.ack(third, 2 * BATCH + 1_000);
     assertEquals(2 * BATCH + 1_000, status(source).nextPosition());
-    assertEquals(List.of(new Checkpoint(SEED, BATCH), new Checkpoint(SEED, 2 * BATCH),
-        new Checkpoint(SEED, 2 * BATCH + 1_000)), checkpoints.attempts);
+    assertEquals(
+        List.of(
+            new Checkpoint(SEED, BATCH),
+            new Checkpoint(SEED, 2 * BATCH),
+            new Checkpoint(SEED, 2 * BATCH + 1_000)),
+        checkpoints.attempts);
     assertEquals(new Checkpoint(SEED, 2 * BATCH + 1_000), checkpoints.saved);
     assertEquals(2 * BATCH + 1_000, metrics.get(PipelineMetrics.PRODUCED, Topics.FAKER));
     assertEquals(List.of(), checkpoints.violations);
@@ -230,31 +239,42 @@ class FakerCheckpointTest {
   @Test
   void aFailedSaveIsRepeatedBeforeTheNextBatch() {
     // While the save is retried (2 s) the rate's tokens fill: the next batch is the other 200.
-    assertRecoversFromFailedSaves(new MemoryCheckpoints(null, 0),
+    assertRecoversFromFailedSaves(
+        new MemoryCheckpoints(null, 0),
         List.of(new Checkpoint(SEED, 100), new Checkpoint(SEED, 100), new Checkpoint(SEED, 300)));
   }
 
   @Test
   void aFailedSaveOfTheLastBatchIsRepeatedSoTheCheckpointReachesTheLimit() {
-    assertRecoversFromFailedSaves(new MemoryCheckpoints(null, 2),
-        List.of(new Checkpoint(SEED, 100), new Checkpoint(SEED, 200), new Checkpoint(SEED, 300),
+    assertRecoversFromFailedSaves(
+        new MemoryCheckpoints(null, 2),
+        List.of(
+            new Checkpoint(SEED, 100),
+            new Checkpoint(SEED, 200),
+            new Checkpoint(SEED, 300),
             new Checkpoint(SEED, 300)));
   }
 
   /**
-   * Produces 300 people in batches against {@code checkpoints}, whose failing attempts are
-   * set, until the limit is reached and the source is idle; then exactly 300 were published, once
-   * each, and the saved checkpoint is exactly 300, the attempts exactly {@code expectedAttempts}.
+   * Produces 300 people in batches against {@code checkpoints}, whose failing attempts are set,
+   * until the limit is reached and the source is idle; then exactly 300 were published, once each,
+   * and the saved checkpoint is exactly 300, the attempts exactly {@code expectedAttempts}.
    */
-  private void assertRecoversFromFailedSaves(MemoryCheckpoints checkpoints, List<Checkpoint> expectedAttempts) {
+  private void assertRecoversFromFailedSaves(
+      MemoryCheckpoints checkpoints, List<Checkpoint> expectedAttempts) {
     AckingPublisher publisher = new AckingPublisher();
     ActorRef<FakerSource.Command> source =
-        testKit.spawn(FakerSource.create(settings(300), publisher, checkpoints, new PipelineMetrics()));
+        testKit.spawn(
+            FakerSource.create(settings(300), publisher, checkpoints, new PipelineMetrics()));
     awaitRunning(source);
 
     // At most 100 ticks of virtual time (10 s; a retried save waits FakerSource.RETRY_DELAY, 2 s).
     FakerSource.Status s = status(source);
-    for (int i = 0; i < 100 && !(s.state().equals("finished") && expectedAttempts.size() == checkpoints.attempts.size()); i++) {
+    for (int i = 0;
+        i < 100
+            && !(s.state().equals("finished")
+                && expectedAttempts.size() == checkpoints.attempts.size());
+        i++) {
       s = tick(source);
     }
     assertEquals("finished", s.state(), s.toString());
@@ -282,7 +302,9 @@ class FakerCheckpointTest {
   void withoutFailuresTheStatusHasNoError() {
     MemoryCheckpoints checkpoints = new MemoryCheckpoints(null);
     ActorRef<FakerSource.Command> source =
-        testKit.spawn(FakerSource.create(settings(100), new AckingPublisher(), checkpoints, new PipelineMetrics()));
+        testKit.spawn(
+            FakerSource.create(
+                settings(100), new AckingPublisher(), checkpoints, new PipelineMetrics()));
     awaitRunning(source);
     FakerSource.Status s = tick(source);
     assertEquals("finished", s.state());

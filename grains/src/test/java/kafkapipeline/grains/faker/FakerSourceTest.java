@@ -101,14 +101,16 @@ class FakerSourceTest {
     MemoryCheckpoints checkpoints = new MemoryCheckpoints();
     PipelineMetrics metrics = new PipelineMetrics();
     ActorRef<FakerSource.Command> source =
-        testKit.spawn(FakerSource.create(settings(20_000, 1_500, 5), publisher, checkpoints, metrics));
+        testKit.spawn(
+            FakerSource.create(settings(20_000, 1_500, 5), publisher, checkpoints, metrics));
 
     FakerSource.Status done = awaitState(source, "finished");
 
     assertEquals(1_500, done.nextPosition());
     assertEquals(1_500, publisher.keys.size());
     assertEquals(expectedKeys(5, 0, 1_500), new HashSet<>(publisher.keys));
-    assertEquals(new CheckpointStore.Checkpoint(5, 1_500), checkpoints.saved.get(FakerSource.SOURCE));
+    assertEquals(
+        new CheckpointStore.Checkpoint(5, 1_500), checkpoints.saved.get(FakerSource.SOURCE));
     assertEquals(1_500, metrics.get(PipelineMetrics.PRODUCED, Topics.FAKER));
     testKit.stop(source);
   }
@@ -120,7 +122,8 @@ class FakerSourceTest {
     checkpoints.saved.put(FakerSource.SOURCE, new CheckpointStore.Checkpoint(77, 400));
     ActorRef<FakerSource.Command> source =
         testKit.spawn(
-            FakerSource.create(settings(20_000, 600, 1), publisher, checkpoints, new PipelineMetrics()));
+            FakerSource.create(
+                settings(20_000, 600, 1), publisher, checkpoints, new PipelineMetrics()));
 
     awaitState(source, "finished");
 
@@ -152,7 +155,8 @@ class FakerSourceTest {
     RecordingPublisher publisher = new RecordingPublisher(0);
     ActorRef<FakerSource.Command> source =
         testKit.spawn(
-            FakerSource.create(settings(0, 0, 3), publisher, new MemoryCheckpoints(), new PipelineMetrics()));
+            FakerSource.create(
+                settings(0, 0, 3), publisher, new MemoryCheckpoints(), new PipelineMetrics()));
     awaitState(source, "paused");
     Thread.sleep(200); // several ticks
     assertEquals(0, publisher.keys.size());
@@ -160,10 +164,12 @@ class FakerSourceTest {
     TestProbe<FakerSource.Status> probe = testKit.createTestProbe();
     source.tell(new FakerSource.SetRate(500, probe.getRef()));
     assertEquals(500, probe.receiveMessage().ratePerSecond());
-    probe.awaitAssert(Duration.ofSeconds(5), () -> {
-      assertTrue(publisher.keys.size() >= 50, "published " + publisher.keys.size());
-      return null;
-    });
+    probe.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          assertTrue(publisher.keys.size() >= 50, "published " + publisher.keys.size());
+          return null;
+        });
     testKit.stop(source);
   }
 }

@@ -63,13 +63,17 @@ class KafkaEventPublisherTest {
   void aSourceWhoseSendsHangDoesNotDelayAnotherSourcesPublish() throws Exception {
     HangingProducer producer = new HangingProducer();
     try (KafkaEventPublisher publisher = new KafkaEventPublisher(producer)) {
-      CompletableFuture<Void> stuck = publisher.publish("stuck", List.of(event("a", 10), event("b", 10)))
-          .toCompletableFuture();
+      CompletableFuture<Void> stuck =
+          publisher.publish("stuck", List.of(event("a", 10), event("b", 10))).toCompletableFuture();
       assertTrue(producer.hanging.await(5, TimeUnit.SECONDS), "the stuck send never started");
       // Another source's publish completes while the stuck one still hangs.
-      publisher.publish(Topics.WEATHER, List.of(event("hanoi,vn", 100))).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      publisher
+          .publish(Topics.WEATHER, List.of(event("hanoi,vn", 100)))
+          .toCompletableFuture()
+          .get(5, TimeUnit.SECONDS);
       assertFalse(stuck.isDone(), "the stuck publish finished early: the test proves nothing");
-      assertEquals(List.of(Topics.WEATHER), producer.history().stream().map(ProducerRecord::topic).toList());
+      assertEquals(
+          List.of(Topics.WEATHER), producer.history().stream().map(ProducerRecord::topic).toList());
       producer.release.countDown();
       stuck.get(5, TimeUnit.SECONDS);
       assertEquals(3, producer.history().size());
@@ -79,22 +83,31 @@ class KafkaEventPublisherTest {
   @Test
   void theFirstRefusalFailsTheCallAndTheRestAreNotSent() {
     AtomicInteger sends = new AtomicInteger();
-    MockProducer<String, byte[]> producer = new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer()) {
-      @Override
-      public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback callback) {
-        sends.incrementAndGet();
-        // As KafkaProducer does when metadata does not arrive within max.block.ms: the callback
-        // runs inside send.
-        TimeoutException e = new TimeoutException("Topic faker not present in metadata after 10000 ms.");
-        callback.onCompletion(null, e);
-        return CompletableFuture.failedFuture(e);
-      }
-    };
+    MockProducer<String, byte[]> producer =
+        new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer()) {
+          @Override
+          public synchronized Future<RecordMetadata> send(
+              ProducerRecord<String, byte[]> record, Callback callback) {
+            sends.incrementAndGet();
+            // As KafkaProducer does when metadata does not arrive within max.block.ms: the callback
+            // runs inside send.
+            TimeoutException e =
+                new TimeoutException("Topic faker not present in metadata after 10000 ms.");
+            callback.onCompletion(null, e);
+            return CompletableFuture.failedFuture(e);
+          }
+        };
     List<KeyedRecord> batch = new ArrayList<>();
     for (int i = 0; i < 500; i++) batch.add(event("p" + i, 10));
     try (KafkaEventPublisher publisher = new KafkaEventPublisher(producer)) {
-      ExecutionException e = assertThrows(ExecutionException.class,
-          () -> publisher.publish(Topics.FAKER, batch).toCompletableFuture().get(5, TimeUnit.SECONDS));
+      ExecutionException e =
+          assertThrows(
+              ExecutionException.class,
+              () ->
+                  publisher
+                      .publish(Topics.FAKER, batch)
+                      .toCompletableFuture()
+                      .get(5, TimeUnit.SECONDS));
       assertTrue(e.getCause() instanceof TimeoutException, e.toString());
       assertEquals(1, sends.get(), "records after the first refusal were still sent");
     }
@@ -102,11 +115,17 @@ class KafkaEventPublisherTest {
 
   @Test
   void anEventOverTheLimitIsSentAsADeadLetterMarker() throws Exception {
-    MockProducer<String, byte[]> producer = new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer());
+    MockProducer<String, byte[]> producer =
+        new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer());
     try (KafkaEventPublisher publisher = new KafkaEventPublisher(producer)) {
-      publisher.publish(Topics.WIKIPEDIA, List.of(
-              event("fits", Topics.MAX_EVENT_BYTES - 4), event("big", Topics.MAX_EVENT_BYTES - 2)))
-          .toCompletableFuture().get(5, TimeUnit.SECONDS);
+      publisher
+          .publish(
+              Topics.WIKIPEDIA,
+              List.of(
+                  event("fits", Topics.MAX_EVENT_BYTES - 4),
+                  event("big", Topics.MAX_EVENT_BYTES - 2)))
+          .toCompletableFuture()
+          .get(5, TimeUnit.SECONDS);
     }
     ProducerRecord<String, byte[]> fits = producer.history().get(0);
     assertEquals(Topics.MAX_EVENT_BYTES - 4, fits.value().length);
@@ -115,13 +134,15 @@ class KafkaEventPublisherTest {
     assertEquals("big", big.key());
     assertEquals(KeyedRecord.DEAD_LETTER_HEAD_BYTES, big.value().length);
     Header reason = big.headers().lastHeader(Topics.DEAD_LETTER_HEADER);
-    assertEquals("event of 1000001 bytes exceeds the event limit of 1000000 bytes (source event id: big)",
+    assertEquals(
+        "event of 1000001 bytes exceeds the event limit of 1000000 bytes (source event id: big)",
         new String(reason.value(), StandardCharsets.UTF_8));
   }
 
   @Test
   void theProducerTakesWhatTheTopicsTake() {
-    assertEquals(Topics.MAX_MESSAGE_BYTES,
+    assertEquals(
+        Topics.MAX_MESSAGE_BYTES,
         KafkaEventPublisher.producerProperties("localhost:9092").get("max.request.size"));
     assertTrue(Topics.MAX_MESSAGE_BYTES > Topics.MAX_EVENT_BYTES);
   }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The tracker against a model of a consumer group: a log per partition (offsets with gaps), a
  * consumer whose buffer still holds records fetched before a rebalance, batches written in order,
- * commits, graceful and timed-out revokes, lost partitions, and another member that reads what
- * this one gives up. Every operation order the generator makes must keep the rules.
+ * commits, graceful and timed-out revokes, lost partitions, and another member that reads what this
+ * one gives up. Every operation order the generator makes must keep the rules.
  */
 class DrainTrackerTest {
   private static final int PARTITIONS = 2;
@@ -32,7 +32,8 @@ class DrainTrackerTest {
 
   @Test
   void anyInterleavingKeepsCommitsSafeAndAdmitsEachRecordOnceInOrder() {
-    qt().withExamples(2_000).forAll(integers().all(), lists().of(integers().between(0, 999)).ofSizeBetween(0, 400))
+    qt().withExamples(2_000)
+        .forAll(integers().all(), lists().of(integers().between(0, 999)).ofSizeBetween(0, 400))
         .checkAssert((seed, ops) -> new Group(seed).run(ops));
   }
 
@@ -60,26 +61,33 @@ class DrainTrackerTest {
     // The revoke waits for the rest, written on another thread while it waits.
     AtomicReference<DrainTracker.Drained> drained = new AtomicReference<>();
     CountDownLatch done = new CountDownLatch(1);
-    Thread consumer = new Thread(() -> {
-      try {
-        drained.set(t.revoke(List.of(0, 1), Duration.ofSeconds(30)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      done.countDown();
-    });
+    Thread consumer =
+        new Thread(
+            () -> {
+              try {
+                drained.set(t.revoke(List.of(0, 1), Duration.ofSeconds(30)));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              done.countDown();
+            });
     consumer.start();
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (!t.owned().isEmpty() && System.nanoTime() < deadline) Thread.onSpinWait();
     assertEquals(Set.of(), t.owned(), "the revoke did not begin");
     assertEquals(-1, t.admit(0, 4), "nothing of a revoked partition enters after the revoke began");
-    assertTrue(!done.await(50, TimeUnit.MILLISECONDS), "the revoke returned before the records were written");
+    assertTrue(
+        !done.await(50, TimeUnit.MILLISECONDS),
+        "the revoke returned before the records were written");
     t.written(0, new DrainTracker.Progress(3, e0));
     t.written(1, new DrainTracker.Progress(100, e1));
     assertTrue(done.await(10, TimeUnit.SECONDS));
     assertEquals(Map.of(0, 4L, 1, 101L), drained.get().commit());
     assertEquals(Map.of(), drained.get().unwritten());
-    assertEquals(Map.of(), t.toCommit(Map.of(0, new DrainTracker.Progress(3, e0))), "a late stream commit of a revoked partition");
+    assertEquals(
+        Map.of(),
+        t.toCommit(Map.of(0, new DrainTracker.Progress(3, e0))),
+        "a late stream commit of a revoked partition");
   }
 
   @Test
@@ -132,19 +140,23 @@ class DrainTrackerTest {
         else if (kind < 15) commit();
         else if (kind == 15) log.rebalance(p, tracker, true, true, random);
         else if (kind == 16) log.rebalance(p, tracker, true, false, random);
-        else if (kind == 17) log.rebalance(p, tracker, random.nextInt(4) > 0, random.nextBoolean(), random);
+        else if (kind == 17)
+          log.rebalance(p, tracker, random.nextInt(4) > 0, random.nextBoolean(), random);
         else if (kind == 18) log.lose(p, tracker, random);
         else log.assignIfFree(p, tracker);
       }
       for (int p = 0; p < PARTITIONS; p++) {
         Log log = logs[p];
-        if (log.onlyGraceful) assertEquals(0, log.writtenTwice, "partition " + p + " written twice without a crash or timeout");
+        if (log.onlyGraceful)
+          assertEquals(
+              0, log.writtenTwice, "partition " + p + " written twice without a crash or timeout");
       }
     }
 
     private void commit() {
       Map<Integer, DrainTracker.Progress> pending = new HashMap<>();
-      for (int p = 0; p < PARTITIONS; p++) if (logs[p].pending != null) pending.put(p, logs[p].pending);
+      for (int p = 0; p < PARTITIONS; p++)
+        if (logs[p].pending != null) pending.put(p, logs[p].pending);
       tracker.toCommit(pending).forEach((p, next) -> logs[p].commit(next, "stream commit"));
     }
   }
@@ -153,15 +165,24 @@ class DrainTrackerTest {
   private static final class Log {
     private final List<Long> offsets = new ArrayList<>();
     private final Random random;
+
     /** The group's committed offset (next to read). */
     long committed;
+
     boolean ours;
+
     /** Records fetched but not yet delivered to the stream (log indexes), oldest first. */
     final ArrayDeque<Integer> buffer = new ArrayDeque<>();
+
     /** Next index the live fetch delivers; -1 when this member does not fetch the partition. */
     int fetchNext = -1;
-    /** Index the next admitted record must have (the epoch's records are gap-free from the position). */
+
+    /**
+     * Index the next admitted record must have (the epoch's records are gap-free from the
+     * position).
+     */
     int expectedNext;
+
     long epoch = -1;
     final ArrayDeque<long[]> inFlight = new ArrayDeque<>(); // {index, epoch}
     DrainTracker.Progress pending;
@@ -211,14 +232,17 @@ class DrainTrackerTest {
       long e = tracker.admit(p, offset(index));
       if (e >= 0) {
         assertTrue(ours, "admitted a record of a partition given up: " + index);
-        assertEquals(expectedNext, index, "admitted out of order or with a gap (stale=" + stale + ")");
+        assertEquals(
+            expectedNext, index, "admitted out of order or with a gap (stale=" + stale + ")");
         expectedNext++;
         epoch = e;
         lastAdmitted = index;
         inFlight.add(new long[] {index, e});
       } else if (!stale && ours) {
         // The live fetch's record that is next in line must get in: nothing needed is dropped.
-        assertTrue(index < expectedNext, "dropped the next record of the live fetch: " + index + ", expected " + expectedNext);
+        assertTrue(
+            index < expectedNext,
+            "dropped the next record of the live fetch: " + index + ", expected " + expectedNext);
       }
     }
 
@@ -235,16 +259,21 @@ class DrainTrackerTest {
     }
 
     void commit(long next, String what) {
-      assertTrue(next >= committed, what + " moved the committed offset back from " + committed + " to " + next);
-      // Below the committed offset everything was checked by an earlier commit (or the others wrote it).
+      assertTrue(
+          next >= committed,
+          what + " moved the committed offset back from " + committed + " to " + next);
+      // Below the committed offset everything was checked by an earlier commit (or the others wrote
+      // it).
       for (int i = firstIndexAtOrAfter(committed); offset(i) < next; i++) {
-        assertTrue(written.contains(i), what + " of " + next + " passes unwritten offset " + offset(i));
+        assertTrue(
+            written.contains(i), what + " of " + next + " passes unwritten offset " + offset(i));
       }
       committed = next;
     }
 
     /** A rebalance that revokes the partition; it comes back to this member or goes to another. */
-    void rebalance(int p, DrainTracker tracker, boolean graceful, boolean comesBack, Random random) {
+    void rebalance(
+        int p, DrainTracker tracker, boolean graceful, boolean comesBack, Random random) {
       if (!ours) return;
       if (graceful) write(p, tracker, Integer.MAX_VALUE);
       else onlyGraceful = false;
@@ -257,7 +286,9 @@ class DrainTrackerTest {
       drained.commit().forEach((q, next) -> commit(next, "drain commit"));
       if (graceful) {
         assertEquals(Map.of(), drained.unwritten());
-        if (lastAdmitted >= 0) assertEquals(offset(lastAdmitted) + 1, committed, "a graceful drain commits past all it admitted");
+        if (lastAdmitted >= 0)
+          assertEquals(
+              offset(lastAdmitted) + 1, committed, "a graceful drain commits past all it admitted");
       }
       ours = false;
       stopFetching(random);

@@ -34,7 +34,9 @@ class FakerRowMapperTest {
   @Test
   void aMissingFieldIsNamed() {
     FakePerson p = new FakePersonGenerator(1).generate(0);
-    String json = new String(EventJson.write(p), StandardCharsets.UTF_8).replaceAll("\"email\":\"[^\"]*\",", "");
+    String json =
+        new String(EventJson.write(p), StandardCharsets.UTF_8)
+            .replaceAll("\"email\":\"[^\"]*\",", "");
     MalformedEventException e =
         assertThrows(MalformedEventException.class, () -> FakerRowMapper.parse(bytes(json)));
     assertEquals("fake person without email", e.getMessage());

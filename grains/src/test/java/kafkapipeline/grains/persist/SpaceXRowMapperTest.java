@@ -19,11 +19,25 @@ class SpaceXRowMapperTest {
 
   @Test
   void anEventRoundTripsWithEveryField() {
-    SpaceXLaunch l = new SpaceXLaunch("62dd70d5202306255024d139", "Crew-5", Instant.parse("2022-10-03T16:45:00Z"),
-        "Falcon 9", true, "KSC LC 39A", "Crew Dragon", 12_055.0, false, 187, "details");
+    SpaceXLaunch l =
+        new SpaceXLaunch(
+            "62dd70d5202306255024d139",
+            "Crew-5",
+            Instant.parse("2022-10-03T16:45:00Z"),
+            "Falcon 9",
+            true,
+            "KSC LC 39A",
+            "Crew Dragon",
+            12_055.0,
+            false,
+            187,
+            "details");
     assertEquals(l, SpaceXRowMapper.parse(EventJson.write(l)));
     String json = new String(EventJson.write(l), StandardCharsets.UTF_8);
-    assertTrue(json.contains("\"launch_id\":\"62dd70d5202306255024d139\"") && json.contains("\"launch_date_utc\":\"2022-10-03T16:45:00Z\""), json);
+    assertTrue(
+        json.contains("\"launch_id\":\"62dd70d5202306255024d139\"")
+            && json.contains("\"launch_date_utc\":\"2022-10-03T16:45:00Z\""),
+        json);
   }
 
   @Test
@@ -41,14 +55,28 @@ class SpaceXRowMapperTest {
 
   @Test
   void malformedRecordsSayWhy() {
-    assertTrue(assertThrows(MalformedEventException.class, () -> SpaceXRowMapper.parse(bytes("{not json")))
-        .getMessage().startsWith("not a valid SpaceXLaunch"));
-    assertEquals("spacex launch without launch_id",
-        assertThrows(MalformedEventException.class, () -> SpaceXRowMapper.parse(bytes("{\"mission_name\":\"x\"}"))).getMessage());
-    assertEquals("spacex launch without launch_id",
-        assertThrows(MalformedEventException.class, () -> SpaceXRowMapper.parse(bytes("{\"launch_id\":\" \"}"))).getMessage());
-    assertThrows(MalformedEventException.class, () -> SpaceXRowMapper.parse(bytes("{\"launch_id\":\"x\",\"launch_date_utc\":\"soon\"}")));
-    assertThrows(MalformedEventException.class, () -> SpaceXRowMapper.parse(bytes("{\"launch_id\":\"x\",\"flight_number\":\"ten\"}")));
+    assertTrue(
+        assertThrows(MalformedEventException.class, () -> SpaceXRowMapper.parse(bytes("{not json")))
+            .getMessage()
+            .startsWith("not a valid SpaceXLaunch"));
+    assertEquals(
+        "spacex launch without launch_id",
+        assertThrows(
+                MalformedEventException.class,
+                () -> SpaceXRowMapper.parse(bytes("{\"mission_name\":\"x\"}")))
+            .getMessage());
+    assertEquals(
+        "spacex launch without launch_id",
+        assertThrows(
+                MalformedEventException.class,
+                () -> SpaceXRowMapper.parse(bytes("{\"launch_id\":\" \"}")))
+            .getMessage());
+    assertThrows(
+        MalformedEventException.class,
+        () -> SpaceXRowMapper.parse(bytes("{\"launch_id\":\"x\",\"launch_date_utc\":\"soon\"}")));
+    assertThrows(
+        MalformedEventException.class,
+        () -> SpaceXRowMapper.parse(bytes("{\"launch_id\":\"x\",\"flight_number\":\"ten\"}")));
     assertThrows(MalformedEventException.class, () -> SpaceXRowMapper.parse(bytes("null")));
     assertThrows(MalformedEventException.class, () -> SpaceXRowMapper.parse(null));
   }

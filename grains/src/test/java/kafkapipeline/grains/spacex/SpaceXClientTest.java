@@ -17,26 +17,45 @@ class SpaceXClientTest {
 
   @Test
   void statusesBecomeTypedProblemsNamingTheRequest() {
-    Failed<?> f = assertInstanceOf(Failed.class, SpaceXClient.interpret(PATH, 429, "Too Many Requests", SpaceXJson::launches));
+    Failed<?> f =
+        assertInstanceOf(
+            Failed.class,
+            SpaceXClient.interpret(PATH, 429, "Too Many Requests", SpaceXJson::launches));
     assertEquals(Problem.RATE_LIMITED, f.problem());
     assertEquals("rate limited (429): GET /v4/launches/upcoming: Too Many Requests", f.message());
-    f = assertInstanceOf(Failed.class, SpaceXClient.interpret(PATH, 503, "<html>\n down </html>", SpaceXJson::launches));
+    f =
+        assertInstanceOf(
+            Failed.class,
+            SpaceXClient.interpret(PATH, 503, "<html>\n down </html>", SpaceXJson::launches));
     assertEquals(Problem.SERVER_ERROR, f.problem());
     assertEquals("HTTP 503: GET /v4/launches/upcoming: <html> down </html>", f.message());
-    f = assertInstanceOf(Failed.class, SpaceXClient.interpret("/v4/payloads/x", 404, "Not Found", SpaceXJson::payload));
+    f =
+        assertInstanceOf(
+            Failed.class,
+            SpaceXClient.interpret("/v4/payloads/x", 404, "Not Found", SpaceXJson::payload));
     assertEquals(Problem.NOT_FOUND, f.problem());
-    assertEquals(Problem.HTTP_ERROR,
-        assertInstanceOf(Failed.class, SpaceXClient.interpret(PATH, 403, "", SpaceXJson::launches)).problem());
-    assertTrue(Problem.RATE_LIMITED.isTransient() && Problem.SERVER_ERROR.isTransient() && Problem.NETWORK.isTransient());
+    assertEquals(
+        Problem.HTTP_ERROR,
+        assertInstanceOf(Failed.class, SpaceXClient.interpret(PATH, 403, "", SpaceXJson::launches))
+            .problem());
+    assertTrue(
+        Problem.RATE_LIMITED.isTransient()
+            && Problem.SERVER_ERROR.isTransient()
+            && Problem.NETWORK.isTransient());
     assertTrue(!Problem.NOT_FOUND.isTransient() && !Problem.MALFORMED.isTransient());
   }
 
   @Test
   void aMalformedBodyIsAProblemNotAnException() {
-    Failed<?> f = assertInstanceOf(Failed.class, SpaceXClient.interpret(PATH, 200, "[{\"id\":", SpaceXJson::launches));
+    Failed<?> f =
+        assertInstanceOf(
+            Failed.class, SpaceXClient.interpret(PATH, 200, "[{\"id\":", SpaceXJson::launches));
     assertEquals(Problem.MALFORMED, f.problem());
-    assertTrue(f.message().startsWith("malformed JSON from GET /v4/launches/upcoming: not JSON"), f.message());
-    Ok<?> ok = assertInstanceOf(Ok.class, SpaceXClient.interpret(PATH, 200, "[]", SpaceXJson::launches));
+    assertTrue(
+        f.message().startsWith("malformed JSON from GET /v4/launches/upcoming: not JSON"),
+        f.message());
+    Ok<?> ok =
+        assertInstanceOf(Ok.class, SpaceXClient.interpret(PATH, 200, "[]", SpaceXJson::launches));
     assertEquals(new SpaceXJson.LaunchList(List.of(), List.of()), ok.value());
   }
 
@@ -47,7 +66,9 @@ class SpaceXClientTest {
     assertEquals("Satellite, Crew Dragon", SpaceXClient.payloadType(List.of(sat, dragon, sat)));
     assertEquals(12_855.0, SpaceXClient.payloadMass(List.of(sat, dragon), 2));
     assertNull(SpaceXClient.payloadMass(List.of(sat), 2), "one payload unresolved");
-    assertNull(SpaceXClient.payloadMass(List.of(sat, new Payload("Satellite", null)), 2), "one mass unknown");
+    assertNull(
+        SpaceXClient.payloadMass(List.of(sat, new Payload("Satellite", null)), 2),
+        "one mass unknown");
     assertNull(SpaceXClient.payloadMass(List.of(), 0));
     assertNull(SpaceXClient.payloadType(List.of(new Payload(null, 1.0))));
   }
@@ -55,7 +76,8 @@ class SpaceXClientTest {
   @Test
   void anUnreachableApiIsANetworkProblem() {
     SpaceXClient client = new SpaceXClient("http://127.0.0.1:9/");
-    Failed<?> f = assertInstanceOf(Failed.class, client.launches(false).toCompletableFuture().join());
+    Failed<?> f =
+        assertInstanceOf(Failed.class, client.launches(false).toCompletableFuture().join());
     assertEquals(Problem.NETWORK, f.problem());
     assertTrue(f.message().startsWith("GET /v4/launches/upcoming failed: "), f.message());
   }

@@ -40,20 +40,33 @@ import org.quicktheories.generators.SourceDSL;
  * generated input ({@link JsonGen}): lists of recorded launches (fixtures/spacex, see
  * PROVENANCE.md) with edits anywhere, recorded rockets, launchpads and the payload example with
  * edits, all of them also as raw bytes, and fully random JSON. A body either reads, with every
- * launch one that can be published and stored as it is and every list element either read or
- * listed as malformed, or is {@link SpaceXJson.BadBody} ({@link Problem#MALFORMED} from the
- * client); never another exception. Each property counts both outcomes, so a generator that
- * stopped reaching the reader would fail.
+ * launch one that can be published and stored as it is and every list element either read or listed
+ * as malformed, or is {@link SpaceXJson.BadBody} ({@link Problem#MALFORMED} from the client); never
+ * another exception. Each property counts both outcomes, so a generator that stopped reaching the
+ * reader would fail.
  */
 class SpaceXJsonPropertiesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<JsonNode> LAUNCHES = elements(read("v4_launches.json"));
-  private static final List<JsonNode> NAMED = concat(elements(read("v4_rockets.json")), elements(read("v4_launchpads.json")));
+  private static final List<JsonNode> NAMED =
+      concat(elements(read("v4_rockets.json")), elements(read("v4_launchpads.json")));
   private static final java.util.Set<JsonNode> RECORDED = new java.util.HashSet<>(LAUNCHES);
   private static final JsonNode PAYLOAD = read("docs_payloads_v4_one.example.json");
+
   /** What {@link SpaceXJson#launch} reads: the edits aim at these. */
-  private static final List<String> LAUNCH_FIELDS = List.of(
-      "id", "name", "date_utc", "success", "upcoming", "flight_number", "details", "rocket", "launchpad", "payloads");
+  private static final List<String> LAUNCH_FIELDS =
+      List.of(
+          "id",
+          "name",
+          "date_utc",
+          "success",
+          "upcoming",
+          "flight_number",
+          "details",
+          "rocket",
+          "launchpad",
+          "payloads");
+
   private static final List<String> NAMED_FIELDS = List.of("name");
   private static final List<String> PAYLOAD_FIELDS = List.of("type", "mass_kg");
 
@@ -79,21 +92,39 @@ class SpaceXJsonPropertiesTest {
 
   /** One to four recorded launches, as a list body would hold them. */
   private static Gen<JsonNode> launchLists() {
-    return SourceDSL.lists().of(Generate.pick(LAUNCHES)).ofSizeBetween(1, 4).map(picked -> {
-      ArrayNode a = JsonNodeFactory.instance.arrayNode();
-      picked.forEach(a::add);
-      return (JsonNode) a;
-    });
+    return SourceDSL.lists()
+        .of(Generate.pick(LAUNCHES))
+        .ofSizeBetween(1, 4)
+        .map(
+            picked -> {
+              ArrayNode a = JsonNodeFactory.instance.arrayNode();
+              picked.forEach(a::add);
+              return (JsonNode) a;
+            });
   }
 
   /** A launch that becomes one Kafka event, read back unchanged, with a storable time. */
   static void assertUsable(Launch l) {
     assertFalse(l.id().isBlank());
-    assertTrue(l.id().length() <= SpaceXJson.MAX_ID && l.name().length() <= SpaceXJson.MAX_NAME, l.toString());
-    if (l.dateUtc() != null) l.dateUtc().toEpochMilli(); // throws if Cassandra's timestamp cannot hold it
+    assertTrue(
+        l.id().length() <= SpaceXJson.MAX_ID && l.name().length() <= SpaceXJson.MAX_NAME,
+        l.toString());
+    if (l.dateUtc() != null)
+      l.dateUtc().toEpochMilli(); // throws if Cassandra's timestamp cannot hold it
     assertTrue(l.payloadIds().size() <= SpaceXJson.MAX_PAYLOADS);
-    SpaceXLaunch event = new SpaceXLaunch(l.id(), l.name(), l.dateUtc(), "Falcon 9", l.success(), "CCSFS SLC 40",
-        "Satellite", 800.0, l.upcoming(), l.flightNumber(), l.details());
+    SpaceXLaunch event =
+        new SpaceXLaunch(
+            l.id(),
+            l.name(),
+            l.dateUtc(),
+            "Falcon 9",
+            l.success(),
+            "CCSFS SLC 40",
+            "Satellite",
+            800.0,
+            l.upcoming(),
+            l.flightNumber(),
+            l.details());
     byte[] bytes = EventJson.write(event);
     assertTrue(bytes.length < Topics.MAX_EVENT_BYTES, "event of " + bytes.length + " bytes");
     assertEquals(event, EventJson.read(bytes, SpaceXLaunch.class));
@@ -104,18 +135,25 @@ class SpaceXJsonPropertiesTest {
    * {@code sent}, when the body is known to be this node, tells how many elements there are and
    * which are recorded launches untouched (those must be read).
    */
-  private static LaunchList assertLaunchesReadOrMalformed(String body, JsonNode sent, AtomicInteger ok, AtomicInteger bad) {
-    Result<LaunchList> r = SpaceXClient.interpret("/v4/launches/upcoming", 200, body, SpaceXJson::launches);
+  private static LaunchList assertLaunchesReadOrMalformed(
+      String body, JsonNode sent, AtomicInteger ok, AtomicInteger bad) {
+    Result<LaunchList> r =
+        SpaceXClient.interpret("/v4/launches/upcoming", 200, body, SpaceXJson::launches);
     if (r instanceof Ok<LaunchList> read) {
       LaunchList list = read.value();
       list.launches().forEach(SpaceXJsonPropertiesTest::assertUsable);
       list.malformed().forEach(m -> assertTrue(m.startsWith("launch #") && m.length() < 400, m));
       if (sent != null) {
-        assertEquals(sent.size(), list.launches().size() + list.malformed().size(), "every element is accounted for");
+        assertEquals(
+            sent.size(),
+            list.launches().size() + list.malformed().size(),
+            "every element is accounted for");
         for (JsonNode element : sent) {
           if (RECORDED.contains(element)) {
             String id = element.get("id").asText();
-            assertTrue(list.launches().stream().anyMatch(l -> l.id().equals(id)), "recorded launch " + id + " lost");
+            assertTrue(
+                list.launches().stream().anyMatch(l -> l.id().equals(id)),
+                "recorded launch " + id + " lost");
           }
         }
       }
@@ -144,28 +182,39 @@ class SpaceXJsonPropertiesTest {
     AtomicInteger ok = new AtomicInteger();
     AtomicInteger bad = new AtomicInteger();
     AtomicInteger someElementsMalformed = new AtomicInteger();
-    qt().withExamples(2_000).forAll(JsonGen.mutations(launchLists(), LAUNCH_FIELDS)).checkAssert(doc -> {
-      // the sent node as the reader will see it (NaN and infinities become strings)
-      JsonNode sent;
-      try {
-        sent = JSON.readTree(JsonGen.bytes(doc));
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-      LaunchList list = assertLaunchesReadOrMalformed(JsonGen.text(JsonGen.bytes(doc)), sent.isArray() ? sent : null, ok, bad);
-      if (list != null && !list.malformed().isEmpty()) someElementsMalformed.incrementAndGet();
-    });
-    assertAtLeast(ok, bad, 25); // about 5 % of the lists are malformed whole: most edits spoil one launch
-    assertTrue(someElementsMalformed.get() >= 25, "only " + someElementsMalformed + " lists with a bad launch");
+    qt().withExamples(2_000)
+        .forAll(JsonGen.mutations(launchLists(), LAUNCH_FIELDS))
+        .checkAssert(
+            doc -> {
+              // the sent node as the reader will see it (NaN and infinities become strings)
+              JsonNode sent;
+              try {
+                sent = JSON.readTree(JsonGen.bytes(doc));
+              } catch (IOException e) {
+                throw new AssertionError(e);
+              }
+              LaunchList list =
+                  assertLaunchesReadOrMalformed(
+                      JsonGen.text(JsonGen.bytes(doc)), sent.isArray() ? sent : null, ok, bad);
+              if (list != null && !list.malformed().isEmpty())
+                someElementsMalformed.incrementAndGet();
+            });
+    assertAtLeast(
+        ok, bad, 25); // about 5 % of the lists are malformed whole: most edits spoil one launch
+    assertTrue(
+        someElementsMalformed.get() >= 25,
+        "only " + someElementsMalformed + " lists with a bad launch");
   }
 
   @Test
   void rawLaunchBodiesOfEveryKindAreReadOrMalformed() {
     AtomicInteger ok = new AtomicInteger();
     AtomicInteger bad = new AtomicInteger();
-    Gen<JsonNode> documents = JsonGen.mutations(launchLists(), LAUNCH_FIELDS).mix(launchLists(), 30);
-    qt().withExamples(4_000).forAll(JsonGen.payloads(documents)).checkAssert(body ->
-        assertLaunchesReadOrMalformed(JsonGen.text(body), null, ok, bad));
+    Gen<JsonNode> documents =
+        JsonGen.mutations(launchLists(), LAUNCH_FIELDS).mix(launchLists(), 30);
+    qt().withExamples(4_000)
+        .forAll(JsonGen.payloads(documents))
+        .checkAssert(body -> assertLaunchesReadOrMalformed(JsonGen.text(body), null, ok, bad));
     assertAtLeast(ok, bad, 100);
   }
 
@@ -173,59 +222,89 @@ class SpaceXJsonPropertiesTest {
   void randomJsonIsALaunchListOrMalformed() {
     AtomicInteger ok = new AtomicInteger();
     AtomicInteger bad = new AtomicInteger();
-    Gen<JsonNode> lists = SourceDSL.lists().of(JsonGen.values(LAUNCH_FIELDS, 3)).ofSizeBetween(0, 4).map(values -> {
-      ArrayNode a = JsonNodeFactory.instance.arrayNode();
-      values.forEach(a::add);
-      return (JsonNode) a;
-    });
-    qt().withExamples(4_000).forAll(JsonGen.values(LAUNCH_FIELDS).mix(lists, 50)).checkAssert(doc ->
-        assertLaunchesReadOrMalformed(JsonGen.text(JsonGen.bytes(doc)), null, ok, bad));
+    Gen<JsonNode> lists =
+        SourceDSL.lists()
+            .of(JsonGen.values(LAUNCH_FIELDS, 3))
+            .ofSizeBetween(0, 4)
+            .map(
+                values -> {
+                  ArrayNode a = JsonNodeFactory.instance.arrayNode();
+                  values.forEach(a::add);
+                  return (JsonNode) a;
+                });
+    qt().withExamples(4_000)
+        .forAll(JsonGen.values(LAUNCH_FIELDS).mix(lists, 50))
+        .checkAssert(
+            doc -> assertLaunchesReadOrMalformed(JsonGen.text(JsonGen.bytes(doc)), null, ok, bad));
     assertAtLeast(ok, bad, 100);
   }
 
   /** Rockets, launchpads and payloads: a readable value, or malformed. */
-  private static <T> void assertLookups(Gen<JsonNode> documents, Function<String, T> reader, Function<T, Boolean> usable) {
+  private static <T> void assertLookups(
+      Gen<JsonNode> documents, Function<String, T> reader, Function<T, Boolean> usable) {
     AtomicInteger ok = new AtomicInteger();
     AtomicInteger bad = new AtomicInteger();
-    qt().withExamples(3_000).forAll(JsonGen.payloads(documents)).checkAssert(body -> {
-      Result<T> r = SpaceXClient.interpret("/v4/rockets/x", 200, JsonGen.text(body), reader);
-      if (r instanceof Ok<T> read) {
-        assertTrue(usable.apply(read.value()), String.valueOf(read.value()));
-        ok.incrementAndGet();
-      } else {
-        assertMalformed(r);
-        bad.incrementAndGet();
-      }
-    });
+    qt().withExamples(3_000)
+        .forAll(JsonGen.payloads(documents))
+        .checkAssert(
+            body -> {
+              Result<T> r =
+                  SpaceXClient.interpret("/v4/rockets/x", 200, JsonGen.text(body), reader);
+              if (r instanceof Ok<T> read) {
+                assertTrue(usable.apply(read.value()), String.valueOf(read.value()));
+                ok.incrementAndGet();
+              } else {
+                assertMalformed(r);
+                bad.incrementAndGet();
+              }
+            });
     assertAtLeast(ok, bad, 100);
   }
 
   @Test
   void rocketAndLaunchpadBodiesGiveANameOrAreMalformed() {
-    assertLookups(JsonGen.mutations(Generate.pick(NAMED), NAMED_FIELDS).mix(Generate.pick(NAMED), 30), SpaceXJson::name,
+    assertLookups(
+        JsonGen.mutations(Generate.pick(NAMED), NAMED_FIELDS).mix(Generate.pick(NAMED), 30),
+        SpaceXJson::name,
         name -> !name.isBlank() && name.length() <= SpaceXJson.MAX_NAME);
   }
 
   @Test
   void payloadBodiesGiveATypeAndAFiniteMassOrAreMalformed() {
-    assertLookups(JsonGen.mutations(Generate.constant(PAYLOAD), PAYLOAD_FIELDS).mix(Generate.constant(PAYLOAD), 30),
+    assertLookups(
+        JsonGen.mutations(Generate.constant(PAYLOAD), PAYLOAD_FIELDS)
+            .mix(Generate.constant(PAYLOAD), 30),
         SpaceXJson::payload,
-        p -> (p.massKg() == null || Double.isFinite(p.massKg())) && (p.type() == null || p.type().length() <= SpaceXJson.MAX_NAME));
+        p ->
+            (p.massKg() == null || Double.isFinite(p.massKg()))
+                && (p.type() == null || p.type().length() <= SpaceXJson.MAX_NAME));
   }
 
   @Test
   void datesCassandraCannotHoldAreMalformedAtTheExactBounds() {
-    String[] readable = {"+292278994-08-17T07:12:55.807Z", "-292275055-05-16T16:47:04.192Z", "2022-09-17T01:05:00.000Z"};
+    String[] readable = {
+      "+292278994-08-17T07:12:55.807Z", "-292275055-05-16T16:47:04.192Z", "2022-09-17T01:05:00.000Z"
+    };
     for (String date : readable) {
       Launch l = SpaceXJson.launch(launch(date));
       assertEquals(Instant.parse(date), l.dateUtc());
       assertUsable(l);
     }
-    String[] unreadable = {"+292278994-08-17T07:12:55.808Z", "-292275055-05-16T16:47:04.191Z", "+999999999-12-31T23:59:59Z",
-        "-999999999-01-01T00:00:00Z", "+1000000000-12-31T23:59:59.999999999Z", "+1000000001-01-01T00:00:00Z",
-        "2022-13-01T00:00:00Z", "2022-02-30T00:00:00Z", "2022-09-17", "now"};
+    String[] unreadable = {
+      "+292278994-08-17T07:12:55.808Z",
+      "-292275055-05-16T16:47:04.191Z",
+      "+999999999-12-31T23:59:59Z",
+      "-999999999-01-01T00:00:00Z",
+      "+1000000000-12-31T23:59:59.999999999Z",
+      "+1000000001-01-01T00:00:00Z",
+      "2022-13-01T00:00:00Z",
+      "2022-02-30T00:00:00Z",
+      "2022-09-17",
+      "now"
+    };
     for (String date : unreadable) {
-      SpaceXJson.BadBody e = assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.launch(launch(date)), date);
+      SpaceXJson.BadBody e =
+          assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.launch(launch(date)), date);
       assertTrue(e.getMessage().startsWith("date_utc is "), e.getMessage());
     }
     assertNull(SpaceXJson.launch(launch(null)).dateUtc());
@@ -242,7 +321,10 @@ class SpaceXJsonPropertiesTest {
   void deepNestingHugeValuesAndTrailingGarbageAreMalformed() {
     for (boolean arrays : new boolean[] {true, false}) {
       String deep = JsonGen.text(JsonGen.deeplyNested(10_000, arrays));
-      assertTrue(assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.launches(deep)).getMessage().startsWith("not JSON"));
+      assertTrue(
+          assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.launches(deep))
+              .getMessage()
+              .startsWith("not JSON"));
       assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.name(deep));
       assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.payload(deep));
     }
@@ -250,16 +332,25 @@ class SpaceXJsonPropertiesTest {
     assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.name("{\"name\":\"x\"} trailing"));
     ObjectNode big = LAUNCHES.get(0).deepCopy();
     big.put("details", "x".repeat(SpaceXJson.MAX_DETAILS + 1));
-    assertEquals(List.of("launch #0 (id " + big.get("id").asText() + "): details is longer than 10000 characters"),
+    assertEquals(
+        List.of(
+            "launch #0 (id "
+                + big.get("id").asText()
+                + "): details is longer than 10000 characters"),
         SpaceXJson.launches("[" + big + "]").malformed());
-    assertEquals("mass_kg is out of range",
-        assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.payload("{\"mass_kg\": 1e400}")).getMessage());
+    assertEquals(
+        "mass_kg is out of range",
+        assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.payload("{\"mass_kg\": 1e400}"))
+            .getMessage());
   }
 
   @Test
   void everyMalformedElementIsCountedByTheSourceAsBefore() {
     // The source counts list.malformed() as malformed_source_data: one reason per bad element.
-    String body = "[" + LAUNCHES.get(0) + ", {\"id\": \"x\", \"name\": \"y\", \"date_utc\": \"+999999999-12-31T23:59:59Z\"}, 1, null]";
+    String body =
+        "["
+            + LAUNCHES.get(0)
+            + ", {\"id\": \"x\", \"name\": \"y\", \"date_utc\": \"+999999999-12-31T23:59:59Z\"}, 1, null]";
     LaunchList list = SpaceXJson.launches(body);
     assertEquals(1, list.launches().size());
     assertEquals(3, list.malformed().size(), list.malformed().toString());

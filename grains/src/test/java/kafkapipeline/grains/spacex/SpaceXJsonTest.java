@@ -77,33 +77,49 @@ class SpaceXJsonTest {
 
   @Test
   void aBadLaunchObjectIsSkippedWithItsReasonAndTheOthersKept() {
-    String body = "[\"text\", {\"name\": \"no id\"}, {\"id\": \"a1\"},"
-        + " {\"id\": \"a2\", \"name\": \"bad date\", \"date_utc\": \"tomorrow\"},"
-        + " {\"id\": \"a3\", \"name\": \"bad success\", \"success\": \"yes\"},"
-        + " {\"id\": \"a4\", \"name\": \"bad payloads\", \"payloads\": [1]},"
-        + " {\"id\": \"ok\", \"name\": \"only the required fields\"}]";
+    String body =
+        "[\"text\", {\"name\": \"no id\"}, {\"id\": \"a1\"},"
+            + " {\"id\": \"a2\", \"name\": \"bad date\", \"date_utc\": \"tomorrow\"},"
+            + " {\"id\": \"a3\", \"name\": \"bad success\", \"success\": \"yes\"},"
+            + " {\"id\": \"a4\", \"name\": \"bad payloads\", \"payloads\": [1]},"
+            + " {\"id\": \"ok\", \"name\": \"only the required fields\"}]";
     LaunchList list = SpaceXJson.launches(body);
     assertEquals(1, list.launches().size());
     Launch ok = list.launches().get(0);
-    assertEquals(new Launch("ok", "only the required fields", null, null, null, null, null, null, null, List.of()), ok);
-    assertEquals(List.of(
-        "launch #0: expected a launch object, got string",
-        "launch #1: no id",
-        "launch #2 (id a1): no name",
-        "launch #3 (id a2): date_utc is not an ISO-8601 UTC time: tomorrow",
-        "launch #4 (id a3): success is not true, false or null",
-        "launch #5 (id a4): payloads holds a value that is not an id"), list.malformed());
+    assertEquals(
+        new Launch(
+            "ok", "only the required fields", null, null, null, null, null, null, null, List.of()),
+        ok);
+    assertEquals(
+        List.of(
+            "launch #0: expected a launch object, got string",
+            "launch #1: no id",
+            "launch #2 (id a1): no name",
+            "launch #3 (id a2): date_utc is not an ISO-8601 UTC time: tomorrow",
+            "launch #4 (id a3): success is not true, false or null",
+            "launch #5 (id a4): payloads holds a value that is not an id"),
+        list.malformed());
   }
 
   @Test
   void aBodyThatIsNotAListOfLaunchesIsRejectedWithAReason() {
-    assertTrue(assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.launches("[{\"id\": "))
-        .getMessage().startsWith("not JSON"));
-    assertEquals("expected a JSON array of launches, got object",
-        assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.launches("{\"error\": \"x\"}")).getMessage());
-    assertEquals("empty body", assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.launches("")).getMessage());
-    assertEquals("no name", assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.name("{}")).getMessage());
-    assertEquals("mass_kg is not a number",
-        assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.payload("{\"mass_kg\": \"heavy\"}")).getMessage());
+    assertTrue(
+        assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.launches("[{\"id\": "))
+            .getMessage()
+            .startsWith("not JSON"));
+    assertEquals(
+        "expected a JSON array of launches, got object",
+        assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.launches("{\"error\": \"x\"}"))
+            .getMessage());
+    assertEquals(
+        "empty body",
+        assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.launches("")).getMessage());
+    assertEquals(
+        "no name",
+        assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.name("{}")).getMessage());
+    assertEquals(
+        "mass_kg is not a number",
+        assertThrows(SpaceXJson.BadBody.class, () -> SpaceXJson.payload("{\"mass_kg\": \"heavy\"}"))
+            .getMessage());
   }
 }

@@ -31,7 +31,9 @@ class CallBudgetTest {
     }
     budget.tell(new CallBudget.Acquire(probe.getRef()));
     CallBudget.Denied denied = assertInstanceOf(CallBudget.Denied.class, probe.receiveMessage());
-    assertTrue(denied.retryIn().compareTo(Duration.ofSeconds(1)) <= 0 && !denied.retryIn().isNegative(), denied.toString());
+    assertTrue(
+        denied.retryIn().compareTo(Duration.ofSeconds(1)) <= 0 && !denied.retryIn().isNegative(),
+        denied.toString());
 
     now.addAndGet(Duration.ofMillis(1_000).toNanos()); // one call's worth at 60/min
     budget.tell(new CallBudget.Acquire(probe.getRef()));

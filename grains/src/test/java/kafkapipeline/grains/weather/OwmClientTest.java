@@ -15,15 +15,18 @@ class OwmClientTest {
   private final OwmClient client = new OwmClient("http://127.0.0.1:1", "secret-key");
 
   private static String fixture(String name) throws IOException {
-    try (InputStream in = OwmClientTest.class.getResourceAsStream("/fixtures/openweathermap/" + name)) {
+    try (InputStream in =
+        OwmClientTest.class.getResourceAsStream("/fixtures/openweathermap/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
   @Test
   void aRecordedReportBecomesARowKeyedByTheApisOwnCityName() throws IOException {
-    OwmClient.Observed o = assertInstanceOf(OwmClient.Observed.class,
-        client.interpret(200, fixture("dblock__weather_weather_name__http200.json"), "london"));
+    OwmClient.Observed o =
+        assertInstanceOf(
+            OwmClient.Observed.class,
+            client.interpret(200, fixture("dblock__weather_weather_name__http200.json"), "london"));
     assertEquals("london,gb", o.report().location());
     assertEquals(Instant.ofEpochSecond(1588044368), o.report().forecastdate());
     assertEquals(282.57f, o.report().temp());
@@ -36,19 +39,26 @@ class OwmClientTest {
 
   @Test
   void errorsAreTypedAndCarryTheApisMessage() throws IOException {
-    assertInstanceOf(OwmClient.NotFound.class, client.interpret(404, fixture("http404_city_not_found.json"), "Atlantis"));
-    OwmClient.Unauthorized u = assertInstanceOf(OwmClient.Unauthorized.class,
-        client.interpret(401, fixture("http401_invalid_api_key.json"), "x"));
+    assertInstanceOf(
+        OwmClient.NotFound.class,
+        client.interpret(404, fixture("http404_city_not_found.json"), "Atlantis"));
+    OwmClient.Unauthorized u =
+        assertInstanceOf(
+            OwmClient.Unauthorized.class,
+            client.interpret(401, fixture("http401_invalid_api_key.json"), "x"));
     assertTrue(u.message().startsWith("API key rejected (401): Invalid API key."), u.message());
-    OwmClient.RateLimited r = assertInstanceOf(OwmClient.RateLimited.class,
-        client.interpret(429, fixture("http429_rate_limited.json"), "x"));
+    OwmClient.RateLimited r =
+        assertInstanceOf(
+            OwmClient.RateLimited.class,
+            client.interpret(429, fixture("http429_rate_limited.json"), "x"));
     assertTrue(r.message().contains("exceeding of requests limitation"), r.message());
     assertInstanceOf(OwmClient.Failed.class, client.interpret(503, "<html>down</html>", "x"));
   }
 
   @Test
   void malformedBodiesFailWithAReason() {
-    OwmClient.Failed f = assertInstanceOf(OwmClient.Failed.class, client.interpret(200, "{\"name\":\"x\"", "x"));
+    OwmClient.Failed f =
+        assertInstanceOf(OwmClient.Failed.class, client.interpret(200, "{\"name\":\"x\"", "x"));
     assertTrue(f.message().startsWith("malformed weather JSON"), f.message());
     f = assertInstanceOf(OwmClient.Failed.class, client.interpret(200, "{\"name\":\"x\"}", "x"));
     assertTrue(f.message().contains("missing name, dt or main.temp"), f.message());
@@ -56,8 +66,10 @@ class OwmClientTest {
 
   @Test
   void theKeyIsRedactedFromEveryMessage() {
-    OwmClient.Failed f = assertInstanceOf(OwmClient.Failed.class,
-        client.interpret(500, "{\"message\":\"bad appid=secret-key\"}", "x"));
+    OwmClient.Failed f =
+        assertInstanceOf(
+            OwmClient.Failed.class,
+            client.interpret(500, "{\"message\":\"bad appid=secret-key\"}", "x"));
     assertFalse(f.message().contains("secret-key"), f.message());
     assertTrue(f.message().contains("***"), f.message());
   }
