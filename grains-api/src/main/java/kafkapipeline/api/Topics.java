@@ -1,15 +1,14 @@
 package kafkapipeline.api;
 
-import java.util.List;
-
-/** The Kafka topics the sources publish to; the names are the original pipeline's. */
+/**
+ * The topics of the built-in sources (the names are the original pipeline's) and the limits every
+ * topic shares. The list of sources and their topics is the silo's source registry.
+ */
 public final class Topics {
   public static final String FAKER = "faker";
   public static final String WEATHER = "weather";
   public static final String WIKIPEDIA = "wikipedia";
   public static final String SPACEX = "spacex";
-
-  public static final List<String> ALL = List.of(FAKER, WEATHER, WIKIPEDIA, SPACEX);
 
   /**
    * The largest event (key plus value, in bytes) a source may publish. The producer's {@code

@@ -26,8 +26,19 @@ public final class ApiModel {
       Float temperature,
       String lastError) {}
 
+  /**
+   * @param kind how it runs: {@code singleton}, {@code per-city}, {@code http-poll} or {@code sse}
+   * @param lastError counts or the last error, readable by a person (null: nothing to say)
+   */
   public record SourceView(
-      String name, String state, Double eventsPerSecond, Instant lastEventTime, String lastError) {}
+      String name,
+      String kind,
+      String topic,
+      String table,
+      String state,
+      Double eventsPerSecond,
+      Instant lastEventTime,
+      String lastError) {}
 
   /** vitals: null when the silo did not answer in time. */
   public record SiloView(

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 import kafkapipeline.grains.weather.CallBudget;
 import kafkapipeline.grains.weather.CityStore;
 import kafkapipeline.grains.weather.CityWeather;
@@ -37,17 +36,17 @@ final class CityRoutes extends AllDirectives {
 
   private final ActorSystem<?> system;
   private final WeatherSettings settings;
-  private final AtomicReference<Grains> grains;
+  private final PipelineView pipeline;
   private final RequestChecks checks;
 
   CityRoutes(
       ActorSystem<?> system,
       WeatherSettings settings,
-      AtomicReference<Grains> grains,
+      PipelineView pipeline,
       RequestChecks checks) {
     this.system = system;
     this.settings = settings;
-    this.grains = grains;
+    this.pipeline = pipeline;
     this.checks = checks;
   }
 
@@ -82,9 +81,10 @@ final class CityRoutes extends AllDirectives {
   }
 
   CompletionStage<List<ApiModel.CityView>> list() {
-    Grains g = grains.get();
+    Grains g = pipeline.grains();
     if (g == null) return CompletableFuture.completedFuture(List.of());
-    return g.cities()
+    return g.weather()
+        .cities()
         .all()
         .thenCompose(
             cities -> {
@@ -134,19 +134,19 @@ final class CityRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> add(ApiModel.AddCity body) {
-    Grains g = grains.get();
+    Grains g = pipeline.grains();
     if (g == null)
       return done(
           error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting; try again shortly"));
     String name = body.city(); // checked by JsonBody.addCity
-    if (!g.owm().hasKey()) {
+    if (!g.weather().owm().hasKey()) {
       return done(
           error(
               StatusCodes.SERVICE_UNAVAILABLE,
               "weather is not configured: set OWM_API_KEY on the silos"));
     }
     return AskPattern.<CallBudget.Command, CallBudget.Answer>ask(
-            g.weatherBudget(), CallBudget.Acquire::new, ASK_TIMEOUT, system.scheduler())
+            g.weather().budget(), CallBudget.Acquire::new, ASK_TIMEOUT, system.scheduler())
         .thenCompose(
             answer -> {
               if (answer instanceof CallBudget.Denied denied) {
@@ -157,7 +157,10 @@ final class CityRoutes extends AllDirectives {
                             + Math.max(1, denied.retryIn().toSeconds())
                             + " s"));
               }
-              return g.owm().byName(name).thenCompose(result -> register(g, name, result));
+              return g.weather()
+                  .owm()
+                  .byName(name)
+                  .thenCompose(result -> register(g, name, result));
             });
   }
 
@@ -173,7 +176,8 @@ final class CityRoutes extends AllDirectives {
     OwmClient.Observed o = (OwmClient.Observed) result;
     CityStore.City city =
         new CityStore.City(o.report().location(), o.name(), o.country(), o.owmId(), Instant.now());
-    return g.cities()
+    return g.weather()
+        .cities()
         .add(city)
         .thenCompose(
             added -> {
@@ -186,11 +190,12 @@ final class CityRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> remove(String id) {
-    Grains g = grains.get();
+    Grains g = pipeline.grains();
     if (g == null)
       return done(
           error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting; try again shortly"));
-    return g.cities()
+    return g.weather()
+        .cities()
         .remove(id)
         .thenApply(
             removed -> {

@@ -5,7 +5,6 @@ import static kafkapipeline.silo.JsonRoutes.json;
 
 import java.time.Duration;
 import java.util.List;
-import kafkapipeline.api.Topics;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -50,7 +49,7 @@ final class ClusterRoutes extends AllDirectives {
                 get(
                     () ->
                         onSuccess(
-                            lag.lag(Topics.ALL)
+                            lag.lagOfEverySource()
                                 .handle(
                                     (list, e) ->
                                         e == null

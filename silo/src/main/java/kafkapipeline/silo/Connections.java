@@ -42,7 +42,7 @@ public final class Connections implements AutoCloseable {
   private volatile CompletableFuture<CqlSession> session;
   private final EngineView engines;
 
-  public Connections(SiloSettings settings) {
+  public Connections(SiloSettings settings, kafkapipeline.silo.sources.SourceRegistry registry) {
     this.settings = settings;
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
@@ -53,7 +53,7 @@ public final class Connections implements AutoCloseable {
     this.engines =
         new EngineView(
             kafkaAdmin,
-            Topics.ALL,
+            registry::topics,
             settings.kafkaBootstrapServers(),
             settings.cassandraContactPoints(),
             kafkapipeline.grains.cassandra.Schema.KEYSPACE,

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -32,10 +31,10 @@ final class DataRoutes extends AllDirectives {
   private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
   private static final int SAMPLE = 1000;
 
-  private final AtomicReference<Grains> grains;
+  private final PipelineView pipeline;
 
-  DataRoutes(AtomicReference<Grains> grains) {
-    this.grains = grains;
+  DataRoutes(PipelineView pipeline) {
+    this.pipeline = pipeline;
   }
 
   record WeatherPoint(Instant at, Float temp, Float humidity, String description) {}
@@ -84,7 +83,7 @@ final class DataRoutes extends AllDirectives {
     if (problem != null) return Params.badRequest("city: " + problem);
     int limit = Params.limit(limitText, 200);
     if (limit < 0) return Params.badLimit();
-    Grains g = grains.get();
+    Grains g = pipeline.grains();
     if (g == null) return Params.starting();
     SimpleStatement select =
         SimpleStatement.newInstance(
@@ -114,7 +113,7 @@ final class DataRoutes extends AllDirectives {
   private CompletionStage<HttpResponse> wikipedia(Optional<String> limitText) {
     int limit = Params.limit(limitText, 20);
     if (limit < 0) return Params.badLimit();
-    Grains g = grains.get();
+    Grains g = pipeline.grains();
     if (g == null) return Params.starting();
     SimpleStatement select =
         SimpleStatement.newInstance(
@@ -151,7 +150,7 @@ final class DataRoutes extends AllDirectives {
   private CompletionStage<HttpResponse> upcoming(Optional<String> limitText) {
     int limit = Params.limit(limitText, 10);
     if (limit < 0) return Params.badLimit();
-    Grains g = grains.get();
+    Grains g = pipeline.grains();
     if (g == null) return Params.starting();
     SimpleStatement select =
         SimpleStatement.newInstance(

@@ -90,7 +90,7 @@ final class EngineView {
   record Engines(KafkaView kafka, CassandraView cassandra) {}
 
   private final Admin admin;
-  private final List<String> topics;
+  private final java.util.function.Supplier<List<String>> topics;
   private final List<String> bootstrap;
   private final List<String> contactPoints;
   private final String keyspace;
@@ -109,7 +109,7 @@ final class EngineView {
 
   EngineView(
       Admin admin,
-      List<String> topics,
+      java.util.function.Supplier<List<String>> topics,
       String bootstrapServers,
       List<InetSocketAddress> contactPoints,
       String keyspace,
@@ -118,7 +118,7 @@ final class EngineView {
       Consistency consistency,
       Clock clock) {
     this.admin = admin;
-    this.topics = List.copyOf(topics);
+    this.topics = topics;
     this.bootstrap = SiloSettings.hostPorts(bootstrapServers, "pipeline.kafka.bootstrap-servers");
     this.contactPoints =
         contactPoints.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList();
@@ -204,7 +204,7 @@ final class EngineView {
             .exceptionally(e -> null);
     Map<String, CompletableFuture<Collection<Node>>> replicas = new TreeMap<>();
     admin
-        .describeTopics(topics, new DescribeTopicsOptions().timeoutMs(timeout))
+        .describeTopics(topics.get(), new DescribeTopicsOptions().timeoutMs(timeout))
         .topicNameValues()
         .forEach(
             (topic, f) ->

@@ -1,24 +1,42 @@
 package kafkapipeline.silo;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import java.util.Map;
 import kafkapipeline.grains.cassandra.DeadLetterStore;
-import kafkapipeline.grains.faker.FakerSource;
 import kafkapipeline.grains.kafka.EventPublisher;
-import kafkapipeline.grains.spacex.SpaceXSource;
-import kafkapipeline.grains.weather.CallBudget;
-import kafkapipeline.grains.weather.CityStore;
-import kafkapipeline.grains.weather.OwmClient;
-import kafkapipeline.grains.wikipedia.WikipediaSource;
-import org.apache.pekko.actor.typed.ActorRef;
+import kafkapipeline.silo.sources.BuiltInSource;
+import kafkapipeline.silo.sources.FakerSourceEntry;
+import kafkapipeline.silo.sources.SourceRegistry;
+import kafkapipeline.silo.sources.WeatherSourceEntry;
 
-/** What the HTTP API talks to once the pipeline has started on this silo. */
+/**
+ * What the HTTP API talks to once the pipeline has started on this silo.
+ *
+ * @param sources each started built-in source by name (a source missing here did not start on this
+ *     silo, as in tests that stand in for some)
+ */
 public record Grains(
     CqlSession session,
-    ActorRef<FakerSource.Command> faker,
-    ActorRef<CallBudget.Command> weatherBudget,
-    CityStore cities,
-    OwmClient owm,
     DeadLetterStore deadLetters,
     EventPublisher publisher,
-    ActorRef<WikipediaSource.Command> wikipedia,
-    ActorRef<SpaceXSource.Command> spacex) {}
+    SourceRegistry registry,
+    Map<String, BuiltInSource.Running> sources) {
+
+  /** The fake-person generator; null when it did not start here. */
+  public FakerSourceEntry.Running faker() {
+    return source(FakerSourceEntry.Running.class);
+  }
+
+  /**
+   * The weather source (call budget, city store, OpenWeatherMap client); null when it did not start
+   * here.
+   */
+  public WeatherSourceEntry.Running weather() {
+    return source(WeatherSourceEntry.Running.class);
+  }
+
+  private <T extends BuiltInSource.Running> T source(Class<T> type) {
+    for (BuiltInSource.Running r : sources.values()) if (type.isInstance(r)) return type.cast(r);
+    return null;
+  }
+}

@@ -1,53 +1,41 @@
 package kafkapipeline.silo;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
-import kafkapipeline.api.Topics;
 import kafkapipeline.grains.PipelineMetrics;
-import kafkapipeline.grains.cassandra.CassandraCheckpointStore;
-import kafkapipeline.grains.cassandra.DeadLetterStore;
 import kafkapipeline.grains.cassandra.RowWriter;
 import kafkapipeline.grains.cassandra.Schema;
-import kafkapipeline.grains.cassandra.StreamPositionStore;
-import kafkapipeline.grains.faker.FakerSource;
 import kafkapipeline.grains.kafka.KafkaEventPublisher;
-import kafkapipeline.grains.persist.FakerRowMapper;
 import kafkapipeline.grains.persist.RowMapper;
-import kafkapipeline.grains.persist.SpaceXRowMapper;
 import kafkapipeline.grains.persist.TopicPersister;
-import kafkapipeline.grains.persist.WeatherRowMapper;
-import kafkapipeline.grains.persist.WikipediaRowMapper;
-import kafkapipeline.grains.spacex.SpaceXClient;
-import kafkapipeline.grains.spacex.SpaceXSource;
-import kafkapipeline.grains.weather.CallBudget;
-import kafkapipeline.grains.weather.CityKeeper;
-import kafkapipeline.grains.weather.CityStore;
-import kafkapipeline.grains.weather.CityWeather;
-import kafkapipeline.grains.weather.OwmClient;
-import kafkapipeline.grains.wikipedia.WikipediaSource;
+import kafkapipeline.silo.sources.BuiltInSource;
+import kafkapipeline.silo.sources.BuiltInSources;
+import kafkapipeline.silo.sources.SourceContext;
+import kafkapipeline.silo.sources.SourceRegistry;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.kafka.ConsumerSettings;
 
 /**
- * The silo's root actor. Serves the HTTP API at once, then starts the pipeline: connect to
- * Cassandra, migrate the schema, create the Kafka topics, and only then start the grains. A step
- * that fails is logged with its reason and the whole start is tried again with exponential backoff
- * (1 s up to 30 s): a silo that cannot reach a server waits for it, visibly, and {@code
- * /api/health} says what it is waiting for.
+ * The silo's root actor. Serves the HTTP API at once, then starts the pipeline over the source
+ * registry: connect to Cassandra, migrate the schema, create every source's topic, prepare the
+ * stores and every source's row mapper, and only then start a persister per topic and every
+ * source's grains. A step that fails is logged with its reason and the whole start is tried again
+ * with exponential backoff (1 s up to 30 s): a silo that cannot reach a server waits for it,
+ * visibly, and {@code /api/health} says what it is waiting for.
  */
 public final class Guardian {
   public sealed interface Command {}
@@ -56,240 +44,174 @@ public final class Guardian {
     INSTANCE
   }
 
-  private record Ready(
-      CqlSession session,
-      List<Persisted> persisted,
-      CassandraCheckpointStore checkpoints,
-      CityStore cities,
-      CassandraMembership membership,
-      DeadLetterStore deadLetters,
-      StreamPositionStore streamPositions)
-      implements Command {}
+  /** The servers are reached, the schema and topics exist, and the statements are prepared. */
+  private record Ready(PipelineStores stores, List<Persisted> persisted) implements Command {}
 
   /** A topic and the mapper of its rows. */
   private record Persisted(String topic, RowMapper mapper) {}
 
   private record NotReady(String reason) implements Command {}
 
-  public static Behavior<Command> create(SiloSettings settings) {
-    return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(
-                timers -> {
-                  PipelineMetrics metrics = new PipelineMetrics();
-                  Connections connections = new Connections(settings);
-                  AtomicReference<String> state = new AtomicReference<>("starting");
-                  AtomicReference<Grains> grains = new AtomicReference<>();
-                  ctx.spawn(SiloVitals.create(metrics), "silo-vitals");
-                  HttpApi.start(
-                      ctx.getSystem(),
-                      settings,
-                      connections,
-                      metrics,
-                      state,
-                      grains,
-                      ctx.spawn(ClusterEvents.create(), "cluster-events"));
-                  CoordinatedShutdown.get(ctx.getSystem())
-                      .addTask(
-                          CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-                          "close-connections",
-                          () -> {
-                            connections.close();
-                            return CompletableFuture.completedFuture(Done.getInstance());
-                          });
-                  ctx.getSelf().tell(Attempt.INSTANCE);
-                  return starting(ctx, timers, settings, connections, metrics, state, grains, 1);
-                }));
+  private final ActorContext<Command> ctx;
+  private final TimerScheduler<Command> timers;
+  private final SiloSettings settings;
+  private final Connections connections;
+  private final PipelineMetrics metrics = new PipelineMetrics();
+  private final SourceRegistry registry = new SourceRegistry();
+  private final PipelineState state = new PipelineState(registry);
+
+  private Guardian(
+      ActorContext<Command> ctx, TimerScheduler<Command> timers, SiloSettings settings) {
+    this.ctx = ctx;
+    this.timers = timers;
+    this.settings = settings;
+    this.connections = new Connections(settings, registry);
   }
 
-  private static Behavior<Command> starting(
-      ActorContext<Command> ctx,
-      TimerScheduler<Command> timers,
-      SiloSettings settings,
-      Connections connections,
-      PipelineMetrics metrics,
-      AtomicReference<String> state,
-      AtomicReference<Grains> grains,
-      int attempt) {
+  public static Behavior<Command> create(SiloSettings settings) {
+    return Behaviors.setup(
+        ctx -> Behaviors.withTimers(timers -> new Guardian(ctx, timers, settings).start()));
+  }
+
+  private Behavior<Command> start() {
+    ctx.spawn(SiloVitals.create(metrics), "silo-vitals");
+    HttpApi.start(
+        ctx.getSystem(),
+        settings,
+        connections,
+        metrics,
+        state,
+        ctx.spawn(ClusterEvents.create(), "cluster-events"));
+    onShutdown("close-connections", connections::close);
+    ctx.getSelf().tell(Attempt.INSTANCE);
+    return starting(1);
+  }
+
+  private Behavior<Command> starting(int attempt) {
     return Behaviors.receive(Command.class)
-        .onMessage(
-            Attempt.class,
-            a -> {
-              ctx.pipeToSelf(
-                  prepare(
-                      settings,
-                      connections,
-                      ctx.getSystem().name(),
-                      org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem())
-                          .selfMember()
-                          .address()
-                          .hostPort()),
-                  (ready, error) ->
-                      error == null ? ready : new NotReady(Connections.reason(error)));
-              return Behaviors.same();
-            })
-        .onMessage(
-            NotReady.class,
-            failed -> {
-              Duration backoff = Duration.ofSeconds(Math.min(30, 1L << Math.min(attempt - 1, 5)));
-              state.set("waiting for servers: " + failed.reason());
-              ctx.getLog()
-                  .warn(
-                      "Cannot start the pipeline yet (attempt {}): {}; retrying in {} s",
-                      attempt,
-                      failed.reason(),
-                      backoff.toSeconds());
-              timers.startSingleTimer(Attempt.INSTANCE, backoff);
-              return starting(
-                  ctx, timers, settings, connections, metrics, state, grains, attempt + 1);
-            })
-        .onMessage(
-            Ready.class,
-            ready -> {
-              if (settings.discoveryThroughCassandra()) {
-                ctx.spawn(ClusterJoiner.create(ready.membership()), "cluster-joiner");
-              }
-              grains.set(startGrains(ctx, settings, ready, metrics));
-              state.set("running");
-              return Behaviors.ignore();
-            })
+        .onMessage(Attempt.class, a -> onAttempt())
+        .onMessage(NotReady.class, failed -> onNotReady(failed, attempt))
+        .onMessage(Ready.class, this::onReady)
         .build();
   }
 
+  private Behavior<Command> onAttempt() {
+    ctx.pipeToSelf(
+        prepare(),
+        (ready, error) -> error == null ? ready : new NotReady(Connections.reason(error)));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onNotReady(NotReady failed, int attempt) {
+    Duration backoff = Duration.ofSeconds(Math.min(30, 1L << Math.min(attempt - 1, 5)));
+    state.waiting(failed.reason());
+    ctx.getLog()
+        .warn(
+            "Cannot start the pipeline yet (attempt {}): {}; retrying in {} s",
+            attempt,
+            failed.reason(),
+            backoff.toSeconds());
+    timers.startSingleTimer(Attempt.INSTANCE, backoff);
+    return starting(attempt + 1);
+  }
+
+  private Behavior<Command> onReady(Ready ready) {
+    if (settings.discoveryThroughCassandra()) {
+      ctx.spawn(ClusterJoiner.create(ready.stores().membership()), "cluster-joiner");
+    }
+    state.running(startGrains(ready));
+    return Behaviors.ignore();
+  }
+
   /** Connect, migrate, create topics, prepare statements: each step only after the one before. */
-  private static CompletionStage<Command> prepare(
-      SiloSettings settings, Connections connections, String clusterName, String selfAddress) {
+  private CompletionStage<Command> prepare() {
+    String self = Cluster.get(ctx.getSystem()).selfMember().address().hostPort();
     return connections
         .cassandra()
         .thenCompose(
             session ->
-                Schema.migrate(session, settings.schema(), "silo " + selfAddress)
-                    .thenCompose(migrated -> connections.ensureTopics(Topics.ALL))
-                    .thenCompose(topics -> FakerRowMapper.prepare(session))
+                Schema.migrate(session, settings.schema(), "silo " + self)
+                    .thenCompose(migrated -> connections.ensureTopics(registry.topics()))
+                    .thenCompose(topics -> PipelineStores.prepare(session, ctx.getSystem().name()))
                     .thenCompose(
-                        faker ->
-                            WeatherRowMapper.prepare(session)
-                                .thenCombine(
-                                    WikipediaRowMapper.prepare(session),
-                                    (weather, wikipedia) ->
-                                        List.of(
-                                            new Persisted(Topics.FAKER, faker),
-                                            new Persisted(Topics.WEATHER, weather),
-                                            new Persisted(Topics.WIKIPEDIA, wikipedia))))
-                    .thenCompose(
-                        persisted ->
-                            SpaceXRowMapper.prepare(session)
-                                .thenApply(
-                                    spacex ->
-                                        Stream.concat(
-                                                persisted.stream(),
-                                                Stream.of(new Persisted(Topics.SPACEX, spacex)))
-                                            .toList()))
-                    .thenCompose(
-                        persisted ->
-                            CassandraCheckpointStore.prepare(session)
-                                .thenCompose(
-                                    checkpoints ->
-                                        CityStore.prepare(session)
-                                            .thenCompose(
-                                                cities ->
-                                                    CassandraMembership.prepare(
-                                                            session, clusterName)
-                                                        .thenCompose(
-                                                            membership ->
-                                                                DeadLetterStore.prepare(session)
-                                                                    .thenCombine(
-                                                                        StreamPositionStore
-                                                                            .cassandra(session),
-                                                                        (dead, positions) ->
-                                                                            new Ready(
-                                                                                session,
-                                                                                persisted,
-                                                                                checkpoints,
-                                                                                cities,
-                                                                                membership,
-                                                                                dead,
-                                                                                positions)))))));
+                        stores -> prepareMappers(stores).thenApply(p -> new Ready(stores, p))));
   }
 
-  private static Grains startGrains(
-      ActorContext<Command> ctx, SiloSettings settings, Ready ready, PipelineMetrics metrics) {
+  /** Every built-in source's row mapper, prepared on the session. */
+  private static CompletionStage<List<Persisted>> prepareMappers(PipelineStores stores) {
+    List<CompletableFuture<Persisted>> each = new ArrayList<>();
+    for (BuiltInSource source : BuiltInSources.ALL) {
+      each.add(
+          source
+              .rowMapper(stores.session())
+              .thenApply(mapper -> new Persisted(source.info().topic(), mapper))
+              .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+        .thenApply(done -> each.stream().map(CompletableFuture::join).toList());
+  }
+
+  private Grains startGrains(Ready ready) {
     ActorSystem<Void> system = ctx.getSystem();
     KafkaEventPublisher publisher = new KafkaEventPublisher(settings.kafkaBootstrapServers());
-    CoordinatedShutdown.get(system)
-        .addTask(
-            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-            "close-publisher",
-            () -> {
-              publisher.close();
-              return CompletableFuture.completedFuture(Done.getInstance());
-            });
+    onShutdown("close-publisher", publisher::close);
     RowWriter writer =
         new RowWriter(
-            ready.session(),
+            ready.stores().session(),
             metrics,
             settings.persisters().writeAttempts(),
             settings.persisters().firstRetryBackoff(),
             settings.persisters().rowsPerRequest(),
             settings.persisters().maxRequestBytes());
+    String self = Cluster.get(system).selfMember().address().hostPort();
     for (Persisted p : ready.persisted()) {
       ConsumerSettings<String, byte[]> consumer =
           ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
               .withBootstrapServers(settings.kafkaBootstrapServers())
               .withGroupId(KafkaLag.group(p.topic()))
               // The silo in the client id, so the lag view can say which silo reads a partition.
-              .withClientId(
-                  "persister-"
-                      + p.topic()
-                      + "@"
-                      + org.apache.pekko.cluster.typed.Cluster.get(system)
-                          .selfMember()
-                          .address()
-                          .hostPort());
+              .withClientId("persister-" + p.topic() + "@" + self);
       ctx.spawn(
           TopicPersister.create(
               p.topic(),
               p.mapper(),
               writer,
-              ready.deadLetters(),
+              ready.stores().deadLetters(),
               settings.persisters(),
               consumer,
               metrics),
           "persister-" + p.topic());
     }
-    ActorRef<FakerSource.Command> faker =
-        FakerSource.init(system, settings.faker(), publisher, ready.checkpoints(), metrics);
-    OwmClient owm = new OwmClient(settings.weather().baseUrl(), settings.weather().apiKey());
-    ActorRef<CallBudget.Command> budget =
-        CallBudget.init(system, settings.weather().callsPerMinute());
-    CityWeather.init(
-        system,
-        new CityWeather.Dependencies(
-            settings.weather(), owm, budget, publisher, ready.cities(), metrics));
-    CityKeeper.init(system, ready.cities(), settings.weather().wakeInterval());
-    ActorRef<WikipediaSource.Command> wikipedia =
-        WikipediaSource.init(
-            system, settings.wikipedia(), publisher, ready.streamPositions(), metrics);
-    ActorRef<SpaceXSource.Command> spacex =
-        SpaceXSource.init(
+    PipelineStores stores = ready.stores();
+    SourceContext context =
+        new SourceContext(
             system,
-            settings.spacex(),
-            new SpaceXClient(settings.spacex().baseUrl()),
+            settings,
             publisher,
+            stores.checkpoints(),
+            stores.cities(),
+            stores.streamPositions(),
             metrics);
+    Map<String, BuiltInSource.Running> running = new LinkedHashMap<>();
+    for (BuiltInSource source : BuiltInSources.ALL) {
+      running.put(source.info().name(), source.start(context));
+    }
     ctx.getLog()
         .info(
             "Pipeline started: schema ready, topics ready, grains started; weather {}",
             settings.weather());
-    return new Grains(
-        ready.session(),
-        faker,
-        budget,
-        ready.cities(),
-        owm,
-        ready.deadLetters(),
-        publisher,
-        wikipedia,
-        spacex);
+    return new Grains(stores.session(), stores.deadLetters(), publisher, registry, running);
+  }
+
+  /** Runs {@code close} once, before the actor system terminates. */
+  private void onShutdown(String name, Runnable close) {
+    CoordinatedShutdown.get(ctx.getSystem())
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            name,
+            () -> {
+              close.run();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
   }
 }

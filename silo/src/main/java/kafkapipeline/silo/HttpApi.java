@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.StreamSupport;
 import kafkapipeline.grains.PipelineMetrics;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -44,17 +43,17 @@ public final class HttpApi extends AllDirectives {
   private final ActorSystem<?> system;
   private final Connections connections;
   private final PipelineMetrics metrics;
-  private final AtomicReference<String> pipelineState;
+  private final PipelineView pipeline;
 
   private HttpApi(
       ActorSystem<?> system,
       Connections connections,
       PipelineMetrics metrics,
-      AtomicReference<String> pipelineState) {
+      PipelineView pipeline) {
     this.system = system;
     this.connections = connections;
     this.metrics = metrics;
-    this.pipelineState = pipelineState;
+    this.pipeline = pipeline;
   }
 
   public static void start(
@@ -62,11 +61,9 @@ public final class HttpApi extends AllDirectives {
       SiloSettings settings,
       Connections connections,
       PipelineMetrics metrics,
-      AtomicReference<String> pipelineState,
-      AtomicReference<Grains> grains,
+      PipelineView pipeline,
       ActorRef<ClusterEvents.Command> clusterEvents) {
-    Route routes =
-        routes(system, settings, connections, metrics, pipelineState, grains, clusterEvents);
+    Route routes = routes(system, settings, connections, metrics, pipeline, clusterEvents);
     Http.get(system)
         .newServerAt(settings.httpHost(), settings.httpPort())
         .bind(routes)
@@ -101,10 +98,9 @@ public final class HttpApi extends AllDirectives {
       SiloSettings settings,
       Connections connections,
       PipelineMetrics metrics,
-      AtomicReference<String> pipelineState,
-      AtomicReference<Grains> grains,
+      PipelineView pipeline,
       ActorRef<ClusterEvents.Command> clusterEvents) {
-    HttpApi api = new HttpApi(system, connections, metrics, pipelineState);
+    HttpApi api = new HttpApi(system, connections, metrics, pipeline);
     RequestChecks checks =
         new RequestChecks(
             settings.httpHost(),
@@ -112,8 +108,8 @@ public final class HttpApi extends AllDirectives {
             settings.httpAllowedHosts(),
             !settings.httpToken().isEmpty(),
             metrics);
-    CityRoutes cities = new CityRoutes(system, settings.weather(), grains, checks);
-    KafkaLag lag = new KafkaLag(connections.kafkaAdmin());
+    CityRoutes cities = new CityRoutes(system, settings.weather(), pipeline, checks);
+    KafkaLag lag = new KafkaLag(connections.kafkaAdmin(), pipeline.registry()::topics);
     return api.handleExceptions(
         JsonRoutes.jsonExceptions(),
         () ->
@@ -139,11 +135,15 @@ public final class HttpApi extends AllDirectives {
                                                         api.concat(
                                                             api.statsRoute(),
                                                             cities.routes(),
-                                                            new StatusRoutes(system, grains, cities)
+                                                            new StatusRoutes(
+                                                                    system, pipeline, cities)
                                                                 .routes(),
-                                                            new SourceRoutes(system, grains, checks)
+                                                            new SourceRoutes(
+                                                                    system, pipeline, checks)
                                                                 .routes(),
-                                                            new DataRoutes(grains).routes(),
+                                                            new RowRoutes(pipeline, checks)
+                                                                .routes(),
+                                                            new DataRoutes(pipeline).routes(),
                                                             new ClusterRoutes(
                                                                     system, clusterEvents, lag)
                                                                 .routes())),
@@ -224,17 +224,17 @@ public final class HttpApi extends AllDirectives {
     return CompletableFuture.allOf(kafka, cassandra, engines)
         .thenApply(
             done -> {
-              String pipeline = pipelineState.get();
+              String pipelineNow = pipeline.state();
               boolean healthy =
                   selfMember.status() == MemberStatus.up()
-                      && "running".equals(pipeline)
+                      && "running".equals(pipelineNow)
                       && kafka.join().reachable()
                       && cassandra.join().reachable();
               return new Health(
                   healthy,
                   self(),
                   selfMember.status().toString(),
-                  pipeline,
+                  pipelineNow,
                   members,
                   kafka.join(),
                   cassandra.join(),

@@ -30,9 +30,19 @@ final class KafkaLag {
       String topic, int partition, long endOffset, Long committed, long lag, String member) {}
 
   private final Admin admin;
+  private final java.util.function.Supplier<List<String>> topics;
 
-  KafkaLag(Admin admin) {
+  /**
+   * @param topics the topics of every source, asked at each call (sources come and go)
+   */
+  KafkaLag(Admin admin, java.util.function.Supplier<List<String>> topics) {
     this.admin = admin;
+    this.topics = topics;
+  }
+
+  /** The lag of every source's topic. */
+  CompletionStage<List<PartitionLag>> lagOfEverySource() {
+    return lag(topics.get());
   }
 
   static String group(String topic) {

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import kafkapipeline.api.Topics;
 import kafkapipeline.grains.PipelineMetrics;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
@@ -50,7 +49,7 @@ final class MetricsRoutes extends AllDirectives {
 
   private CompletionStage<HttpResponse> scrape() {
     CompletionStage<EngineView.Engines> seen = engines.view();
-    return lag.lag(Topics.ALL)
+    return lag.lagOfEverySource()
         .handle((partitions, error) -> error == null ? partitions : null)
         .thenCombine(
             seen,

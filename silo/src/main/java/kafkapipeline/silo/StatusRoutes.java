@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
@@ -32,24 +31,21 @@ import org.apache.pekko.http.javadsl.server.Route;
  * value than true or false is a 400.
  */
 final class StatusRoutes extends AllDirectives {
-  /** The cluster singletons; they all live on the oldest Up silo. */
+  /** The cluster singletons of every built-in source; they all live on the oldest Up silo. */
   static final List<String> SINGLETONS =
-      List.of(
-          "faker-source",
-          "wikipedia-source",
-          "spacex-source",
-          "weather-call-budget",
-          "city-keeper");
+      kafkapipeline.silo.sources.BuiltInSources.ALL.stream()
+          .flatMap(s -> s.singletons().stream())
+          .toList();
 
   private static final Duration COUNT_TIMEOUT = Duration.ofSeconds(5);
 
   private final ActorSystem<?> system;
-  private final AtomicReference<Grains> grains;
+  private final PipelineView pipeline;
   private final CityRoutes cities;
 
-  StatusRoutes(ActorSystem<?> system, AtomicReference<Grains> grains, CityRoutes cities) {
+  StatusRoutes(ActorSystem<?> system, PipelineView pipeline, CityRoutes cities) {
     this.system = system;
-    this.grains = grains;
+    this.pipeline = pipeline;
     this.cities = cities;
   }
 
@@ -66,7 +62,7 @@ final class StatusRoutes extends AllDirectives {
     String rowsText = rowsParam.orElse("true");
     if (!rowsText.equals("true") && !rowsText.equals("false"))
       return Params.badRequest("rows must be true or false");
-    Grains g = grains.get();
+    Grains g = pipeline.grains();
     if (g == null) return Params.starting();
     List<Member> up =
         StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
@@ -115,7 +111,7 @@ final class StatusRoutes extends AllDirectives {
 
   private CompletionStage<Map<String, Object>> rowCounts(Grains g) {
     Map<String, CompletableFuture<Object>> counts = new TreeMap<>();
-    for (String table : SourceRoutes.TABLES) {
+    for (String table : pipeline.registry().tables()) {
       counts.put(
           table,
           g.session()

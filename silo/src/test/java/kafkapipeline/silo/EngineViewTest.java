@@ -46,7 +46,7 @@ class EngineViewTest {
       EngineView view =
           new EngineView(
               admin,
-              List.of("faker"),
+              () -> List.of("faker"),
               "127.0.0.1:1",
               List.of(InetSocketAddress.createUnresolved("127.0.0.1", 2)),
               "kafkapipeline",

@@ -17,11 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.faker.FakerSource;
 import kafkapipeline.grains.weather.CallBudget;
 import kafkapipeline.grains.weather.OwmClient;
+import kafkapipeline.silo.sources.FakerSourceEntry;
+import kafkapipeline.silo.sources.WeatherSourceEntry;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -91,7 +92,6 @@ final class TestSilo implements AutoCloseable {
     SiloSettings settings =
         SiloSettings.fromConfig(
             ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()).resolve());
-    connections = new Connections(settings);
     ActorRef<FakerSource.Command> faker =
         system.systemActorOf(
             Behaviors.<FakerSource.Command>receiveMessage(
@@ -119,17 +119,25 @@ final class TestSilo implements AutoCloseable {
                 }),
             "budget",
             Props.empty());
+    kafkapipeline.silo.sources.SourceRegistry registry =
+        new kafkapipeline.silo.sources.SourceRegistry();
+    connections = new Connections(settings, registry);
+    OwmClient owmClient =
+        new OwmClient("http://127.0.0.1:" + owm.getAddress().getPort(), "test-key");
+    // Only the faker and the weather source stand in here; the others show as not started.
     Grains grains =
         new Grains(
             failingSession(),
-            faker,
-            budget,
-            null,
-            new OwmClient("http://127.0.0.1:" + owm.getAddress().getPort(), "test-key"),
             null,
             null,
-            null,
-            null);
+            registry,
+            Map.of(
+                "faker",
+                new FakerSourceEntry.Running(faker, system.scheduler()),
+                "weather",
+                new WeatherSourceEntry.Running(budget, null, owmClient, system.scheduler())));
+    PipelineState pipeline = new PipelineState(registry);
+    pipeline.running(grains);
     binding =
         Http.get(system)
             .newServerAt("127.0.0.1", port)
@@ -139,8 +147,7 @@ final class TestSilo implements AutoCloseable {
                     settings,
                     connections,
                     metrics,
-                    new AtomicReference<>("running"),
-                    new AtomicReference<>(grains),
+                    pipeline,
                     system.systemActorOf(ClusterEvents.create(), "cluster-events", Props.empty())))
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);

@@ -84,6 +84,9 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
 
   private record RetrySave(Checkpoint checkpoint) implements Command {}
 
+  /** The cluster singleton's name (it runs on the oldest silo). */
+  public static final String SINGLETON_NAME = "faker-source";
+
   /** Starts the singleton on the oldest silo (and on the next oldest when that one leaves). */
   public static ActorRef<Command> init(
       ActorSystem<?> system,
@@ -92,7 +95,7 @@ public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
       CheckpointStore checkpoints,
       PipelineMetrics metrics) {
     return kafkapipeline.grains.SourceSingleton.init(
-        system, create(settings, publisher, checkpoints, metrics), "faker-source");
+        system, create(settings, publisher, checkpoints, metrics), SINGLETON_NAME);
   }
 
   public static Behavior<Command> create(

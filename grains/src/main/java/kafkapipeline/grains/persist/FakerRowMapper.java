@@ -11,10 +11,15 @@ import kafkapipeline.grains.cassandra.Schema;
 
 /** Topic {@code faker} to table {@code fakerdata}: one row per person id, every column filled. */
 public final class FakerRowMapper implements RowMapper {
+  /** The table its rows go to: the one place its name is written (schema.cql defines it). */
+  public static final String TABLE = "fakerdata";
+
   static final String INSERT =
       "INSERT INTO "
           + Schema.KEYSPACE
-          + ".fakerdata (id, name, gender, address, year, email,"
+          + "."
+          + TABLE
+          + " (id, name, gender, address, year, email,"
           + " phone_number, job, company, country, city, date_time, credit_card_number)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -30,7 +35,7 @@ public final class FakerRowMapper implements RowMapper {
 
   @Override
   public String table() {
-    return "fakerdata";
+    return TABLE;
   }
 
   @Override

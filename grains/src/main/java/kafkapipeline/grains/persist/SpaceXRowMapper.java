@@ -16,10 +16,15 @@ import kafkapipeline.grains.cassandra.Schema;
  * or that is not a launch, throws {@link MalformedEventException} (a dead letter).
  */
 public final class SpaceXRowMapper implements RowMapper {
+  /** The table its rows go to: the one place its name is written (schema.cql defines it). */
+  public static final String TABLE = "spacex_launches";
+
   static final String INSERT =
       "INSERT INTO "
           + Schema.KEYSPACE
-          + ".spacex_launches (launch_id, mission_name, launch_date_utc, rocket_name,"
+          + "."
+          + TABLE
+          + " (launch_id, mission_name, launch_date_utc, rocket_name,"
           + " launch_success, site_name, payload_type, payload_mass_kg, upcoming, flight_number, details)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -35,7 +40,7 @@ public final class SpaceXRowMapper implements RowMapper {
 
   @Override
   public String table() {
-    return "spacex_launches";
+    return TABLE;
   }
 
   @Override

@@ -11,10 +11,15 @@ import kafkapipeline.grains.cassandra.Schema;
 
 /** Topic {@code weather} to table {@code weatherreport}: one row per (city, observation time). */
 public final class WeatherRowMapper implements RowMapper {
+  /** The table its rows go to: the one place its name is written (schema.cql defines it). */
+  public static final String TABLE = "weatherreport";
+
   static final String INSERT =
       "INSERT INTO "
           + Schema.KEYSPACE
-          + ".weatherreport (location, forecastdate, description, temp, feels_like,"
+          + "."
+          + TABLE
+          + " (location, forecastdate, description, temp, feels_like,"
           + " temp_min, temp_max, pressure, humidity, wind, sunrise, sunset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final RowBinder insert;
@@ -29,7 +34,7 @@ public final class WeatherRowMapper implements RowMapper {
 
   @Override
   public String table() {
-    return "weatherreport";
+    return TABLE;
   }
 
   @Override

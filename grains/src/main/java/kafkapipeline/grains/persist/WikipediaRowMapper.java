@@ -16,10 +16,15 @@ import kafkapipeline.grains.cassandra.Schema;
  * wiki} or {@code meta.id} cannot be keyed and is malformed (a dead letter).
  */
 public final class WikipediaRowMapper implements RowMapper {
+  /** The table its rows go to: the one place its name is written (schema.cql defines it). */
+  public static final String TABLE = "wikipediadata";
+
   static final String INSERT =
       "INSERT INTO "
           + Schema.KEYSPACE
-          + ".wikipediadata (wiki, event_id, id, type, namespace, title, comment,"
+          + "."
+          + TABLE
+          + " (wiki, event_id, id, type, namespace, title, comment,"
           + " timestamp, user, bot, minor, patrolled, length_old, length_new, revision_old, revision_new, log_type)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -35,7 +40,7 @@ public final class WikipediaRowMapper implements RowMapper {
 
   @Override
   public String table() {
-    return "wikipediadata";
+    return TABLE;
   }
 
   @Override

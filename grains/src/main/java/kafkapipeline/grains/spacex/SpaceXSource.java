@@ -78,6 +78,9 @@ public final class SpaceXSource extends AbstractBehavior<SpaceXSource.Command> {
 
   private record PublishFailed(String error) implements Command {}
 
+  /** The cluster singleton's name (it runs on the oldest silo). */
+  public static final String SINGLETON_NAME = "spacex-source";
+
   /** Starts the singleton on the oldest silo (and on the next oldest when that one leaves). */
   public static ActorRef<Command> init(
       ActorSystem<?> system,
@@ -86,7 +89,7 @@ public final class SpaceXSource extends AbstractBehavior<SpaceXSource.Command> {
       EventPublisher publisher,
       PipelineMetrics metrics) {
     return kafkapipeline.grains.SourceSingleton.init(
-        system, create(settings, client, publisher, metrics), "spacex-source");
+        system, create(settings, client, publisher, metrics), SINGLETON_NAME);
   }
 
   public static Behavior<Command> create(

@@ -31,9 +31,12 @@ public final class CallBudget {
   public record Usage(int callsPerMinute, double tokensLeft, long granted, long denied)
       implements CborSerializable {}
 
+  /** The cluster singleton's name (it runs on the oldest silo). */
+  public static final String SINGLETON_NAME = "weather-call-budget";
+
   public static ActorRef<Command> init(ActorSystem<?> system, int callsPerMinute) {
     return ClusterSingleton.get(system)
-        .init(SingletonActor.of(create(callsPerMinute, System::nanoTime), "weather-call-budget"));
+        .init(SingletonActor.of(create(callsPerMinute, System::nanoTime), SINGLETON_NAME));
   }
 
   /** {@code clock} in nanoseconds, injectable for tests. */

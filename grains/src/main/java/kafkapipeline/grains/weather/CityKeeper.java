@@ -27,9 +27,12 @@ public final class CityKeeper {
 
   private CityKeeper() {}
 
+  /** The cluster singleton's name (it runs on the oldest silo). */
+  public static final String SINGLETON_NAME = "city-keeper";
+
   public static void init(ActorSystem<?> system, CityStore cities, Duration wakeInterval) {
     ClusterSingleton.get(system)
-        .init(SingletonActor.of(create(cities, wakeInterval), "city-keeper"));
+        .init(SingletonActor.of(create(cities, wakeInterval), SINGLETON_NAME));
   }
 
   static Behavior<Command> create(CityStore cities, Duration wakeInterval) {

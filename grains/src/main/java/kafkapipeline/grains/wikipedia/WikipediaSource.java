@@ -112,6 +112,9 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
 
   private record Failed(long connection, String reason, Duration retryAfter) implements Command {}
 
+  /** The cluster singleton's name (it runs on the oldest silo). */
+  public static final String SINGLETON_NAME = "wikipedia-source";
+
   public static ActorRef<Command> init(
       ActorSystem<?> system,
       WikipediaSettings settings,
@@ -119,7 +122,7 @@ public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Comm
       StreamPositionStore positions,
       PipelineMetrics metrics) {
     return kafkapipeline.grains.SourceSingleton.init(
-        system, create(settings, publisher, positions, metrics), "wikipedia-source");
+        system, create(settings, publisher, positions, metrics), SINGLETON_NAME);
   }
 
   public static Behavior<Command> create(

@@ -1,0 +1,63 @@
+package kafkapipeline.silo.sources;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import kafkapipeline.api.Topics;
+import kafkapipeline.api.sources.SourceInfo;
+import kafkapipeline.grains.faker.FakerSource;
+import kafkapipeline.grains.persist.FakerRowMapper;
+import kafkapipeline.grains.persist.RowMapper;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * The fake-person generator: one cluster singleton, topic {@code faker}, table {@code fakerdata}.
+ */
+public final class FakerSourceEntry implements BuiltInSource {
+  @Override
+  public SourceInfo info() {
+    return new SourceInfo(FakerSource.SOURCE, Topics.FAKER, FakerRowMapper.TABLE);
+  }
+
+  @Override
+  public String kind() {
+    return "singleton";
+  }
+
+  @Override
+  public List<String> singletons() {
+    return List.of(FakerSource.SINGLETON_NAME);
+  }
+
+  @Override
+  public CompletionStage<RowMapper> rowMapper(CqlSession session) {
+    return FakerRowMapper.prepare(session).thenApply(m -> m);
+  }
+
+  @Override
+  public Running start(SourceContext c) {
+    return new Running(
+        FakerSource.init(
+            c.system(), c.settings().faker(), c.publisher(), c.checkpoints(), c.metrics()),
+        c.system().scheduler());
+  }
+
+  /** The started generator: {@code PUT /api/sources/faker/rate} talks to {@link #faker}. */
+  public record Running(ActorRef<FakerSource.Command> faker, Scheduler scheduler)
+      implements BuiltInSource.Running {
+    @Override
+    public CompletionStage<SourceState> state(Duration timeout) {
+      return AskPattern.<FakerSource.Command, FakerSource.Status>ask(
+              faker, FakerSource.GetStatus::new, timeout, scheduler)
+          .handle((s, e) -> e == null ? view(s) : SourceState.noAnswer(e));
+    }
+
+    /** The generator's status as the API shows it. */
+    public static SourceState view(FakerSource.Status s) {
+      return new SourceState(s.state(), s.ratePerSecond(), s.lastPublished(), s.lastError());
+    }
+  }
+}

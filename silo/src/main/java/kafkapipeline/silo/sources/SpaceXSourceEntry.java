@@ -1,0 +1,65 @@
+package kafkapipeline.silo.sources;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import kafkapipeline.api.Topics;
+import kafkapipeline.api.sources.SourceInfo;
+import kafkapipeline.grains.persist.RowMapper;
+import kafkapipeline.grains.persist.SpaceXRowMapper;
+import kafkapipeline.grains.spacex.SpaceXClient;
+import kafkapipeline.grains.spacex.SpaceXSource;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * SpaceX launches, polled: one cluster singleton, topic {@code spacex}, table {@code
+ * spacex_launches}.
+ */
+public final class SpaceXSourceEntry implements BuiltInSource {
+  @Override
+  public SourceInfo info() {
+    return new SourceInfo(Topics.SPACEX, Topics.SPACEX, SpaceXRowMapper.TABLE);
+  }
+
+  @Override
+  public String kind() {
+    return "singleton";
+  }
+
+  @Override
+  public List<String> singletons() {
+    return List.of(SpaceXSource.SINGLETON_NAME);
+  }
+
+  @Override
+  public CompletionStage<RowMapper> rowMapper(CqlSession session) {
+    return SpaceXRowMapper.prepare(session).thenApply(m -> m);
+  }
+
+  @Override
+  public Running start(SourceContext c) {
+    var spacex = c.settings().spacex();
+    return new Running(
+        SpaceXSource.init(
+            c.system(), spacex, new SpaceXClient(spacex.baseUrl()), c.publisher(), c.metrics()),
+        c.system().scheduler());
+  }
+
+  /** The started poller; its counts are in /api/stats (produced spacex, malformed_source_data). */
+  public record Running(ActorRef<SpaceXSource.Command> spacex, Scheduler scheduler)
+      implements BuiltInSource.Running {
+    @Override
+    public CompletionStage<SourceState> state(Duration timeout) {
+      return AskPattern.<SpaceXSource.Command, SpaceXSource.Status>ask(
+              spacex, SpaceXSource.GetStatus::new, timeout, scheduler)
+          .handle(
+              (s, e) ->
+                  e == null
+                      ? new SourceState(s.state(), null, s.lastSuccess(), s.lastError())
+                      : SourceState.noAnswer(e));
+    }
+  }
+}
