@@ -11,13 +11,13 @@ import kafkapipeline.api.Topics;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.CassandraCheckpointStore;
 import kafkapipeline.grains.cassandra.DeadLetterStore;
-import kafkapipeline.grains.cassandra.RowWriter;
 import kafkapipeline.grains.cassandra.Schema;
 import kafkapipeline.grains.cassandra.StreamPositionStore;
 import kafkapipeline.grains.faker.FakerSource;
 import kafkapipeline.grains.kafka.KafkaEventPublisher;
 import kafkapipeline.grains.persist.FakerRowMapper;
 import kafkapipeline.grains.persist.RowMapper;
+import kafkapipeline.grains.persist.RowWriter;
 import kafkapipeline.grains.persist.SpaceXRowMapper;
 import kafkapipeline.grains.persist.TopicPersister;
 import kafkapipeline.grains.persist.WeatherRowMapper;
@@ -131,7 +131,10 @@ public final class Guardian {
         .onMessage(
             NotReady.class,
             failed -> {
-              Duration backoff = Duration.ofSeconds(Math.min(30, 1L << Math.min(attempt - 1, 5)));
+              Duration backoff =
+                  Duration.ofSeconds(
+                      Math.min(
+                          settings.startupRetryMax().toSeconds(), 1L << Math.min(attempt - 1, 5)));
               state.set("waiting for servers: " + failed.reason());
               ctx.getLog()
                   .warn(
@@ -224,14 +227,7 @@ public final class Guardian {
               publisher.close();
               return CompletableFuture.completedFuture(Done.getInstance());
             });
-    RowWriter writer =
-        new RowWriter(
-            ready.session(),
-            metrics,
-            settings.persisters().writeAttempts(),
-            settings.persisters().firstRetryBackoff(),
-            settings.persisters().rowsPerRequest(),
-            settings.persisters().maxRequestBytes());
+    RowWriter writer = new RowWriter(ready.session(), metrics, settings.persisters());
     for (Persisted p : ready.persisted()) {
       ConsumerSettings<String, byte[]> consumer =
           ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())

@@ -112,7 +112,7 @@ public final class HttpApi extends AllDirectives {
             settings.httpAllowedHosts(),
             !settings.httpToken().isEmpty(),
             metrics);
-    CityRoutes cities = new CityRoutes(system, settings.weather(), grains, checks);
+    CityRoutes cities = new CityRoutes(system, settings.weather(), settings.http(), grains, checks);
     KafkaLag lag = new KafkaLag(connections.kafkaAdmin());
     return api.handleExceptions(
         JsonRoutes.jsonExceptions(),
@@ -139,13 +139,25 @@ public final class HttpApi extends AllDirectives {
                                                         api.concat(
                                                             api.statsRoute(),
                                                             cities.routes(),
-                                                            new StatusRoutes(system, grains, cities)
+                                                            new StatusRoutes(
+                                                                    system,
+                                                                    settings.http(),
+                                                                    grains,
+                                                                    cities)
                                                                 .routes(),
-                                                            new SourceRoutes(system, grains, checks)
+                                                            new SourceRoutes(
+                                                                    system,
+                                                                    settings.http(),
+                                                                    grains,
+                                                                    checks)
                                                                 .routes(),
-                                                            new DataRoutes(grains).routes(),
+                                                            new DataRoutes(settings.http(), grains)
+                                                                .routes(),
                                                             new ClusterRoutes(
-                                                                    system, clusterEvents, lag)
+                                                                    system,
+                                                                    settings.http(),
+                                                                    clusterEvents,
+                                                                    lag)
                                                                 .routes())),
                                                 new MetricsRoutes(
                                                         system, metrics, lag, connections.engines())

@@ -6,7 +6,6 @@ import static kafkapipeline.silo.JsonRoutes.json;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,14 +35,18 @@ import org.apache.pekko.http.javadsl.server.Route;
 final class SourceRoutes extends AllDirectives {
   static final Set<String> TABLES =
       Set.of("weatherreport", "fakerdata", "wikipediadata", "spacex_launches");
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
-
   private final ActorSystem<?> system;
+  private final HttpSettings http;
   private final AtomicReference<Grains> grains;
   private final RequestChecks checks;
 
-  SourceRoutes(ActorSystem<?> system, AtomicReference<Grains> grains, RequestChecks checks) {
+  SourceRoutes(
+      ActorSystem<?> system,
+      HttpSettings http,
+      AtomicReference<Grains> grains,
+      RequestChecks checks) {
     this.system = system;
+    this.http = http;
     this.grains = grains;
     this.checks = checks;
   }
@@ -94,7 +97,7 @@ final class SourceRoutes extends AllDirectives {
     return AskPattern.<FakerSource.Command, FakerSource.Status>ask(
             g.faker(),
             reply -> new FakerSource.SetRate(body.rate(), reply),
-            ASK_TIMEOUT,
+            http.askTimeout(),
             system.scheduler())
         .thenApply(s -> json(StatusCodes.OK, faker(s)));
   }
@@ -111,7 +114,7 @@ final class SourceRoutes extends AllDirectives {
           error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting"));
     CompletionStage<ApiModel.SourceView> faker =
         AskPattern.<FakerSource.Command, FakerSource.Status>ask(
-                g.faker(), FakerSource.GetStatus::new, ASK_TIMEOUT, system.scheduler())
+                g.faker(), FakerSource.GetStatus::new, http.askTimeout(), system.scheduler())
             .handle(
                 (s, e) ->
                     e == null
@@ -120,7 +123,7 @@ final class SourceRoutes extends AllDirectives {
                             "faker", "unknown", null, null, "no answer: " + e));
     CompletionStage<ApiModel.SourceView> weather =
         AskPattern.<CallBudget.Command, CallBudget.Usage>ask(
-                g.weatherBudget(), CallBudget.GetUsage::new, ASK_TIMEOUT, system.scheduler())
+                g.weatherBudget(), CallBudget.GetUsage::new, http.askTimeout(), system.scheduler())
             .handle(
                 (u, e) ->
                     new ApiModel.SourceView(
@@ -137,7 +140,10 @@ final class SourceRoutes extends AllDirectives {
                                     u.tokensLeft(), u.callsPerMinute())));
     CompletionStage<ApiModel.SourceView> wikipedia =
         AskPattern.<WikipediaSource.Command, WikipediaSource.Status>ask(
-                g.wikipedia(), WikipediaSource.GetStatus::new, ASK_TIMEOUT, system.scheduler())
+                g.wikipedia(),
+                WikipediaSource.GetStatus::new,
+                http.askTimeout(),
+                system.scheduler())
             .handle(
                 (s, e) ->
                     e == null
@@ -146,7 +152,7 @@ final class SourceRoutes extends AllDirectives {
                             Topics.WIKIPEDIA, "unknown", null, null, "no answer: " + e));
     CompletionStage<ApiModel.SourceView> spacex =
         AskPattern.<SpaceXSource.Command, SpaceXSource.Status>ask(
-                g.spacex(), SpaceXSource.GetStatus::new, ASK_TIMEOUT, system.scheduler())
+                g.spacex(), SpaceXSource.GetStatus::new, http.askTimeout(), system.scheduler())
             .handle(
                 (s, e) ->
                     e == null
@@ -257,7 +263,7 @@ final class SourceRoutes extends AllDirectives {
     // The table name is one of TABLES, never the caller's text.
     SimpleStatement select =
         SimpleStatement.newInstance("SELECT * FROM kafkapipeline." + table + " LIMIT " + limit)
-            .setTimeout(Duration.ofSeconds(10));
+            .setTimeout(http.queryTimeout());
     return g.session()
         .executeAsync(select)
         .thenApply(

@@ -3,7 +3,6 @@ package kafkapipeline.silo;
 import static kafkapipeline.silo.JsonRoutes.json;
 
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,14 +40,15 @@ final class StatusRoutes extends AllDirectives {
           "weather-call-budget",
           "city-keeper");
 
-  private static final Duration COUNT_TIMEOUT = Duration.ofSeconds(5);
-
   private final ActorSystem<?> system;
+  private final HttpSettings http;
   private final AtomicReference<Grains> grains;
   private final CityRoutes cities;
 
-  StatusRoutes(ActorSystem<?> system, AtomicReference<Grains> grains, CityRoutes cities) {
+  StatusRoutes(
+      ActorSystem<?> system, HttpSettings http, AtomicReference<Grains> grains, CityRoutes cities) {
     this.system = system;
+    this.http = http;
     this.grains = grains;
     this.cities = cities;
   }
@@ -121,7 +121,7 @@ final class StatusRoutes extends AllDirectives {
           g.session()
               .executeAsync(
                   SimpleStatement.newInstance("SELECT count(*) FROM kafkapipeline." + table)
-                      .setTimeout(COUNT_TIMEOUT))
+                      .setTimeout(http.countTimeout()))
               .toCompletableFuture()
               .<Object>thenApply(rs -> rs.one().getLong(0))
               .exceptionally(e -> "unknown"));
