@@ -3,7 +3,6 @@ package kafkapipeline.silo;
 import static kafkapipeline.silo.JsonRoutes.error;
 import static kafkapipeline.silo.JsonRoutes.json;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,20 +31,21 @@ import org.apache.pekko.http.javadsl.server.Route;
  * removing pass {@link RequestChecks} first.
  */
 final class CityRoutes extends AllDirectives {
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
-
   private final ActorSystem<?> system;
   private final WeatherSettings settings;
+  private final HttpSettings http;
   private final PipelineView pipeline;
   private final RequestChecks checks;
 
   CityRoutes(
       ActorSystem<?> system,
       WeatherSettings settings,
+      HttpSettings http,
       PipelineView pipeline,
       RequestChecks checks) {
     this.system = system;
     this.settings = settings;
+    this.http = http;
     this.pipeline = pipeline;
     this.checks = checks;
   }
@@ -99,7 +99,7 @@ final class CityRoutes extends AllDirectives {
     return AskPattern.<CityWeather.Command, CityWeather.Status>ask(
             ClusterSharding.get(system).entityRefFor(CityWeather.TYPE_KEY, city.id()),
             CityWeather.GetStatus::new,
-            ASK_TIMEOUT,
+            http.askTimeout(),
             system.scheduler())
         .handle(
             (s, error) -> {
@@ -146,7 +146,7 @@ final class CityRoutes extends AllDirectives {
               "weather is not configured: set OWM_API_KEY on the silos"));
     }
     return AskPattern.<CallBudget.Command, CallBudget.Answer>ask(
-            g.weather().budget(), CallBudget.Acquire::new, ASK_TIMEOUT, system.scheduler())
+            g.weather().budget(), CallBudget.Acquire::new, http.askTimeout(), system.scheduler())
         .thenCompose(
             answer -> {
               if (answer instanceof CallBudget.Denied denied) {

@@ -3,7 +3,6 @@ package kafkapipeline.silo;
 import static kafkapipeline.silo.JsonRoutes.error;
 import static kafkapipeline.silo.JsonRoutes.json;
 
-import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -20,14 +19,18 @@ import org.apache.pekko.http.javadsl.server.Route;
  * 503 with the reason when Kafka does not answer.
  */
 final class ClusterRoutes extends AllDirectives {
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
-
   private final ActorSystem<?> system;
+  private final HttpSettings http;
   private final ActorRef<ClusterEvents.Command> events;
   private final KafkaLag lag;
 
-  ClusterRoutes(ActorSystem<?> system, ActorRef<ClusterEvents.Command> events, KafkaLag lag) {
+  ClusterRoutes(
+      ActorSystem<?> system,
+      HttpSettings http,
+      ActorRef<ClusterEvents.Command> events,
+      KafkaLag lag) {
     this.system = system;
+    this.http = http;
     this.events = events;
     this.lag = lag;
   }
@@ -41,7 +44,10 @@ final class ClusterRoutes extends AllDirectives {
                     () ->
                         onSuccess(
                             AskPattern.<ClusterEvents.Command, List<ClusterEvents.Event>>ask(
-                                events, ClusterEvents.Get::new, ASK_TIMEOUT, system.scheduler()),
+                                events,
+                                ClusterEvents.Get::new,
+                                http.askTimeout(),
+                                system.scheduler()),
                             list -> complete(json(StatusCodes.OK, list))))),
         path(
             PathMatchers.segment("kafka").slash("lag"),

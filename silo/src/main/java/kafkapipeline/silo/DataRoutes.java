@@ -4,7 +4,6 @@ import static kafkapipeline.silo.JsonRoutes.json;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,12 +27,13 @@ import org.apache.pekko.http.javadsl.server.Route;
  * typed name); a failed query is a 503 with the reason ({@link JsonRoutes#jsonExceptions}).
  */
 final class DataRoutes extends AllDirectives {
-  private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
   private static final int SAMPLE = 1000;
 
+  private final HttpSettings http;
   private final PipelineView pipeline;
 
-  DataRoutes(PipelineView pipeline) {
+  DataRoutes(HttpSettings http, PipelineView pipeline) {
+    this.http = http;
     this.pipeline = pipeline;
   }
 
@@ -90,7 +90,7 @@ final class DataRoutes extends AllDirectives {
                 "SELECT forecastdate, temp, humidity, description FROM kafkapipeline.weatherreport WHERE location = ? LIMIT ?",
                 id.toLowerCase(java.util.Locale.ROOT),
                 limit)
-            .setTimeout(QUERY_TIMEOUT);
+            .setTimeout(http.queryTimeout());
     return g.session()
         .executeAsync(select)
         .thenApply(
@@ -119,7 +119,7 @@ final class DataRoutes extends AllDirectives {
         SimpleStatement.newInstance(
                 "SELECT wiki, title, user, type, timestamp, bot FROM kafkapipeline.wikipediadata LIMIT "
                     + SAMPLE)
-            .setTimeout(QUERY_TIMEOUT);
+            .setTimeout(http.queryTimeout());
     return g.session()
         .executeAsync(select)
         .thenApply(
@@ -157,7 +157,7 @@ final class DataRoutes extends AllDirectives {
                 "SELECT launch_id, mission_name, launch_date_utc, rocket_name, site_name, flight_number, upcoming"
                     + " FROM kafkapipeline.spacex_launches LIMIT "
                     + SAMPLE)
-            .setTimeout(QUERY_TIMEOUT);
+            .setTimeout(http.queryTimeout());
     return g.session()
         .executeAsync(select)
         .thenApply(

@@ -119,7 +119,7 @@ final class EngineView {
       Clock clock) {
     this.admin = admin;
     this.topics = topics;
-    this.bootstrap = SiloSettings.hostPorts(bootstrapServers, "pipeline.kafka.bootstrap-servers");
+    this.bootstrap = HostPorts.list(bootstrapServers, "pipeline.kafka.bootstrap-servers");
     this.contactPoints =
         contactPoints.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList();
     this.keyspace = keyspace;

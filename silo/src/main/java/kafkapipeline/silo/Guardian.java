@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import kafkapipeline.grains.PipelineMetrics;
-import kafkapipeline.grains.cassandra.RowWriter;
 import kafkapipeline.grains.cassandra.Schema;
 import kafkapipeline.grains.kafka.KafkaEventPublisher;
 import kafkapipeline.grains.persist.RowMapper;
+import kafkapipeline.grains.persist.RowWriter;
 import kafkapipeline.grains.persist.TopicPersister;
 import kafkapipeline.silo.sources.BuiltInSource;
 import kafkapipeline.silo.sources.BuiltInSources;
@@ -103,7 +103,9 @@ public final class Guardian {
   }
 
   private Behavior<Command> onNotReady(NotReady failed, int attempt) {
-    Duration backoff = Duration.ofSeconds(Math.min(30, 1L << Math.min(attempt - 1, 5)));
+    Duration backoff =
+        Duration.ofSeconds(
+            Math.min(settings.startupRetryMax().toSeconds(), 1L << Math.min(attempt - 1, 5)));
     state.waiting(failed.reason());
     ctx.getLog()
         .warn(
@@ -155,14 +157,7 @@ public final class Guardian {
     ActorSystem<Void> system = ctx.getSystem();
     KafkaEventPublisher publisher = new KafkaEventPublisher(settings.kafkaBootstrapServers());
     onShutdown("close-publisher", publisher::close);
-    RowWriter writer =
-        new RowWriter(
-            ready.stores().session(),
-            metrics,
-            settings.persisters().writeAttempts(),
-            settings.persisters().firstRetryBackoff(),
-            settings.persisters().rowsPerRequest(),
-            settings.persisters().maxRequestBytes());
+    RowWriter writer = new RowWriter(ready.stores().session(), metrics, settings.persisters());
     String self = Cluster.get(system).selfMember().address().hostPort();
     for (Persisted p : ready.persisted()) {
       ConsumerSettings<String, byte[]> consumer =

@@ -108,7 +108,8 @@ public final class HttpApi extends AllDirectives {
             settings.httpAllowedHosts(),
             !settings.httpToken().isEmpty(),
             metrics);
-    CityRoutes cities = new CityRoutes(system, settings.weather(), pipeline, checks);
+    CityRoutes cities =
+        new CityRoutes(system, settings.weather(), settings.http(), pipeline, checks);
     KafkaLag lag = new KafkaLag(connections.kafkaAdmin(), pipeline.registry()::topics);
     return api.handleExceptions(
         JsonRoutes.jsonExceptions(),
@@ -136,16 +137,30 @@ public final class HttpApi extends AllDirectives {
                                                             api.statsRoute(),
                                                             cities.routes(),
                                                             new StatusRoutes(
-                                                                    system, pipeline, cities)
+                                                                    system,
+                                                                    settings.http(),
+                                                                    pipeline,
+                                                                    cities)
                                                                 .routes(),
                                                             new SourceRoutes(
-                                                                    system, pipeline, checks)
+                                                                    system,
+                                                                    settings.http(),
+                                                                    pipeline,
+                                                                    checks)
                                                                 .routes(),
-                                                            new RowRoutes(pipeline, checks)
+                                                            new RowRoutes(
+                                                                    settings.http(),
+                                                                    pipeline,
+                                                                    checks)
                                                                 .routes(),
-                                                            new DataRoutes(pipeline).routes(),
+                                                            new DataRoutes(
+                                                                    settings.http(), pipeline)
+                                                                .routes(),
                                                             new ClusterRoutes(
-                                                                    system, clusterEvents, lag)
+                                                                    system,
+                                                                    settings.http(),
+                                                                    clusterEvents,
+                                                                    lag)
                                                                 .routes())),
                                                 new MetricsRoutes(
                                                         system, metrics, lag, connections.engines())

@@ -6,7 +6,6 @@ import static kafkapipeline.silo.JsonRoutes.json;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,10 +23,12 @@ import org.apache.pekko.http.javadsl.server.Route;
  * /api/dead-letters/replay} (which passes {@link RequestChecks} first).
  */
 final class RowRoutes extends AllDirectives {
+  private final HttpSettings http;
   private final PipelineView pipeline;
   private final RequestChecks checks;
 
-  RowRoutes(PipelineView pipeline, RequestChecks checks) {
+  RowRoutes(HttpSettings http, PipelineView pipeline, RequestChecks checks) {
+    this.http = http;
     this.pipeline = pipeline;
     this.checks = checks;
   }
@@ -135,7 +136,7 @@ final class RowRoutes extends AllDirectives {
     // The table name is a source's table, never the caller's text.
     SimpleStatement select =
         SimpleStatement.newInstance("SELECT * FROM kafkapipeline." + table + " LIMIT " + limit)
-            .setTimeout(Duration.ofSeconds(10));
+            .setTimeout(http.queryTimeout());
     return g.session()
         .executeAsync(select)
         .thenApply(

@@ -3,7 +3,6 @@ package kafkapipeline.silo;
 import static kafkapipeline.silo.JsonRoutes.error;
 import static kafkapipeline.silo.JsonRoutes.json;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,14 +29,15 @@ import org.apache.pekko.http.javadsl.server.Route;
  * {@link RequestChecks}).
  */
 final class SourceRoutes extends AllDirectives {
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
-
   private final ActorSystem<?> system;
+  private final HttpSettings http;
   private final PipelineView pipeline;
   private final RequestChecks checks;
 
-  SourceRoutes(ActorSystem<?> system, PipelineView pipeline, RequestChecks checks) {
+  SourceRoutes(
+      ActorSystem<?> system, HttpSettings http, PipelineView pipeline, RequestChecks checks) {
     this.system = system;
+    this.http = http;
     this.pipeline = pipeline;
     this.checks = checks;
   }
@@ -66,7 +66,7 @@ final class SourceRoutes extends AllDirectives {
     return AskPattern.<FakerSource.Command, FakerSource.Status>ask(
             faker.faker(),
             reply -> new FakerSource.SetRate(body.rate(), reply),
-            ASK_TIMEOUT,
+            http.askTimeout(),
             system.scheduler())
         .thenApply(
             s ->
@@ -82,7 +82,7 @@ final class SourceRoutes extends AllDirectives {
   }
 
   /** Every source's view, in the registry's order, each asked in parallel. */
-  private static CompletionStage<List<ApiModel.SourceView>> views(Grains g) {
+  private CompletionStage<List<ApiModel.SourceView>> views(Grains g) {
     List<CompletableFuture<ApiModel.SourceView>> each = new ArrayList<>();
     for (BuiltInSource source : BuiltInSources.ALL) {
       BuiltInSource.Running running = g.sources().get(source.info().name());
@@ -90,7 +90,7 @@ final class SourceRoutes extends AllDirectives {
           running == null
               ? CompletableFuture.completedFuture(
                   new SourceState("unknown", null, null, "not started on this silo"))
-              : running.state(ASK_TIMEOUT);
+              : running.state(http.askTimeout());
       each.add(state.thenApply(s -> view(source.info(), source.kind(), s)).toCompletableFuture());
     }
     return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))

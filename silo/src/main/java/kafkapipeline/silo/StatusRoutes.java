@@ -3,7 +3,6 @@ package kafkapipeline.silo;
 import static kafkapipeline.silo.JsonRoutes.json;
 
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,14 +36,14 @@ final class StatusRoutes extends AllDirectives {
           .flatMap(s -> s.singletons().stream())
           .toList();
 
-  private static final Duration COUNT_TIMEOUT = Duration.ofSeconds(5);
-
   private final ActorSystem<?> system;
+  private final HttpSettings http;
   private final PipelineView pipeline;
   private final CityRoutes cities;
 
-  StatusRoutes(ActorSystem<?> system, PipelineView pipeline, CityRoutes cities) {
+  StatusRoutes(ActorSystem<?> system, HttpSettings http, PipelineView pipeline, CityRoutes cities) {
     this.system = system;
+    this.http = http;
     this.pipeline = pipeline;
     this.cities = cities;
   }
@@ -117,7 +116,7 @@ final class StatusRoutes extends AllDirectives {
           g.session()
               .executeAsync(
                   SimpleStatement.newInstance("SELECT count(*) FROM kafkapipeline." + table)
-                      .setTimeout(COUNT_TIMEOUT))
+                      .setTimeout(http.countTimeout()))
               .toCompletableFuture()
               .<Object>thenApply(rs -> rs.one().getLong(0))
               .exceptionally(e -> "unknown"));

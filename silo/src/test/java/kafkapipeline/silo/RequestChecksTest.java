@@ -45,7 +45,7 @@ class RequestChecksTest {
     return new RequestChecks(
         "127.0.0.1",
         8080,
-        SiloSettings.allowedHosts("Silo.Example:443, proxy.example"),
+        HttpSettings.allowedHosts("Silo.Example:443, proxy.example"),
         token,
         new PipelineMetrics());
   }
@@ -146,11 +146,11 @@ class RequestChecksTest {
   void allowedHostsAreValidatedAtStart() {
     assertEquals(
         List.of("a.example:1", "[::1]:2", "b"),
-        SiloSettings.allowedHosts(" A.example:1 ,[::1]:2,, b "));
+        HttpSettings.allowedHosts(" A.example:1 ,[::1]:2,, b "));
     for (String bad :
         List.of("http://a.example", "a.example/x", "a:99999", "a b", "a:", "-a", "a_b:1")) {
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> SiloSettings.allowedHosts(bad), bad);
+          assertThrows(IllegalArgumentException.class, () -> HttpSettings.allowedHosts(bad), bad);
       assertTrue(e.getMessage().contains("pipeline.http.allowed-hosts"), e.getMessage());
     }
   }

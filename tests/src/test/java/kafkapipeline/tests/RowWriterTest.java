@@ -13,7 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import kafkapipeline.grains.PipelineMetrics;
-import kafkapipeline.grains.cassandra.RowWriter;
+import kafkapipeline.grains.persist.PersisterSettings;
+import kafkapipeline.grains.persist.RowWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,7 +96,22 @@ class RowWriterTest {
   }
 
   private RowWriter writer(int rowsPerRequest) {
-    return new RowWriter(session, metrics, 3, Duration.ofMillis(50), rowsPerRequest, 4096);
+    // Three attempts, 50 ms apart at first, groups of rowsPerRequest rows up to 4 KiB; the
+    // batching and restart settings are the persister's, unused by the writer.
+    PersisterSettings settings =
+        new PersisterSettings(
+            256,
+            Duration.ofMillis(50),
+            2,
+            3,
+            Duration.ofMillis(50),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30),
+            512 * 1024,
+            rowsPerRequest,
+            4096,
+            Duration.ofSeconds(10));
+    return new RowWriter(session, metrics, settings);
   }
 
   /**

@@ -19,6 +19,7 @@ import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.session.Request;
 import com.datastax.oss.driver.api.core.tracker.RequestTracker;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,9 +34,10 @@ import kafkapipeline.grains.cassandra.CassandraCheckpointStore;
 import kafkapipeline.grains.cassandra.CheckpointStore;
 import kafkapipeline.grains.cassandra.Consistency;
 import kafkapipeline.grains.cassandra.DeadLetterStore;
-import kafkapipeline.grains.cassandra.RowWriter;
 import kafkapipeline.grains.cassandra.Schema;
 import kafkapipeline.grains.cassandra.StreamPositionStore;
+import kafkapipeline.grains.persist.PersisterSettings;
+import kafkapipeline.grains.persist.RowWriter;
 import kafkapipeline.grains.weather.CityStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,8 +144,23 @@ class StoreConsistencyTest {
   @Test
   void everyStoreStatementGoesOutAtTheConfiguredLevel() {
     String run = UUID.randomUUID().toString();
+    // One attempt, groups of 2 rows up to 4 KiB.
     RowWriter writer =
-        new RowWriter(session, new PipelineMetrics(), 1, java.time.Duration.ofMillis(10), 2, 4096);
+        new RowWriter(
+            session,
+            new PipelineMetrics(),
+            new PersisterSettings(
+                256,
+                Duration.ofMillis(50),
+                2,
+                1,
+                Duration.ofMillis(10),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30),
+                512 * 1024,
+                2,
+                4096,
+                Duration.ofSeconds(10)));
     PreparedStatement person =
         session.prepare("INSERT INTO kafkapipeline.fakerdata (id, name) VALUES (?, ?)");
     DeadLetterStore deadLetters = join(DeadLetterStore.prepare(session));

@@ -5,11 +5,13 @@ import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import com.typesafe.config.Config;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import kafkapipeline.grains.ConfigSection;
 
 /**
  * The consistency of every statement the pipeline sends, set in one place: the driver's execution
@@ -33,8 +35,18 @@ public final class Consistency {
    */
   public static final DefaultConsistencyLevel SERIAL = DefaultConsistencyLevel.LOCAL_SERIAL;
 
-  /** The two configured levels. */
-  public record Levels(DefaultConsistencyLevel write, DefaultConsistencyLevel read) {}
+  /** The two configured levels, {@code pipeline.cassandra.write-consistency} and its read twin. */
+  public record Levels(DefaultConsistencyLevel write, DefaultConsistencyLevel read) {
+    public static final String PATH = "pipeline.cassandra";
+
+    /** Reads and checks both levels of section {@value #PATH} of {@code config} (the whole one). */
+    public static Levels fromConfig(Config config) {
+      ConfigSection s = ConfigSection.of(config, PATH);
+      return new Levels(
+          writeLevel(s.string("write-consistency"), s.path("write-consistency")),
+          readLevel(s.string("read-consistency"), s.path("read-consistency")));
+    }
+  }
 
   // SERIAL and LOCAL_SERIAL are the serial phase of a lightweight transaction, which Cassandra
   // refuses as a write's level and which cannot read more than one partition (the stores list

@@ -1,6 +1,7 @@
 package kafkapipeline.grains.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import kafkapipeline.grains.ConfigSection;
 
 /**
  * The pipeline's schema, {@code schema.cql}: its statements, its version and the fixed id of each
@@ -28,7 +30,8 @@ public final class Schema {
   private Schema() {}
 
   /**
-   * How a migration runs.
+   * How a migration runs: settings of section {@value #PATH}. A value out of range fails at
+   * construction with the setting's full path in the message.
    *
    * @param localDatacenter the data centre the keyspace is replicated in when a silo creates it
    * @param replicationFactor replicas in it; a keyspace that exists keeps its own
@@ -40,21 +43,29 @@ public final class Schema {
       int replicationFactor,
       Duration agreementTimeout,
       Duration waitTimeout) {
+    public static final String PATH = "pipeline.cassandra";
+
     public Settings {
-      if (localDatacenter.isBlank())
-        throw new IllegalArgumentException("the local data centre is empty");
-      if (replicationFactor < 1)
-        throw new IllegalArgumentException(
-            "replication factor must be >= 1, was " + replicationFactor);
-      if (agreementTimeout.isNegative()
-          || agreementTimeout.isZero()
-          || waitTimeout.isNegative()
-          || waitTimeout.isZero()) {
-        throw new IllegalArgumentException("schema timeouts must be positive");
-      }
+      ConfigSection.nonBlank(localDatacenter, PATH + ".local-datacenter");
+      ConfigSection.atLeast(replicationFactor, 1, PATH + ".replication-factor");
+      ConfigSection.positive(agreementTimeout, PATH + ".schema-agreement-timeout");
+      ConfigSection.positive(waitTimeout, PATH + ".schema-wait-timeout");
     }
 
-    /** One node's keyspace (replication 1) and the silo's default timeouts: for tools and tests. */
+    /** Reads and checks section {@value #PATH} of {@code config} (the whole configuration). */
+    public static Settings fromConfig(Config config) {
+      ConfigSection s = ConfigSection.of(config, PATH);
+      return new Settings(
+          s.string("local-datacenter"),
+          s.integer("replication-factor"),
+          s.duration("schema-agreement-timeout"),
+          s.duration("schema-wait-timeout"));
+    }
+
+    /**
+     * One node's keyspace (replication 1) with the timeouts of {@code cassandra.conf}'s defaults:
+     * for tools and tests, which have no silo configuration to read.
+     */
     public static Settings singleNode(String localDatacenter) {
       return new Settings(localDatacenter, 1, Duration.ofSeconds(30), Duration.ofSeconds(120));
     }

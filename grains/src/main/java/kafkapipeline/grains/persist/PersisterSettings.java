@@ -1,9 +1,13 @@
 package kafkapipeline.grains.persist;
 
+import com.typesafe.config.Config;
 import java.time.Duration;
+import kafkapipeline.grains.ConfigSection;
 
 /**
- * How a persister batches and retries.
+ * How a persister batches, writes and retries, section {@value #PATH}: the {@link TopicPersister}
+ * and its {@link RowWriter} both take it whole. A value out of range fails at construction with the
+ * setting's full path in the message.
  *
  * @param batchSize most records written per batch (so at most {@code batchSize * parallelism}
  *     writes in flight)
@@ -17,7 +21,7 @@ import java.time.Duration;
  * @param maxRecordBytes a record with a larger value is not written but dead-lettered (a row that
  *     big is a fault upstream, and Cassandra would warn on or refuse it)
  * @param rowsPerRequest most rows sent to Cassandra in one request (an unlogged batch; 1: one
- *     request per row, token-aware)
+ *     request per row, token-aware), at most {@link #MAX_ROWS_PER_REQUEST}
  * @param maxRequestBytes most bytes of bound values in one such request (a larger row goes alone)
  * @param drainTimeout longest a partition given up (in a rebalance, or at a stop) waits for its
  *     records in flight to be written before it is committed and handed over anyway
@@ -34,18 +38,48 @@ public record PersisterSettings(
     int rowsPerRequest,
     int maxRequestBytes,
     Duration drainTimeout) {
+  public static final String PATH = "pipeline.persisters";
+
+  /** Cassandra warns about unlogged batches across more than 10 partitions. */
+  public static final int MAX_ROWS_PER_REQUEST = 10;
 
   public PersisterSettings {
-    if (batchSize < 1) throw new IllegalArgumentException("batch-size must be >= 1");
-    if (parallelism < 1) throw new IllegalArgumentException("parallelism must be >= 1");
-    if (writeAttempts < 1) throw new IllegalArgumentException("write-attempts must be >= 1");
-    if (maxRecordBytes < 1) throw new IllegalArgumentException("max-record-bytes must be >= 1");
-    if (rowsPerRequest < 1 || rowsPerRequest > 10) {
-      // Cassandra warns about unlogged batches across more than 10 partitions.
-      throw new IllegalArgumentException("rows-per-request must be between 1 and 10");
+    ConfigSection.atLeast(batchSize, 1, PATH + ".batch-size");
+    ConfigSection.positive(batchWait, PATH + ".batch-wait");
+    ConfigSection.atLeast(parallelism, 1, PATH + ".parallelism");
+    ConfigSection.atLeast(writeAttempts, 1, PATH + ".write-attempts");
+    ConfigSection.positive(firstRetryBackoff, PATH + ".first-retry-backoff");
+    ConfigSection.positive(restartMinBackoff, PATH + ".restart-min-backoff");
+    if (restartMaxBackoff == null || restartMaxBackoff.compareTo(restartMinBackoff) < 0) {
+      throw new IllegalArgumentException(
+          PATH
+              + ".restart-max-backoff must be at least "
+              + PATH
+              + ".restart-min-backoff ("
+              + restartMinBackoff
+              + "), was "
+              + restartMaxBackoff);
     }
-    if (maxRequestBytes < 1) throw new IllegalArgumentException("max-request-bytes must be >= 1");
-    if (drainTimeout.isNegative() || drainTimeout.isZero())
-      throw new IllegalArgumentException("drain-timeout must be > 0");
+    ConfigSection.atLeast(maxRecordBytes, 1, PATH + ".max-record-bytes");
+    ConfigSection.between(rowsPerRequest, 1, MAX_ROWS_PER_REQUEST, PATH + ".rows-per-request");
+    ConfigSection.atLeast(maxRequestBytes, 1, PATH + ".max-request-bytes");
+    ConfigSection.positive(drainTimeout, PATH + ".drain-timeout");
+  }
+
+  /** Reads and checks section {@value #PATH} of {@code config} (the whole configuration). */
+  public static PersisterSettings fromConfig(Config config) {
+    ConfigSection s = ConfigSection.of(config, PATH);
+    return new PersisterSettings(
+        s.integer("batch-size"),
+        s.duration("batch-wait"),
+        s.integer("parallelism"),
+        s.integer("write-attempts"),
+        s.duration("first-retry-backoff"),
+        s.duration("restart-min-backoff"),
+        s.duration("restart-max-backoff"),
+        s.bytes("max-record-bytes"),
+        s.integer("rows-per-request"),
+        s.bytes("max-request-bytes"),
+        s.duration("drain-timeout"));
   }
 }

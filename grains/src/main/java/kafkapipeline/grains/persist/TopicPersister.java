@@ -14,7 +14,6 @@ import kafkapipeline.api.CborSerializable;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.DeadLetterStore;
 import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
-import kafkapipeline.grains.cassandra.RowWriter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;

@@ -1,4 +1,4 @@
-package kafkapipeline.grains.cassandra;
+package kafkapipeline.grains.persist;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
@@ -9,7 +9,6 @@ import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
 import com.datastax.oss.driver.api.core.type.codec.CodecNotFoundException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,25 +16,29 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import kafkapipeline.grains.PipelineMetrics;
+import kafkapipeline.grains.cassandra.Consistency;
 
 /**
- * Writes a batch of idempotent single-row upserts, grouped into requests of up to {@code
- * rowsPerRequest} rows (an unlogged batch) and at most {@code maxRequestBytes} of bound values, all
- * requests sent at once (the caller bounds the batch size and so what is in flight).
+ * Writes a batch of idempotent single-row upserts, grouped into requests of up to {@link
+ * PersisterSettings#rowsPerRequest} rows (an unlogged batch) and at most {@link
+ * PersisterSettings#maxRequestBytes} of bound values, all requests sent at once (the caller bounds
+ * the batch size and so what is in flight).
  *
  * <p>Why group: every row of these tables is its own partition, so there is nothing to group by
  * key; but each request costs Cassandra and the driver a fixed amount of CPU whatever it holds (the
  * benchmark measured about 84 µs of Cassandra CPU per row sent alone against about 61 in groups of
  * 8). The limits keep a request under Cassandra's warning thresholds (5 KiB per batch, 10
  * partitions per unlogged batch). The cost: a group goes to one coordinator, which forwards the
- * rows of other replicas; set {@code rowsPerRequest = 1} for token-aware single-row writes.
+ * rows of other replicas; set {@code pipeline.persisters.rows-per-request = 1} for token-aware
+ * single-row writes.
  *
  * <p>Guarantees: the returned stage completes when every row is either written or rejected for good
  * (the statement itself is wrong, not the cluster: those come back, by index, for the caller to
  * dead-letter). A rejected group is written again row by row, so one bad row never takes its
  * neighbours with it. A request failing transiently is retried with exponential backoff; the stage
- * fails when one still fails after {@code maxAttempts} attempts (the caller then must not commit
- * past the batch).
+ * fails when one still fails after {@link PersisterSettings#writeAttempts} attempts, the first
+ * retry after {@link PersisterSettings#firstRetryBackoff} (the caller then must not commit past the
+ * batch).
  *
  * <p>Rows and groups go out at the write consistency: the session's default profile ({@link
  * Consistency}), which a batch takes whatever its rows say.
@@ -43,25 +46,13 @@ import kafkapipeline.grains.PipelineMetrics;
 public final class RowWriter {
   private final CqlSession session;
   private final PipelineMetrics metrics;
-  private final int maxAttempts;
-  private final Duration firstBackoff;
-  private final int rowsPerRequest;
-  private final int maxRequestBytes;
+  private final PersisterSettings settings;
 
-  public RowWriter(
-      CqlSession session,
-      PipelineMetrics metrics,
-      int maxAttempts,
-      Duration firstBackoff,
-      int rowsPerRequest,
-      int maxRequestBytes) {
-    if (rowsPerRequest < 1) throw new IllegalArgumentException("rows-per-request must be >= 1");
+  /** {@code settings} are checked already (by their constructor). */
+  public RowWriter(CqlSession session, PipelineMetrics metrics, PersisterSettings settings) {
     this.session = session;
     this.metrics = metrics;
-    this.maxAttempts = maxAttempts;
-    this.firstBackoff = firstBackoff;
-    this.rowsPerRequest = rowsPerRequest;
-    this.maxRequestBytes = maxRequestBytes;
+    this.settings = settings;
   }
 
   /** A row Cassandra rejected for good: its index in the batch and why. */
@@ -90,12 +81,13 @@ public final class RowWriter {
 
   /** Consecutive rows, cut when a group is full by count or by bytes. */
   private List<Group> group(List<? extends Statement<?>> statements) {
-    List<Group> groups = new ArrayList<>(statements.size() / rowsPerRequest + 1);
+    List<Group> groups = new ArrayList<>(statements.size() / settings.rowsPerRequest() + 1);
     int from = 0;
     int bytes = 0;
     for (int i = 0; i < statements.size(); i++) {
       int size = valueBytes(statements.get(i));
-      if (i > from && (i - from == rowsPerRequest || bytes + size > maxRequestBytes)) {
+      if (i > from
+          && (i - from == settings.rowsPerRequest() || bytes + size > settings.maxRequestBytes())) {
         groups.add(new Group(from, i));
         from = i;
         bytes = 0;
@@ -155,11 +147,11 @@ public final class RowWriter {
               if (error == null) return CompletableFuture.completedFuture(null);
               Throwable cause = unwrap(error);
               metrics.increment(PipelineMetrics.WRITE_ERRORS, table);
-              if (isPermanent(cause) || attempt >= maxAttempts) {
+              if (isPermanent(cause) || attempt >= settings.writeAttempts()) {
                 return CompletableFuture.failedFuture(cause);
               }
               metrics.increment(PipelineMetrics.WRITE_RETRIES, table);
-              long delayMs = firstBackoff.toMillis() << Math.min(attempt - 1, 6);
+              long delayMs = settings.firstRetryBackoff().toMillis() << Math.min(attempt - 1, 6);
               return CompletableFuture.supplyAsync(
                       () -> null, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS))
                   .thenCompose(x -> send(table, statement, attempt + 1));
