@@ -130,6 +130,16 @@ public final class Schema {
     }
   }
 
+  /** The tables {@code schema.cql} creates: the built-in sources' and the pipeline's own. */
+  public static List<String> tables() {
+    List<String> tables = new ArrayList<>();
+    for (String statement : template()) {
+      Matcher m = CREATE_TABLE.matcher(statement);
+      if (m.find()) tables.add(m.group(1));
+    }
+    return tables;
+  }
+
   /**
    * The id of a table of the keyspace, derived from its name alone: every silo, whenever it runs,
    * creates the table with this id, so two creations can never leave two ids.

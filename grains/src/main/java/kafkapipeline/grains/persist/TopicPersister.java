@@ -79,6 +79,14 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
 
   private record StreamFailed(String error) implements Command {}
 
+  /**
+   * Drains (what was read is written and committed, as at the silo's graceful stop) and then stops:
+   * for a source removed at run time. {@code replyTo} hears {@code Done} once stopped.
+   */
+  public record Stop(ActorRef<Done> replyTo) implements Command {}
+
+  private record Drained(ActorRef<Done> replyTo) implements Command {}
+
   private static final Logger log = LoggerFactory.getLogger(TopicPersister.class);
 
   public static Behavior<Command> create(
@@ -103,6 +111,7 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
   private final int maxRecordBytes;
   private final java.time.Duration drainTimeout;
   private final UniqueKillSwitch killSwitch;
+  private final org.apache.pekko.actor.Cancellable shutdownTask;
 
   /** Completes when the stream has ended for good (stopped, or cut by the kill switch). */
   private final CompletionStage<Done> finished;
@@ -189,11 +198,12 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
             .run(Materializer.matFromSystem(ctx.getSystem()));
     this.killSwitch = materialized.first();
     this.finished = materialized.second();
-    CoordinatedShutdown.get(ctx.getSystem())
-        .addTask(
-            CoordinatedShutdown.PhaseBeforeClusterShutdown(),
-            "drain-persister-" + topic,
-            this::drainAndStop);
+    this.shutdownTask =
+        CoordinatedShutdown.get(ctx.getSystem())
+            .addCancellableTask(
+                CoordinatedShutdown.PhaseBeforeClusterShutdown(),
+                "drain-persister-" + topic,
+                this::drainAndStop);
     ctx.getLog().info("Persisting topic {} into table {}", topic, mapper.table());
   }
 
@@ -362,6 +372,19 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
     return newReceiveBuilder()
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(StreamFailed.class, this::onStreamFailed)
+        .onMessage(
+            Stop.class,
+            stop -> {
+              getContext().pipeToSelf(drainAndStop(), (done, error) -> new Drained(stop.replyTo()));
+              return this;
+            })
+        .onMessage(
+            Drained.class,
+            drained -> {
+              shutdownTask.cancel(); // stopped already: nothing to drain at the silo's stop
+              drained.replyTo().tell(Done.getInstance());
+              return Behaviors.stopped();
+            })
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
