@@ -1,11 +1,15 @@
 // The dashboard's polling loop. Fast figures (silos, engines, sources, Kafka lag) every 2 s, the data
 // views every 10 s; nothing is fetched while the tab is hidden. Rates are computed here from
 // the counters of every silo (summed), kept for the last 5 minutes the page has been open.
+// The sources, their topics and tables are the silo's (/api/sources, read on every fast poll):
+// the page holds no list of its own, so a source added at run time shows on the next poll.
 (function () {
   'use strict';
   var R = window.Render, C = window.Charts;
   var FAST = 2000, SLOW = 10000, KEEP = 150;
-  var TOPICS = ['faker', 'weather', 'wikipedia', 'spacex'];
+  // The last list /api/sources gave: when it fails, the rates and the lag panel go on with it
+  // (the sources panel shows the error); null until it answered once.
+  var known = null;
   var samples = [];
   var lastSlow = 0;
   var $ = function (id) { return document.getElementById(id); };
@@ -35,9 +39,13 @@
     return silos.reduce(function (acc, s) { return acc + (s.vitals ? pick(s.vitals.counters || {}) : 0); }, 0);
   }
 
+  function topics(list) {
+    return (list || []).map(function (s) { return s.topic; });
+  }
+
   function record(status) {
     var s = { t: Date.now(), produced: {}, failures: {}, rows: {}, errors: 0, dead: 0 };
-    TOPICS.forEach(function (t) {
+    topics(known).forEach(function (t) {
       s.produced[t] = sum(status.silos, function (c) { return produced(c, t); });
       s.failures[t] = sum(status.silos, function (c) {
         return ((c.publish_failures || {})[t] || 0) + ((c.malformed_source_data || {})[t] || 0)
@@ -61,10 +69,12 @@
     if (samples.length > KEEP + 1) samples.shift();
   }
 
+  /** A rate needs the counter in both samples: a source added since, or a table first written, starts at its second sample (not with its whole count as one step). */
   function rates(kind, key) {
     var out = [];
     for (var i = 1; i < samples.length; i++) {
       var a = samples[i - 1], b = samples[i];
+      if (!(key in a[kind]) || !(key in b[kind])) continue;
       var d = (b[kind][key] || 0) - (a[kind][key] || 0);
       out.push([b.t, Math.max(0, d) * 1000 / (b.t - a.t)]);
     }
@@ -104,8 +114,8 @@
     });
     var up = status.silos.filter(function (s) { return s.status === 'Up'; }).length;
     $('summary').textContent = up + ' of ' + status.silos.length + ' silos up';
-    C.lineChart($('source-chart'), TOPICS.map(function (t) { return { name: t, points: rates('produced', t) }; }),
-      { unit: '/s', empty: 'collecting: rates appear after two polls' });
+    C.lineChart($('source-chart'), (known || []).map(function (s) { return { name: s.name, points: rates('produced', s.topic) }; }),
+      { unit: '/s', empty: known ? 'collecting: rates appear after two polls' : 'no sources known yet (see the sources table)' });
     var last = samples[samples.length - 1];
     var tableNames = Object.keys(last.rows).sort();
     C.lineChart($('rows-chart'), tableNames.map(function (t) { return { name: t, points: rates('rows', t) }; }),
@@ -164,18 +174,23 @@
   function renderSources(list) {
     R.table($('sources'), [
       { title: 'source', value: function (s) { return s.name; } },
+      { title: 'kind', value: function (s) { return s.kind; } },
+      { title: 'topic → table', value: function (s) { return s.topic + ' → ' + s.table; } },
       { title: 'state', state: true, value: function (s) { return s.state; } },
       { title: 'last event', value: function (s) { return R.age(s.lastEventTime); } },
-      { title: 'events/s', num: true, value: function (s) { var r = rates('produced', s.name); return r.length ? C.format(r[r.length - 1][1]) : null; } },
-      { title: 'errors', num: true, value: function (s) { var l = samples[samples.length - 1]; return l ? l.failures[s.name] : null; } },
+      { title: 'events/s', num: true, value: function (s) { var r = rates('produced', s.topic); return r.length ? C.format(r[r.length - 1][1]) : null; } },
+      { title: 'errors', num: true, value: function (s) { var l = samples[samples.length - 1]; return l ? l.failures[s.topic] : null; } },
       { title: 'detail / last error', wrap: true, value: function (s) { return s.lastError; } }
-    ], list);
+    ], list, 'no sources');
   }
 
+  /** One table per source's topic; before /api/sources ever answered, per topic the lag lists. */
   function renderKafka(parts) {
     var box = $('kafka');
     box.textContent = '';
-    TOPICS.forEach(function (topic) {
+    var shown = known ? topics(known) : parts.map(function (p) { return p.topic; })
+      .filter(function (t, i, all) { return all.indexOf(t) === i; });
+    shown.forEach(function (topic) {
       var rows = parts.filter(function (p) { return p.topic === topic; });
       var lag = rows.reduce(function (a, p) { return a + p.lag; }, 0);
       var t = R.el('table');
@@ -259,12 +274,23 @@
     });
   }
 
+  /** What promise gave, once before settled (whether or not it failed). */
+  function after(promise, before) {
+    var settled = before.then(function () {}, function () {});
+    return Promise.all([promise, settled]).then(function (both) { return both[0]; });
+  }
+
   function fast() {
+    // The list is taken first (and kept when it fails), so that the rates, the chart and the lag
+    // panel of this poll already have a source added since the last one.
+    var sources = getJson('api/sources').then(function (list) { known = list; return list; });
+    var status = after(getJson('api/status?rows=false'), sources);
     return Promise.all([
-      show('silos', getJson('api/status?rows=false'), renderStatus),
+      show('silos', status, renderStatus),
       show('engines', getHealth(), renderEngines),
-      show('sources', getJson('api/sources'), renderSources),
-      show('kafka', getJson('api/kafka/lag'), renderKafka)
+      // After the status was recorded: the sources' events/s are rates of its counters.
+      show('sources', after(sources, status), renderSources),
+      show('kafka', after(getJson('api/kafka/lag'), sources), renderKafka)
     ]);
   }
 

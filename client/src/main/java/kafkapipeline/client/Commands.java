@@ -10,60 +10,108 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The client's commands. Each returns its exit code: 0 done, 1 the silo refused (its message is
- * printed), 2 bad input (checked before any call), 3 no silo reachable (thrown by {@link
- * SiloClient}).
+ * printed), 2 bad input (checked before the command's call; the usage of {@code rows} asks the silo
+ * for its tables), 3 no silo reachable (thrown by {@link SiloClient}). No list of sources or tables
+ * is kept here: {@link SourceCommands} asks the silo each time.
  */
 final class Commands {
   static final int OK = 0;
   static final int SERVER_ERROR = 1;
   static final int BAD_INPUT = 2;
   static final int UNREACHABLE = 3;
-  static final List<String> NAMES =
-      List.of(
-          "add-city",
-          "remove-city",
-          "cities",
-          "sources",
-          "faker-rate",
-          "status",
-          "rows",
-          "dead-letters",
-          "replay-dead-letters",
-          "help");
-  static final List<String> TABLES =
-      List.of("weatherreport", "fakerdata", "wikipediadata", "spacex_launches");
+
+  /**
+   * One command: its name, its arguments and what it does (the help line), and how it runs. The
+   * dispatch, the help text and the shell's completion all read {@link #all()}.
+   */
+  record Command(String name, String args, String what, Function<List<String>, Integer> run) {}
 
   private final SiloClient silo;
   private final PrintStream out;
   private final PrintStream err;
+  private final SourceCommands sources;
+  private final List<Command> all;
 
   Commands(SiloClient silo, PrintStream out, PrintStream err) {
     this.silo = silo;
     this.out = out;
     this.err = err;
+    this.sources = new SourceCommands(silo, this, out);
+    this.all =
+        List.of(
+            new Command(
+                "add-city",
+                "NAME[,CC]",
+                "register a city (validated by the weather API)",
+                args -> addCity(String.join(" ", args))),
+            new Command(
+                "remove-city",
+                "NAME[,CC]",
+                "stop polling a city (its rows stay)",
+                args -> removeCity(String.join(" ", args))),
+            new Command(
+                "cities",
+                "",
+                "each city: state, silo, last report, temperature, last error",
+                args -> noArgs(args, this::cities)),
+            new Command(
+                "sources",
+                "",
+                "each source: kind, topic, table, state, rate, last event, detail",
+                args -> noArgs(args, sources::list)),
+            new Command(
+                "add-source",
+                "FILE",
+                "add a declarative source from a JSON file (a SourceSpec)",
+                sources::add),
+            new Command(
+                "remove-source", "NAME", "stop and forget a declarative source", sources::remove),
+            new Command("faker-rate", "N", "fake people per second (0 pauses)", this::fakerRate),
+            new Command(
+                "status",
+                "",
+                "silos, the grains they host, rows per table",
+                args -> noArgs(args, this::status)),
+            new Command(
+                "rows",
+                "TABLE [--limit N]",
+                "latest rows of a source's table (listed below)",
+                this::rows),
+            new Command(
+                "dead-letters",
+                "[--limit N]",
+                "records that could not become rows",
+                this::deadLetters),
+            new Command(
+                "replay-dead-letters",
+                "",
+                "publish them to their topics again (after a fix)",
+                args -> noArgs(args, this::replayDeadLetters)),
+            new Command("help", "", "this text", args -> help()));
+  }
+
+  /** Every command, in the order help lists them. */
+  List<Command> all() {
+    return all;
+  }
+
+  /** The source commands' lookups (tables, names), for the shell's completion. */
+  SourceCommands sources() {
+    return sources;
   }
 
   int run(List<String> words) {
     if (words.isEmpty()) return help();
     String name = words.get(0);
     List<String> args = words.subList(1, words.size());
+    Command command = all.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+    if (command == null) return bad("unknown command '" + name + "'; try help");
     try {
-      return switch (name) {
-        case "add-city" -> addCity(String.join(" ", args));
-        case "remove-city" -> removeCity(String.join(" ", args));
-        case "cities" -> noArgs(args, this::cities);
-        case "sources" -> noArgs(args, this::sources);
-        case "faker-rate" -> fakerRate(args);
-        case "status" -> noArgs(args, this::status);
-        case "rows" -> rows(args);
-        case "dead-letters" -> deadLetters(args);
-        case "replay-dead-letters" -> noArgs(args, this::replayDeadLetters);
-        case "help" -> help();
-        default -> bad("unknown command '" + name + "'; try help");
-      };
+      return command.run().apply(args);
     } catch (SiloClient.Unreachable e) {
       err.println(e.getMessage());
       return UNREACHABLE;
@@ -141,23 +189,6 @@ final class Commands {
     return OK;
   }
 
-  private int sources() {
-    SiloClient.Response r = silo.get("/api/sources");
-    if (!r.ok()) return refused(r);
-    List<List<String>> rows = new ArrayList<>();
-    for (JsonNode s : r.body()) {
-      rows.add(
-          Arrays.asList(
-              s.path("name").asText(),
-              s.path("state").asText(),
-              text(s, "eventsPerSecond"),
-              text(s, "lastEventTime"),
-              text(s, "lastError")));
-    }
-    Table.print(out, List.of("SOURCE", "STATE", "EVENTS/S", "LAST EVENT", "DETAIL"), rows);
-    return OK;
-  }
-
   private int fakerRate(List<String> args) {
     if (args.size() != 1) return bad("usage: faker-rate N (people per second, 0 pauses)");
     double rate;
@@ -217,8 +248,7 @@ final class Commands {
   }
 
   private int rows(List<String> args) {
-    if (args.isEmpty())
-      return bad("usage: rows TABLE [--limit N]; tables: " + String.join(", ", TABLES));
+    if (args.isEmpty()) return bad("usage: rows TABLE [--limit N]; " + sources.tablesLine());
     String table = args.get(0);
     Integer limit = limit(args.subList(1, args.size()));
     if (limit == null) return BAD_INPUT;
@@ -294,34 +324,29 @@ final class Commands {
   }
 
   private int help() {
-    out.println(
-        """
-        commands:
-          add-city NAME[,CC]        register a city (validated by the weather API)
-          remove-city NAME[,CC]     stop polling a city (its rows stay)
-          cities                    each city: state, silo, last report, temperature, last error
-          sources                   each source: state, rate, last event, detail
-          faker-rate N              fake people per second (0 pauses)
-          status                    silos, the grains they host, rows per table
-          rows TABLE [--limit N]    latest rows of weatherreport, fakerdata, wikipediadata, spacex_launches
-          dead-letters [--limit N]  records that could not become rows
-          replay-dead-letters       publish them to their topics again (after a fix)
-          help                      this text""");
+    out.println("commands:");
+    for (Command c : all) {
+      String usage = c.name() + (c.args().isEmpty() ? "" : " " + c.args());
+      out.println(String.format("  %-26s%s", usage, c.what()));
+    }
+    out.println(sources.tablesLine());
     return OK;
   }
 
-  private int bad(String message) {
+  int bad(String message) {
     err.println(message);
     return BAD_INPUT;
   }
 
-  private int refused(SiloClient.Response r) {
+  /** Prints the silo's error and each of its problems (an invalid source has several). */
+  int refused(SiloClient.Response r) {
     err.println(r.error());
+    for (String problem : r.problems()) err.println("  - " + problem);
     return SERVER_ERROR;
   }
 
   // Absent and null fields become null cells, which the table prints as '-'.
-  private static String text(JsonNode node, String field) {
+  static String text(JsonNode node, String field) {
     JsonNode v = node.path(field);
     return v.isMissingNode() || v.isNull() ? null : v.asText();
   }

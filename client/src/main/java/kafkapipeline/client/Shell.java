@@ -12,17 +12,13 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
-import org.jline.reader.impl.completer.AggregateCompleter;
-import org.jline.reader.impl.completer.ArgumentCompleter;
-import org.jline.reader.impl.completer.NullCompleter;
-import org.jline.reader.impl.completer.StringsCompleter;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
 /**
  * The interactive shell: line editing, history kept in {@code ~/.pipeline_client_history}, tab
- * completion of commands and table names. A failed command prints its message and the shell goes
- * on; {@code exit}, Ctrl-D or Ctrl-C ends it.
+ * completion of commands, tables and source names ({@link Completion}). A failed command prints its
+ * message and the shell goes on; {@code exit}, Ctrl-D or Ctrl-C ends it.
  */
 final class Shell {
   private Shell() {}
@@ -53,14 +49,7 @@ final class Shell {
               .variable(
                   LineReader.HISTORY_FILE,
                   Path.of(System.getProperty("user.home"), ".pipeline_client_history"))
-              .completer(
-                  new AggregateCompleter(
-                      new ArgumentCompleter(
-                          new StringsCompleter("rows"),
-                          new StringsCompleter(Commands.TABLES),
-                          NullCompleter.INSTANCE),
-                      new ArgumentCompleter(
-                          new StringsCompleter(commandsAndExit()), NullCompleter.INSTANCE)))
+              .completer(new Completion(commands))
               .build();
       while (true) {
         String line;
@@ -84,11 +73,5 @@ final class Shell {
     if (words.get(0).equals("exit") || words.get(0).equals("quit")) return false;
     commands.run(words);
     return true;
-  }
-
-  private static List<String> commandsAndExit() {
-    List<String> all = new java.util.ArrayList<>(Commands.NAMES);
-    all.add("exit");
-    return all;
   }
 }

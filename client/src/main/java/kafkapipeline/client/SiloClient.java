@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,6 +28,13 @@ final class SiloClient {
     String error() {
       String message = body.path("error").asText("");
       return message.isBlank() ? "HTTP " + status : message;
+    }
+
+    /** The server's {@code problems} (each thing wrong with a refused body), else none. */
+    List<String> problems() {
+      List<String> problems = new ArrayList<>();
+      body.path("problems").forEach(p -> problems.add(p.asText()));
+      return problems;
     }
   }
 
@@ -50,13 +58,15 @@ final class SiloClient {
     return send("GET", path, null);
   }
 
+  /** {@code body}: null for none, bytes sent as they are, anything else written as JSON. */
   Response send(String method, String path, Object body) {
     for (String silo : silos) {
       try {
         HttpRequest.BodyPublisher publisher =
             body == null
                 ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+                : HttpRequest.BodyPublishers.ofByteArray(
+                    body instanceof byte[] bytes ? bytes : JSON.writeValueAsBytes(body));
         HttpRequest.Builder request =
             HttpRequest.newBuilder(URI.create(silo + path))
                 .timeout(Duration.ofSeconds(20))

@@ -1,27 +1,38 @@
 package kafkapipeline.silo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import kafkapipeline.api.sources.ColumnSpec;
+import kafkapipeline.api.sources.ColumnType;
+import kafkapipeline.api.sources.PrimaryKeySpec;
+import kafkapipeline.api.sources.SourceKind;
+import kafkapipeline.api.sources.SourceSpec;
+import kafkapipeline.api.sources.SseFilter;
 import org.junit.jupiter.api.Test;
 
 /**
  * openapi.json is true of the routes: every documented path and method is served (answers neither
  * 404 nor 405 with its path parameters filled in), every other method on those paths is a 405,
  * every path literal in the route sources is a segment of a documented path, the served description
- * is the resource, and the city pattern is the one the body reader uses.
+ * is the resource, the city pattern is the one the body reader uses, and the source spec's schemas
+ * are the records and enums of {@code kafkapipeline.api.sources}.
  */
 class OpenApiTest {
   private static final List<String> METHODS = List.of("get", "post", "put", "delete", "patch");
@@ -46,6 +57,8 @@ class OpenApiTest {
                 String path =
                     p.getKey()
                         .replace("{id}", "nowhere")
+                        // A built-in source: DELETE answers 409 whatever the test silo holds.
+                        .replace("{name}", "faker")
                         .replace("{table}", "fakerdata")
                         .replace("{file}", "dashboard.js");
                 for (String method : METHODS) {
@@ -93,7 +106,7 @@ class OpenApiTest {
     Set<String> documented = new TreeSet<>();
     spec.path("paths").fieldNames().forEachRemaining(p -> documented.addAll(List.of(p.split("/"))));
     Pattern literal =
-        // \\s*: the formatter may break the line before the literal.
+        // The formatter may break a line after the parenthesis: pathPrefix(\n "api", ...).
         Pattern.compile(
             "(?:path|pathPrefix|segment)\\(\\s*\"([^\"]+)\"|\\.slash\\(\\s*\"([^\"]+)\"");
     Set<String> inRoutes = new TreeSet<>();
@@ -112,6 +125,43 @@ class OpenApiTest {
         inRoutes.toString());
     for (String segment : inRoutes)
       assertTrue(documented.contains(segment), segment + " is routed but not in openapi.json");
+  }
+
+  /**
+   * The schema of POST /api/sources is written by hand: each of its objects has exactly the fields
+   * of its record, and each enum exactly the JSON names of its Java enum.
+   */
+  @Test
+  void theSourceSpecSchemasAreTheRecordsAndEnums() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    JsonNode schemas =
+        mapper
+            .readTree(getClass().getResourceAsStream("/openapi.json"))
+            .path("components")
+            .path("schemas");
+    for (Class<?> record :
+        List.of(SourceSpec.class, ColumnSpec.class, PrimaryKeySpec.class, SseFilter.class)) {
+      JsonNode schema = schemas.path(record.getSimpleName());
+      List<String> fields = new ArrayList<>();
+      schema.path("properties").fieldNames().forEachRemaining(fields::add);
+      assertEquals(
+          Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).toList(),
+          fields,
+          record.getSimpleName());
+      assertFalse(schema.path("additionalProperties").asBoolean(true), record.getSimpleName());
+    }
+    assertEquals(
+        jsonNames(mapper, SourceKind.values()),
+        mapper.convertValue(
+            schemas.at("/SourceSpec/properties/kind/enum"), new TypeReference<List<String>>() {}));
+    assertEquals(
+        jsonNames(mapper, ColumnType.values()),
+        mapper.convertValue(
+            schemas.at("/ColumnSpec/properties/type/enum"), new TypeReference<List<String>>() {}));
+  }
+
+  private static List<String> jsonNames(ObjectMapper mapper, Enum<?>[] values) {
+    return Arrays.stream(values).map(v -> mapper.convertValue(v, String.class)).toList();
   }
 
   @Test
