@@ -22,7 +22,7 @@ import org.quicktheories.core.RandomnessSource;
  * is reached: the test counts them.
  */
 class SourceSpecsPropertiesTest {
-  private static final int EXAMPLES = 6_000;
+  private static final int EXAMPLES = 3_000;
 
   /** A description with one defect, and the key every problem must name. */
   record Defect(String what, SourceSpec spec, String key, List<String> also) {
