@@ -21,19 +21,19 @@ import java.util.concurrent.TimeUnit;
  * answer). A node the driver sees down is not waited for: it takes the schema from the others when
  * it comes back, as Cassandra's own agreement check assumes.
  */
-final class SchemaAgreement {
+public final class SchemaAgreement {
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final CqlSession session;
   private final Duration timeout;
 
-  SchemaAgreement(CqlSession session, Duration timeout) {
+  public SchemaAgreement(CqlSession session, Duration timeout) {
     this.session = session;
     this.timeout = timeout;
   }
 
   /** Completes when the nodes agree; {@code after} names what they must agree on, for the error. */
-  CompletionStage<Void> await(String after) {
+  public CompletionStage<Void> await(String after) {
     return poll(after, System.nanoTime() + timeout.toNanos());
   }
 
