@@ -3,6 +3,7 @@ package kafkapipeline.grains.wikipedia;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -42,21 +43,51 @@ import org.apache.pekko.util.ByteString;
  * forever); here the limit is {@link #maxChunkBytes}, room for a whole event at the decoder's
  * limits.
  */
-final class SseConnection {
+public final class SseConnection {
   private static final int MAX_ERROR_BODY = 200;
 
-  sealed interface Outcome {}
+  public sealed interface Outcome {}
 
-  record Closed() implements Outcome {}
+  public record Closed() implements Outcome {}
 
-  record Refused(String reason, Duration retryAfter) implements Outcome {}
+  public record Refused(String reason, Duration retryAfter) implements Outcome {}
+
+  /**
+   * One stream's connection settings.
+   *
+   * @param url the stream's URL
+   * @param headers sent with every request as given (Accept: text/event-stream is added)
+   * @param maxLineBytes the longest SSE line kept ({@link SseDecoder})
+   * @param maxEventBytes the data of one SSE event buffered ({@link SseDecoder})
+   * @param batchSize frames handed to the handler per batch at most
+   * @param batchWindow how long a batch waits to fill
+   */
+  public record Settings(
+      String url,
+      Map<String, String> headers,
+      int maxLineBytes,
+      int maxEventBytes,
+      int batchSize,
+      Duration batchWindow) {}
 
   private final ActorSystem<?> system;
-  private final WikipediaSettings settings;
+  private final Settings settings;
   private final Materializer materializer;
   private final ConnectionPoolSettings pool;
 
   SseConnection(ActorSystem<?> system, WikipediaSettings settings) {
+    this(
+        system,
+        new Settings(
+            settings.streamUrl(),
+            Map.of("User-Agent", settings.userAgent()),
+            settings.maxLineBytes(),
+            settings.maxEventBytes(),
+            settings.batchSize(),
+            settings.batchWindow()));
+  }
+
+  public SseConnection(ActorSystem<?> system, Settings settings) {
     this.system = system;
     this.settings = settings;
     this.materializer = Materializer.matFromSystem(system);
@@ -73,9 +104,15 @@ final class SseConnection {
    * limits, sent as one chunk with its field names, passes (and is then skipped if over them).
    */
   static int maxChunkBytes(WikipediaSettings settings) {
-    return (int)
-        Math.min(
-            Integer.MAX_VALUE, 2L * ((long) settings.maxEventBytes() + settings.maxLineBytes()));
+    return maxChunkBytes(settings.maxEventBytes(), settings.maxLineBytes());
+  }
+
+  private static int maxChunkBytes(Settings settings) {
+    return maxChunkBytes(settings.maxEventBytes(), settings.maxLineBytes());
+  }
+
+  private static int maxChunkBytes(int maxEventBytes, int maxLineBytes) {
+    return (int) Math.min(Integer.MAX_VALUE, 2L * ((long) maxEventBytes + maxLineBytes));
   }
 
   CompletionStage<Outcome> open(
@@ -84,10 +121,24 @@ final class SseConnection {
       Runnable onStreaming,
       Consumer<Duration> onRetry,
       Function<List<Frame>, CompletionStage<?>> handler) {
-    HttpRequest request =
-        HttpRequest.GET(settings.streamUrl())
-            .addHeader(HttpHeader.parse("User-Agent", settings.userAgent()))
-            .addHeader(HttpHeader.parse("Accept", "text/event-stream"));
+    return open(lastEventId, killSwitch, onStreaming, onRetry, RecentChangeFrames::decode, handler);
+  }
+
+  /**
+   * As above, each decoder output (never a {@link SseDecoder.Retry}) made a frame by {@code
+   * decode}.
+   */
+  public <F> CompletionStage<Outcome> open(
+      Optional<String> lastEventId,
+      SharedKillSwitch killSwitch,
+      Runnable onStreaming,
+      Consumer<Duration> onRetry,
+      Function<SseDecoder.Output, F> decode,
+      Function<List<F>, CompletionStage<?>> handler) {
+    HttpRequest request = HttpRequest.GET(settings.url());
+    for (Map.Entry<String, String> header : settings.headers().entrySet())
+      request = request.addHeader(HttpHeader.parse(header.getKey(), header.getValue()));
+    request = request.addHeader(HttpHeader.parse("Accept", "text/event-stream"));
     Optional<String> resumeAt = lastEventId.filter(id -> !id.isEmpty());
     if (resumeAt.isPresent())
       request = request.addHeader(RawHeader.create("Last-Event-ID", headerValue(resumeAt.get())));
@@ -108,7 +159,8 @@ final class SseConnection {
                     .withoutSizeLimit()
                     .getDataBytes()
                     .via(killSwitch.flow())
-                    .via(frames(settings.maxLineBytes(), settings.maxEventBytes(), onRetry))
+                    .via(outputs(settings.maxLineBytes(), settings.maxEventBytes(), onRetry))
+                    .map(decode::apply)
                     .groupedWithin(settings.batchSize(), settings.batchWindow())
                     .mapAsync(
                         1,
@@ -138,10 +190,10 @@ final class SseConnection {
   }
 
   /**
-   * Bytes to frames, one decoder per materialization (per connection). {@code retry:} values go to
-   * {@code onRetry} instead of downstream.
+   * Bytes to decoder outputs, one decoder per materialization (per connection). {@code retry:}
+   * values go to {@code onRetry} instead of downstream.
    */
-  static Flow<ByteString, Frame, org.apache.pekko.NotUsed> frames(
+  static Flow<ByteString, SseDecoder.Output, org.apache.pekko.NotUsed> outputs(
       int maxLineBytes, int maxEventBytes, Consumer<Duration> onRetry) {
     return Flow.of(ByteString.class)
         .statefulMapConcat(
@@ -156,8 +208,7 @@ final class SseConnection {
                 return false;
               }
               return true;
-            })
-        .map(RecentChangeFrames::decode);
+            });
   }
 
   /**
@@ -195,7 +246,7 @@ final class SseConnection {
   }
 
   /** A failure's cause in one line, without the wrapping of completion stages. */
-  static String describe(Throwable error) {
+  public static String describe(Throwable error) {
     Throwable e = error;
     while (e instanceof CompletionException && e.getCause() != null) e = e.getCause();
     return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());

@@ -27,7 +27,7 @@ import java.util.List;
  * holds at most about {@code maxLineBytes + maxEventBytes} bytes, whatever it is fed, and never
  * throws on input. Not thread-safe: one decoder per connection.
  */
-final class SseDecoder {
+public final class SseDecoder {
   /** How much of a skipped event's data an {@link Oversize} keeps for inspection. */
   static final int HEAD_BYTES = 4_096;
 
@@ -36,26 +36,26 @@ final class SseDecoder {
   // Buffers grown past this for one long line or event are dropped after it.
   private static final int KEEP_CAPACITY = 64 * 1024;
 
-  sealed interface Output {}
+  public sealed interface Output {}
 
   /**
    * A dispatched event. {@code type} is {@code message} unless the event named one; {@code
    * lastEventId} is the last event id at dispatch (empty when the stream never set one).
    */
-  record Event(String type, String data, String lastEventId) implements Output {}
+  public record Event(String type, String data, String lastEventId) implements Output {}
 
   /**
    * An empty line ended an event without data, so nothing is dispatched, but the last event id
    * changed to {@code lastEventId}: a client resuming must resume from here.
    */
-  record IdOnly(String lastEventId) implements Output {}
+  public record IdOnly(String lastEventId) implements Output {}
 
   /**
    * An event that was skipped for its size: {@code bytes} is what its data lines held (values and
    * their LFs) plus any over-long other line, {@code head} the first {@link #HEAD_BYTES} bytes of
    * its data, {@code reason} which limit it broke. Its id, if any, still became the last event id.
    */
-  record Oversize(String type, String lastEventId, long bytes, byte[] head, String reason)
+  public record Oversize(String type, String lastEventId, long bytes, byte[] head, String reason)
       implements Output {
     @Override
     public boolean equals(Object o) {
@@ -82,7 +82,7 @@ final class SseDecoder {
   }
 
   /** A {@code retry} field: the server's reconnection time in milliseconds (saturating). */
-  record Retry(long millis) implements Output {}
+  public record Retry(long millis) implements Output {}
 
   private final int maxLineBytes;
   private final int maxEventBytes;

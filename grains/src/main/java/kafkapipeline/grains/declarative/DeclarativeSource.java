@@ -1,0 +1,513 @@
+package kafkapipeline.grains.declarative;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import kafkapipeline.api.CborSerializable;
+import kafkapipeline.api.sources.SourceKind;
+import kafkapipeline.api.sources.SourceSpec;
+import kafkapipeline.grains.PipelineMetrics;
+import kafkapipeline.grains.cassandra.StreamPositionStore;
+import kafkapipeline.grains.declarative.ItemExtraction.Extraction;
+import kafkapipeline.grains.kafka.EventPublisher;
+import kafkapipeline.grains.wikipedia.SseConnection;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.SharedKillSwitch;
+
+/**
+ * The grain of one declarative source (a sharded entity; the entity id is the source's name). It
+ * reads its spec from the {@link SourceStore} when it starts and stops at once if there is none (it
+ * was deleted) or the store cannot be read or the stored spec is unreadable (the next wake-up of
+ * the {@link DeclarativeSourceKeeper} tries again), so a stale wake-up cannot bring a deleted
+ * source back. A spec replaced in the store is taken up when the grain next starts.
+ *
+ * <p>{@code http-poll}: one GET in flight at a time, conditional on the last good answer's {@code
+ * ETag} / {@code Last-Modified} (taken up only after its items were acknowledged by Kafka, so a
+ * failed publish is polled again in full); a 304 publishes nothing. Each poll's items go to Kafka
+ * as one batch ({@link ItemExtraction}), the next poll one interval later. {@code sse}: reads the
+ * stream through the shared {@link SseConnection}, publishes each batch and then saves its last
+ * event id ({@link StreamPositionStore}, key {@code source:<name>}), and resumes there on every
+ * connection, also on another silo; the spec's filter drops events (counted). For both, a 429 waits
+ * at least its {@code Retry-After}, and any failure (5xx, other status, network, timeout, failed
+ * publish or save, the stream's end) backs off exponentially with jitter from the settings' minimum
+ * to their maximum; the first success resets it. Malformed documents and items become dead letters
+ * (counted). Secret header values are read through {@code env} on the silo that runs the grain and
+ * never appear in a log or a {@link Status} (messages echoing one have it redacted).
+ */
+public final class DeclarativeSource extends AbstractBehavior<DeclarativeSource.Command> {
+  public static final EntityTypeKey<Command> TYPE_KEY =
+      EntityTypeKey.create(Command.class, "declarative-source");
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Activates the grain wherever its shard lives; otherwise does nothing. */
+  public enum Wake implements Command {
+    INSTANCE
+  }
+
+  /** Stops the grain (its spec was deleted, or its shard is handed off). */
+  public enum Stop implements Command {
+    INSTANCE
+  }
+
+  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
+
+  /** STARTING until the first success; STOPPED is how a caller shows a source with no grain. */
+  public enum State {
+    STARTING,
+    RUNNING,
+    BACKING_OFF,
+    STOPPED
+  }
+
+  /**
+   * Counts since the grain started. {@code position}: sse, the saved Last-Event-ID; http-poll, the
+   * last ETag (else Last-Modified). {@code nextAttemptAt}: when the next poll or connection is due,
+   * null while one is under way.
+   */
+  public record Status(
+      String name,
+      SourceKind kind,
+      State state,
+      long published,
+      long malformed,
+      long filtered,
+      Instant lastEventAt,
+      String lastError,
+      Instant nextAttemptAt,
+      String position)
+      implements CborSerializable {}
+
+  /**
+   * What every grain of the silo shares.
+   *
+   * @param env environment variable name to its value (null when unset): {@code System::getenv}
+   */
+  public record Dependencies(
+      SourceStore sources,
+      EventPublisher publisher,
+      StreamPositionStore positions,
+      PipelineMetrics metrics,
+      Function<String, String> env,
+      DeclarativeSettings settings) {}
+
+  /** The next poll, or the next connection (first the stream position, if it is not read yet). */
+  enum Attempt implements Command {
+    INSTANCE
+  }
+
+  private record Loaded(Optional<SourceStore.Stored> stored, String error) implements Command {}
+
+  private record Polled(PollClient.Result result) implements Command {}
+
+  private record PollPublished(Extraction extraction, String etag, String lastModified)
+      implements Command {}
+
+  private record Failed(long connection, String reason, Duration atLeast) implements Command {}
+
+  private record PositionLoaded(Optional<String> position) implements Command {}
+
+  private record Connected(long connection, CompletionStage<SseConnection.Outcome> outcome)
+      implements Command {}
+
+  private record Streaming(long connection) implements Command {}
+
+  private record ServerRetry(long connection, Duration retry) implements Command {}
+
+  private record Progress(long connection, SseItems.Batch batch) implements Command {}
+
+  private record Ended(long connection, SseConnection.Outcome outcome) implements Command {}
+
+  public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, Dependencies deps) {
+    return ClusterSharding.get(system)
+        .init(
+            Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps))
+                .withStopMessage(Stop.INSTANCE)
+                // A source runs on its own timer or stream: never idle, so never passivated.
+                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+  }
+
+  public static Behavior<Command> create(String name, Dependencies deps) {
+    return Behaviors.setup(
+        ctx -> Behaviors.withTimers(timers -> new DeclarativeSource(ctx, timers, name, deps)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final String name;
+  private final Dependencies deps;
+  private SourceSpec spec; // null until read
+  private PollClient client; // http-poll only
+  private State state = State.STARTING;
+  private long published, malformed, filtered;
+  private Instant lastEventAt, nextAttemptAt;
+  private String lastError;
+  private int failures;
+  private boolean busy; // a poll (or a connection attempt) is under way
+  private long connection; // which attempt's late messages are current
+  private String etag, lastModified; // http-poll validators
+  private Optional<String> position; // sse: null until read from the store
+  private Optional<Duration> serverRetry = Optional.empty();
+  private SharedKillSwitch killSwitch;
+
+  private DeclarativeSource(
+      ActorContext<Command> ctx, TimerScheduler<Command> timers, String name, Dependencies deps) {
+    super(ctx);
+    this.timers = timers;
+    this.name = name;
+    this.deps = deps;
+    ctx.pipeToSelf(
+        deps.sources().get(name),
+        (found, error) ->
+            error == null ? new Loaded(found, null) : new Loaded(null, String.valueOf(error)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Loaded.class, this::onLoaded)
+        .onMessageEquals(Attempt.INSTANCE, this::onAttempt)
+        .onMessage(Polled.class, this::onPolled)
+        .onMessage(PollPublished.class, this::onPollPublished)
+        .onMessage(PositionLoaded.class, this::onPositionLoaded)
+        .onMessage(Connected.class, this::onConnected)
+        .onMessage(Streaming.class, this::onStreaming)
+        .onMessage(ServerRetry.class, this::onServerRetry)
+        .onMessage(Progress.class, this::onProgress)
+        .onMessage(Ended.class, this::onEnded)
+        .onMessage(Failed.class, this::onFailed)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessageEquals(Wake.INSTANCE, () -> this)
+        .onMessageEquals(Stop.INSTANCE, this::onStop)
+        .onSignal(PostStop.class, signal -> onPostStop())
+        .build();
+  }
+
+  private Behavior<Command> onLoaded(Loaded loaded) {
+    if (loaded.error() != null) {
+      getContext()
+          .getLog()
+          .warn(
+              "Cannot read the spec of source {}: {}; stopping until the next wake-up",
+              name,
+              loaded.error());
+      return Behaviors.stopped();
+    }
+    if (loaded.stored().isEmpty()) {
+      getContext().getLog().info("Source {} is not stored (deleted); stopping", name);
+      return Behaviors.stopped();
+    }
+    SourceStore.Stored stored = loaded.stored().get();
+    if (stored.spec() == null) {
+      getContext()
+          .getLog()
+          .warn(
+              "Source {} cannot run: {}; stopping until the next wake-up", name, stored.problem());
+      return Behaviors.stopped();
+    }
+    spec = stored.spec();
+    if (spec.kind() == SourceKind.HTTP_POLL)
+      client = new PollClient(deps.settings().requestTimeout(), deps.settings().maxBodyBytes());
+    getContext().getLog().info("Source {} ({}) starts", name, spec.kind());
+    return onAttempt();
+  }
+
+  private Behavior<Command> onAttempt() {
+    if (spec == null || busy) return this;
+    nextAttemptAt = null;
+    Map<String, String> secrets = new LinkedHashMap<>();
+    if (spec.secretHeaders() != null) {
+      for (Map.Entry<String, String> h : spec.secretHeaders().entrySet()) {
+        String value = deps.env().apply(h.getValue());
+        if (value == null || value.isBlank())
+          return retryLater(
+              "environment variable " + h.getValue() + " (header " + h.getKey() + ") is not set",
+              Duration.ZERO);
+        secrets.put(h.getKey(), value);
+      }
+    }
+    busy = true;
+    long id = ++connection;
+    if (spec.kind() == SourceKind.HTTP_POLL) {
+      getContext()
+          .pipeToSelf(
+              client.get(spec, secrets, etag, lastModified),
+              (result, error) ->
+                  error == null
+                      ? new Polled(result)
+                      : new Failed(
+                          id, "poll failed: " + error.getClass().getSimpleName(), Duration.ZERO));
+    } else if (position == null) {
+      getContext()
+          .pipeToSelf(
+              deps.positions().load(SseItems.positionKey(name)),
+              (p, error) ->
+                  error == null
+                      ? new PositionLoaded(p)
+                      : new Failed(id, "cannot read the stream position: " + error, Duration.ZERO));
+    } else {
+      connect(id, secrets);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPolled(Polled polled) {
+    if (polled.result() instanceof PollClient.Fresh fresh) {
+      Extraction extraction = ItemExtraction.document(fresh.body(), spec);
+      long id = connection;
+      getContext()
+          .pipeToSelf(
+              extraction.records().isEmpty()
+                  ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                  : deps.publisher().publish(spec.topicOrName(), extraction.records()),
+              (ok, error) ->
+                  error == null
+                      ? new PollPublished(extraction, fresh.etag(), fresh.lastModified())
+                      : new Failed(id, "publish failed: " + error, Duration.ZERO));
+      return this;
+    }
+    if (polled.result() instanceof PollClient.NotModified) {
+      return succeeded(Extraction.NONE, spec.intervalOrDefault());
+    }
+    if (polled.result() instanceof PollClient.RateLimited r)
+      return retryLater(r.message(), r.retryAfter());
+    return retryLater(((PollClient.Failed) polled.result()).message(), Duration.ZERO);
+  }
+
+  private Behavior<Command> onPollPublished(PollPublished done) {
+    etag = done.etag();
+    lastModified = done.lastModified();
+    return succeeded(done.extraction(), spec.intervalOrDefault());
+  }
+
+  /** Counts what got through and schedules the next poll after {@code next}. */
+  private Behavior<Command> succeeded(Extraction e, Duration next) {
+    busy = false;
+    failures = 0;
+    state = State.RUNNING;
+    count(e.published(), e.malformed(), e.filtered(), e.problem());
+    nextAttemptAt = Instant.now().plus(next);
+    timers.startSingleTimer(Attempt.INSTANCE, next);
+    return this;
+  }
+
+  private void count(int eventsOut, int deadLetters, int dropped, String problem) {
+    published += eventsOut;
+    malformed += deadLetters;
+    filtered += dropped;
+    if (eventsOut + deadLetters > 0) {
+      lastEventAt = Instant.now();
+      deps.metrics().add(name, PipelineMetrics.PRODUCED, eventsOut + deadLetters);
+    }
+    if (deadLetters > 0) {
+      deps.metrics().add(name, PipelineMetrics.MALFORMED_EVENTS, deadLetters);
+      lastError = "published as a dead letter: " + problem;
+    }
+  }
+
+  private Behavior<Command> onPositionLoaded(PositionLoaded loaded) {
+    position = loaded.position();
+    busy = false;
+    return onAttempt();
+  }
+
+  private void connect(long id, Map<String, String> secrets) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (spec.headers() != null) headers.putAll(spec.headers());
+    headers.putAll(secrets);
+    DeclarativeSettings s = deps.settings();
+    SseConnection sse =
+        new SseConnection(
+            getContext().getSystem(),
+            new SseConnection.Settings(
+                spec.url(),
+                headers,
+                s.maxLineBytes(),
+                s.maxEventBytes(),
+                s.batchSize(),
+                s.batchWindow()));
+    killSwitch = KillSwitches.shared("source-" + name + "-" + id);
+    ActorRef<Command> self = getContext().getSelf();
+    SourceSpec running = spec;
+    CompletionStage<SseConnection.Outcome> outcome =
+        sse.open(
+            position,
+            killSwitch,
+            () -> self.tell(new Streaming(id)),
+            retry -> self.tell(new ServerRetry(id, retry)),
+            output -> SseItems.decode(output, running),
+            frames ->
+                SseItems.publish(
+                        frames,
+                        running.topicOrName(),
+                        SseItems.positionKey(name),
+                        deps.publisher(),
+                        deps.positions())
+                    .thenApply(
+                        batch -> {
+                          self.tell(new Progress(id, batch));
+                          return batch;
+                        }));
+    self.tell(new Connected(id, outcome));
+  }
+
+  private Behavior<Command> onConnected(Connected connected) {
+    if (connected.connection() != connection) return this;
+    getContext()
+        .pipeToSelf(
+            connected.outcome(),
+            (outcome, error) ->
+                error == null
+                    ? new Ended(connected.connection(), outcome)
+                    : new Failed(
+                        connected.connection(),
+                        "stream failed: " + SseConnection.describe(error),
+                        Duration.ZERO));
+    return this;
+  }
+
+  private Behavior<Command> onStreaming(Streaming streaming) {
+    if (streaming.connection() == connection) state = State.RUNNING;
+    return this;
+  }
+
+  private Behavior<Command> onServerRetry(ServerRetry retry) {
+    if (retry.connection() == connection) serverRetry = Optional.of(retry.retry());
+    return this;
+  }
+
+  private Behavior<Command> onProgress(Progress progress) {
+    if (progress.connection() != connection) return this;
+    SseItems.Batch b = progress.batch();
+    state = State.RUNNING;
+    failures = 0;
+    b.position().ifPresent(p -> position = Optional.of(p));
+    count(b.published(), b.malformed(), b.filtered(), b.problem());
+    if (!b.serverErrors().isEmpty()) {
+      lastError =
+          "server sent an error event: " + b.serverErrors().get(b.serverErrors().size() - 1);
+      getContext().getLog().warn("Source {}: {}", name, lastError);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onEnded(Ended ended) {
+    if (ended.connection() != connection) return this;
+    if (ended.outcome() instanceof SseConnection.Refused refused)
+      return retryLater(redact(refused.reason()), refused.retryAfter());
+    return retryLater("the server closed the stream", Duration.ZERO);
+  }
+
+  private Behavior<Command> onFailed(Failed failed) {
+    if (failed.connection() != connection) return this;
+    return retryLater(redact(failed.reason()), failed.atLeast());
+  }
+
+  /** Ends what is under way and attempts again after the backoff, at least {@code atLeast}. */
+  private Behavior<Command> retryLater(String reason, Duration atLeast) {
+    if (killSwitch != null) killSwitch.shutdown();
+    connection++; // late messages of the attempt are ignored from now on
+    busy = false;
+    failures++;
+    long wait =
+        Math.max(
+            atLeast.toMillis(),
+            Math.max(
+                backoffMillis(deps.settings(), failures, ThreadLocalRandom.current().nextDouble()),
+                serverRetryMillis()));
+    state = State.BACKING_OFF;
+    lastError = reason;
+    nextAttemptAt = Instant.now().plusMillis(wait);
+    deps.metrics().increment(name, "source_failures");
+    getContext()
+        .getLog()
+        .warn(
+            "Source {} failing ({} in a row): {}; next attempt in {} ms",
+            name,
+            failures,
+            reason,
+            wait);
+    timers.startSingleTimer(Attempt.INSTANCE, Duration.ofMillis(wait));
+    return this;
+  }
+
+  private long serverRetryMillis() {
+    DeclarativeSettings s = deps.settings();
+    return serverRetry
+        .map(
+            r ->
+                Math.min(
+                    s.maxBackoff().toMillis(), Math.max(s.minBackoff().toMillis(), r.toMillis())))
+        .orElse(0L);
+  }
+
+  /**
+   * The wait after {@code failures} failures in a row: the minimum doubled per failure, capped at
+   * the maximum, times a jitter of 0.8 to 1.2 ({@code jitter} in [0, 1)), still within the maximum.
+   */
+  static long backoffMillis(DeclarativeSettings settings, int failures, double jitter) {
+    long min = settings.minBackoff().toMillis();
+    long max = settings.maxBackoff().toMillis();
+    long exp = Math.min(max, min << Math.min(Math.max(failures, 1) - 1, 30));
+    return Math.min(max, (long) (exp * (0.8 + 0.4 * jitter)));
+  }
+
+  /** Whatever a server or the network said, without a secret header's value. */
+  private String redact(String message) {
+    if (spec == null || spec.secretHeaders() == null) return message;
+    Map<String, String> secrets = new LinkedHashMap<>();
+    spec.secretHeaders().forEach((header, var) -> secrets.put(header, deps.env().apply(var)));
+    return PollClient.redact(message, secrets);
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus get) {
+    String at =
+        spec == null
+            ? null
+            : spec.kind() == SourceKind.SSE
+                ? (position == null ? null : position.orElse(null))
+                : etag != null ? etag : lastModified;
+    get.replyTo()
+        .tell(
+            new Status(
+                name,
+                spec == null ? null : spec.kind(),
+                state,
+                published,
+                malformed,
+                filtered,
+                lastEventAt,
+                lastError,
+                nextAttemptAt,
+                at));
+    return this;
+  }
+
+  private Behavior<Command> onStop() {
+    getContext().getLog().info("Source {} stops", name);
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onPostStop() {
+    if (killSwitch != null) killSwitch.shutdown();
+    return this;
+  }
+}

@@ -1,0 +1,125 @@
+package kafkapipeline.grains.declarative;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import kafkapipeline.api.sources.SourceSpec;
+import kafkapipeline.grains.cassandra.StreamPositionStore;
+import kafkapipeline.grains.declarative.ItemExtraction.Extraction;
+import kafkapipeline.grains.kafka.EventPublisher;
+import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
+import kafkapipeline.grains.wikipedia.SseDecoder;
+
+/**
+ * What the events of a declarative {@code sse} source become: each decoded event one {@link Frame}
+ * (its items, or the filter's drop, or a dead letter), and each batch of frames one publish
+ * followed by one save of the stream position, in that order, so the saved position never runs
+ * ahead of what Kafka acknowledged. Never throws on input.
+ */
+final class SseItems {
+  private SseItems() {}
+
+  /**
+   * One event's outcome and the stream's last event id after it (empty when never set).
+   *
+   * @param serverError the data of an {@code event: error}, else null
+   */
+  record Frame(Extraction extraction, Optional<String> position, String serverError) {}
+
+  /** What one batch published and the position saved after it. */
+  record Batch(
+      int published,
+      int malformed,
+      int filtered,
+      String problem,
+      List<String> serverErrors,
+      Optional<String> position) {
+    int records() {
+      return published + malformed;
+    }
+  }
+
+  private static final int MAX_ERROR_CHARS = 500;
+
+  /** The position-store key of a source. */
+  static String positionKey(String sourceName) {
+    return "source:" + sourceName;
+  }
+
+  static Frame decode(SseDecoder.Output output, SourceSpec spec) {
+    if (output instanceof SseDecoder.Event e) {
+      Optional<String> position = position(e.lastEventId());
+      if (e.type().equals("error")) {
+        String message =
+            e.data().length() <= MAX_ERROR_CHARS
+                ? e.data()
+                : e.data().substring(0, MAX_ERROR_CHARS) + "…";
+        return new Frame(Extraction.NONE, position, message);
+      }
+      return new Frame(
+          ItemExtraction.event(e.data().getBytes(StandardCharsets.UTF_8), spec, e.lastEventId()),
+          position,
+          null);
+    }
+    if (output instanceof SseDecoder.Oversize o) {
+      String key =
+          !o.lastEventId().isEmpty() && o.lastEventId().length() <= ItemExtraction.MAX_KEY_CHARS
+              ? o.lastEventId()
+              : ItemExtraction.MALFORMED_KEY;
+      return new Frame(
+          ItemExtraction.deadLetter(key, o.head(), o.reason() + " (the SSE event limit)"),
+          position(o.lastEventId()),
+          null);
+    }
+    if (output instanceof SseDecoder.IdOnly id)
+      return new Frame(Extraction.NONE, position(id.lastEventId()), null);
+    // Retry never reaches here: the connection takes it.
+    return new Frame(Extraction.NONE, Optional.empty(), null);
+  }
+
+  /**
+   * Publishes the batch's records as one call, then saves the last position; fails if either does.
+   */
+  static CompletionStage<Batch> publish(
+      List<Frame> frames,
+      String topic,
+      String positionKey,
+      EventPublisher publisher,
+      StreamPositionStore positions) {
+    List<KeyedRecord> records = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    int published = 0;
+    int malformed = 0;
+    int filtered = 0;
+    String problem = null;
+    Optional<String> last = Optional.empty();
+    for (Frame f : frames) {
+      records.addAll(f.extraction().records());
+      published += f.extraction().published();
+      malformed += f.extraction().malformed();
+      filtered += f.extraction().filtered();
+      if (f.extraction().problem() != null) problem = f.extraction().problem();
+      if (f.serverError() != null) errors.add(f.serverError());
+      if (f.position().isPresent()) last = f.position();
+    }
+    Batch batch = new Batch(published, malformed, filtered, problem, errors, last);
+    CompletionStage<Void> sent =
+        records.isEmpty()
+            ? CompletableFuture.completedFuture(null)
+            : publisher.publish(topic, records);
+    Optional<String> saveAt = last;
+    return sent.thenCompose(
+            done ->
+                saveAt.isPresent()
+                    ? positions.save(positionKey, saveAt.get())
+                    : CompletableFuture.<Void>completedFuture(null))
+        .thenApply(done -> batch);
+  }
+
+  private static Optional<String> position(String lastEventId) {
+    return lastEventId.isEmpty() ? Optional.empty() : Optional.of(lastEventId);
+  }
+}
