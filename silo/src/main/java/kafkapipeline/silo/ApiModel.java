@@ -12,6 +12,11 @@ public final class ApiModel {
 
   public record Error(String error) {}
 
+  /**
+   * A refused request with every reason: a source description's problems, or what it clashes with.
+   */
+  public record Refused(String error, List<String> problems) {}
+
   public record AddCity(String city) {}
 
   public record SetRate(Double rate) {}

@@ -20,7 +20,20 @@ public record Grains(
     DeadLetterStore deadLetters,
     EventPublisher publisher,
     SourceRegistry registry,
-    Map<String, BuiltInSource.Running> sources) {
+    Map<String, BuiltInSource.Running> sources,
+    Declarative declarative) {
+
+  /**
+   * What the API needs of the declarative sources (null in tests that stand in for them).
+   *
+   * @param store where they are kept
+   * @param persisters this silo's {@link DeclarativePersisters}, told to read the store at once
+   * @param tableAgreement how long a table's creation may take to reach every node
+   */
+  public record Declarative(
+      kafkapipeline.grains.declarative.SourceStore store,
+      org.apache.pekko.actor.typed.ActorRef<DeclarativePersisters.Command> persisters,
+      java.time.Duration tableAgreement) {}
 
   /** The fake-person generator; null when it did not start here. */
   public FakerSourceEntry.Running faker() {

@@ -7,8 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import kafkapipeline.api.sources.SourceSpec;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.Schema;
+import kafkapipeline.grains.declarative.DeclarativeSettings;
+import kafkapipeline.grains.declarative.DeclarativeSource;
+import kafkapipeline.grains.declarative.DeclarativeSourceKeeper;
+import kafkapipeline.grains.declarative.DeclarativeTable;
 import kafkapipeline.grains.kafka.KafkaEventPublisher;
 import kafkapipeline.grains.persist.RowMapper;
 import kafkapipeline.grains.persist.RowWriter;
@@ -135,8 +141,26 @@ public final class Guardian {
                 Schema.migrate(session, settings.schema(), "silo " + self)
                     .thenCompose(migrated -> connections.ensureTopics(registry.topics()))
                     .thenCompose(topics -> PipelineStores.prepare(session, ctx.getSystem().name()))
+                    .thenCompose(stores -> addSourceFiles(stores).thenApply(added -> stores))
                     .thenCompose(
                         stores -> prepareMappers(stores).thenApply(p -> new Ready(stores, p))));
+  }
+
+  /**
+   * The sources of {@code SOURCES_DIR} (checked with the settings): each one's table created or
+   * widened, then the source stored (replacing one of the same name), one after the other.
+   */
+  private CompletionStage<Void> addSourceFiles(PipelineStores stores) {
+    CompletionStage<Void> all = CompletableFuture.completedFuture(null);
+    for (SourceSpec spec : settings.sourceFiles().specs()) {
+      all =
+          all.thenCompose(
+                  done ->
+                      DeclarativeTable.apply(
+                          stores.session(), spec, settings.schema().agreementTimeout()))
+              .thenCompose(table -> stores.sources().save(spec));
+    }
+    return all;
   }
 
   /** Every built-in source's row mapper, prepared on the session. */
@@ -155,29 +179,15 @@ public final class Guardian {
 
   private Grains startGrains(Ready ready) {
     ActorSystem<Void> system = ctx.getSystem();
+    PipelineStores stores = ready.stores();
     KafkaEventPublisher publisher = new KafkaEventPublisher(settings.kafkaBootstrapServers());
     onShutdown("close-publisher", publisher::close);
-    RowWriter writer = new RowWriter(ready.stores().session(), metrics, settings.persisters());
-    String self = Cluster.get(system).selfMember().address().hostPort();
+    RowWriter writer = new RowWriter(stores.session(), metrics, settings.persisters());
+    BiFunction<String, RowMapper, Behavior<TopicPersister.Command>> persister =
+        (topic, mapper) -> persister(topic, mapper, writer, stores);
     for (Persisted p : ready.persisted()) {
-      ConsumerSettings<String, byte[]> consumer =
-          ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
-              .withBootstrapServers(settings.kafkaBootstrapServers())
-              .withGroupId(KafkaLag.group(p.topic()))
-              // The silo in the client id, so the lag view can say which silo reads a partition.
-              .withClientId("persister-" + p.topic() + "@" + self);
-      ctx.spawn(
-          TopicPersister.create(
-              p.topic(),
-              p.mapper(),
-              writer,
-              ready.stores().deadLetters(),
-              settings.persisters(),
-              consumer,
-              metrics),
-          "persister-" + p.topic());
+      ctx.spawn(persister.apply(p.topic(), p.mapper()), "persister-" + p.topic());
     }
-    PipelineStores stores = ready.stores();
     SourceContext context =
         new SourceContext(
             system,
@@ -191,11 +201,53 @@ public final class Guardian {
     for (BuiltInSource source : BuiltInSources.ALL) {
       running.put(source.info().name(), source.start(context));
     }
+    DeclarativeSettings declarative = settings.declarative();
+    DeclarativeSource.init(
+        system,
+        new DeclarativeSource.Dependencies(
+            stores.sources(),
+            publisher,
+            stores.streamPositions(),
+            metrics,
+            System::getenv,
+            declarative));
+    DeclarativeSourceKeeper.init(system, stores.sources(), declarative.wakeInterval());
+    var persisters =
+        ctx.spawn(
+            DeclarativePersisters.create(
+                stores.sources(),
+                registry,
+                stores.session(),
+                connections,
+                persister,
+                declarative.refreshInterval()),
+            "declarative-persisters");
     ctx.getLog()
         .info(
             "Pipeline started: schema ready, topics ready, grains started; weather {}",
             settings.weather());
-    return new Grains(stores.session(), stores.deadLetters(), publisher, registry, running);
+    return new Grains(
+        stores.session(),
+        stores.deadLetters(),
+        publisher,
+        registry,
+        running,
+        new Grains.Declarative(stores.sources(), persisters, settings.schema().agreementTimeout()));
+  }
+
+  /** A persister of {@code topic} on this silo, in the topic's consumer group. */
+  private Behavior<TopicPersister.Command> persister(
+      String topic, RowMapper mapper, RowWriter writer, PipelineStores stores) {
+    String self = Cluster.get(ctx.getSystem()).selfMember().address().hostPort();
+    ConsumerSettings<String, byte[]> consumer =
+        ConsumerSettings.create(
+                ctx.getSystem(), new StringDeserializer(), new ByteArrayDeserializer())
+            .withBootstrapServers(settings.kafkaBootstrapServers())
+            .withGroupId(KafkaLag.group(topic))
+            // The silo in the client id, so the lag view can say which silo reads a partition.
+            .withClientId("persister-" + topic + "@" + self);
+    return TopicPersister.create(
+        topic, mapper, writer, stores.deadLetters(), settings.persisters(), consumer, metrics);
   }
 
   /** Runs {@code close} once, before the actor system terminates. */

@@ -148,6 +148,12 @@ public final class HttpApi extends AllDirectives {
                                                                     pipeline,
                                                                     checks)
                                                                 .routes(),
+                                                            new DeclarativeSourceRoutes(
+                                                                    system,
+                                                                    settings.http(),
+                                                                    pipeline,
+                                                                    checks)
+                                                                .routes(),
                                                             new RowRoutes(
                                                                     settings.http(),
                                                                     pipeline,

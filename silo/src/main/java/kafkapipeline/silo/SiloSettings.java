@@ -26,7 +26,9 @@ public record SiloSettings(
     WeatherSettings weather,
     WikipediaSettings wikipedia,
     PersisterSettings persisters,
-    SpaceXSettings spacex) {
+    SpaceXSettings spacex,
+    kafkapipeline.grains.declarative.DeclarativeSettings declarative,
+    kafkapipeline.silo.sources.SourceFiles sourceFiles) {
 
   /** Reads every component's section of {@code root}, the whole configuration. */
   public static SiloSettings fromConfig(Config root) {
@@ -39,7 +41,9 @@ public record SiloSettings(
         WeatherSettings.fromConfig(root),
         WikipediaSettings.fromConfig(root),
         PersisterSettings.fromConfig(root),
-        SpaceXSettings.fromConfig(root));
+        SpaceXSettings.fromConfig(root),
+        kafkapipeline.grains.declarative.DeclarativeSettings.fromConfig(root),
+        kafkapipeline.silo.sources.SourceFiles.fromConfig(root));
   }
 
   // The accessors below read through to the components, so callers need not know which one.

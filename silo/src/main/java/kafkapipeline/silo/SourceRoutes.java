@@ -93,8 +93,18 @@ final class SourceRoutes extends AllDirectives {
               : running.state(http.askTimeout());
       each.add(state.thenApply(s -> view(source.info(), source.kind(), s)).toCompletableFuture());
     }
+    CompletableFuture<List<ApiModel.SourceView>> declarative =
+        DeclarativeSourceRoutes.views(system, g.registry(), http.askTimeout())
+            .toCompletableFuture();
     return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
-        .thenApply(done -> each.stream().map(CompletableFuture::join).toList());
+        .thenCombine(
+            declarative,
+            (done, more) -> {
+              List<ApiModel.SourceView> all = new ArrayList<>();
+              for (var e : each) all.add(e.join());
+              all.addAll(more);
+              return all;
+            });
   }
 
   static ApiModel.SourceView view(SourceInfo info, String kind, SourceState s) {

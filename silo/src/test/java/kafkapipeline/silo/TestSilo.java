@@ -135,7 +135,8 @@ final class TestSilo implements AutoCloseable {
                 "faker",
                 new FakerSourceEntry.Running(faker, system.scheduler()),
                 "weather",
-                new WeatherSourceEntry.Running(budget, null, owmClient, system.scheduler())));
+                new WeatherSourceEntry.Running(budget, null, owmClient, system.scheduler())),
+            null);
     PipelineState pipeline = new PipelineState(registry);
     pipeline.running(grains);
     binding =

@@ -127,7 +127,9 @@ final class Fakes {
         1_500_000,
         2_000_000,
         100,
-        Duration.ofMillis(50));
+        Duration.ofMillis(50),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(2));
   }
 
   /** The launches spec of the issue, polling {@code url} every {@code interval}. */

@@ -1,0 +1,210 @@
+package kafkapipeline.silo;
+
+import static kafkapipeline.silo.JsonRoutes.error;
+import static kafkapipeline.silo.JsonRoutes.json;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import kafkapipeline.api.sources.InvalidSourceException;
+import kafkapipeline.api.sources.SourceInfo;
+import kafkapipeline.api.sources.SourceSpec;
+import kafkapipeline.api.sources.SourceSpecs;
+import kafkapipeline.grains.cassandra.Schema;
+import kafkapipeline.grains.declarative.DeclarativeSource;
+import kafkapipeline.grains.declarative.DeclarativeTable;
+import kafkapipeline.silo.sources.SourceRegistry;
+import kafkapipeline.silo.sources.SourceState;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code POST /api/sources}: adds a declarative source (the body is its description, {@link
+ * SourceSpec}) and {@code DELETE /api/sources/{name}}: removes one (its grain and persisters stop;
+ * its rows, table and topic stay). Both pass {@link RequestChecks} first.
+ *
+ * <p>Adding checks everything before anything is created: a body that is no valid description is a
+ * 400 naming every problem (source, key, reason); a name, topic or table that another source or the
+ * pipeline itself owns, or a table left by a removed source with other columns, is a 409 with the
+ * reason. Then the table is created (or widened by the new columns), the source stored, this silo's
+ * persisters told, its grain woken: 201 with its entry as {@code GET /api/sources} lists it. Every
+ * other silo starts its persister at its next refresh.
+ */
+final class DeclarativeSourceRoutes extends AllDirectives {
+  private final ActorSystem<?> system;
+  private final HttpSettings http;
+  private final PipelineView pipeline;
+  private final RequestChecks checks;
+
+  DeclarativeSourceRoutes(
+      ActorSystem<?> system, HttpSettings http, PipelineView pipeline, RequestChecks checks) {
+    this.system = system;
+    this.http = http;
+    this.pipeline = pipeline;
+    this.checks = checks;
+  }
+
+  Route routes() {
+    return concat(
+        path(
+            "sources",
+            () ->
+                post(
+                    () ->
+                        checks.body(
+                            JsonBody.Result::ok, body -> onSuccess(add(body), r -> complete(r))))),
+        path(
+            PathMatchers.segment("sources").slash(PathMatchers.segment()),
+            name ->
+                delete(() -> checks.changing(() -> onSuccess(remove(name), r -> complete(r))))));
+  }
+
+  private CompletionStage<HttpResponse> add(byte[] body) {
+    Grains g = pipeline.grains();
+    if (g == null || g.declarative() == null) return Params.starting();
+    SourceSpec spec;
+    try {
+      spec = SourceSpecs.parse(body);
+    } catch (InvalidSourceException e) {
+      return done(refused(StatusCodes.BAD_REQUEST, "not a valid source", e.problems()));
+    }
+    List<String> problems = SourceSpecs.problems(spec);
+    if (!problems.isEmpty())
+      return done(refused(StatusCodes.BAD_REQUEST, "not a valid source", problems));
+    Grains.Declarative d = g.declarative();
+    // The store, not only this silo's copy (a source added on another silo a moment ago).
+    return d.store()
+        .all()
+        .thenCompose(
+            stored -> {
+              List<SourceInfo> taken = taken(g.registry());
+              for (var s : stored) {
+                taken.add(
+                    s.spec() == null
+                        ? new SourceInfo(s.name(), null, null)
+                        : SourceRegistry.info(s.spec()));
+              }
+              List<String> conflicts = SourceSpecs.conflicts(spec, taken);
+              if (!conflicts.isEmpty())
+                return done(refused(StatusCodes.CONFLICT, "taken", conflicts));
+              return DeclarativeTable.apply(g.session(), spec, d.tableAgreement())
+                  .thenCompose(table -> d.store().save(spec))
+                  .thenApply(
+                      saved -> {
+                        d.persisters().tell(DeclarativePersisters.Refresh.INSTANCE);
+                        ClusterSharding.get(system)
+                            .entityRefFor(DeclarativeSource.TYPE_KEY, spec.name())
+                            .tell(DeclarativeSource.Wake.INSTANCE);
+                        return json(
+                            StatusCodes.CREATED,
+                            SourceRoutes.view(
+                                SourceRegistry.info(spec),
+                                kind(spec),
+                                new SourceState("starting", null, null, null)));
+                      })
+                  .exceptionally(DeclarativeSourceRoutes::failed);
+            });
+  }
+
+  private CompletionStage<HttpResponse> remove(String name) {
+    Grains g = pipeline.grains();
+    if (g == null || g.declarative() == null) return Params.starting();
+    if (SourceRegistry.isBuiltIn(name))
+      return done(
+          error(StatusCodes.CONFLICT, "source '" + name + "' is built in: it cannot be removed"));
+    Grains.Declarative d = g.declarative();
+    return d.store()
+        .delete(name)
+        .thenApply(
+            existed -> {
+              if (!existed) return error(StatusCodes.NOT_FOUND, "no source named " + quoted(name));
+              d.persisters().tell(DeclarativePersisters.Refresh.INSTANCE);
+              ClusterSharding.get(system)
+                  .entityRefFor(DeclarativeSource.TYPE_KEY, name)
+                  .tell(DeclarativeSource.Stop.INSTANCE);
+              return json(StatusCodes.OK, Map.of("removed", name));
+            })
+        .exceptionally(DeclarativeSourceRoutes::failed);
+  }
+
+  /** The states of this silo's declarative sources, asked of their grains in parallel. */
+  static CompletionStage<List<ApiModel.SourceView>> views(
+      ActorSystem<?> system, SourceRegistry registry, java.time.Duration timeout) {
+    List<CompletableFuture<ApiModel.SourceView>> each = new ArrayList<>();
+    for (SourceSpec spec : registry.declarative()) {
+      each.add(
+          ClusterSharding.get(system)
+              .entityRefFor(DeclarativeSource.TYPE_KEY, spec.name())
+              .<DeclarativeSource.Status>ask(DeclarativeSource.GetStatus::new, timeout)
+              .handle((s, e) -> e == null ? state(s) : SourceState.noAnswer(e))
+              .thenApply(s -> SourceRoutes.view(SourceRegistry.info(spec), kind(spec), s))
+              .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+        .thenApply(done -> each.stream().map(CompletableFuture::join).toList());
+  }
+
+  private static SourceState state(DeclarativeSource.Status s) {
+    String detail =
+        String.format(
+            "%d published, %d malformed, %d filtered%s",
+            s.published(),
+            s.malformed(),
+            s.filtered(),
+            s.lastError() == null ? "" : "; last error: " + s.lastError());
+    return new SourceState(
+        s.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+        null,
+        s.lastEventAt(),
+        detail);
+  }
+
+  /** {@code http-poll} or {@code sse}, as the description says it. */
+  private static String kind(SourceSpec spec) {
+    return switch (spec.kind()) {
+      case HTTP_POLL -> "http-poll";
+      case SSE -> "sse";
+    };
+  }
+
+  /** What no new source may take: every source this silo knows and the pipeline's own tables. */
+  private static List<SourceInfo> taken(SourceRegistry registry) {
+    List<SourceInfo> taken = new ArrayList<>(registry.all());
+    for (String table : Schema.tables()) {
+      if (registry.byTable(table).isEmpty())
+        taken.add(new SourceInfo("(the pipeline)", null, table));
+    }
+    return taken;
+  }
+
+  private static HttpResponse failed(Throwable error) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof DeclarativeTable.IncompatibleTableException)
+      return error(StatusCodes.CONFLICT, cause.getMessage());
+    return error(
+        StatusCodes.SERVICE_UNAVAILABLE, "Cassandra did not answer: " + Connections.reason(cause));
+  }
+
+  private static HttpResponse refused(
+      org.apache.pekko.http.javadsl.model.StatusCode status, String error, List<String> problems) {
+    return json(
+        status, new ApiModel.Refused(error + ": " + problems.size() + " problem(s)", problems));
+  }
+
+  private static CompletionStage<HttpResponse> done(HttpResponse response) {
+    return CompletableFuture.completedFuture(response);
+  }
+
+  private static String quoted(String name) {
+    return "'" + (name.length() > 80 ? name.substring(0, 80) + "…" : name) + "'";
+  }
+}

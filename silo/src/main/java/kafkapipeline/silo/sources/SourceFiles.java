@@ -1,0 +1,70 @@
+package kafkapipeline.silo.sources;
+
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import kafkapipeline.api.sources.InvalidSourceException;
+import kafkapipeline.api.sources.SourceInfo;
+import kafkapipeline.api.sources.SourceSpec;
+import kafkapipeline.api.sources.SourceSpecs;
+
+/**
+ * The declarative sources given as files at start ({@value #PATH}, {@code SOURCES_DIR}): every
+ * {@code *.json} file of the folder is one source, as {@code POST /api/sources} takes it. Read and
+ * checked once, with the silo's other settings: a file that is not a valid source, or that takes
+ * the name, topic or table of a built-in source or of another file, stops the silo's start with the
+ * file and every problem named, and nothing is created. Valid ones are added (or replace the stored
+ * source of the same name) when the pipeline starts.
+ *
+ * @param specs the files' sources, by file name
+ */
+public record SourceFiles(List<SourceSpec> specs) {
+  public static final String PATH = "pipeline.sources.declarative.dir";
+
+  /** Reads and checks the folder {@value #PATH} names (empty: no files). */
+  public static SourceFiles fromConfig(Config config) {
+    String dir = config.getString(PATH).strip();
+    return dir.isEmpty() ? new SourceFiles(List.of()) : read(Path.of(dir));
+  }
+
+  /** Reads and checks every {@code *.json} file of {@code dir}. */
+  public static SourceFiles read(Path dir) {
+    if (!Files.isDirectory(dir))
+      throw new IllegalArgumentException(PATH + " must be a folder, was '" + dir + "'");
+    List<Path> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files = list.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(PATH + ": cannot list '" + dir + "': " + e.getMessage());
+    }
+    List<SourceInfo> taken = new ArrayList<>();
+    for (BuiltInSource b : BuiltInSources.ALL) taken.add(b.info());
+    List<SourceSpec> specs = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (Path file : files) {
+      try {
+        SourceSpec spec = SourceSpecs.parse(Files.readAllBytes(file));
+        List<String> wrong = new ArrayList<>(SourceSpecs.problems(spec));
+        if (wrong.isEmpty()) wrong.addAll(SourceSpecs.conflicts(spec, taken));
+        if (wrong.isEmpty()) {
+          specs.add(spec);
+          taken.add(SourceRegistry.info(spec));
+        } else {
+          for (String w : wrong) problems.add(file.getFileName() + ": " + w);
+        }
+      } catch (InvalidSourceException e) {
+        for (String w : e.problems()) problems.add(file.getFileName() + ": " + w);
+      } catch (IOException e) {
+        problems.add(file.getFileName() + ": cannot read it: " + e.getMessage());
+      }
+    }
+    if (!problems.isEmpty())
+      throw new IllegalArgumentException(
+          PATH + " ('" + dir + "') holds invalid sources:\n  " + String.join("\n  ", problems));
+    return new SourceFiles(List.copyOf(specs));
+  }
+}
