@@ -48,7 +48,7 @@ public final class StubHttpServer implements AutoCloseable {
           URI uri = exchange.getRequestURI();
           requests.add(uri);
           try {
-            if (!gate.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("held 10 s");
+            if (!gate.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("held 30 s");
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }

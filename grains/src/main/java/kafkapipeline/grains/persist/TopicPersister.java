@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import kafkapipeline.api.CborSerializable;
 import kafkapipeline.grains.PipelineMetrics;
-import kafkapipeline.grains.cassandra.DeadLetterStore;
 import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
 import kafkapipeline.grains.cassandra.RowWriter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -85,8 +84,8 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
   public static Behavior<Command> create(
       String topic,
       RowMapper mapper,
-      RowWriter writer,
-      DeadLetterStore deadLetters,
+      RowSink writer,
+      DeadLetterSink deadLetters,
       PersisterSettings settings,
       ConsumerSettings<String, byte[]> consumerSettings,
       PipelineMetrics metrics) {
@@ -98,8 +97,8 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
 
   private final String topic;
   private final RowMapper mapper;
-  private final RowWriter writer;
-  private final DeadLetterStore deadLetters;
+  private final RowSink writer;
+  private final DeadLetterSink deadLetters;
   private final PipelineMetrics metrics;
   private final int maxRecordBytes;
   private final java.time.Duration drainTimeout;
@@ -120,8 +119,8 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
       ActorContext<Command> ctx,
       String topic,
       RowMapper mapper,
-      RowWriter writer,
-      DeadLetterStore deadLetters,
+      RowSink writer,
+      DeadLetterSink deadLetters,
       PersisterSettings settings,
       ConsumerSettings<String, byte[]> consumerSettings,
       PipelineMetrics metrics) {

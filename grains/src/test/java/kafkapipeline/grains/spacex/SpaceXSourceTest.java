@@ -112,13 +112,13 @@ class SpaceXSourceTest {
 
   private SpaceXSource.Status status(ActorRef<SpaceXSource.Command> source) {
     source.tell(new SpaceXSource.GetStatus(probe.getRef()));
-    return probe.receiveMessage(Duration.ofSeconds(10));
+    return probe.receiveMessage(Duration.ofSeconds(30));
   }
 
   private SpaceXSource.Status await(
       ActorRef<SpaceXSource.Command> source, Predicate<SpaceXSource.Status> ok) {
     return probe.awaitAssert(
-        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
         Duration.ofMillis(20),
         () -> {
           SpaceXSource.Status s = status(source);

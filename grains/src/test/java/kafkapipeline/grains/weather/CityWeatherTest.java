@@ -148,14 +148,14 @@ class CityWeatherTest {
 
     CityWeather.Status status(ActorRef<CityWeather.Command> city) {
       city.tell(new CityWeather.GetStatus(probe.getRef()));
-      return probe.receiveMessage(Duration.ofSeconds(10));
+      return probe.receiveMessage(Duration.ofSeconds(30));
     }
 
     /** Waits (real time: the HTTP call) until the grain's status passes {@code check}. */
     CityWeather.Status awaitStatus(
         ActorRef<CityWeather.Command> city, java.util.function.Predicate<CityWeather.Status> ok) {
       return probe.awaitAssert(
-          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
           Duration.ofMillis(20),
           () -> {
             CityWeather.Status s = status(city);
@@ -168,7 +168,7 @@ class CityWeatherTest {
     long granted(ActorRef<CityWeather.Command> city) {
       status(city);
       budget.tell(new CallBudget.GetUsage(usageProbe.getRef()));
-      return usageProbe.receiveMessage(Duration.ofSeconds(10)).granted();
+      return usageProbe.receiveMessage(Duration.ofSeconds(30)).granted();
     }
 
     /** Lets {@code d} pass and returns the calls granted by then. */
@@ -228,7 +228,7 @@ class CityWeatherTest {
     assertEquals(1, rig.owm.requests().size());
     assertEquals(2, rig.after(Duration.ofMillis(1), city));
     rig.probe.awaitAssert(
-        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
         () -> {
           assertEquals(2, rig.publisher.records.size());
           return null;
@@ -318,7 +318,7 @@ class CityWeatherTest {
     ActorRef<CityWeather.Command> parisGrain = rig.spawn(paris);
 
     rig.probe.awaitAssert(
-        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
         Duration.ofMillis(20),
         () -> {
           List<String> states = List.of(rig.status(london).state(), rig.status(parisGrain).state());
@@ -385,7 +385,7 @@ class CityWeatherTest {
   void aCityThatIsNotRegisteredStopsWithoutACall() {
     Rig rig = new Rig(ok(), 60, KEY); // nothing registered
     ActorRef<CityWeather.Command> city = rig.spawn(LONDON);
-    rig.probe.expectTerminated(city, Duration.ofSeconds(10));
+    rig.probe.expectTerminated(city, Duration.ofSeconds(30));
     assertEquals(List.of(), rig.owm.requests());
     assertEquals(List.of(), rig.publisher.records);
   }

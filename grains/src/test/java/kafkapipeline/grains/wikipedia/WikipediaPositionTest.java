@@ -124,7 +124,7 @@ class WikipediaPositionTest {
     }
 
     Call take(List<String> expectedKeys) throws InterruptedException {
-      Call c = calls.poll(10, TimeUnit.SECONDS);
+      Call c = calls.poll(30, TimeUnit.SECONDS);
       assertNotNull(c, "no publish call; expected " + expectedKeys);
       assertEquals(expectedKeys, c.keys());
       return c;
@@ -214,7 +214,7 @@ class WikipediaPositionTest {
     TestProbe<WikipediaSource.Status> probe = testKit.createTestProbe();
     WikipediaSource.Status s =
         probe.awaitAssert(
-            Duration.ofSeconds(10),
+            Duration.ofSeconds(30),
             () -> {
               source.tell(new WikipediaSource.GetStatus(probe.getRef()));
               WikipediaSource.Status st = probe.receiveMessage();
@@ -237,7 +237,7 @@ class WikipediaPositionTest {
             WikipediaSource.create(settings(), publisher, positions, new PipelineMetrics()));
     publisher.ack(publisher.take(keys(5)));
     probe.awaitAssert(
-        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
         () -> {
           assertEquals(List.of("[1]", "[2]", "[3]", "[4]", "[5]"), positions.saved);
           return null;
