@@ -18,7 +18,7 @@ import kafkapipeline.grains.persist.BatchTriage;
  * offset, so saving the same record twice (after a replay) keeps one entry. Saved and deleted at
  * the write consistency, listed at the read consistency ({@link Consistency}).
  */
-public final class DeadLetterStore {
+public final class DeadLetterStore implements kafkapipeline.grains.persist.DeadLetterSink {
   /**
    * @param errorClass what kind of failure: the exception's simple class name (e.g. {@code
    *     MalformedEventException}, {@code ArithmeticException}) or a marker such as {@code

@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import kafkapipeline.api.CborSerializable;
 import kafkapipeline.grains.PipelineMetrics;
-import kafkapipeline.grains.cassandra.DeadLetterStore;
 import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.pekko.Done;
@@ -92,8 +91,8 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
   public static Behavior<Command> create(
       String topic,
       RowMapper mapper,
-      RowWriter writer,
-      DeadLetterStore deadLetters,
+      RowSink writer,
+      DeadLetterSink deadLetters,
       PersisterSettings settings,
       ConsumerSettings<String, byte[]> consumerSettings,
       PipelineMetrics metrics) {
@@ -105,8 +104,8 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
 
   private final String topic;
   private final RowMapper mapper;
-  private final RowWriter writer;
-  private final DeadLetterStore deadLetters;
+  private final RowSink writer;
+  private final DeadLetterSink deadLetters;
   private final PipelineMetrics metrics;
   private final int maxRecordBytes;
   private final java.time.Duration drainTimeout;
@@ -128,8 +127,8 @@ public final class TopicPersister extends AbstractBehavior<TopicPersister.Comman
       ActorContext<Command> ctx,
       String topic,
       RowMapper mapper,
-      RowWriter writer,
-      DeadLetterStore deadLetters,
+      RowSink writer,
+      DeadLetterSink deadLetters,
       PersisterSettings settings,
       ConsumerSettings<String, byte[]> consumerSettings,
       PipelineMetrics metrics) {

@@ -18,7 +18,7 @@ import kafkapipeline.grains.cassandra.Schema;
  * registers once. Written at the write consistency (the transaction's serial phase at {@link
  * Consistency#SERIAL}), read at the read consistency ({@link Consistency}).
  */
-public final class CityStore {
+public final class CityStore implements CityLookup {
   public record City(String id, String name, String country, long owmId, Instant addedAt) {}
 
   private final CqlSession session;
@@ -67,6 +67,7 @@ public final class CityStore {
         .thenApply(rs -> rs.wasApplied());
   }
 
+  @Override
   public CompletionStage<Optional<City>> get(String id) {
     return session
         .executeAsync(Consistency.read(select.bind(id)))

@@ -86,7 +86,7 @@ public final class CityWeather extends AbstractBehavior<CityWeather.Command> {
       OwmClient client,
       ActorRef<CallBudget.Command> budget,
       EventPublisher publisher,
-      CityStore cities,
+      CityLookup cities,
       PipelineMetrics metrics) {}
 
   public static void init(ActorSystem<?> system, Dependencies deps) {
