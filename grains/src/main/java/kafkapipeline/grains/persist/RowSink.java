@@ -3,7 +3,6 @@ package kafkapipeline.grains.persist;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import kafkapipeline.grains.cassandra.RowWriter;
 
 /**
  * Where a {@link TopicPersister} writes a batch of rows ({@link RowWriter} over Cassandra; an

@@ -43,7 +43,7 @@ import kafkapipeline.grains.cassandra.Consistency;
  * <p>Rows and groups go out at the write consistency: the session's default profile ({@link
  * Consistency}), which a batch takes whatever its rows say.
  */
-public final class RowWriter implements kafkapipeline.grains.persist.RowSink {
+public final class RowWriter implements RowSink {
   private final CqlSession session;
   private final PipelineMetrics metrics;
   private final PersisterSettings settings;

@@ -22,7 +22,6 @@ import java.util.function.BooleanSupplier;
 import kafkapipeline.api.EventJson.MalformedEventException;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
-import kafkapipeline.grains.cassandra.RowWriter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
