@@ -19,7 +19,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code GET /api/rows/{table}?limit=N} (the latest rows of any source's table, as text; a table no
- * source writes is a 400 listing the known ones), {@code GET /api/dead-letters} and {@code POST
+ * source writes is a 404 listing the known ones), {@code GET /api/dead-letters} and {@code POST
  * /api/dead-letters/replay} (which passes {@link RequestChecks} first).
  */
 final class RowRoutes extends AllDirectives {
@@ -124,7 +124,7 @@ final class RowRoutes extends AllDirectives {
     if (!tables.contains(table)) {
       return CompletableFuture.completedFuture(
           error(
-              StatusCodes.BAD_REQUEST,
+              StatusCodes.NOT_FOUND,
               "unknown table: "
                   + table
                   + " (known: "

@@ -54,6 +54,8 @@ class SchemathesisTest {
       Process p =
           new ProcessBuilder(
                   st.toString(),
+                  "--config-file",
+                  Path.of("schemathesis", "schemathesis.toml").toAbsolutePath().toString(),
                   "run",
                   base + "/api/openapi.json",
                   "--url",

@@ -61,7 +61,7 @@ class SiloApiTest {
 
       assertError(
           SiloHttp.get(api, "/api/rows/system_auth"),
-          400,
+          404,
           "unknown table: system_auth (known: fakerdata, spacex_launches, weatherreport, wikipediadata)");
       assertError(
           SiloHttp.get(api, "/api/rows/fakerdata?limit=0"),
