@@ -91,7 +91,8 @@ class ReadmeCurlTest {
   private static void run(String line, int port, String token) throws Exception {
     String command =
         line.replace("localhost:8080", "localhost:" + port) + " -o /dev/stderr -w '%{http_code}'";
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", command);
+    // From the repository's folder, as the README's commands are written (@deploy/... files).
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(new java.io.File(".."));
     pb.environment().put("HTTP_TOKEN", token);
     Path err = Files.createTempFile("curl", ".txt");
     Process p = pb.redirectError(err.toFile()).start();

@@ -1,0 +1,61 @@
+package kafkapipeline.silo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import kafkapipeline.api.sources.SourceSpec;
+import kafkapipeline.silo.sources.SourceFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code SOURCES_DIR}: the files a silo adds at start, checked with its settings. */
+class SourceFilesTest {
+  private static final Path EXAMPLE = Path.of("..", "deploy", "sources", "spacex-launches.json");
+
+  @Test
+  void theShippedExampleIsAValidSourceAndNoFolderIsNoSource(@TempDir Path dir) throws Exception {
+    Files.copy(EXAMPLE, dir.resolve("spacex-launches.json"));
+    Files.writeString(dir.resolve("notes.txt"), "not a source: only *.json files are read");
+    List<SourceSpec> specs = SourceFiles.read(dir).specs();
+    assertEquals(1, specs.size());
+    assertEquals("launches", specs.get(0).name());
+    assertEquals("launches", specs.get(0).tableOrName());
+    assertEquals(
+        List.of(),
+        SourceFiles.fromConfig(ConfigFactory.parseMap(Map.of(SourceFiles.PATH, ""))).specs());
+  }
+
+  @Test
+  void aBadFileStopsTheStartNamingTheFileAndEveryProblem(@TempDir Path dir) throws Exception {
+    String example = Files.readString(EXAMPLE);
+    Files.writeString(dir.resolve("a.json"), example);
+    // the same table as a built-in source, and a second file with the first one's name
+    Files.writeString(
+        dir.resolve("b.json"),
+        example.replace("\"name\": \"launches\",", "\"name\": \"b\", \"table\": \"fakerdata\","));
+    Files.writeString(dir.resolve("c.json"), example);
+    Files.writeString(dir.resolve("d.json"), "{\"name\": ");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SourceFiles.read(dir));
+    String m = e.getMessage();
+    assertTrue(m.startsWith(SourceFiles.PATH), m);
+    assertTrue(m.contains("b.json: ") && m.contains("fakerdata"), m);
+    assertTrue(m.contains("c.json: ") && m.contains("'launches' is already a source"), m);
+    assertTrue(m.contains("d.json: "), m);
+    assertTrue(!m.contains("a.json"), m);
+  }
+
+  @Test
+  void aMissingFolderIsRefusedWithItsPath(@TempDir Path dir) {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> SourceFiles.read(dir.resolve("missing")));
+    assertTrue(e.getMessage().startsWith(SourceFiles.PATH + " must be a folder"), e.getMessage());
+  }
+}
