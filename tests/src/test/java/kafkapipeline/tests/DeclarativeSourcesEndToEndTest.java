@@ -24,12 +24,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Two declarative sources added at run time, with no Java: an {@code http-poll} source over the
- * recorded SpaceX past launches (the replay server) and an {@code sse} source over the recorded
- * Wikimedia changes (a canary added, which its filter drops). Every row and column is checked
- * against the recordings; one source is removed; the silo is restarted; the other one resumes (from
- * its saved Last-Event-ID) and no row is doubled, the removed one polls no more. Invalid and
- * clashing descriptions are refused with their reasons, and nothing is created for them.
+ * Two declarative sources, with no Java: an {@code http-poll} source over the recorded SpaceX past
+ * launches (the replay server), added at run time through the API, and an {@code sse} source over
+ * the recorded Wikimedia changes (a canary added, which its filter drops), given as a file in
+ * {@code SOURCES_DIR}. Every row and column is checked against the recordings; one source is
+ * removed; the silo is restarted; the other one resumes (from its saved Last-Event-ID) and no row
+ * is doubled, the removed one polls no more. Invalid and clashing descriptions are refused with
+ * their reasons, and nothing is created for them.
  */
 @Timeout(300)
 class DeclarativeSourcesEndToEndTest {
@@ -94,11 +95,25 @@ class DeclarativeSourcesEndToEndTest {
     String launches = "launches_" + suffix;
     String changes = "changes_" + suffix;
     List<SseReplayServer.Frame> frames = new ArrayList<>(frames());
+    java.nio.file.Path sourcesDir = java.nio.file.Files.createTempDirectory("sources");
     try (SpaceXReplayServer spacex = new SpaceXReplayServer();
         SseReplayServer sse = new SseReplayServer(frames);
         SiloCluster silos =
             new SiloCluster(
-                engines, "declarative", 1, Map.of("FAKER_RATE", "0", "SPACEX_ENABLED", "false"))) {
+                engines,
+                "declarative",
+                1,
+                Map.of(
+                    "FAKER_RATE",
+                    "0",
+                    "SPACEX_ENABLED",
+                    "false",
+                    "SOURCES_DIR",
+                    sourcesDir.toString()))) {
+      // The sse source is a file the silo reads at its start (SOURCES_DIR); the http-poll one is
+      // added through the API.
+      java.nio.file.Files.writeString(
+          sourcesDir.resolve(changes + ".json"), changesSource(changes, sse.url()));
       silos.startAll();
       silos.awaitAllHealthy();
       int port = silos.httpPort(0);
@@ -135,9 +150,6 @@ class DeclarativeSourcesEndToEndTest {
       SiloHttp.Response again =
           SiloHttp.send(port, "POST", "/api/sources", launchesSource(launches, pastUrl));
       assertEquals(409, again.status(), "the same name twice: " + again.body());
-      assertEquals(
-          201,
-          SiloHttp.send(port, "POST", "/api/sources", changesSource(changes, sse.url())).status());
 
       // Every recorded past launch is exactly one row, every column as recorded.
       JsonNode past = JSON.readTree(get(pastUrl));
