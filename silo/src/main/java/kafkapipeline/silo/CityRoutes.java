@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import kafkapipeline.grains.weather.CallBudget;
+import kafkapipeline.api.grains.CallBudgetProtocol;
+import kafkapipeline.api.grains.CityWeatherProtocol;
 import kafkapipeline.grains.weather.CityStore;
 import kafkapipeline.grains.weather.CityWeather;
 import kafkapipeline.grains.weather.OwmClient;
@@ -96,9 +97,9 @@ final class CityRoutes extends AllDirectives {
   }
 
   CompletionStage<ApiModel.CityView> view(CityStore.City city) {
-    return AskPattern.<CityWeather.Command, CityWeather.Status>ask(
+    return AskPattern.<CityWeatherProtocol.Command, CityWeatherProtocol.Status>ask(
             ClusterSharding.get(system).entityRefFor(CityWeather.TYPE_KEY, city.id()),
-            CityWeather.GetStatus::new,
+            CityWeatherProtocol.GetStatus::new,
             http.askTimeout(),
             system.scheduler())
         .handle(
@@ -145,11 +146,14 @@ final class CityRoutes extends AllDirectives {
               StatusCodes.SERVICE_UNAVAILABLE,
               "weather is not configured: set OWM_API_KEY on the silos"));
     }
-    return AskPattern.<CallBudget.Command, CallBudget.Answer>ask(
-            g.weather().budget(), CallBudget.Acquire::new, http.askTimeout(), system.scheduler())
+    return AskPattern.<CallBudgetProtocol.Command, CallBudgetProtocol.Answer>ask(
+            g.weather().budget(),
+            CallBudgetProtocol.Acquire::new,
+            http.askTimeout(),
+            system.scheduler())
         .thenCompose(
             answer -> {
-              if (answer instanceof CallBudget.Denied denied) {
+              if (answer instanceof CallBudgetProtocol.Denied denied) {
                 return done(
                     error(
                         StatusCodes.SERVICE_UNAVAILABLE,
@@ -183,7 +187,7 @@ final class CityRoutes extends AllDirectives {
             added -> {
               ClusterSharding.get(system)
                   .entityRefFor(CityWeather.TYPE_KEY, city.id())
-                  .tell(CityWeather.Wake.INSTANCE);
+                  .tell(CityWeatherProtocol.Wake.INSTANCE);
               return view(city)
                   .thenApply(v -> json(added ? StatusCodes.CREATED : StatusCodes.OK, v));
             });
@@ -202,7 +206,7 @@ final class CityRoutes extends AllDirectives {
               if (!removed) return error(StatusCodes.NOT_FOUND, "unknown city: " + id);
               ClusterSharding.get(system)
                   .entityRefFor(CityWeather.TYPE_KEY, id)
-                  .tell(CityWeather.Stop.INSTANCE);
+                  .tell(CityWeatherProtocol.Stop.INSTANCE);
               return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
             });
   }

@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiFunction;
+import kafkapipeline.api.grains.PersisterProtocol;
 import kafkapipeline.api.sources.SourceSpec;
 import kafkapipeline.grains.declarative.DeclarativeRowMapper;
 import kafkapipeline.grains.declarative.SourceStore;
 import kafkapipeline.grains.persist.RowMapper;
-import kafkapipeline.grains.persist.TopicPersister;
 import kafkapipeline.silo.sources.SourceRegistry;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -46,20 +46,20 @@ final class DeclarativePersisters extends AbstractBehavior<DeclarativePersisters
   private final SourceRegistry registry;
   private final CqlSession session;
   private final Connections connections;
-  private final BiFunction<String, RowMapper, Behavior<TopicPersister.Command>> persister;
+  private final BiFunction<String, RowMapper, Behavior<PersisterProtocol.Command>> persister;
   private final Map<String, Running> running = new HashMap<>();
   private final Set<String> preparing = new HashSet<>();
   private boolean loading;
 
   /** A persister this silo runs, and the spec it was started for. */
-  private record Running(SourceSpec spec, ActorRef<TopicPersister.Command> persister) {}
+  private record Running(SourceSpec spec, ActorRef<PersisterProtocol.Command> persister) {}
 
   static Behavior<Command> create(
       SourceStore store,
       SourceRegistry registry,
       CqlSession session,
       Connections connections,
-      BiFunction<String, RowMapper, Behavior<TopicPersister.Command>> persister,
+      BiFunction<String, RowMapper, Behavior<PersisterProtocol.Command>> persister,
       Duration refreshInterval) {
     return Behaviors.setup(
         ctx ->
@@ -78,7 +78,7 @@ final class DeclarativePersisters extends AbstractBehavior<DeclarativePersisters
       SourceRegistry registry,
       CqlSession session,
       Connections connections,
-      BiFunction<String, RowMapper, Behavior<TopicPersister.Command>> persister) {
+      BiFunction<String, RowMapper, Behavior<PersisterProtocol.Command>> persister) {
     super(ctx);
     this.store = store;
     this.registry = registry;
@@ -131,7 +131,7 @@ final class DeclarativePersisters extends AbstractBehavior<DeclarativePersisters
         getContext().getLog().info("Source {} removed: stopping its persister", e.getKey());
         e.getValue()
             .persister()
-            .tell(new TopicPersister.Stop(getContext().getSystem().ignoreRef()));
+            .tell(new PersisterProtocol.Stop(getContext().getSystem().ignoreRef()));
         it.remove();
       }
     }
@@ -162,7 +162,7 @@ final class DeclarativePersisters extends AbstractBehavior<DeclarativePersisters
     }
     // The child's name carries the topic: a source removed and added again while its old
     // persister drains gets a fresh one beside it.
-    ActorRef<TopicPersister.Command> ref =
+    ActorRef<PersisterProtocol.Command> ref =
         getContext()
             .spawnAnonymous(persister.apply(prepared.spec().topicOrName(), prepared.mapper()));
     running.put(name, new Running(prepared.spec(), ref));

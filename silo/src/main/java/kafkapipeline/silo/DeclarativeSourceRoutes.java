@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import kafkapipeline.api.grains.DeclarativeSourceProtocol;
 import kafkapipeline.api.sources.InvalidSourceException;
 import kafkapipeline.api.sources.SourceInfo;
 import kafkapipeline.api.sources.SourceSpec;
@@ -102,7 +103,7 @@ final class DeclarativeSourceRoutes extends AllDirectives {
                         d.persisters().tell(DeclarativePersisters.Refresh.INSTANCE);
                         ClusterSharding.get(system)
                             .entityRefFor(DeclarativeSource.TYPE_KEY, spec.name())
-                            .tell(DeclarativeSource.Wake.INSTANCE);
+                            .tell(DeclarativeSourceProtocol.Wake.INSTANCE);
                         return json(
                             StatusCodes.CREATED,
                             SourceRoutes.view(
@@ -129,7 +130,7 @@ final class DeclarativeSourceRoutes extends AllDirectives {
               d.persisters().tell(DeclarativePersisters.Refresh.INSTANCE);
               ClusterSharding.get(system)
                   .entityRefFor(DeclarativeSource.TYPE_KEY, name)
-                  .tell(DeclarativeSource.Stop.INSTANCE);
+                  .tell(DeclarativeSourceProtocol.Stop.INSTANCE);
               return json(StatusCodes.OK, Map.of("removed", name));
             })
         .exceptionally(DeclarativeSourceRoutes::failed);
@@ -143,7 +144,8 @@ final class DeclarativeSourceRoutes extends AllDirectives {
       each.add(
           ClusterSharding.get(system)
               .entityRefFor(DeclarativeSource.TYPE_KEY, spec.name())
-              .<DeclarativeSource.Status>ask(DeclarativeSource.GetStatus::new, timeout)
+              .<DeclarativeSourceProtocol.Status>ask(
+                  DeclarativeSourceProtocol.GetStatus::new, timeout)
               .handle((s, e) -> e == null ? state(s) : SourceState.noAnswer(e))
               .thenApply(s -> SourceRoutes.view(SourceRegistry.info(spec), kind(spec), s))
               .toCompletableFuture());
@@ -152,7 +154,7 @@ final class DeclarativeSourceRoutes extends AllDirectives {
         .thenApply(done -> each.stream().map(CompletableFuture::join).toList());
   }
 
-  private static SourceState state(DeclarativeSource.Status s) {
+  private static SourceState state(DeclarativeSourceProtocol.Status s) {
     String detail =
         String.format(
             "%d published, %d malformed, %d filtered%s",

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
+import kafkapipeline.api.grains.PersisterProtocol;
 import kafkapipeline.api.sources.SourceSpec;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.Schema;
@@ -183,7 +184,7 @@ public final class Guardian {
     KafkaEventPublisher publisher = new KafkaEventPublisher(settings.kafkaBootstrapServers());
     onShutdown("close-publisher", publisher::close);
     RowWriter writer = new RowWriter(stores.session(), metrics, settings.persisters());
-    BiFunction<String, RowMapper, Behavior<TopicPersister.Command>> persister =
+    BiFunction<String, RowMapper, Behavior<PersisterProtocol.Command>> persister =
         (topic, mapper) -> persister(topic, mapper, writer, stores);
     for (Persisted p : ready.persisted()) {
       ctx.spawn(persister.apply(p.topic(), p.mapper()), "persister-" + p.topic());
@@ -236,7 +237,7 @@ public final class Guardian {
   }
 
   /** A persister of {@code topic} on this silo, in the topic's consumer group. */
-  private Behavior<TopicPersister.Command> persister(
+  private Behavior<PersisterProtocol.Command> persister(
       String topic, RowMapper mapper, RowWriter writer, PipelineStores stores) {
     String self = Cluster.get(ctx.getSystem()).selfMember().address().hostPort();
     ConsumerSettings<String, byte[]> consumer =

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import kafkapipeline.api.grains.FakerProtocol;
 import kafkapipeline.api.sources.SourceInfo;
-import kafkapipeline.grains.faker.FakerSource;
 import kafkapipeline.silo.sources.BuiltInSource;
 import kafkapipeline.silo.sources.BuiltInSources;
 import kafkapipeline.silo.sources.FakerSourceEntry;
@@ -63,9 +63,9 @@ final class SourceRoutes extends AllDirectives {
       return CompletableFuture.completedFuture(
           error(StatusCodes.SERVICE_UNAVAILABLE, "the faker source does not run on this silo"));
     SourceInfo info = new FakerSourceEntry().info();
-    return AskPattern.<FakerSource.Command, FakerSource.Status>ask(
+    return AskPattern.<FakerProtocol.Command, FakerProtocol.Status>ask(
             faker.faker(),
-            reply -> new FakerSource.SetRate(body.rate(), reply),
+            reply -> new FakerProtocol.SetRate(body.rate(), reply),
             http.askTimeout(),
             system.scheduler())
         .thenApply(

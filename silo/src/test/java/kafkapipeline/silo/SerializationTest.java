@@ -3,8 +3,8 @@ package kafkapipeline.silo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.ConfigFactory;
-import kafkapipeline.grains.faker.FakerSource;
-import kafkapipeline.grains.persist.TopicPersister;
+import kafkapipeline.api.grains.FakerProtocol;
+import kafkapipeline.api.grains.PersisterProtocol;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.serialization.Serialization;
@@ -41,14 +41,15 @@ class SerializationTest {
 
   @Test
   void sourceAndPersisterMessagesRoundTripAsCbor() {
-    TestProbe<FakerSource.Status> probe = testKit.createTestProbe();
-    FakerSource.Status status =
-        new FakerSource.Status(
+    TestProbe<FakerProtocol.Status> probe = testKit.createTestProbe();
+    FakerProtocol.Status status =
+        new FakerProtocol.Status(
             "running", 7, 100, 2.5, 0, null, java.time.Instant.parse("2026-11-23T10:00:00Z"));
     assertEquals(status, roundTrip(status));
-    FakerSource.SetRate setRate = new FakerSource.SetRate(12.5, probe.getRef());
+    FakerProtocol.SetRate setRate = new FakerProtocol.SetRate(12.5, probe.getRef());
     assertEquals(setRate, roundTrip(setRate));
-    TopicPersister.Status persister = new TopicPersister.Status("faker", "fakerdata", 1, "boom");
+    PersisterProtocol.Status persister =
+        new PersisterProtocol.Status("faker", "fakerdata", 1, "boom");
     assertEquals(persister, roundTrip(persister));
   }
 

@@ -17,9 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import kafkapipeline.api.grains.CallBudgetProtocol;
+import kafkapipeline.api.grains.FakerProtocol;
 import kafkapipeline.grains.PipelineMetrics;
-import kafkapipeline.grains.faker.FakerSource;
-import kafkapipeline.grains.weather.CallBudget;
 import kafkapipeline.grains.weather.OwmClient;
 import kafkapipeline.silo.sources.FakerSourceEntry;
 import kafkapipeline.silo.sources.WeatherSourceEntry;
@@ -92,29 +92,30 @@ final class TestSilo implements AutoCloseable {
     SiloSettings settings =
         SiloSettings.fromConfig(
             ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()).resolve());
-    ActorRef<FakerSource.Command> faker =
+    ActorRef<FakerProtocol.Command> faker =
         system.systemActorOf(
-            Behaviors.<FakerSource.Command>receiveMessage(
+            Behaviors.<FakerProtocol.Command>receiveMessage(
                 m -> {
-                  if (m instanceof FakerSource.SetRate set) {
+                  if (m instanceof FakerProtocol.SetRate set) {
                     set.replyTo()
                         .tell(
-                            new FakerSource.Status(
+                            new FakerProtocol.Status(
                                 "running", 1, 0, set.perSecond(), 0, null, null));
-                  } else if (m instanceof FakerSource.GetStatus get) {
-                    get.replyTo().tell(new FakerSource.Status("running", 1, 0, 1, 0, null, null));
+                  } else if (m instanceof FakerProtocol.GetStatus get) {
+                    get.replyTo().tell(new FakerProtocol.Status("running", 1, 0, 1, 0, null, null));
                   }
                   return Behaviors.same();
                 }),
             "faker",
             Props.empty());
-    ActorRef<CallBudget.Command> budget =
+    ActorRef<CallBudgetProtocol.Command> budget =
         system.systemActorOf(
-            Behaviors.<CallBudget.Command>receiveMessage(
+            Behaviors.<CallBudgetProtocol.Command>receiveMessage(
                 m -> {
-                  if (m instanceof CallBudget.Acquire a) a.replyTo().tell(new CallBudget.Granted());
-                  if (m instanceof CallBudget.GetUsage u)
-                    u.replyTo().tell(new CallBudget.Usage(60, 60, 0, 0));
+                  if (m instanceof CallBudgetProtocol.Acquire a)
+                    a.replyTo().tell(new CallBudgetProtocol.Granted());
+                  if (m instanceof CallBudgetProtocol.GetUsage u)
+                    u.replyTo().tell(new CallBudgetProtocol.Usage(60, 60, 0, 0));
                   return Behaviors.same();
                 }),
             "budget",

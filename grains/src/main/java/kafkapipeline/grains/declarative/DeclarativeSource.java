@@ -8,7 +8,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
-import kafkapipeline.api.CborSerializable;
+import kafkapipeline.api.grains.DeclarativeSourceProtocol;
+import kafkapipeline.api.grains.DeclarativeSourceProtocol.Command;
+import kafkapipeline.api.grains.DeclarativeSourceProtocol.GetStatus;
+import kafkapipeline.api.grains.DeclarativeSourceProtocol.State;
+import kafkapipeline.api.grains.DeclarativeSourceProtocol.Status;
+import kafkapipeline.api.grains.DeclarativeSourceProtocol.Stop;
+import kafkapipeline.api.grains.DeclarativeSourceProtocol.Wake;
 import kafkapipeline.api.sources.SourceKind;
 import kafkapipeline.api.sources.SourceSpec;
 import kafkapipeline.grains.PipelineMetrics;
@@ -53,49 +59,9 @@ import org.apache.pekko.stream.SharedKillSwitch;
  * (counted). Secret header values are read through {@code env} on the silo that runs the grain and
  * never appear in a log or a {@link Status} (messages echoing one have it redacted).
  */
-public final class DeclarativeSource extends AbstractBehavior<DeclarativeSource.Command> {
+public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceProtocol.Command> {
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "declarative-source");
-
-  public sealed interface Command extends CborSerializable {}
-
-  /** Activates the grain wherever its shard lives; otherwise does nothing. */
-  public enum Wake implements Command {
-    INSTANCE
-  }
-
-  /** Stops the grain (its spec was deleted, or its shard is handed off). */
-  public enum Stop implements Command {
-    INSTANCE
-  }
-
-  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
-
-  /** STARTING until the first success; STOPPED is how a caller shows a source with no grain. */
-  public enum State {
-    STARTING,
-    RUNNING,
-    BACKING_OFF,
-    STOPPED
-  }
-
-  /**
-   * Counts since the grain started. {@code position}: sse, the saved Last-Event-ID; http-poll, the
-   * last ETag (else Last-Modified). {@code nextAttemptAt}: when the next poll or connection is due,
-   * null while one is under way.
-   */
-  public record Status(
-      String name,
-      SourceKind kind,
-      State state,
-      long published,
-      long malformed,
-      long filtered,
-      Instant lastEventAt,
-      String lastError,
-      Instant nextAttemptAt,
-      String position)
-      implements CborSerializable {}
 
   /**
    * What every grain of the silo shares.

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import kafkapipeline.api.CborSerializable;
+import kafkapipeline.api.grains.DeclarativeSourceProtocol;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -44,7 +45,7 @@ public final class DeclarativeSourceKeeper {
                     name ->
                         sharding
                             .entityRefFor(DeclarativeSource.TYPE_KEY, name)
-                            .tell(DeclarativeSource.Wake.INSTANCE)),
+                            .tell(DeclarativeSourceProtocol.Wake.INSTANCE)),
                 "declarative-source-keeper"));
   }
 

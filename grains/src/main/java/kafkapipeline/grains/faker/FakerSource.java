@@ -5,10 +5,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import kafkapipeline.api.CborSerializable;
 import kafkapipeline.api.EventJson;
 import kafkapipeline.api.FakePerson;
 import kafkapipeline.api.Topics;
+import kafkapipeline.api.grains.FakerProtocol;
+import kafkapipeline.api.grains.FakerProtocol.Command;
+import kafkapipeline.api.grains.FakerProtocol.GetStatus;
+import kafkapipeline.api.grains.FakerProtocol.SetRate;
+import kafkapipeline.api.grains.FakerProtocol.Status;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.CheckpointStore;
 import kafkapipeline.grains.cassandra.CheckpointStore.Checkpoint;
@@ -41,32 +45,15 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * trails the acknowledged people by more than that one batch (not even after the last batch of a
  * {@code limit}).
  */
-public final class FakerSource extends AbstractBehavior<FakerSource.Command> {
+public final class FakerSource extends AbstractBehavior<FakerProtocol.Command> {
   public static final String SOURCE = "faker";
 
   /** How long the source waits before it loads or saves its checkpoint again after a failure. */
   static final Duration RETRY_DELAY = Duration.ofSeconds(2);
 
-  public sealed interface Command extends CborSerializable {}
-
   enum Tick implements Command {
     INSTANCE
   }
-
-  public record SetRate(double perSecond, ActorRef<Status> replyTo) implements Command {}
-
-  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
-
-  /** {@code state}: starting, running, paused, or finished (the limit is reached). */
-  public record Status(
-      String state,
-      long seed,
-      long nextPosition,
-      double ratePerSecond,
-      long limit,
-      String lastError,
-      java.time.Instant lastPublished)
-      implements CborSerializable {}
 
   private record CheckpointLoaded(Optional<Checkpoint> checkpoint) implements Command {}
 

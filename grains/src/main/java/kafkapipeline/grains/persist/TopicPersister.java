@@ -10,7 +10,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import kafkapipeline.api.CborSerializable;
+import kafkapipeline.api.grains.PersisterProtocol;
+import kafkapipeline.api.grains.PersisterProtocol.Command;
+import kafkapipeline.api.grains.PersisterProtocol.GetStatus;
+import kafkapipeline.api.grains.PersisterProtocol.Status;
+import kafkapipeline.api.grains.PersisterProtocol.Stop;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -67,22 +71,9 @@ import org.slf4j.LoggerFactory;
  * {@code drain-timeout}: past it, or after a crash, the next owner reads the uncommitted records
  * again (a replay, never a skip).
  */
-public final class TopicPersister extends AbstractBehavior<TopicPersister.Command> {
-
-  public sealed interface Command extends CborSerializable {}
-
-  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
-
-  public record Status(String topic, String table, long restarts, String lastError)
-      implements CborSerializable {}
+public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Command> {
 
   private record StreamFailed(String error) implements Command {}
-
-  /**
-   * Drains (what was read is written and committed, as at the silo's graceful stop) and then stops:
-   * for a source removed at run time. {@code replyTo} hears {@code Done} once stopped.
-   */
-  public record Stop(ActorRef<Done> replyTo) implements Command {}
 
   private record Drained(ActorRef<Done> replyTo) implements Command {}
 

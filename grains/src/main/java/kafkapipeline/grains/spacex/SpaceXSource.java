@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import kafkapipeline.api.CborSerializable;
 import kafkapipeline.api.EventJson;
 import kafkapipeline.api.SpaceXLaunch;
 import kafkapipeline.api.Topics;
+import kafkapipeline.api.grains.SpaceXProtocol;
+import kafkapipeline.api.grains.SpaceXProtocol.Command;
+import kafkapipeline.api.grains.SpaceXProtocol.GetStatus;
+import kafkapipeline.api.grains.SpaceXProtocol.Status;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.kafka.EventPublisher;
 import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
@@ -39,35 +42,14 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * the interval, with jitter, up to ten minutes; the next good poll clears it. Nothing is thrown out
  * of the actor for these; anything unforeseen restarts it with backoff.
  */
-public final class SpaceXSource extends AbstractBehavior<SpaceXSource.Command> {
+public final class SpaceXSource extends AbstractBehavior<SpaceXProtocol.Command> {
   public static final String SOURCE = "spacex";
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
   private static final int MAX_LOGGED_MALFORMED = 5;
 
-  public sealed interface Command extends CborSerializable {}
-
   enum Tick implements Command {
     INSTANCE
   }
-
-  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
-
-  /**
-   * {@code state}: starting (no poll finished yet), running, or failing. {@code lastPoll} is when
-   * the last poll (good or not) started, {@code lastSuccess} when the last good one ended; {@code
-   * lastError} is the reason of the failure, or of the launches skipped in the last good poll.
-   */
-  public record Status(
-      String state,
-      Instant lastPoll,
-      Instant lastSuccess,
-      int launchesLastPoll,
-      long lastPollMillis,
-      long eventsPublished,
-      long malformed,
-      int failuresInRow,
-      String lastError)
-      implements CborSerializable {}
 
   private record Fetched(Result<LaunchList> result) implements Command {}
 

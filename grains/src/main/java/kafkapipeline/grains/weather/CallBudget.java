@@ -1,7 +1,12 @@
 package kafkapipeline.grains.weather;
 
 import java.time.Duration;
-import kafkapipeline.api.CborSerializable;
+import kafkapipeline.api.grains.CallBudgetProtocol.Acquire;
+import kafkapipeline.api.grains.CallBudgetProtocol.Command;
+import kafkapipeline.api.grains.CallBudgetProtocol.Denied;
+import kafkapipeline.api.grains.CallBudgetProtocol.GetUsage;
+import kafkapipeline.api.grains.CallBudgetProtocol.Granted;
+import kafkapipeline.api.grains.CallBudgetProtocol.Usage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -16,21 +21,6 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * new bucket starts full: at most one extra minute's budget after a failover.
  */
 public final class CallBudget {
-  public sealed interface Command extends CborSerializable {}
-
-  public record Acquire(ActorRef<Answer> replyTo) implements Command {}
-
-  public record GetUsage(ActorRef<Usage> replyTo) implements Command {}
-
-  public sealed interface Answer extends CborSerializable {}
-
-  public record Granted() implements Answer {}
-
-  public record Denied(Duration retryIn) implements Answer {}
-
-  public record Usage(int callsPerMinute, double tokensLeft, long granted, long denied)
-      implements CborSerializable {}
-
   /** The cluster singleton's name (it runs on the oldest silo). */
   public static final String SINGLETON_NAME = "weather-call-budget";
 

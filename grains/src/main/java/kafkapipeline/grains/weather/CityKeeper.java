@@ -3,6 +3,7 @@ package kafkapipeline.grains.weather;
 import java.time.Duration;
 import java.util.List;
 import kafkapipeline.api.CborSerializable;
+import kafkapipeline.api.grains.CityWeatherProtocol;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -68,7 +69,7 @@ public final class CityKeeper {
                             for (String id : loaded.cityIds()) {
                               sharding
                                   .entityRefFor(CityWeather.TYPE_KEY, id)
-                                  .tell(CityWeather.Wake.INSTANCE);
+                                  .tell(CityWeatherProtocol.Wake.INSTANCE);
                             }
                             return Behaviors.same();
                           })

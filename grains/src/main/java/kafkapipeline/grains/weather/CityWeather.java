@@ -5,10 +5,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import kafkapipeline.api.CborSerializable;
 import kafkapipeline.api.EventJson;
 import kafkapipeline.api.Topics;
 import kafkapipeline.api.WeatherReport;
+import kafkapipeline.api.grains.CallBudgetProtocol;
+import kafkapipeline.api.grains.CityWeatherProtocol;
+import kafkapipeline.api.grains.CityWeatherProtocol.Command;
+import kafkapipeline.api.grains.CityWeatherProtocol.GetStatus;
+import kafkapipeline.api.grains.CityWeatherProtocol.Status;
+import kafkapipeline.api.grains.CityWeatherProtocol.Stop;
+import kafkapipeline.api.grains.CityWeatherProtocol.Wake;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.kafka.EventPublisher;
 import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
@@ -37,34 +43,10 @@ import org.apache.pekko.cluster.typed.Cluster;
  * 5xx, network, malformed body) marks the grain failing with the reason and is retried with
  * exponential backoff and jitter, up to ten minutes; the next success clears it.
  */
-public final class CityWeather extends AbstractBehavior<CityWeather.Command> {
+public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Command> {
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "city-weather");
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
-
-  public sealed interface Command extends CborSerializable {}
-
-  /** Activates the grain wherever its shard lives; otherwise does nothing. */
-  public enum Wake implements Command {
-    INSTANCE
-  }
-
-  /** Stops polling (the city was removed). */
-  public enum Stop implements Command {
-    INSTANCE
-  }
-
-  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
-
-  /** {@code state}: starting, waiting (for the call budget), reporting, or failing. */
-  public record Status(
-      String cityId,
-      String state,
-      String silo,
-      Instant lastReport,
-      Float temperature,
-      String lastError)
-      implements CborSerializable {}
 
   enum Tick implements Command {
     INSTANCE
@@ -72,7 +54,7 @@ public final class CityWeather extends AbstractBehavior<CityWeather.Command> {
 
   private record Registered(Optional<City> city) implements Command {}
 
-  private record Budget(CallBudget.Answer answer) implements Command {}
+  private record Budget(CallBudgetProtocol.Answer answer) implements Command {}
 
   private record Fetched(OwmClient.Result result) implements Command {}
 
@@ -84,7 +66,7 @@ public final class CityWeather extends AbstractBehavior<CityWeather.Command> {
   public record Dependencies(
       WeatherSettings settings,
       OwmClient client,
-      ActorRef<CallBudget.Command> budget,
+      ActorRef<CallBudgetProtocol.Command> budget,
       EventPublisher publisher,
       CityLookup cities,
       PipelineMetrics metrics) {}
@@ -165,17 +147,18 @@ public final class CityWeather extends AbstractBehavior<CityWeather.Command> {
     busy = true;
     getContext()
         .ask(
-            CallBudget.Answer.class,
+            CallBudgetProtocol.Answer.class,
             deps.budget(),
             Duration.ofSeconds(3),
-            CallBudget.Acquire::new,
+            CallBudgetProtocol.Acquire::new,
             (answer, error) ->
-                new Budget(error == null ? answer : new CallBudget.Denied(Duration.ofSeconds(5))));
+                new Budget(
+                    error == null ? answer : new CallBudgetProtocol.Denied(Duration.ofSeconds(5))));
     return this;
   }
 
   private Behavior<Command> onBudget(Budget budget) {
-    if (budget.answer() instanceof CallBudget.Denied denied) {
+    if (budget.answer() instanceof CallBudgetProtocol.Denied denied) {
       busy = false;
       if (!"failing".equals(state)) state = "waiting";
       timers.startSingleTimer(

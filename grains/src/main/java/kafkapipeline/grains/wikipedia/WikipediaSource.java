@@ -9,8 +9,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
-import kafkapipeline.api.CborSerializable;
 import kafkapipeline.api.Topics;
+import kafkapipeline.api.grains.WikipediaProtocol;
+import kafkapipeline.api.grains.WikipediaProtocol.Command;
+import kafkapipeline.api.grains.WikipediaProtocol.GetStatus;
+import kafkapipeline.api.grains.WikipediaProtocol.Status;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.StreamPositionStore;
 import kafkapipeline.grains.kafka.EventPublisher;
@@ -49,31 +52,9 @@ import org.apache.pekko.stream.SharedKillSwitch;
  * within the backoff bounds). One batch is in flight at a time, so a slow broker slows the reading
  * instead of piling up events.
  */
-public final class WikipediaSource extends AbstractBehavior<WikipediaSource.Command> {
+public final class WikipediaSource extends AbstractBehavior<WikipediaProtocol.Command> {
   public static final String SOURCE = "wikipedia";
   private static final Duration RATE_WINDOW = Duration.ofSeconds(60);
-
-  public sealed interface Command extends CborSerializable {}
-
-  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
-
-  /**
-   * {@code state}: disabled, starting, connecting, streaming or backing off. Counts are since this
-   * grain started; {@code eventsPerSecond} is over the last minute.
-   */
-  public record Status(
-      String state,
-      double eventsPerSecond,
-      Instant lastEventTime,
-      long published,
-      long canaries,
-      long malformed,
-      long oversize,
-      long serverErrors,
-      long connections,
-      String position,
-      String lastError)
-      implements CborSerializable {}
 
   enum Connect implements Command {
     INSTANCE

@@ -18,9 +18,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import kafkapipeline.api.grains.DeclarativeSourceProtocol;
+import kafkapipeline.api.grains.DeclarativeSourceProtocol.State;
+import kafkapipeline.api.grains.DeclarativeSourceProtocol.Status;
 import kafkapipeline.grains.PipelineMetrics;
-import kafkapipeline.grains.declarative.DeclarativeSource.State;
-import kafkapipeline.grains.declarative.DeclarativeSource.Status;
 import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -90,13 +91,14 @@ class DeclarativePollTest {
   }
 
   private static Status await(
-      ActorRef<DeclarativeSource.Command> source, java.util.function.Predicate<Status> done) {
+      ActorRef<DeclarativeSourceProtocol.Command> source,
+      java.util.function.Predicate<Status> done) {
     TestProbe<Status> probe = testKit.createTestProbe();
     return probe.awaitAssert(
         Duration.ofSeconds(30),
         Duration.ofMillis(50),
         () -> {
-          source.tell(new DeclarativeSource.GetStatus(probe.getRef()));
+          source.tell(new DeclarativeSourceProtocol.GetStatus(probe.getRef()));
           Status s = probe.receiveMessage();
           assertTrue(done.test(s), String.valueOf(s));
           return s;
@@ -109,7 +111,7 @@ class DeclarativePollTest {
       MemorySourceStore store = new MemorySourceStore();
       store.save(Fakes.launches(server.url("/v4/launches/past"), Duration.ofMillis(200)));
       Fakes.Publisher publisher = new Fakes.Publisher();
-      ActorRef<DeclarativeSource.Command> source =
+      ActorRef<DeclarativeSourceProtocol.Command> source =
           testKit.spawn(DeclarativeSource.create("launches", deps(store, publisher)));
       // Three requests answered: the first 200, then two 304s.
       Status status = await(source, s -> s.state() == State.RUNNING && server.requests.size() >= 3);
@@ -148,7 +150,7 @@ class DeclarativePollTest {
             })) {
       MemorySourceStore store = new MemorySourceStore();
       store.save(Fakes.launches(server.url("/"), Duration.ofSeconds(60)));
-      ActorRef<DeclarativeSource.Command> source =
+      ActorRef<DeclarativeSourceProtocol.Command> source =
           testKit.spawn(DeclarativeSource.create("launches", deps(store, new Fakes.Publisher())));
       Status waiting = await(source, s -> s.state() == State.BACKING_OFF);
       assertEquals("rate limited (429): slow down", waiting.lastError());
@@ -176,7 +178,7 @@ class DeclarativePollTest {
             })) {
       MemorySourceStore store = new MemorySourceStore();
       store.save(Fakes.launches(server.url("/"), Duration.ofSeconds(60)));
-      ActorRef<DeclarativeSource.Command> source =
+      ActorRef<DeclarativeSourceProtocol.Command> source =
           testKit.spawn(DeclarativeSource.create("launches", deps(store, new Fakes.Publisher())));
       List<Status> seen = new ArrayList<>();
       seen.add(await(source, s -> s.state() == State.BACKING_OFF));
@@ -207,11 +209,11 @@ class DeclarativePollTest {
     try (Fakes.Server server = new Fakes.Server((exchange, i) -> launches(exchange))) {
       MemorySourceStore store = new MemorySourceStore();
       store.save(Fakes.launches(server.url("/"), Duration.ofMillis(100)));
-      ActorRef<DeclarativeSource.Command> source =
+      ActorRef<DeclarativeSourceProtocol.Command> source =
           testKit.spawn(DeclarativeSource.create("launches", deps(store, new Fakes.Publisher())));
       await(source, s -> s.published() == 193);
       TestProbe<Object> watcher = testKit.createTestProbe();
-      source.tell(DeclarativeSource.Stop.INSTANCE);
+      source.tell(DeclarativeSourceProtocol.Stop.INSTANCE);
       watcher.expectTerminated(source, Duration.ofSeconds(10));
     }
   }
@@ -225,10 +227,10 @@ class DeclarativePollTest {
       store.saveRaw("broken", "{\"name\": ");
       Fakes.Publisher publisher = new Fakes.Publisher();
       TestProbe<Object> watcher = testKit.createTestProbe();
-      ActorRef<DeclarativeSource.Command> deleted =
+      ActorRef<DeclarativeSourceProtocol.Command> deleted =
           testKit.spawn(DeclarativeSource.create("launches", deps(store, publisher)));
       watcher.expectTerminated(deleted, Duration.ofSeconds(10));
-      ActorRef<DeclarativeSource.Command> unreadable =
+      ActorRef<DeclarativeSourceProtocol.Command> unreadable =
           testKit.spawn(DeclarativeSource.create("broken", deps(store, publisher)));
       watcher.expectTerminated(unreadable, Duration.ofSeconds(10));
       assertEquals(0, server.requests.size());

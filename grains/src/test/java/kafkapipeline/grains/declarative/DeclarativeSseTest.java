@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import kafkapipeline.api.grains.DeclarativeSourceProtocol;
+import kafkapipeline.api.grains.DeclarativeSourceProtocol.State;
+import kafkapipeline.api.grains.DeclarativeSourceProtocol.Status;
 import kafkapipeline.grains.PipelineMetrics;
-import kafkapipeline.grains.declarative.DeclarativeSource.State;
-import kafkapipeline.grains.declarative.DeclarativeSource.Status;
 import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -99,7 +100,7 @@ class DeclarativeSseTest {
               new PipelineMetrics(),
               Map.<String, String>of()::get,
               Fakes.settings());
-      ActorRef<DeclarativeSource.Command> first =
+      ActorRef<DeclarativeSourceProtocol.Command> first =
           testKit.spawn(DeclarativeSource.create("changes", deps));
       Status status = await(first, s -> s.published() == 144 && lastId.equals(s.position()));
       assertEquals(State.RUNNING, status.state());
@@ -121,7 +122,7 @@ class DeclarativeSseTest {
       TestProbe<Object> watcher = testKit.createTestProbe();
       testKit.stop(first);
       watcher.expectTerminated(first, Duration.ofSeconds(10));
-      ActorRef<DeclarativeSource.Command> second =
+      ActorRef<DeclarativeSourceProtocol.Command> second =
           testKit.spawn(DeclarativeSource.create("changes", deps));
       await(second, s -> s.state() == State.RUNNING && server.requests.size() == 2);
       assertEquals(lastId, server.requests.get(1).getFirst("Last-Event-ID"));
@@ -132,13 +133,14 @@ class DeclarativeSseTest {
   }
 
   private static Status await(
-      ActorRef<DeclarativeSource.Command> source, java.util.function.Predicate<Status> done) {
+      ActorRef<DeclarativeSourceProtocol.Command> source,
+      java.util.function.Predicate<Status> done) {
     TestProbe<Status> probe = testKit.createTestProbe();
     return probe.awaitAssert(
         Duration.ofSeconds(30),
         Duration.ofMillis(50),
         () -> {
-          source.tell(new DeclarativeSource.GetStatus(probe.getRef()));
+          source.tell(new DeclarativeSourceProtocol.GetStatus(probe.getRef()));
           Status s = probe.receiveMessage();
           assertTrue(done.test(s), String.valueOf(s));
           return s;

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import kafkapipeline.api.FakePerson;
 import kafkapipeline.api.Topics;
+import kafkapipeline.api.grains.FakerProtocol;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.CheckpointStore;
 import kafkapipeline.grains.cassandra.CheckpointStore.Checkpoint;
@@ -49,7 +50,7 @@ class FakerCheckpointTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(ManualTime.config().withFallback(ConfigFactory.load()));
   private static final ManualTime time = ManualTime.get(testKit.system());
-  private static final TestProbe<FakerSource.Status> probe = testKit.createTestProbe();
+  private static final TestProbe<FakerProtocol.Status> probe = testKit.createTestProbe();
 
   @AfterAll
   static void shutdown() {
@@ -142,28 +143,28 @@ class FakerCheckpointTest {
    * The status once the actor handled everything sent to it before, and the messages those sent to
    * itself: a tick's {@code Published}, and that one's {@code CheckpointSaved}.
    */
-  private static FakerSource.Status status(ActorRef<FakerSource.Command> source) {
-    FakerSource.Status s = null;
+  private static FakerProtocol.Status status(ActorRef<FakerProtocol.Command> source) {
+    FakerProtocol.Status s = null;
     for (int i = 0; i < 3; i++) {
-      source.tell(new FakerSource.GetStatus(probe.getRef()));
+      source.tell(new FakerProtocol.GetStatus(probe.getRef()));
       s = probe.receiveMessage(Duration.ofSeconds(10));
     }
     return s;
   }
 
   /** Waits until the checkpoint is loaded (the first tick then publishes). */
-  private static void awaitRunning(ActorRef<FakerSource.Command> source) {
+  private static void awaitRunning(ActorRef<FakerProtocol.Command> source) {
     probe.awaitAssert(
         Duration.ofSeconds(10),
         () -> {
-          source.tell(new FakerSource.GetStatus(probe.getRef()));
+          source.tell(new FakerProtocol.GetStatus(probe.getRef()));
           assertEquals("running", probe.receiveMessage().state());
           return null;
         });
   }
 
   /** Lets one tick pass and waits until the source handled it. */
-  private static FakerSource.Status tick(ActorRef<FakerSource.Command> source) {
+  private static FakerProtocol.Status tick(ActorRef<FakerProtocol.Command> source) {
     time.timePasses(TICK);
     return status(source);
   }
@@ -179,7 +180,7 @@ class FakerCheckpointTest {
     ControlledPublisher publisher = new ControlledPublisher();
     MemoryCheckpoints checkpoints = new MemoryCheckpoints(publisher.acknowledged);
     PipelineMetrics metrics = new PipelineMetrics();
-    ActorRef<FakerSource.Command> source =
+    ActorRef<FakerProtocol.Command> source =
         testKit.spawn(FakerSource.create(settings(0), publisher, checkpoints, metrics));
     awaitRunning(source);
 
@@ -193,7 +194,7 @@ class FakerCheckpointTest {
     assertEquals(0, metrics.get(PipelineMetrics.PRODUCED, Topics.FAKER));
 
     publisher.ack(first, BATCH);
-    FakerSource.Status afterAck = status(source);
+    FakerProtocol.Status afterAck = status(source);
     assertEquals(BATCH, afterAck.nextPosition());
     assertNotNull(afterAck.lastPublished());
     assertEquals(List.of(new Checkpoint(SEED, BATCH)), checkpoints.attempts);
@@ -205,7 +206,7 @@ class FakerCheckpointTest {
     Call second = publisher.take();
     assertEquals(keys(BATCH, 7 * BATCH), second.keys());
     second.ack().completeExceptionally(new RuntimeException("broker unavailable"));
-    FakerSource.Status afterFailure = status(source);
+    FakerProtocol.Status afterFailure = status(source);
     assertEquals(BATCH, afterFailure.nextPosition());
     assertTrue(afterFailure.lastError().contains("broker unavailable"), afterFailure.lastError());
     assertEquals(List.of(new Checkpoint(SEED, BATCH)), checkpoints.attempts);
@@ -263,13 +264,13 @@ class FakerCheckpointTest {
   private void assertRecoversFromFailedSaves(
       MemoryCheckpoints checkpoints, List<Checkpoint> expectedAttempts) {
     AckingPublisher publisher = new AckingPublisher();
-    ActorRef<FakerSource.Command> source =
+    ActorRef<FakerProtocol.Command> source =
         testKit.spawn(
             FakerSource.create(settings(300), publisher, checkpoints, new PipelineMetrics()));
     awaitRunning(source);
 
     // At most 100 ticks of virtual time (10 s; a retried save waits FakerSource.RETRY_DELAY, 2 s).
-    FakerSource.Status s = status(source);
+    FakerProtocol.Status s = status(source);
     for (int i = 0;
         i < 100
             && !(s.state().equals("finished")
@@ -289,7 +290,7 @@ class FakerCheckpointTest {
 
     // A restart resumes exactly after the last published person.
     AckingPublisher next = new AckingPublisher();
-    ActorRef<FakerSource.Command> restarted =
+    ActorRef<FakerProtocol.Command> restarted =
         testKit.spawn(FakerSource.create(settings(400), next, checkpoints, new PipelineMetrics()));
     awaitRunning(restarted);
     tick(restarted);
@@ -301,12 +302,12 @@ class FakerCheckpointTest {
   @Test
   void withoutFailuresTheStatusHasNoError() {
     MemoryCheckpoints checkpoints = new MemoryCheckpoints(null);
-    ActorRef<FakerSource.Command> source =
+    ActorRef<FakerProtocol.Command> source =
         testKit.spawn(
             FakerSource.create(
                 settings(100), new AckingPublisher(), checkpoints, new PipelineMetrics()));
     awaitRunning(source);
-    FakerSource.Status s = tick(source);
+    FakerProtocol.Status s = tick(source);
     assertEquals("finished", s.state());
     assertNull(s.lastError());
     assertEquals(List.of(new Checkpoint(SEED, 100)), checkpoints.attempts);

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import kafkapipeline.api.FakePerson;
 import kafkapipeline.api.Topics;
+import kafkapipeline.api.grains.FakerProtocol;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.CheckpointStore;
 import kafkapipeline.grains.kafka.EventPublisher;
@@ -77,13 +78,14 @@ class FakerSourceTest {
     return new FakerSettings(rate, limit, OptionalLong.of(seed), Duration.ofMillis(20));
   }
 
-  private static FakerSource.Status awaitState(ActorRef<FakerSource.Command> source, String state) {
-    TestProbe<FakerSource.Status> probe = testKit.createTestProbe();
+  private static FakerProtocol.Status awaitState(
+      ActorRef<FakerProtocol.Command> source, String state) {
+    TestProbe<FakerProtocol.Status> probe = testKit.createTestProbe();
     return probe.awaitAssert(
         Duration.ofSeconds(10),
         () -> {
-          source.tell(new FakerSource.GetStatus(probe.getRef()));
-          FakerSource.Status s = probe.receiveMessage();
+          source.tell(new FakerProtocol.GetStatus(probe.getRef()));
+          FakerProtocol.Status s = probe.receiveMessage();
           assertEquals(state, s.state(), s.toString());
           return s;
         });
@@ -100,11 +102,11 @@ class FakerSourceTest {
     RecordingPublisher publisher = new RecordingPublisher(0);
     MemoryCheckpoints checkpoints = new MemoryCheckpoints();
     PipelineMetrics metrics = new PipelineMetrics();
-    ActorRef<FakerSource.Command> source =
+    ActorRef<FakerProtocol.Command> source =
         testKit.spawn(
             FakerSource.create(settings(20_000, 1_500, 5), publisher, checkpoints, metrics));
 
-    FakerSource.Status done = awaitState(source, "finished");
+    FakerProtocol.Status done = awaitState(source, "finished");
 
     assertEquals(1_500, done.nextPosition());
     assertEquals(1_500, publisher.keys.size());
@@ -120,7 +122,7 @@ class FakerSourceTest {
     RecordingPublisher publisher = new RecordingPublisher(0);
     MemoryCheckpoints checkpoints = new MemoryCheckpoints();
     checkpoints.saved.put(FakerSource.SOURCE, new CheckpointStore.Checkpoint(77, 400));
-    ActorRef<FakerSource.Command> source =
+    ActorRef<FakerProtocol.Command> source =
         testKit.spawn(
             FakerSource.create(
                 settings(20_000, 600, 1), publisher, checkpoints, new PipelineMetrics()));
@@ -137,10 +139,10 @@ class FakerSourceTest {
     RecordingPublisher publisher = new RecordingPublisher(2);
     MemoryCheckpoints checkpoints = new MemoryCheckpoints();
     PipelineMetrics metrics = new PipelineMetrics();
-    ActorRef<FakerSource.Command> source =
+    ActorRef<FakerProtocol.Command> source =
         testKit.spawn(FakerSource.create(settings(5_000, 300, 2), publisher, checkpoints, metrics));
 
-    FakerSource.Status done = awaitState(source, "finished");
+    FakerProtocol.Status done = awaitState(source, "finished");
 
     assertEquals(expectedKeys(2, 0, 300), new HashSet<>(publisher.keys));
     assertEquals(2, metrics.get(PipelineMetrics.PUBLISH_FAILURES, Topics.FAKER));
@@ -153,7 +155,7 @@ class FakerSourceTest {
   @Test
   void rateZeroPausesAndANewRateResumes() throws InterruptedException {
     RecordingPublisher publisher = new RecordingPublisher(0);
-    ActorRef<FakerSource.Command> source =
+    ActorRef<FakerProtocol.Command> source =
         testKit.spawn(
             FakerSource.create(
                 settings(0, 0, 3), publisher, new MemoryCheckpoints(), new PipelineMetrics()));
@@ -161,8 +163,8 @@ class FakerSourceTest {
     Thread.sleep(200); // several ticks
     assertEquals(0, publisher.keys.size());
 
-    TestProbe<FakerSource.Status> probe = testKit.createTestProbe();
-    source.tell(new FakerSource.SetRate(500, probe.getRef()));
+    TestProbe<FakerProtocol.Status> probe = testKit.createTestProbe();
+    source.tell(new FakerProtocol.SetRate(500, probe.getRef()));
     assertEquals(500, probe.receiveMessage().ratePerSecond());
     probe.awaitAssert(
         Duration.ofSeconds(5),

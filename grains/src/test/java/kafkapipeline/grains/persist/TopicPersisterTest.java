@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import kafkapipeline.api.EventJson.MalformedEventException;
+import kafkapipeline.api.grains.PersisterProtocol;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -149,7 +150,7 @@ class TopicPersisterTest {
     final MemoryDeadLetters deadLetters = new MemoryDeadLetters();
     final PipelineMetrics metrics = new PipelineMetrics();
     final FakeKafka kafka;
-    ActorRef<TopicPersister.Command> persister;
+    ActorRef<PersisterProtocol.Command> persister;
 
     Rig(int partitions) {
       kafka = new FakeKafka(TOPIC, partitions, this::unsettledBefore);
@@ -197,9 +198,9 @@ class TopicPersisterTest {
                   TOPIC, new MemoryMapper(), rows, deadLetters, settings, consumer, metrics));
     }
 
-    TopicPersister.Status status() {
-      TestProbe<TopicPersister.Status> probe = testKit.createTestProbe();
-      persister.tell(new TopicPersister.GetStatus(probe.getRef()));
+    PersisterProtocol.Status status() {
+      TestProbe<PersisterProtocol.Status> probe = testKit.createTestProbe();
+      persister.tell(new PersisterProtocol.GetStatus(probe.getRef()));
       return probe.receiveMessage(Duration.ofSeconds(30));
     }
   }
@@ -291,7 +292,7 @@ class TopicPersisterTest {
 
     await("all committed", () -> kafka.committed(0) == 6);
     assertEquals(List.of(), kafka.violations);
-    TopicPersister.Status s = rig.status();
+    PersisterProtocol.Status s = rig.status();
     assertEquals(1, s.restarts());
     assertTrue(s.lastError().contains("write timed out after 3 attempts"), s.lastError());
     assertEquals(1, rig.metrics.get(PipelineMetrics.CONSUMER_RESTARTS, TOPIC));

@@ -23,6 +23,7 @@ import java.util.function.Predicate;
 import kafkapipeline.api.EventJson;
 import kafkapipeline.api.SpaceXLaunch;
 import kafkapipeline.api.Topics;
+import kafkapipeline.api.grains.SpaceXProtocol;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.StubHttpServer;
 import kafkapipeline.grains.StubHttpServer.Answer;
@@ -56,7 +57,7 @@ class SpaceXSourceTest {
       ActorTestKit.create(ManualTime.config().withFallback(ConfigFactory.load()));
   private static final ManualTime time = ManualTime.get(testKit.system());
 
-  private final TestProbe<SpaceXSource.Status> probe = testKit.createTestProbe();
+  private final TestProbe<SpaceXProtocol.Status> probe = testKit.createTestProbe();
   private StubHttpServer api;
   private volatile Answer upcoming;
 
@@ -110,28 +111,28 @@ class SpaceXSourceTest {
     return ids;
   }
 
-  private SpaceXSource.Status status(ActorRef<SpaceXSource.Command> source) {
-    source.tell(new SpaceXSource.GetStatus(probe.getRef()));
+  private SpaceXProtocol.Status status(ActorRef<SpaceXProtocol.Command> source) {
+    source.tell(new SpaceXProtocol.GetStatus(probe.getRef()));
     return probe.receiveMessage(Duration.ofSeconds(30));
   }
 
-  private SpaceXSource.Status await(
-      ActorRef<SpaceXSource.Command> source, Predicate<SpaceXSource.Status> ok) {
+  private SpaceXProtocol.Status await(
+      ActorRef<SpaceXProtocol.Command> source, Predicate<SpaceXProtocol.Status> ok) {
     return probe.awaitAssert(
         Duration.ofSeconds(30),
         Duration.ofMillis(20),
         () -> {
-          SpaceXSource.Status s = status(source);
+          SpaceXProtocol.Status s = status(source);
           assertTrue(ok.test(s), String.valueOf(s));
           return s;
         });
   }
 
   /** Lets {@code d} pass and asserts that no poll started in it. */
-  private void noPollWithin(Duration d, ActorRef<SpaceXSource.Command> source) {
-    SpaceXSource.Status before = status(source);
+  private void noPollWithin(Duration d, ActorRef<SpaceXProtocol.Command> source) {
+    SpaceXProtocol.Status before = status(source);
     pass(d);
-    SpaceXSource.Status after = status(source);
+    SpaceXProtocol.Status after = status(source);
     assertEquals(before.lastPoll(), after.lastPoll(), "a poll started within " + d);
     assertEquals(before, after);
   }
@@ -150,7 +151,7 @@ class SpaceXSourceTest {
     return api.count((URI u) -> u.getPath().startsWith(pathPrefix));
   }
 
-  private ActorRef<SpaceXSource.Command> spawn(RecordingPublisher publisher, PipelineMetrics m) {
+  private ActorRef<SpaceXProtocol.Command> spawn(RecordingPublisher publisher, PipelineMetrics m) {
     return testKit.spawn(
         SpaceXSource.create(
             new SpaceXSettings(api.baseUrl(), INTERVAL, false),
@@ -164,9 +165,9 @@ class SpaceXSourceTest {
       throws Exception {
     RecordingPublisher publisher = new RecordingPublisher();
     PipelineMetrics metrics = new PipelineMetrics();
-    ActorRef<SpaceXSource.Command> source = spawn(publisher, metrics);
+    ActorRef<SpaceXProtocol.Command> source = spawn(publisher, metrics);
 
-    SpaceXSource.Status s = await(source, st -> "running".equals(st.state()));
+    SpaceXProtocol.Status s = await(source, st -> "running".equals(st.state()));
     assertEquals(9, s.launchesLastPoll());
     assertEquals(9, s.eventsPublished());
     assertEquals(0, s.failuresInRow());
@@ -205,9 +206,9 @@ class SpaceXSourceTest {
       throws Exception {
     upcoming = new Answer(503, "<html>\n busy </html>");
     RecordingPublisher publisher = new RecordingPublisher();
-    ActorRef<SpaceXSource.Command> source = spawn(publisher, new PipelineMetrics());
+    ActorRef<SpaceXProtocol.Command> source = spawn(publisher, new PipelineMetrics());
 
-    SpaceXSource.Status s = await(source, st -> st.failuresInRow() == 1);
+    SpaceXProtocol.Status s = await(source, st -> st.failuresInRow() == 1);
     assertEquals("failing", s.state());
     assertEquals("HTTP 503: GET /v4/launches/upcoming: <html> busy </html>", s.lastError());
     assertNull(s.lastSuccess());
@@ -238,9 +239,9 @@ class SpaceXSourceTest {
     RecordingPublisher publisher = new RecordingPublisher();
     publisher.failuresLeft.set(1);
     PipelineMetrics metrics = new PipelineMetrics();
-    ActorRef<SpaceXSource.Command> source = spawn(publisher, metrics);
+    ActorRef<SpaceXProtocol.Command> source = spawn(publisher, metrics);
 
-    SpaceXSource.Status s = await(source, st -> st.failuresInRow() == 1);
+    SpaceXProtocol.Status s = await(source, st -> st.failuresInRow() == 1);
     assertEquals("failing", s.state());
     assertTrue(s.lastError().startsWith("publish failed: "), s.lastError());
     assertTrue(s.lastError().contains("broker unavailable"), s.lastError());
@@ -265,9 +266,9 @@ class SpaceXSourceTest {
     upcoming = new Answer(200, body.substring(0, body.length() - 1) + ", \"not a launch\"]");
     RecordingPublisher publisher = new RecordingPublisher();
     PipelineMetrics metrics = new PipelineMetrics();
-    ActorRef<SpaceXSource.Command> source = spawn(publisher, metrics);
+    ActorRef<SpaceXProtocol.Command> source = spawn(publisher, metrics);
 
-    SpaceXSource.Status s = await(source, st -> "running".equals(st.state()));
+    SpaceXProtocol.Status s = await(source, st -> "running".equals(st.state()));
     assertEquals(9, s.eventsPublished());
     assertEquals(1, s.malformed());
     assertTrue(

@@ -25,6 +25,8 @@ import java.util.stream.Stream;
 import kafkapipeline.api.EventJson;
 import kafkapipeline.api.Topics;
 import kafkapipeline.api.WeatherReport;
+import kafkapipeline.api.grains.CallBudgetProtocol;
+import kafkapipeline.api.grains.CityWeatherProtocol;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.StubHttpServer;
 import kafkapipeline.grains.StubHttpServer.Answer;
@@ -117,10 +119,10 @@ class CityWeatherTest {
     final RecordingPublisher publisher = new RecordingPublisher();
     final PipelineMetrics metrics = new PipelineMetrics();
     final AtomicLong budgetClock = new AtomicLong();
-    final ActorRef<CallBudget.Command> budget;
+    final ActorRef<CallBudgetProtocol.Command> budget;
     final CityWeather.Dependencies deps;
-    final TestProbe<CityWeather.Status> probe = testKit.createTestProbe();
-    final TestProbe<CallBudget.Usage> usageProbe = testKit.createTestProbe();
+    final TestProbe<CityWeatherProtocol.Status> probe = testKit.createTestProbe();
+    final TestProbe<CallBudgetProtocol.Usage> usageProbe = testKit.createTestProbe();
 
     Rig(Answer first, int callsPerMinute, String apiKey, City... registered) {
       this(first, callsPerMinute, apiKey, INTERVAL, registered);
@@ -142,37 +144,38 @@ class CityWeatherTest {
               metrics);
     }
 
-    ActorRef<CityWeather.Command> spawn(City city) {
+    ActorRef<CityWeatherProtocol.Command> spawn(City city) {
       return testKit.spawn(CityWeather.create(city.id(), deps));
     }
 
-    CityWeather.Status status(ActorRef<CityWeather.Command> city) {
-      city.tell(new CityWeather.GetStatus(probe.getRef()));
+    CityWeatherProtocol.Status status(ActorRef<CityWeatherProtocol.Command> city) {
+      city.tell(new CityWeatherProtocol.GetStatus(probe.getRef()));
       return probe.receiveMessage(Duration.ofSeconds(30));
     }
 
     /** Waits (real time: the HTTP call) until the grain's status passes {@code check}. */
-    CityWeather.Status awaitStatus(
-        ActorRef<CityWeather.Command> city, java.util.function.Predicate<CityWeather.Status> ok) {
+    CityWeatherProtocol.Status awaitStatus(
+        ActorRef<CityWeatherProtocol.Command> city,
+        java.util.function.Predicate<CityWeatherProtocol.Status> ok) {
       return probe.awaitAssert(
           Duration.ofSeconds(30),
           Duration.ofMillis(20),
           () -> {
-            CityWeather.Status s = status(city);
+            CityWeatherProtocol.Status s = status(city);
             assertTrue(ok.test(s), String.valueOf(s));
             return s;
           });
     }
 
     /** Calls the budget granted so far, once the grain handled what it was sent before. */
-    long granted(ActorRef<CityWeather.Command> city) {
+    long granted(ActorRef<CityWeatherProtocol.Command> city) {
       status(city);
-      budget.tell(new CallBudget.GetUsage(usageProbe.getRef()));
+      budget.tell(new CallBudgetProtocol.GetUsage(usageProbe.getRef()));
       return usageProbe.receiveMessage(Duration.ofSeconds(30)).granted();
     }
 
     /** Lets {@code d} pass and returns the calls granted by then. */
-    long after(Duration d, ActorRef<CityWeather.Command> city) {
+    long after(Duration d, ActorRef<CityWeatherProtocol.Command> city) {
       pass(d);
       return granted(city);
     }
@@ -192,20 +195,20 @@ class CityWeatherTest {
     return new Answer(200, LONDON_200);
   }
 
-  private static boolean failing(CityWeather.Status s) {
+  private static boolean failing(CityWeatherProtocol.Status s) {
     return "failing".equals(s.state());
   }
 
-  private static boolean reporting(CityWeather.Status s) {
+  private static boolean reporting(CityWeatherProtocol.Status s) {
     return "reporting".equals(s.state());
   }
 
   @Test
   void aReportIsPublishedKeyedByTheCityAndTheNextOneAfterTheInterval() {
     Rig rig = new Rig(ok(), 60, KEY, LONDON);
-    ActorRef<CityWeather.Command> city = rig.spawn(LONDON);
+    ActorRef<CityWeatherProtocol.Command> city = rig.spawn(LONDON);
 
-    CityWeather.Status s = rig.awaitStatus(city, CityWeatherTest::reporting);
+    CityWeatherProtocol.Status s = rig.awaitStatus(city, CityWeatherTest::reporting);
     assertEquals("london,gb", s.cityId());
     assertEquals(282.57f, s.temperature());
     assertNull(s.lastError());
@@ -261,9 +264,9 @@ class CityWeatherTest {
   void aRefusalMarksTheCityFailingWithTheReasonAndBacksOffUntilASuccessClearsIt(
       int status, String body, String reason) {
     Rig rig = new Rig(new Answer(status, body), 60, KEY, LONDON);
-    ActorRef<CityWeather.Command> city = rig.spawn(LONDON);
+    ActorRef<CityWeatherProtocol.Command> city = rig.spawn(LONDON);
 
-    CityWeather.Status s = rig.awaitStatus(city, CityWeatherTest::failing);
+    CityWeatherProtocol.Status s = rig.awaitStatus(city, CityWeatherTest::failing);
     assertTrue(s.lastError().startsWith(reason), s.lastError());
     assertNull(s.lastReport());
     assertEquals(List.of(), rig.publisher.records);
@@ -294,9 +297,9 @@ class CityWeatherTest {
   void aFailedPublishMarksTheCityFailingAndIsRetried() {
     Rig rig = new Rig(ok(), 60, KEY, LONDON);
     rig.publisher.failuresLeft.set(1);
-    ActorRef<CityWeather.Command> city = rig.spawn(LONDON);
+    ActorRef<CityWeatherProtocol.Command> city = rig.spawn(LONDON);
 
-    CityWeather.Status s = rig.awaitStatus(city, CityWeatherTest::failing);
+    CityWeatherProtocol.Status s = rig.awaitStatus(city, CityWeatherTest::failing);
     assertTrue(s.lastError().startsWith("publish failed: "), s.lastError());
     assertTrue(s.lastError().contains("broker unavailable"), s.lastError());
     assertEquals(List.of(), rig.publisher.records);
@@ -314,8 +317,8 @@ class CityWeatherTest {
     // One call per minute, on a budget clock that stands still until the test moves it; an
     // interval of an hour, so the city that reported does not ask again meanwhile.
     Rig rig = new Rig(ok(), 1, KEY, Duration.ofHours(1), LONDON, paris);
-    ActorRef<CityWeather.Command> london = rig.spawn(LONDON);
-    ActorRef<CityWeather.Command> parisGrain = rig.spawn(paris);
+    ActorRef<CityWeatherProtocol.Command> london = rig.spawn(LONDON);
+    ActorRef<CityWeatherProtocol.Command> parisGrain = rig.spawn(paris);
 
     rig.probe.awaitAssert(
         Duration.ofSeconds(30),
@@ -326,12 +329,12 @@ class CityWeatherTest {
               states.contains("reporting") && states.contains("waiting"), String.valueOf(states));
           return null;
         });
-    ActorRef<CityWeather.Command> waiting =
+    ActorRef<CityWeatherProtocol.Command> waiting =
         rig.status(london).state().equals("waiting") ? london : parisGrain;
     assertEquals(1, rig.owm.requests().size());
     assertEquals(1, rig.publisher.records.size());
-    rig.budget.tell(new CallBudget.GetUsage(rig.usageProbe.getRef()));
-    CallBudget.Usage usage = rig.usageProbe.receiveMessage();
+    rig.budget.tell(new CallBudgetProtocol.GetUsage(rig.usageProbe.getRef()));
+    CallBudgetProtocol.Usage usage = rig.usageProbe.receiveMessage();
     assertEquals(1, usage.granted());
     assertEquals(1, usage.denied());
 
@@ -339,11 +342,11 @@ class CityWeatherTest {
     // (The clock moves a second more: a token refilled exactly to 1.0 may round below it.)
     rig.budgetClock.addAndGet(Duration.ofSeconds(61).toNanos());
     rig.pass(Duration.ofSeconds(60).plusMillis(500));
-    CityWeather.Status s = rig.awaitStatus(waiting, CityWeatherTest::reporting);
+    CityWeatherProtocol.Status s = rig.awaitStatus(waiting, CityWeatherTest::reporting);
     assertNull(s.lastError());
     assertEquals(2, rig.owm.requests().size());
     assertEquals(2, rig.publisher.records.size());
-    rig.budget.tell(new CallBudget.GetUsage(rig.usageProbe.getRef()));
+    rig.budget.tell(new CallBudgetProtocol.GetUsage(rig.usageProbe.getRef()));
     usage = rig.usageProbe.receiveMessage();
     assertEquals(2, usage.granted());
     assertEquals(1, usage.denied());
@@ -356,9 +359,9 @@ class CityWeatherTest {
     // A broken server that quotes the request, key included, in its error message.
     Rig rig = new Rig(null, 60, KEY, LONDON);
     rig.owm.answer(uri -> new Answer(500, "{\"message\":\"cannot serve " + uri + "\"}"));
-    ActorRef<CityWeather.Command> city = rig.spawn(LONDON);
+    ActorRef<CityWeatherProtocol.Command> city = rig.spawn(LONDON);
 
-    CityWeather.Status s = rig.awaitStatus(city, CityWeatherTest::failing);
+    CityWeatherProtocol.Status s = rig.awaitStatus(city, CityWeatherTest::failing);
     String query = rig.owm.requests().get(0).getQuery();
     assertTrue(query.contains("appid=" + KEY), "the call carried the key: " + query);
     assertTrue(
@@ -373,8 +376,8 @@ class CityWeatherTest {
   @Test
   void withoutAKeyTheCityFailsWithTheReasonAndCallsNothing() {
     Rig rig = new Rig(ok(), 60, "", LONDON);
-    ActorRef<CityWeather.Command> city = rig.spawn(LONDON);
-    CityWeather.Status s = rig.awaitStatus(city, CityWeatherTest::failing);
+    ActorRef<CityWeatherProtocol.Command> city = rig.spawn(LONDON);
+    CityWeatherProtocol.Status s = rig.awaitStatus(city, CityWeatherTest::failing);
     assertEquals("no API key: set OWM_API_KEY", s.lastError());
     assertEquals(0, rig.after(Duration.ofMinutes(5), city));
     assertEquals(List.of(), rig.owm.requests());
@@ -384,7 +387,7 @@ class CityWeatherTest {
   @Test
   void aCityThatIsNotRegisteredStopsWithoutACall() {
     Rig rig = new Rig(ok(), 60, KEY); // nothing registered
-    ActorRef<CityWeather.Command> city = rig.spawn(LONDON);
+    ActorRef<CityWeatherProtocol.Command> city = rig.spawn(LONDON);
     rig.probe.expectTerminated(city, Duration.ofSeconds(30));
     assertEquals(List.of(), rig.owm.requests());
     assertEquals(List.of(), rig.publisher.records);

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import kafkapipeline.api.Topics;
+import kafkapipeline.api.grains.WikipediaProtocol;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.StreamPositionStore;
 import kafkapipeline.grains.kafka.EventPublisher;
@@ -189,7 +190,7 @@ class WikipediaPositionTest {
     ControlledPublisher publisher = new ControlledPublisher();
     MemoryPositions positions = new MemoryPositions(publisher);
     PipelineMetrics metrics = new PipelineMetrics();
-    ActorRef<WikipediaSource.Command> source =
+    ActorRef<WikipediaProtocol.Command> source =
         testKit.spawn(WikipediaSource.create(settings(), publisher, positions, metrics));
 
     Call first = publisher.take(keys(1));
@@ -211,13 +212,13 @@ class WikipediaPositionTest {
     publisher.ack(fourth);
     Call fifth = publisher.take(keys(5)); // left unacknowledged: the grain's silo dies now
 
-    TestProbe<WikipediaSource.Status> probe = testKit.createTestProbe();
-    WikipediaSource.Status s =
+    TestProbe<WikipediaProtocol.Status> probe = testKit.createTestProbe();
+    WikipediaProtocol.Status s =
         probe.awaitAssert(
             Duration.ofSeconds(30),
             () -> {
-              source.tell(new WikipediaSource.GetStatus(probe.getRef()));
-              WikipediaSource.Status st = probe.receiveMessage();
+              source.tell(new WikipediaProtocol.GetStatus(probe.getRef()));
+              WikipediaProtocol.Status st = probe.receiveMessage();
               assertEquals("[4]", st.position(), String.valueOf(st));
               return st;
             });
@@ -232,7 +233,7 @@ class WikipediaPositionTest {
     // Another grain (the singleton moved) resumes from the saved id: only e-5 is read again.
     testKit.stop(source);
     fifth.ack().completeExceptionally(new RuntimeException("the silo is gone"));
-    ActorRef<WikipediaSource.Command> next =
+    ActorRef<WikipediaProtocol.Command> next =
         testKit.spawn(
             WikipediaSource.create(settings(), publisher, positions, new PipelineMetrics()));
     publisher.ack(publisher.take(keys(5)));

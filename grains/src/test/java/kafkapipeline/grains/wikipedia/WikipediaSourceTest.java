@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import kafkapipeline.api.Topics;
+import kafkapipeline.api.grains.WikipediaProtocol;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.StreamPositionStore;
 import kafkapipeline.grains.kafka.EventPublisher;
@@ -160,26 +161,26 @@ class WikipediaSourceTest {
     MemoryPositions positions = new MemoryPositions();
     PipelineMetrics metrics = new PipelineMetrics();
     try {
-      ActorRef<WikipediaSource.Command> source =
+      ActorRef<WikipediaProtocol.Command> source =
           testKit.spawn(
               WikipediaSource.create(
                   settings("http://127.0.0.1:" + server.getAddress().getPort() + "/"),
                   publisher,
                   positions,
                   metrics));
-      TestProbe<WikipediaSource.Status> probe = testKit.createTestProbe();
+      TestProbe<WikipediaProtocol.Status> probe = testKit.createTestProbe();
       probe.awaitAssert(
           Duration.ofSeconds(30),
           Duration.ofMillis(100),
           () -> {
-            source.tell(new WikipediaSource.GetStatus(probe.getRef()));
-            WikipediaSource.Status s = probe.receiveMessage();
+            source.tell(new WikipediaProtocol.GetStatus(probe.getRef()));
+            WikipediaProtocol.Status s = probe.receiveMessage();
             assertEquals(2, s.connections(), String.valueOf(s));
             assertEquals("streaming", s.state(), String.valueOf(s));
             return s;
           });
-      source.tell(new WikipediaSource.GetStatus(probe.getRef()));
-      WikipediaSource.Status status = probe.receiveMessage();
+      source.tell(new WikipediaProtocol.GetStatus(probe.getRef()));
+      WikipediaProtocol.Status status = probe.receiveMessage();
       assertEquals(2, status.published(), String.valueOf(status));
       assertEquals(2, status.malformed(), String.valueOf(status));
       assertEquals(2, status.oversize(), String.valueOf(status));

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import kafkapipeline.api.Topics;
+import kafkapipeline.api.grains.FakerProtocol;
 import kafkapipeline.api.sources.SourceInfo;
 import kafkapipeline.grains.faker.FakerSource;
 import kafkapipeline.grains.persist.FakerRowMapper;
@@ -46,17 +47,17 @@ public final class FakerSourceEntry implements BuiltInSource {
   }
 
   /** The started generator: {@code PUT /api/sources/faker/rate} talks to {@link #faker}. */
-  public record Running(ActorRef<FakerSource.Command> faker, Scheduler scheduler)
+  public record Running(ActorRef<FakerProtocol.Command> faker, Scheduler scheduler)
       implements BuiltInSource.Running {
     @Override
     public CompletionStage<SourceState> state(Duration timeout) {
-      return AskPattern.<FakerSource.Command, FakerSource.Status>ask(
-              faker, FakerSource.GetStatus::new, timeout, scheduler)
+      return AskPattern.<FakerProtocol.Command, FakerProtocol.Status>ask(
+              faker, FakerProtocol.GetStatus::new, timeout, scheduler)
           .handle((s, e) -> e == null ? view(s) : SourceState.noAnswer(e));
     }
 
     /** The generator's status as the API shows it. */
-    public static SourceState view(FakerSource.Status s) {
+    public static SourceState view(FakerProtocol.Status s) {
       return new SourceState(s.state(), s.ratePerSecond(), s.lastPublished(), s.lastError());
     }
   }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import kafkapipeline.api.Topics;
+import kafkapipeline.api.grains.SpaceXProtocol;
 import kafkapipeline.api.sources.SourceInfo;
 import kafkapipeline.grains.persist.RowMapper;
 import kafkapipeline.grains.persist.SpaceXRowMapper;
@@ -49,12 +50,12 @@ public final class SpaceXSourceEntry implements BuiltInSource {
   }
 
   /** The started poller; its counts are in /api/stats (produced spacex, malformed_source_data). */
-  public record Running(ActorRef<SpaceXSource.Command> spacex, Scheduler scheduler)
+  public record Running(ActorRef<SpaceXProtocol.Command> spacex, Scheduler scheduler)
       implements BuiltInSource.Running {
     @Override
     public CompletionStage<SourceState> state(Duration timeout) {
-      return AskPattern.<SpaceXSource.Command, SpaceXSource.Status>ask(
-              spacex, SpaceXSource.GetStatus::new, timeout, scheduler)
+      return AskPattern.<SpaceXProtocol.Command, SpaceXProtocol.Status>ask(
+              spacex, SpaceXProtocol.GetStatus::new, timeout, scheduler)
           .handle(
               (s, e) ->
                   e == null

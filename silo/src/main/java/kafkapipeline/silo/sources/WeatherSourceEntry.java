@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import kafkapipeline.api.Topics;
+import kafkapipeline.api.grains.CallBudgetProtocol;
 import kafkapipeline.api.sources.SourceInfo;
 import kafkapipeline.grains.persist.RowMapper;
 import kafkapipeline.grains.persist.WeatherRowMapper;
@@ -46,7 +47,8 @@ public final class WeatherSourceEntry implements BuiltInSource {
   public Running start(SourceContext c) {
     var weather = c.settings().weather();
     OwmClient owm = new OwmClient(weather.baseUrl(), weather.apiKey());
-    ActorRef<CallBudget.Command> budget = CallBudget.init(c.system(), weather.callsPerMinute());
+    ActorRef<CallBudgetProtocol.Command> budget =
+        CallBudget.init(c.system(), weather.callsPerMinute());
     CityWeather.init(
         c.system(),
         new CityWeather.Dependencies(weather, owm, budget, c.publisher(), c.cities(), c.metrics()));
@@ -56,12 +58,15 @@ public final class WeatherSourceEntry implements BuiltInSource {
 
   /** The started weather source: the city routes talk to its budget, store and client. */
   public record Running(
-      ActorRef<CallBudget.Command> budget, CityStore cities, OwmClient owm, Scheduler scheduler)
+      ActorRef<CallBudgetProtocol.Command> budget,
+      CityStore cities,
+      OwmClient owm,
+      Scheduler scheduler)
       implements BuiltInSource.Running {
     @Override
     public CompletionStage<SourceState> state(Duration timeout) {
-      return AskPattern.<CallBudget.Command, CallBudget.Usage>ask(
-              budget, CallBudget.GetUsage::new, timeout, scheduler)
+      return AskPattern.<CallBudgetProtocol.Command, CallBudgetProtocol.Usage>ask(
+              budget, CallBudgetProtocol.GetUsage::new, timeout, scheduler)
           .handle(
               (u, e) ->
                   !owm.hasKey()

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import kafkapipeline.api.Topics;
+import kafkapipeline.api.grains.WikipediaProtocol;
 import kafkapipeline.api.sources.SourceInfo;
 import kafkapipeline.grains.persist.RowMapper;
 import kafkapipeline.grains.persist.WikipediaRowMapper;
@@ -47,16 +48,16 @@ public final class WikipediaSourceEntry implements BuiltInSource {
   }
 
   /** The started stream reader. */
-  public record Running(ActorRef<WikipediaSource.Command> wikipedia, Scheduler scheduler)
+  public record Running(ActorRef<WikipediaProtocol.Command> wikipedia, Scheduler scheduler)
       implements BuiltInSource.Running {
     @Override
     public CompletionStage<SourceState> state(Duration timeout) {
-      return AskPattern.<WikipediaSource.Command, WikipediaSource.Status>ask(
-              wikipedia, WikipediaSource.GetStatus::new, timeout, scheduler)
+      return AskPattern.<WikipediaProtocol.Command, WikipediaProtocol.Status>ask(
+              wikipedia, WikipediaProtocol.GetStatus::new, timeout, scheduler)
           .handle((s, e) -> e == null ? view(s) : SourceState.noAnswer(e));
     }
 
-    private static SourceState view(WikipediaSource.Status s) {
+    private static SourceState view(WikipediaProtocol.Status s) {
       String detail =
           String.format(
               "%d published, %d canaries discarded, %d malformed, %d oversize, %d server errors, %d"
