@@ -143,7 +143,7 @@ class ConcurrentMigrationTest {
     assertEquals(1, versions.size(), "schema versions: " + versions);
     assertEquals(session.getMetadata().getNodes().size(), tablesByNode.size());
     Map<String, UUID> first = tablesByNode.values().iterator().next();
-    // Exactly the tables schema.cql creates (no declarative source is added in this test).
+    // Exactly the pipeline's own tables (no declarative source is added in this test).
     assertEquals(new java.util.TreeSet<>(Schema.tables()), first.keySet(), first.toString());
     for (Map.Entry<String, UUID> t : first.entrySet()) {
       assertEquals(Schema.tableId(t.getKey()), t.getValue(), t.getKey());

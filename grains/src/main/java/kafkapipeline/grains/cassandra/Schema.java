@@ -130,9 +130,12 @@ public final class Schema {
     }
   }
 
-  /** The tables {@code schema.cql} creates: the built-in sources' and the pipeline's own. */
+  /**
+   * Every table the pipeline itself makes in the keyspace: what {@code schema.cql} creates (the
+   * built-in sources' and the pipeline's own) and the migrations' record.
+   */
   public static List<String> tables() {
-    List<String> tables = new ArrayList<>();
+    List<String> tables = new ArrayList<>(List.of(SchemaMigration.TABLE_NAME));
     for (String statement : template()) {
       Matcher m = CREATE_TABLE.matcher(statement);
       if (m.find()) tables.add(m.group(1));

@@ -33,7 +33,11 @@ import org.slf4j.LoggerFactory;
  */
 final class SchemaMigration {
   private static final Logger log = LoggerFactory.getLogger(SchemaMigration.class);
-  static final String TABLE = Schema.KEYSPACE + ".schema_migrations";
+
+  /** The migrations' own table (outside schema.cql: it records which version is applied). */
+  static final String TABLE_NAME = "schema_migrations";
+
+  static final String TABLE = Schema.KEYSPACE + "." + TABLE_NAME;
   private static final Duration DDL_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration POLL = Duration.ofMillis(500);
 
