@@ -62,7 +62,7 @@ final class SourceRoutes extends AllDirectives {
     if (faker == null)
       return CompletableFuture.completedFuture(
           error(StatusCodes.SERVICE_UNAVAILABLE, "the faker source does not run on this silo"));
-    SourceInfo info = new FakerSourceEntry().info();
+    FakerSourceEntry entry = new FakerSourceEntry();
     return AskPattern.<FakerProtocol.Command, FakerProtocol.Status>ask(
             faker.faker(),
             reply -> new FakerProtocol.SetRate(body.rate(), reply),
@@ -72,7 +72,7 @@ final class SourceRoutes extends AllDirectives {
             s ->
                 json(
                     StatusCodes.OK,
-                    view(info, new FakerSourceEntry().kind(), FakerSourceEntry.Running.view(s))));
+                    view(entry.info(), entry.kind(), FakerSourceEntry.Running.view(s))));
   }
 
   private CompletionStage<HttpResponse> sources() {

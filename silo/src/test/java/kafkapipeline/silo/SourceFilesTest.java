@@ -41,6 +41,9 @@ class SourceFilesTest {
         example.replace("\"name\": \"launches\",", "\"name\": \"b\", \"table\": \"fakerdata\","));
     Files.writeString(dir.resolve("c.json"), example);
     Files.writeString(dir.resolve("d.json"), "{\"name\": ");
+    // too large to be read at all, and a folder named like a file
+    Files.writeString(dir.resolve("e.json"), " ".repeat(1024 * 1024 + 1));
+    Files.createDirectory(dir.resolve("f.json"));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> SourceFiles.read(dir));
     String m = e.getMessage();
@@ -48,6 +51,8 @@ class SourceFilesTest {
     assertTrue(m.contains("b.json: ") && m.contains("fakerdata"), m);
     assertTrue(m.contains("c.json: ") && m.contains("'launches' is already a source"), m);
     assertTrue(m.contains("d.json: "), m);
+    assertTrue(m.contains("e.json: 1048577 bytes, at most 1048576"), m);
+    assertTrue(m.contains("f.json: cannot read it"), m);
     assertTrue(!m.contains("a.json"), m);
   }
 

@@ -25,6 +25,9 @@ import kafkapipeline.api.sources.SourceSpecs;
 public record SourceFiles(List<SourceSpec> specs) {
   public static final String PATH = "pipeline.sources.declarative.dir";
 
+  /** The largest file read as a source (the client's add-source takes no larger one either). */
+  static final long MAX_FILE_BYTES = 1024 * 1024;
+
   /** Reads and checks the folder {@value #PATH} names (empty: no files). */
   public static SourceFiles fromConfig(Config config) {
     String dir = config.getString(PATH).strip();
@@ -47,6 +50,11 @@ public record SourceFiles(List<SourceSpec> specs) {
     List<String> problems = new ArrayList<>();
     for (Path file : files) {
       try {
+        if (Files.size(file) > MAX_FILE_BYTES) {
+          problems.add(
+              file.getFileName() + ": " + Files.size(file) + " bytes, at most " + MAX_FILE_BYTES);
+          continue;
+        }
         SourceSpec spec = SourceSpecs.parse(Files.readAllBytes(file));
         List<String> wrong = new ArrayList<>(SourceSpecs.problems(spec));
         if (wrong.isEmpty()) wrong.addAll(SourceSpecs.conflicts(spec, taken));
