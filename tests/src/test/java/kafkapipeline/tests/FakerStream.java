@@ -175,6 +175,14 @@ final class FakerStream {
   }
 
   /**
+   * Records of topic faker the persisters have committed: rows known to be in Cassandra, since an
+   * offset is committed only after its rows are written.
+   */
+  long committed() {
+    return offsets().values().stream().mapToLong(o -> Math.max(0, o[1])).sum();
+  }
+
+  /**
    * Waits until every partition is committed up to its end: every record read and its row written.
    */
   void awaitAllCommitted(Duration timeout) {

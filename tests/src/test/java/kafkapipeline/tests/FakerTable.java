@@ -49,16 +49,6 @@ final class FakerTable {
     }
   }
 
-  /** The row count, once Cassandra answers again (right after a restart it may fail reads). */
-  static long awaitCount(CqlSession session) {
-    long[] count = {-1};
-    Await.until(
-        Duration.ofSeconds(60),
-        () -> (count[0] = countOrMinusOne(session)) >= 0,
-        () -> "Cassandra does not answer a count");
-    return count[0];
-  }
-
   static void awaitRows(CqlSession session, long atLeast, Duration timeout) {
     Await.until(
         timeout,
