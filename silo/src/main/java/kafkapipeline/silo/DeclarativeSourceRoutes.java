@@ -126,7 +126,8 @@ final class DeclarativeSourceRoutes extends AllDirectives {
         .delete(name)
         .thenApply(
             existed -> {
-              if (!existed) return error(StatusCodes.NOT_FOUND, "no source named " + quoted(name));
+              if (!existed)
+                return error(StatusCodes.NOT_FOUND, "no source named " + Params.quoted(name));
               d.persisters().tell(DeclarativePersisters.Refresh.INSTANCE);
               ClusterSharding.get(system)
                   .entityRefFor(DeclarativeSource.TYPE_KEY, name)
@@ -204,9 +205,5 @@ final class DeclarativeSourceRoutes extends AllDirectives {
 
   private static CompletionStage<HttpResponse> done(HttpResponse response) {
     return CompletableFuture.completedFuture(response);
-  }
-
-  private static String quoted(String name) {
-    return "'" + (name.length() > 80 ? name.substring(0, 80) + "…" : name) + "'";
   }
 }

@@ -167,6 +167,12 @@ public final class HttpApi extends AllDirectives {
                                                                     settings.http(),
                                                                     clusterEvents,
                                                                     lag)
+                                                                .routes(),
+                                                            new GrainRoutes(
+                                                                    system,
+                                                                    settings.http(),
+                                                                    pipeline,
+                                                                    lag)
                                                                 .routes())),
                                                 new MetricsRoutes(
                                                         system, metrics, lag, connections.engines())

@@ -40,4 +40,9 @@ final class Params {
     return CompletableFuture.completedFuture(
         error(StatusCodes.SERVICE_UNAVAILABLE, "the pipeline is starting"));
   }
+
+  /** A name from a request, quoted for an error text: at most 80 characters of it. */
+  static String quoted(String name) {
+    return "'" + (name.length() > 80 ? name.substring(0, 80) + "…" : name) + "'";
+  }
 }

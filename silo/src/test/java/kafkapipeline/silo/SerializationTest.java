@@ -49,7 +49,13 @@ class SerializationTest {
     FakerProtocol.SetRate setRate = new FakerProtocol.SetRate(12.5, probe.getRef());
     assertEquals(setRate, roundTrip(setRate));
     PersisterProtocol.Status persister =
-        new PersisterProtocol.Status("faker", "fakerdata", 1, "boom");
+        new PersisterProtocol.Status(
+            "faker",
+            "fakerdata",
+            "127.0.0.1:2551",
+            java.util.List.of(new PersisterProtocol.PartitionState(3, "owned", 10, 41, 40, 1)),
+            1,
+            "boom");
     assertEquals(persister, roundTrip(persister));
   }
 

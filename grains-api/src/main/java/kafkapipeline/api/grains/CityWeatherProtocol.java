@@ -27,13 +27,21 @@ public final class CityWeatherProtocol {
 
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
-  /** {@code state}: starting, waiting (for the call budget), reporting, or failing. */
+  /**
+   * {@code state}: starting, waiting (for the call budget), reporting, or failing. {@code
+   * nextPoll}: when its next poll starts (null while one is under way, {@code pollInFlight});
+   * {@code failuresInRow}: failed polls since the last good one (each doubles the wait, up to a
+   * cap).
+   */
   public record Status(
       String cityId,
       String state,
       String silo,
       Instant lastReport,
       Float temperature,
-      String lastError)
+      String lastError,
+      Instant nextPoll,
+      int failuresInRow,
+      boolean pollInFlight)
       implements CborSerializable {}
 }

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import kafkapipeline.api.grains.PersisterProtocol;
 
 /**
  * What one persister stream has read, written and committed of each partition of its topic, so that
@@ -181,6 +182,28 @@ final class DrainTracker {
   synchronized void close() {
     closed = true;
     notifyAll();
+  }
+
+  /**
+   * Each partition this stream owns or is draining, as {@code GET /api/grains/persister/{topic}}
+   * shows it: records admitted and not yet written are in flight.
+   */
+  synchronized java.util.List<PersisterProtocol.PartitionState> view() {
+    java.util.List<PersisterProtocol.PartitionState> out = new java.util.ArrayList<>();
+    new TreeMap<>(partitions)
+        .forEach(
+            (k, p) -> {
+              if (p.state == State.RELEASED) return;
+              out.add(
+                  new PersisterProtocol.PartitionState(
+                      k,
+                      p.state.name().toLowerCase(java.util.Locale.ROOT),
+                      p.start,
+                      p.admitted,
+                      p.written,
+                      Math.max(0, p.admitted - p.written)));
+            });
+    return out;
   }
 
   /** The partitions owned now (for a stop: they are all given up). */

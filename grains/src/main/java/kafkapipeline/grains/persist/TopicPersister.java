@@ -109,6 +109,10 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   /** The consumer of the stream running now (a restart makes a new one). */
   private final AtomicReference<Consumer.Control> running = new AtomicReference<>();
 
+  /** The running stream's tracker, for the status (a restart makes a new one). */
+  private final AtomicReference<DrainTracker> tracker = new AtomicReference<>(new DrainTracker());
+
+  private final String silo;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicBoolean finalCountLogged = new AtomicBoolean();
   private long restarts;
@@ -131,6 +135,12 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
     this.metrics = metrics;
     this.maxRecordBytes = settings.maxRecordBytes();
     this.drainTimeout = settings.drainTimeout();
+    this.silo = ctx.getSystem().address().hostPort();
+    ctx.getSystem()
+        .receptionist()
+        .tell(
+            org.apache.pekko.actor.typed.receptionist.Receptionist.register(
+                PersisterProtocol.KEY, ctx.getSelf()));
     ActorRef<Command> self = ctx.getSelf();
     RestartSettings restartSettings =
         RestartSettings.create(settings.restartMinBackoff(), settings.restartMaxBackoff(), 0.2);
@@ -143,6 +153,7 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
               if (stopping.get()) return Source.<Object>empty();
               // One tracker per consumer: a restarted stream starts from the committed offsets.
               DrainTracker tracker = new DrainTracker();
+              this.tracker.set(tracker);
               RebalanceDrain drain =
                   new RebalanceDrain(topic, tracker, settings.drainTimeout(), metrics);
               return Consumer.committableSource(
@@ -380,7 +391,8 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    get.replyTo().tell(new Status(topic, mapper.table(), restarts, lastError));
+    get.replyTo()
+        .tell(new Status(topic, mapper.table(), silo, tracker.get().view(), restarts, lastError));
     return this;
   }
 

@@ -96,6 +96,7 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
   private Instant lastReport;
   private Float temperature;
   private String lastError;
+  private Instant nextPoll; // when the pending Tick fires; null while a poll is under way
 
   private CityWeather(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, String cityId, Dependencies deps) {
@@ -145,6 +146,7 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
       return fail("no API key: set OWM_API_KEY");
     }
     busy = true;
+    nextPoll = null;
     getContext()
         .ask(
             CallBudgetProtocol.Answer.class,
@@ -161,8 +163,7 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
     if (budget.answer() instanceof CallBudgetProtocol.Denied denied) {
       busy = false;
       if (!"failing".equals(state)) state = "waiting";
-      timers.startSingleTimer(
-          Tick.INSTANCE, denied.retryIn().plusMillis(ThreadLocalRandom.current().nextInt(250)));
+      scheduleTick(denied.retryIn().plusMillis(ThreadLocalRandom.current().nextInt(250)));
       return this;
     }
     getContext()
@@ -217,7 +218,7 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
     lastReport = Instant.now();
     temperature = published.report().temp();
     deps.metrics().increment(kafkapipeline.grains.PipelineMetrics.PRODUCED, Topics.WEATHER);
-    timers.startSingleTimer(Tick.INSTANCE, deps.settings().interval());
+    scheduleTick(deps.settings().interval());
     return this;
   }
 
@@ -243,12 +244,20 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
             failures,
             error,
             jittered / 1000);
-    timers.startSingleTimer(Tick.INSTANCE, Duration.ofMillis(jittered));
+    scheduleTick(Duration.ofMillis(jittered));
     return this;
   }
 
+  private void scheduleTick(Duration in) {
+    nextPoll = Instant.now().plus(in);
+    timers.startSingleTimer(Tick.INSTANCE, in);
+  }
+
   private Behavior<Command> onGetStatus(GetStatus get) {
-    get.replyTo().tell(new Status(cityId, state, silo, lastReport, temperature, lastError));
+    get.replyTo()
+        .tell(
+            new Status(
+                cityId, state, silo, lastReport, temperature, lastError, nextPoll, failures, busy));
     return this;
   }
 }

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import kafkapipeline.api.grains.PersisterProtocol;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +48,25 @@ class DrainTrackerTest {
     assertTrue(epoch >= 0);
     assertEquals(-1, t.admit(0, 10), "twice");
     assertEquals(-1, t.admit(1, 10), "another partition");
+  }
+
+  @Test
+  void theViewShowsEachOwnedPartitionWithWhatIsInFlight() {
+    DrainTracker t = new DrainTracker();
+    assertEquals(List.of(), t.view(), "nothing owned yet");
+    t.assigned(Map.of(0, 10L, 1, 100L));
+    long e0 = t.admit(0, 10);
+    t.admit(0, 11);
+    t.admit(0, 12);
+    t.admit(1, 100);
+    t.written(0, new DrainTracker.Progress(11, e0));
+    assertEquals(
+        List.of(
+            new PersisterProtocol.PartitionState(0, "owned", 10, 12, 11, 1),
+            new PersisterProtocol.PartitionState(1, "owned", 100, 100, 99, 1)),
+        t.view());
+    t.lost(List.of(1));
+    assertEquals(List.of(0), t.view().stream().map(p -> p.partition()).toList(), "1 is lost");
   }
 
   @Test

@@ -294,6 +294,9 @@ class TopicPersisterTest {
     assertEquals(List.of(), kafka.violations);
     PersisterProtocol.Status s = rig.status();
     assertEquals(1, s.restarts());
+    // The status shows the restarted consumer's partition, everything written, nothing in flight.
+    assertEquals(
+        List.of(new PersisterProtocol.PartitionState(0, "owned", 0, 5, 5, 0)), s.partitions());
     assertTrue(s.lastError().contains("write timed out after 3 attempts"), s.lastError());
     assertEquals(1, rig.metrics.get(PipelineMetrics.CONSUMER_RESTARTS, TOPIC));
     assertEquals(2, kafka.consumers.size(), "the restarted stream made a new consumer");

@@ -41,5 +41,12 @@ public interface BuiltInSource {
      * {@code unknown} with the reason.
      */
     CompletionStage<SourceState> state(Duration timeout);
+
+    /**
+     * Its grain's own status record, as {@code GET /api/grains/source/{name}} shows it (for the
+     * per-city weather source, its call budget's usage). Fails when the grain does not answer
+     * within {@code timeout}.
+     */
+    CompletionStage<?> inspect(Duration timeout);
   }
 }

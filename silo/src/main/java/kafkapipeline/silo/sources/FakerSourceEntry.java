@@ -50,10 +50,14 @@ public final class FakerSourceEntry implements BuiltInSource {
   public record Running(ActorRef<FakerProtocol.Command> faker, Scheduler scheduler)
       implements BuiltInSource.Running {
     @Override
-    public CompletionStage<SourceState> state(Duration timeout) {
+    public CompletionStage<FakerProtocol.Status> inspect(Duration timeout) {
       return AskPattern.<FakerProtocol.Command, FakerProtocol.Status>ask(
-              faker, FakerProtocol.GetStatus::new, timeout, scheduler)
-          .handle((s, e) -> e == null ? view(s) : SourceState.noAnswer(e));
+          faker, FakerProtocol.GetStatus::new, timeout, scheduler);
+    }
+
+    @Override
+    public CompletionStage<SourceState> state(Duration timeout) {
+      return inspect(timeout).handle((s, e) -> e == null ? view(s) : SourceState.noAnswer(e));
     }
 
     /** The generator's status as the API shows it. */

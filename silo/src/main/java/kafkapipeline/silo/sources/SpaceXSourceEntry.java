@@ -53,9 +53,14 @@ public final class SpaceXSourceEntry implements BuiltInSource {
   public record Running(ActorRef<SpaceXProtocol.Command> spacex, Scheduler scheduler)
       implements BuiltInSource.Running {
     @Override
-    public CompletionStage<SourceState> state(Duration timeout) {
+    public CompletionStage<SpaceXProtocol.Status> inspect(Duration timeout) {
       return AskPattern.<SpaceXProtocol.Command, SpaceXProtocol.Status>ask(
-              spacex, SpaceXProtocol.GetStatus::new, timeout, scheduler)
+          spacex, SpaceXProtocol.GetStatus::new, timeout, scheduler);
+    }
+
+    @Override
+    public CompletionStage<SourceState> state(Duration timeout) {
+      return inspect(timeout)
           .handle(
               (s, e) ->
                   e == null

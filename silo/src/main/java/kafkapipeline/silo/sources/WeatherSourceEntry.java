@@ -64,9 +64,14 @@ public final class WeatherSourceEntry implements BuiltInSource {
       Scheduler scheduler)
       implements BuiltInSource.Running {
     @Override
-    public CompletionStage<SourceState> state(Duration timeout) {
+    public CompletionStage<CallBudgetProtocol.Usage> inspect(Duration timeout) {
       return AskPattern.<CallBudgetProtocol.Command, CallBudgetProtocol.Usage>ask(
-              budget, CallBudgetProtocol.GetUsage::new, timeout, scheduler)
+          budget, CallBudgetProtocol.GetUsage::new, timeout, scheduler);
+    }
+
+    @Override
+    public CompletionStage<SourceState> state(Duration timeout) {
+      return inspect(timeout)
           .handle(
               (u, e) ->
                   !owm.hasKey()

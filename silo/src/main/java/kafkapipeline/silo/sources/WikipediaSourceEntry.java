@@ -51,10 +51,14 @@ public final class WikipediaSourceEntry implements BuiltInSource {
   public record Running(ActorRef<WikipediaProtocol.Command> wikipedia, Scheduler scheduler)
       implements BuiltInSource.Running {
     @Override
-    public CompletionStage<SourceState> state(Duration timeout) {
+    public CompletionStage<WikipediaProtocol.Status> inspect(Duration timeout) {
       return AskPattern.<WikipediaProtocol.Command, WikipediaProtocol.Status>ask(
-              wikipedia, WikipediaProtocol.GetStatus::new, timeout, scheduler)
-          .handle((s, e) -> e == null ? view(s) : SourceState.noAnswer(e));
+          wikipedia, WikipediaProtocol.GetStatus::new, timeout, scheduler);
+    }
+
+    @Override
+    public CompletionStage<SourceState> state(Duration timeout) {
+      return inspect(timeout).handle((s, e) -> e == null ? view(s) : SourceState.noAnswer(e));
     }
 
     private static SourceState view(WikipediaProtocol.Status s) {
