@@ -84,5 +84,22 @@
     el.appendChild(legend);
   }
 
-  window.Charts = { lineChart: lineChart, format: fmt };
+  /** A small inline chart of values (oldest first) without axes, for a table cell. */
+  function sparkline(values, title) {
+    var w = 80, h = 18;
+    var svg = svgEl('svg', { width: w, height: h, viewBox: '0 0 ' + w + ' ' + h, 'class': 'spark', role: 'img' });
+    var t = svgEl('title');
+    t.textContent = title || '';
+    svg.appendChild(t);
+    var vs = values.filter(function (v) { return isFinite(v); });
+    if (vs.length < 2) return svg;
+    var max = Math.max.apply(null, vs.concat([1e-9]));
+    var d = vs.map(function (v, i) {
+      return (i ? 'L' : 'M') + (i * (w - 2) / (vs.length - 1) + 1).toFixed(1) + ' ' + (h - 1 - v / max * (h - 2)).toFixed(1);
+    }).join(' ');
+    svg.appendChild(svgEl('path', { d: d, fill: 'none', stroke: PALETTE[0], 'stroke-width': 1.5 }));
+    return svg;
+  }
+
+  window.Charts = { lineChart: lineChart, format: fmt, sparkline: sparkline, palette: PALETTE };
 })();

@@ -1,11 +1,13 @@
-// The dashboard's polling loop. Fast figures (silos, engines, sources, Kafka lag) every 2 s, the data
-// views every 10 s; nothing is fetched while the tab is hidden. Rates are computed here from
-// the counters of every silo (summed), kept for the last 5 minutes the page has been open.
+// The dashboard's polling loop. Fast figures (silos, engines, sources, Kafka lag, grains, alerts,
+// logs, an open grain's state) every 2 s; the history and the data views every 10 s; nothing is
+// fetched while the tab is hidden. The tables' rates are computed here from the counters of every
+// silo (summed) between polls; the charts draw the silos' own history (history.js), so they are
+// full from the first load.
 // The sources, their topics and tables are the silo's (/api/sources, read on every fast poll):
 // the page holds no list of its own, so a source added at run time shows on the next poll.
 (function () {
   'use strict';
-  var R = window.Render, C = window.Charts;
+  var R = window.Render, C = window.Charts, G = window.Grains, H = window.SiloHistory, L = window.Logs, A = window.Alerts;
   var FAST = 2000, SLOW = 10000, KEEP = 150;
   // The last list /api/sources gave: when it fails, the rates and the lag panel go on with it
   // (the sources panel shows the error); null until it answered once.
@@ -26,6 +28,7 @@
   function show(id, promise, render) {
     return promise.then(render, function (e) {
       var target = $(id);
+      target.hidden = false;
       target.textContent = '';
       target.appendChild(R.el('p', { 'class': 'error', text: String(e.message || e) }));
     });
@@ -114,12 +117,8 @@
     });
     var up = status.silos.filter(function (s) { return s.status === 'Up'; }).length;
     $('summary').textContent = up + ' of ' + status.silos.length + ' silos up';
-    C.lineChart($('source-chart'), (known || []).map(function (s) { return { name: s.name, points: rates('produced', s.topic) }; }),
-      { unit: '/s', empty: known ? 'collecting: rates appear after two polls' : 'no sources known yet (see the sources table)' });
     var last = samples[samples.length - 1];
     var tableNames = Object.keys(last.rows).sort();
-    C.lineChart($('rows-chart'), tableNames.map(function (t) { return { name: t, points: rates('rows', t) }; }),
-      { unit: '/s', empty: 'no rows written yet' });
     R.table($('tables'), [
       { title: 'table', value: function (t) { return t; } },
       { title: 'rows written', num: true, value: function (t) { return last.rows[t]; } },
@@ -127,6 +126,8 @@
       { title: 'batch write ms', num: true, value: function (t) { return batchMillis(t); } }
     ], tableNames, 'no rows written yet');
     $('tables').appendChild(R.el('caption', { text: 'write errors ' + last.errors + ' · dead letters ' + last.dead }));
+    G.record(status);
+    G.render();
   }
 
   /** /api/health answers 503 with the same body when the silo is not healthy: the engines are in both. */
@@ -173,7 +174,7 @@
 
   function renderSources(list) {
     R.table($('sources'), [
-      { title: 'source', value: function (s) { return s.name; } },
+      { title: 'source', value: function (s) { return s.name; }, grain: function (s) { return { type: 'source', id: s.name }; } },
       { title: 'kind', value: function (s) { return s.kind; } },
       { title: 'topic → table', value: function (s) { return s.topic + ' → ' + s.table; } },
       { title: 'state', state: true, value: function (s) { return s.state; } },
@@ -201,7 +202,7 @@
         { title: 'lag', num: true, value: function (p) { return p.lag; } },
         { title: 'member', value: function (p) { return p.member; } }
       ], rows, 'no partitions');
-      box.appendChild(R.el('div', {}, [R.el('h3', { text: topic + ' · lag ' + lag }), t]));
+      box.appendChild(R.el('div', {}, [R.el('h3', {}, [R.grainLink('persister', topic, topic), document.createTextNode(' · lag ' + lag)]), t]));
     });
   }
 
@@ -212,10 +213,15 @@
         var chart = R.el('div', { 'class': 'chart', 'data-city': c.id });
         C.lineChart(chart, [{ name: c.id, points: s.points.filter(function (p) { return p.temp !== null; })
           .map(function (p) { return [Date.parse(p.at), p.temp]; }) }], { unit: '°', zero: false, empty: 'no reports yet' });
-        return R.card(c.name + (c.country ? ', ' + c.country : ''), [
+        var card = R.card(c.name + (c.country ? ', ' + c.country : ''), [
           ['state', c.state, 'state-' + c.state], ['silo', c.silo], ['last report', R.age(c.lastReport)],
           ['temperature', c.temperature === null ? null : c.temperature + ' °C'], ['last error', c.lastError]
         ], [chart]);
+        var title = card.querySelector('h3');
+        var link = R.grainLink('city', c.id, title.textContent);
+        title.textContent = '';
+        title.appendChild(link);
+        return card;
       });
     })).then(function (cards) {
       box.textContent = '';
@@ -286,6 +292,12 @@
     var sources = getJson('api/sources').then(function (list) { known = list; return list; });
     var status = after(getJson('api/status?rows=false'), sources);
     return Promise.all([
+      show('alerts', getJson('api/alerts'), function (body) {
+        var n = A.show(body);
+        document.body.setAttribute('data-alerts', String(n));
+      }),
+      show('logs', getJson(L.path()), L.show),
+      G.refreshState(getJson),
       show('silos', status, renderStatus),
       show('engines', getHealth(), renderEngines),
       // After the status was recorded: the sources' events/s are rates of its counters.
@@ -296,6 +308,7 @@
 
   function slow() {
     return Promise.all([
+      show('history-cpu', getJson('api/history?minutes=60'), H.show),
       show('weather', getJson('api/cities'), renderWeather),
       show('wikipedia', getJson('api/wikipedia/recent?limit=15'), renderWikipedia),
       show('spacex', getJson('api/spacex/upcoming?limit=8'), renderSpacex),
@@ -316,5 +329,8 @@
   }
 
   document.addEventListener('visibilitychange', function () { if (!document.hidden) lastSlow = 0; });
+  G.listen(getJson);
+  H.listen();
+  L.listen(function () { show('logs', getJson(L.path()), L.show); });
   tick();
 })();

@@ -12,7 +12,16 @@
     return e;
   }
 
-  /** Fills a table: columns = [{title, value(row), num?, wrap?, state?}]. */
+  /** A button that opens a grain's state (the dashboard listens for clicks on [data-grain-type]). */
+  function grainLink(type, id, text) {
+    return el('button', { type: 'button', 'class': 'link', 'data-grain-type': type, 'data-grain-id': id,
+      title: 'show the state of ' + type + ' ' + id, text: text });
+  }
+
+  /**
+   * Fills a table: columns = [{title, value(row), num?, wrap?, state?, grain?(row) -> {type, id}}];
+   * a column with grain makes its cells open that grain's state.
+   */
   function table(t, columns, rows, empty) {
     t.textContent = '';
     if (!rows || rows.length === 0) {
@@ -26,7 +35,9 @@
       return el('tr', {}, columns.map(function (c) {
         var v = c.value(r);
         var cls = (c.num ? 'num ' : '') + (c.wrap ? 'wrap ' : '') + (c.state ? 'state-' + v : '');
-        return el('td', { 'class': cls, text: v === null || v === undefined ? '–' : String(v) });
+        var text = v === null || v === undefined ? '–' : String(v);
+        var g = c.grain ? c.grain(r) : null;
+        return g ? el('td', { 'class': cls }, [grainLink(g.type, g.id, text)]) : el('td', { 'class': cls, text: text });
       }));
     })));
   }
@@ -64,5 +75,5 @@
     return iso ? new Date(iso).toLocaleString() : null;
   }
 
-  window.Render = { el: el, table: table, card: card, bytes: bytes, duration: duration, age: age, time: time };
+  window.Render = { el: el, table: table, grainLink: grainLink, card: card, bytes: bytes, duration: duration, age: age, time: time };
 })();

@@ -126,7 +126,32 @@ class DashboardApiTest {
               >= 0,
           metrics.body());
       assertEngineGauges(samples, metrics.body());
+      assertEveryGrafanaMetricIsExported(samples, metrics.body());
     }
+  }
+
+  /**
+   * Each metric a query of deploy/'s Grafana dashboard names is one this silo exports: a sample's
+   * name, or declared by a TYPE line (a series with no sample now, such as an alert that is not
+   * active), a histogram's also with _bucket, _sum and _count.
+   */
+  private static void assertEveryGrafanaMetricIsExported(
+      List<PrometheusText.Sample> samples, String text) {
+    java.util.Set<String> exported = new java.util.TreeSet<>();
+    samples.forEach(s -> exported.add(s.name()));
+    for (String line : text.split("\n")) {
+      String[] parts = line.split(" ");
+      if (parts.length == 4 && parts[0].equals("#") && parts[1].equals("TYPE")) {
+        exported.add(parts[2]);
+        if (parts[3].equals("histogram") || parts[3].equals("summary"))
+          for (String suffix : List.of("_bucket", "_sum", "_count"))
+            exported.add(parts[2] + suffix);
+      }
+    }
+    java.util.Set<String> missing = new java.util.TreeSet<>(GrafanaDashboard.load().metrics());
+    missing.removeAll(exported);
+    assertEquals(
+        java.util.Set.of(), missing, "metrics the Grafana dashboard queries, not exported");
   }
 
   @Test
