@@ -65,8 +65,7 @@ public final class SpaceXSourceEntry implements BuiltInSource {
           .handle(
               (s, e) ->
                   e == null
-                      ? new SourceState(
-                          s.state(), null, s.lastSuccess(), s.lastError(), interval)
+                      ? new SourceState(s.state(), null, s.lastSuccess(), s.lastError(), interval)
                       : SourceState.noAnswer(e));
     }
   }

@@ -74,8 +74,7 @@ public final class WikipediaSourceEntry implements BuiltInSource {
               s.lastError() == null ? "" : "; last error: " + s.lastError());
       // The stream is busy all day (many changes a second); a minute without one means trouble.
       Duration expected = "disabled".equals(s.state()) ? null : EXPECTED_INTERVAL;
-      return new SourceState(
-          s.state(), s.eventsPerSecond(), s.lastEventTime(), detail, expected);
+      return new SourceState(s.state(), s.eventsPerSecond(), s.lastEventTime(), detail, expected);
     }
   }
 }
