@@ -82,6 +82,13 @@ public final class Guardian {
 
   private Behavior<Command> start() {
     ctx.spawn(SiloVitals.create(metrics), "silo-vitals");
+    ctx.spawn(
+        SiloHistory.create(
+            metrics,
+            registry,
+            new KafkaLag(connections.kafkaAdmin(), registry::topics),
+            settings.history().interval()),
+        "silo-history");
     HttpApi.start(
         ctx.getSystem(),
         settings,

@@ -162,6 +162,16 @@ public final class HttpApi extends AllDirectives {
                                                             new DataRoutes(
                                                                     settings.http(), pipeline)
                                                                 .routes(),
+                                                            new HistoryRoutes(
+                                                                    system, settings.history())
+                                                                .routes(),
+                                                            new AlertRoutes(
+                                                                    system,
+                                                                    settings.http(),
+                                                                    settings.history(),
+                                                                    pipeline,
+                                                                    clusterEvents)
+                                                                .routes(),
                                                             new ClusterRoutes(
                                                                     system,
                                                                     settings.http(),

@@ -60,6 +60,7 @@ final class MetricsRoutes extends AllDirectives {
               members(out);
               lag(out, partitions);
               engines(out, view, java.time.Instant.now());
+              alerts(out, AlertBoard.get(system).current());
               return HttpResponse.create()
                   .withEntity(
                       HttpEntities.create(
@@ -225,6 +226,19 @@ final class MetricsRoutes extends AllDirectives {
         "pipeline_cassandra_consistency_info",
         Map.of("operation", "read", "level", c.consistency().read()),
         1);
+  }
+
+  /**
+   * The alerts as last evaluated ({@link AlertBoard}): one {@code pipeline_alert} of 1 per active
+   * alert, and {@code pipeline_alerts} for every kind, 0 included.
+   */
+  static void alerts(StringBuilder out, List<Alerts.Alert> alerts) {
+    header(out, "pipeline_alert", "gauge", "1 for each active alert, by kind and subject.");
+    for (Alerts.Alert a : alerts)
+      sample(out, "pipeline_alert", Map.of("kind", a.kind(), "subject", a.subject()), 1);
+    header(out, "pipeline_alerts", "gauge", "Active alerts of each kind (every kind, 0 included).");
+    Alerts.counts(alerts)
+        .forEach((kind, n) -> sample(out, "pipeline_alerts", Map.of("kind", kind), n));
   }
 
   private static Map<String, String> labels(KafkaLag.PartitionLag p) {

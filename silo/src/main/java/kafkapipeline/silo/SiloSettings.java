@@ -28,7 +28,8 @@ public record SiloSettings(
     PersisterSettings persisters,
     SpaceXSettings spacex,
     kafkapipeline.grains.declarative.DeclarativeSettings declarative,
-    kafkapipeline.silo.sources.SourceFiles sourceFiles) {
+    kafkapipeline.silo.sources.SourceFiles sourceFiles,
+    HistorySettings history) {
 
   /** Reads every component's section of {@code root}, the whole configuration. */
   public static SiloSettings fromConfig(Config root) {
@@ -43,7 +44,8 @@ public record SiloSettings(
         PersisterSettings.fromConfig(root),
         SpaceXSettings.fromConfig(root),
         kafkapipeline.grains.declarative.DeclarativeSettings.fromConfig(root),
-        kafkapipeline.silo.sources.SourceFiles.fromConfig(root));
+        kafkapipeline.silo.sources.SourceFiles.fromConfig(root),
+        HistorySettings.fromConfig(root));
   }
 
   // The accessors below read through to the components, so callers need not know which one.

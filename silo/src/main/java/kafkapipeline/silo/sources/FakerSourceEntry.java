@@ -60,9 +60,17 @@ public final class FakerSourceEntry implements BuiltInSource {
       return inspect(timeout).handle((s, e) -> e == null ? view(s) : SourceState.noAnswer(e));
     }
 
-    /** The generator's status as the API shows it. */
+    /**
+     * The generator's status as the API shows it; an event is expected at least every max(1 s,
+     * 1/rate) while it runs (not when paused or finished).
+     */
     public static SourceState view(FakerProtocol.Status s) {
-      return new SourceState(s.state(), s.ratePerSecond(), s.lastPublished(), s.lastError());
+      Duration expected =
+          "running".equals(s.state()) && s.ratePerSecond() > 0
+              ? Duration.ofMillis(Math.max(1000, (long) Math.ceil(1000 / s.ratePerSecond())))
+              : null;
+      return new SourceState(
+          s.state(), s.ratePerSecond(), s.lastPublished(), s.lastError(), expected);
     }
   }
 }

@@ -46,11 +46,17 @@ public final class SpaceXSourceEntry implements BuiltInSource {
     return new Running(
         SpaceXSource.init(
             c.system(), spacex, new SpaceXClient(spacex.baseUrl()), c.publisher(), c.metrics()),
-        c.system().scheduler());
+        c.system().scheduler(),
+        spacex.interval());
   }
 
-  /** The started poller; its counts are in /api/stats (produced spacex, malformed_source_data). */
-  public record Running(ActorRef<SpaceXProtocol.Command> spacex, Scheduler scheduler)
+  /**
+   * The started poller; its counts are in /api/stats (produced spacex, malformed_source_data).
+   *
+   * @param interval its poll interval: a good poll is expected at least that often (null: none)
+   */
+  public record Running(
+      ActorRef<SpaceXProtocol.Command> spacex, Scheduler scheduler, Duration interval)
       implements BuiltInSource.Running {
     @Override
     public CompletionStage<SpaceXProtocol.Status> inspect(Duration timeout) {
@@ -64,7 +70,7 @@ public final class SpaceXSourceEntry implements BuiltInSource {
           .handle(
               (s, e) ->
                   e == null
-                      ? new SourceState(s.state(), null, s.lastSuccess(), s.lastError())
+                      ? new SourceState(s.state(), null, s.lastSuccess(), s.lastError(), interval)
                       : SourceState.noAnswer(e));
     }
   }

@@ -47,6 +47,9 @@ public final class WikipediaSourceEntry implements BuiltInSource {
         c.system().scheduler());
   }
 
+  /** The longest time between two recent changes while the stream is read. */
+  public static final Duration EXPECTED_INTERVAL = Duration.ofSeconds(60);
+
   /** The started stream reader. */
   public record Running(ActorRef<WikipediaProtocol.Command> wikipedia, Scheduler scheduler)
       implements BuiltInSource.Running {
@@ -73,7 +76,9 @@ public final class WikipediaSourceEntry implements BuiltInSource {
               s.serverErrors(),
               s.connections(),
               s.lastError() == null ? "" : "; last error: " + s.lastError());
-      return new SourceState(s.state(), s.eventsPerSecond(), s.lastEventTime(), detail);
+      // The stream is busy all day (many changes a second); a minute without one means trouble.
+      Duration expected = "disabled".equals(s.state()) ? null : EXPECTED_INTERVAL;
+      return new SourceState(s.state(), s.eventsPerSecond(), s.lastEventTime(), detail, expected);
     }
   }
 }
