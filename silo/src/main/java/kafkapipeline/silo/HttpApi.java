@@ -162,6 +162,7 @@ public final class HttpApi extends AllDirectives {
                                                             new DataRoutes(
                                                                     settings.http(), pipeline)
                                                                 .routes(),
+                                                            new LogRoutes(system).routes(),
                                                             new ClusterRoutes(
                                                                     system,
                                                                     settings.http(),

@@ -60,6 +60,7 @@ final class MetricsRoutes extends AllDirectives {
               members(out);
               lag(out, partitions);
               engines(out, view, java.time.Instant.now());
+              logEvents(out);
               return HttpResponse.create()
                   .withEntity(
                       HttpEntities.create(
@@ -225,6 +226,18 @@ final class MetricsRoutes extends AllDirectives {
         "pipeline_cassandra_consistency_info",
         Map.of("operation", "read", "level", c.consistency().read()),
         1);
+  }
+
+  /** This silo's log events since start by level ({@link kafkapipeline.silo.logs.LogRing}). */
+  private static void logEvents(StringBuilder out) {
+    var counts = kafkapipeline.silo.logs.RingAppender.RING.counts();
+    header(
+        out,
+        "pipeline_log_events_total",
+        "counter",
+        "Log events of this silo since it started, by level (also those its ring no longer holds).");
+    for (var level : kafkapipeline.silo.logs.LogLevel.values())
+      sample(out, "pipeline_log_events_total", Map.of("level", level.name()), counts.of(level));
   }
 
   private static Map<String, String> labels(KafkaLag.PartitionLag p) {
