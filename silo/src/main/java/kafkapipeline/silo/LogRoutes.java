@@ -59,14 +59,18 @@ final class LogRoutes extends AllDirectives {
         .thenApply(answers -> json(StatusCodes.OK, SiloLogs.merge(answers, limit)));
   }
 
-  /** The limit (absent: the default), or -1 if it is not a whole number from 1 to the capacity. */
+  /**
+   * The limit (absent: the default), or -1 unless it is ASCII digits only (blanks around allowed)
+   * making a number from 1 to the capacity.
+   */
   static int limit(Optional<String> text) {
     if (text.isEmpty()) return DEFAULT_LIMIT;
-    try {
-      int limit = Integer.parseInt(text.get().strip());
-      return limit < 1 || limit > LogRing.CAPACITY ? -1 : limit;
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    String digits = text.get().strip();
+    // Integer.parseInt would also take a sign and any script's digits ("٥").
+    if (digits.isEmpty()
+        || digits.length() > 9
+        || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) return -1;
+    int limit = Integer.parseInt(digits);
+    return limit < 1 || limit > LogRing.CAPACITY ? -1 : limit;
   }
 }

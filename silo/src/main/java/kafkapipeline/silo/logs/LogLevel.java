@@ -17,9 +17,13 @@ public enum LogLevel {
   public static final String NAMES =
       Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(", "));
 
-  /** {@code text} as a level, in any case and with surrounding blanks; empty if it names none. */
+  /**
+   * {@code text} as a level: a name in any ASCII case, nothing around it; empty if it names none.
+   */
   public static Optional<LogLevel> parse(String text) {
-    String name = text.strip().toUpperCase(Locale.ROOT);
+    // Only ASCII: Unicode case rules would also take "ınfo" (dotless i) for INFO.
+    if (!text.chars().allMatch(c -> c < 128)) return Optional.empty();
+    String name = text.toUpperCase(Locale.ROOT);
     for (LogLevel level : values()) if (level.name().equals(name)) return Optional.of(level);
     return Optional.empty();
   }

@@ -2,6 +2,8 @@ package kafkapipeline.silo.logs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -41,7 +43,18 @@ public final class SiloLogs {
       implements CborSerializable {}
 
   /** Lines of every silo that answered, merged; see {@link #merge}. */
-  public record Merged(List<Line> lines, List<String> silos, long warnings, long errors) {}
+  public record Merged(List<Shown> lines, List<String> silos, long warnings, long errors) {}
+
+  /** A line as the API shows it: {@code at} in UTC with milliseconds, always three digits. */
+  public record Shown(String at, String silo, LogLevel level, String logger, String message) {
+    static Shown of(Line line) {
+      return new Shown(
+          AT.format(line.at()), line.silo(), line.level(), line.logger(), line.message());
+    }
+  }
+
+  private static final DateTimeFormatter AT =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
 
   private SiloLogs() {}
 
@@ -136,7 +149,8 @@ public final class SiloLogs {
     }
     // A stable sort: equal times keep the order above.
     all.sort(Comparator.comparing(Line::at));
-    List<Line> last = List.copyOf(all.subList(Math.max(0, all.size() - limit), all.size()));
+    List<Shown> last =
+        all.subList(Math.max(0, all.size() - limit), all.size()).stream().map(Shown::of).toList();
     return new Merged(last, bySilo.stream().map(Lines::silo).toList(), warnings, errors);
   }
 }
