@@ -60,12 +60,12 @@ final class LogRoutes extends AllDirectives {
   }
 
   /**
-   * The limit (absent: the default), or -1 unless it is ASCII digits only (blanks around allowed)
-   * making a number from 1 to the capacity.
+   * The limit (absent: the default), or -1 unless it is ASCII digits only making a number from 1 to
+   * the capacity.
    */
   static int limit(Optional<String> text) {
     if (text.isEmpty()) return DEFAULT_LIMIT;
-    String digits = text.get().strip();
+    String digits = text.get();
     // Integer.parseInt would also take a sign and any script's digits ("٥").
     if (digits.isEmpty()
         || digits.length() > 9
