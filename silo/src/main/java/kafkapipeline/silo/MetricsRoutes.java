@@ -229,7 +229,7 @@ final class MetricsRoutes extends AllDirectives {
   }
 
   /** This silo's log events since start by level ({@link kafkapipeline.silo.logs.LogRing}). */
-  private static void logEvents(StringBuilder out) {
+  static void logEvents(StringBuilder out) {
     var counts = kafkapipeline.silo.logs.RingAppender.RING.counts();
     header(
         out,

@@ -101,13 +101,14 @@ class LogRingTest {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
       int thread = t;
-      threads.add(
-          Thread.ofPlatform()
-              .start(
-                  () -> {
-                    for (int i = 0; i < 5_000; i++)
-                      ring.add(T0, LogLevel.WARN, "t" + thread, "event " + i);
-                  }));
+      Thread writer =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 5_000; i++)
+                  ring.add(T0, LogLevel.WARN, "t" + thread, "event " + i);
+              });
+      writer.start();
+      threads.add(writer);
     }
     for (Thread t : threads) t.join();
     assertEquals(20_000, ring.counts().of(LogLevel.WARN));

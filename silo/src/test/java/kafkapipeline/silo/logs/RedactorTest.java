@@ -111,9 +111,19 @@ class RedactorTest {
         .checkAssert(
             (value, before, form, after) -> {
               String out = Redactor.of(List.of()).redact(before + form.formatted(value) + after);
-              assertFalse(out.contains(value), () -> value + " in " + out);
+              // The value's characters may occur in the form's own words: only those remain.
+              String without = before + form.formatted("") + after;
+              assertTrue(
+                  occurrences(out, value) <= occurrences(without, value),
+                  () -> value + " in " + out);
               assertTrue(out.contains(Redactor.MASK), out);
             });
+  }
+
+  private static int occurrences(String text, String part) {
+    int n = 0;
+    for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) n++;
+    return n;
   }
 
   @Test
