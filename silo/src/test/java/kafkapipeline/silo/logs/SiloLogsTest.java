@@ -105,4 +105,33 @@ class SiloLogsTest {
     assertEquals(1, merged.warnings());
     assertEquals(1, merged.errors());
   }
+
+  @Test
+  void messagesBetweenSilosRoundTripAsCbor() {
+    var serialization =
+        org.apache.pekko.serialization.SerializationExtension.get(testKit.system().classicSystem());
+    var probe = testKit.<SiloLogs.Lines>createTestProbe();
+    for (Object message :
+        List.of(
+            new SiloLogs.Get(LogLevel.WARN, 100, probe.getRef()),
+            new SiloLogs.Lines(
+                "127.0.0.1:25520",
+                List.of(line(123, "127.0.0.1:25520", LogLevel.ERROR, "a \u0000 \uD83D\uDE00")),
+                3,
+                1))) {
+      var serializer = serialization.findSerializerFor(message);
+      assertEquals(
+          "org.apache.pekko.serialization.jackson.JacksonCborSerializer",
+          serializer.getClass().getName());
+      byte[] bytes = serialization.serialize(message).get();
+      assertEquals(
+          message,
+          serialization
+              .deserialize(
+                  bytes,
+                  serializer.identifier(),
+                  org.apache.pekko.serialization.Serializers.manifestFor(serializer, message))
+              .get());
+    }
+  }
 }
