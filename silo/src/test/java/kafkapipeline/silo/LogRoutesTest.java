@@ -83,7 +83,11 @@ class LogRoutesTest {
 
   @AfterAll
   static void stop() throws Exception {
-    binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // Closes the client's kept-alive connections too, rather than wait for them to idle out.
+    binding
+        .terminate(java.time.Duration.ofSeconds(1))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     testKit.shutdownTestKit();
   }
 
