@@ -20,6 +20,7 @@ import kafkapipeline.grains.kafka.KafkaEventPublisher;
 import kafkapipeline.grains.persist.RowMapper;
 import kafkapipeline.grains.persist.RowWriter;
 import kafkapipeline.grains.persist.TopicPersister;
+import kafkapipeline.silo.logs.SiloLogs;
 import kafkapipeline.silo.sources.BuiltInSource;
 import kafkapipeline.silo.sources.BuiltInSources;
 import kafkapipeline.silo.sources.SourceContext;
@@ -89,6 +90,8 @@ public final class Guardian {
             new KafkaLag(connections.kafkaAdmin(), registry::topics),
             settings.history().interval()),
         "silo-history");
+    ctx.spawn(
+        SiloLogs.create(List.of(settings.weather().apiKey(), settings.httpToken())), "silo-logs");
     HttpApi.start(
         ctx.getSystem(),
         settings,

@@ -172,6 +172,7 @@ public final class HttpApi extends AllDirectives {
                                                                     pipeline,
                                                                     clusterEvents)
                                                                 .routes(),
+                                                            new LogRoutes(system).routes(),
                                                             new ClusterRoutes(
                                                                     system,
                                                                     settings.http(),

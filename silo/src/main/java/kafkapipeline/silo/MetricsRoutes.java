@@ -61,6 +61,7 @@ final class MetricsRoutes extends AllDirectives {
               lag(out, partitions);
               engines(out, view, java.time.Instant.now());
               alerts(out, AlertBoard.get(system).current());
+              logEvents(out);
               return HttpResponse.create()
                   .withEntity(
                       HttpEntities.create(
@@ -239,6 +240,18 @@ final class MetricsRoutes extends AllDirectives {
     header(out, "pipeline_alerts", "gauge", "Active alerts of each kind (every kind, 0 included).");
     Alerts.counts(alerts)
         .forEach((kind, n) -> sample(out, "pipeline_alerts", Map.of("kind", kind), n));
+  }
+
+  /** This silo's log events since start by level ({@link kafkapipeline.silo.logs.LogRing}). */
+  static void logEvents(StringBuilder out) {
+    var counts = kafkapipeline.silo.logs.RingAppender.RING.counts();
+    header(
+        out,
+        "pipeline_log_events_total",
+        "counter",
+        "Log events of this silo since it started, by level (also those its ring no longer holds).");
+    for (var level : kafkapipeline.silo.logs.LogLevel.values())
+      sample(out, "pipeline_log_events_total", Map.of("level", level.name()), counts.of(level));
   }
 
   private static Map<String, String> labels(KafkaLag.PartitionLag p) {
