@@ -1,16 +1,12 @@
 package kafkapipeline.silo;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import kafkapipeline.grains.weather.CityWeather;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
@@ -28,31 +24,14 @@ final class ClusterVitals {
 
   /** Silo address (host:port) -> its vitals. */
   static CompletionStage<Map<String, SiloVitals.Vitals>> all(ActorSystem<?> system) {
-    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
-            system.receptionist(),
-            reply -> Receptionist.find(SiloVitals.KEY, reply),
-            TIMEOUT,
-            system.scheduler())
-        .thenCompose(
-            listing -> {
-              List<CompletableFuture<SiloVitals.Vitals>> asks = new ArrayList<>();
-              for (var ref : listing.getServiceInstances(SiloVitals.KEY)) {
-                asks.add(
-                    AskPattern.<SiloVitals.Get, SiloVitals.Vitals>ask(
-                            ref, SiloVitals.Get::new, TIMEOUT, system.scheduler())
-                        .toCompletableFuture()
-                        .exceptionally(e -> null));
-              }
-              return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
-                  .thenApply(
-                      done -> {
-                        Map<String, SiloVitals.Vitals> out = new TreeMap<>();
-                        for (var f : asks)
-                          if (f.join() != null) out.put(f.join().address(), f.join());
-                        return out;
-                      });
-            })
-        .exceptionally(e -> Map.of());
+    return EverySilo.<SiloVitals.Get, SiloVitals.Vitals>ask(
+            system, SiloVitals.KEY, SiloVitals.Get::new, TIMEOUT)
+        .thenApply(
+            answers -> {
+              Map<String, SiloVitals.Vitals> out = new TreeMap<>();
+              for (var v : answers) out.put(v.address(), v);
+              return out;
+            });
   }
 
   /** Silo address (host:port) -> number of city-weather grains it hosts, from Cluster Sharding. */

@@ -19,7 +19,6 @@ import kafkapipeline.grains.weather.CityWeather;
 import kafkapipeline.silo.sources.BuiltInSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -206,30 +205,14 @@ final class GrainRoutes extends AllDirectives {
           error(StatusCodes.NOT_FOUND, "no source writes topic " + Params.quoted(topic)));
     Duration timeout = http.askTimeout();
     CompletionStage<List<PersisterProtocol.Status>> statuses =
-        AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
-                system.receptionist(),
-                reply -> Receptionist.find(PersisterProtocol.KEY, reply),
-                timeout,
-                system.scheduler())
-            .thenCompose(
-                listing -> {
-                  List<CompletableFuture<PersisterProtocol.Status>> asks = new ArrayList<>();
-                  for (var ref : listing.getServiceInstances(PersisterProtocol.KEY)) {
-                    asks.add(
-                        AskPattern.<PersisterProtocol.Command, PersisterProtocol.Status>ask(
-                                ref, PersisterProtocol.GetStatus::new, timeout, system.scheduler())
-                            .toCompletableFuture()
-                            .exceptionally(e -> null)); // a silo that does not answer is left out
-                  }
-                  return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
-                      .thenApply(
-                          done ->
-                              asks.stream()
-                                  .map(CompletableFuture::join)
-                                  .filter(s -> s != null && s.topic().equals(topic))
-                                  .sorted(Comparator.comparing(PersisterProtocol.Status::silo))
-                                  .toList());
-                });
+        EverySilo.<PersisterProtocol.Command, PersisterProtocol.Status>ask(
+                system, PersisterProtocol.KEY, PersisterProtocol.GetStatus::new, timeout)
+            .thenApply(
+                all ->
+                    all.stream()
+                        .filter(s -> s.topic().equals(topic))
+                        .sorted(Comparator.comparing(PersisterProtocol.Status::silo))
+                        .toList());
     CompletionStage<List<KafkaLag.PartitionLag>> partitions =
         lag.lag(List.of(topic)).exceptionally(e -> List.of());
     return statuses.thenCombine(

@@ -86,26 +86,16 @@ final class HistoryRoutes extends AllDirectives {
 
   /** Every silo's samples of the last {@code minutes}, by address; never fails. */
   static CompletionStage<List<SiloHistory.Samples>> all(ActorSystem<?> system, int minutes) {
-    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
-            system.receptionist(),
-            reply -> Receptionist.find(SiloHistory.KEY, reply),
-            ClusterVitals.TIMEOUT,
-            system.scheduler())
-        .thenCompose(
-            listing -> {
-              List<CompletableFuture<SiloHistory.Samples>> asks = new ArrayList<>();
-              for (var ref : listing.getServiceInstances(SiloHistory.KEY))
-                asks.add(ask(system, ref, minutes).toCompletableFuture().exceptionally(e -> null));
-              return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
-                  .thenApply(
-                      done ->
-                          asks.stream()
-                              .map(CompletableFuture::join)
-                              .filter(java.util.Objects::nonNull)
-                              .sorted(Comparator.comparing(SiloHistory.Samples::address))
-                              .toList());
-            })
-        .exceptionally(e -> List.of());
+    return EverySilo.<SiloHistory.Command, SiloHistory.Samples>ask(
+            system,
+            SiloHistory.KEY,
+            reply -> new SiloHistory.Get(minutes, reply),
+            ClusterVitals.TIMEOUT)
+        .thenApply(
+            answers ->
+                answers.stream()
+                    .sorted(Comparator.comparing(SiloHistory.Samples::address))
+                    .toList());
   }
 
   /** This silo's own samples of the last {@code minutes} (fails if it does not answer). */

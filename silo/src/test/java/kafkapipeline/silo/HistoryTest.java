@@ -24,10 +24,6 @@ import kafkapipeline.silo.sources.SourceRegistry;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.serialization.Serialization;
-import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializer;
-import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -311,15 +307,7 @@ class HistoryTest {
   }
 
   private static Object roundTrip(Object message) {
-    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
-    Serializer serializer = serialization.findSerializerFor(message);
-    assertEquals(
-        "org.apache.pekko.serialization.jackson.JacksonCborSerializer",
-        serializer.getClass().getName());
-    byte[] bytes = serialization.serialize(message).get();
-    return serialization
-        .deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message))
-        .get();
+    return CborRoundTrip.of(testKit, message);
   }
 
   private static SiloHistory.Series series(

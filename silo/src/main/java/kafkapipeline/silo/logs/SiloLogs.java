@@ -8,13 +8,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import kafkapipeline.api.CborSerializable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
@@ -106,30 +104,8 @@ public final class SiloLogs {
    */
   public static CompletionStage<List<Lines>> askAll(
       ActorSystem<?> system, LogLevel min, int limit, Duration timeout) {
-    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
-            system.receptionist(),
-            reply -> Receptionist.find(KEY, reply),
-            timeout,
-            system.scheduler())
-        .thenCompose(
-            listing -> {
-              List<CompletableFuture<Lines>> asks = new ArrayList<>();
-              for (ActorRef<Command> ref : listing.getServiceInstances(KEY)) {
-                asks.add(
-                    AskPattern.<Command, Lines>ask(
-                            ref, reply -> new Get(min, limit, reply), timeout, system.scheduler())
-                        .toCompletableFuture()
-                        .exceptionally(e -> null));
-              }
-              return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
-                  .thenApply(
-                      done ->
-                          asks.stream()
-                              .map(CompletableFuture::join)
-                              .filter(l -> l != null)
-                              .toList());
-            })
-        .exceptionally(e -> List.of());
+    return kafkapipeline.silo.EverySilo.<Command, Lines>ask(
+        system, KEY, reply -> new Get(min, limit, reply), timeout);
   }
 
   /**
