@@ -21,6 +21,7 @@ import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.StreamPositionStore;
 import kafkapipeline.grains.declarative.ItemExtraction.Extraction;
 import kafkapipeline.grains.kafka.EventPublisher;
+import kafkapipeline.grains.profile.Profiled;
 import kafkapipeline.grains.wikipedia.SseConnection;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -106,7 +107,9 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
   public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, Dependencies deps) {
     return ClusterSharding.get(system)
         .init(
-            Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps))
+            Entity.of(
+                    TYPE_KEY,
+                    ctx -> Profiled.behavior(TYPE_KEY.name(), create(ctx.getEntityId(), deps)))
                 .withStopMessage(Stop.INSTANCE)
                 // A source runs on its own timer or stream: never idle, so never passivated.
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));

@@ -17,6 +17,7 @@ import kafkapipeline.api.grains.PersisterProtocol.Status;
 import kafkapipeline.api.grains.PersisterProtocol.Stop;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
+import kafkapipeline.grains.profile.Profiled;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -79,6 +80,9 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
 
   private static final Logger log = LoggerFactory.getLogger(TopicPersister.class);
 
+  /** Its grain type in the {@link kafkapipeline.grains.profile.GrainProfiler}: every topic's. */
+  public static final String GRAIN_TYPE = "persister";
+
   public static Behavior<Command> create(
       String topic,
       RowMapper mapper,
@@ -87,10 +91,12 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
       PersisterSettings settings,
       ConsumerSettings<String, byte[]> consumerSettings,
       PipelineMetrics metrics) {
-    return Behaviors.setup(
-        ctx ->
-            new TopicPersister(
-                ctx, topic, mapper, writer, deadLetters, settings, consumerSettings, metrics));
+    return Profiled.behavior(
+        GRAIN_TYPE,
+        Behaviors.setup(
+            ctx ->
+                new TopicPersister(
+                    ctx, topic, mapper, writer, deadLetters, settings, consumerSettings, metrics)));
   }
 
   private final String topic;

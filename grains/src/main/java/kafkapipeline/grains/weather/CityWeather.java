@@ -18,6 +18,7 @@ import kafkapipeline.api.grains.CityWeatherProtocol.Wake;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.kafka.EventPublisher;
 import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
+import kafkapipeline.grains.profile.Profiled;
 import kafkapipeline.grains.weather.CityStore.City;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -74,7 +75,9 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
   public static void init(ActorSystem<?> system, Dependencies deps) {
     ClusterSharding.get(system)
         .init(
-            Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps))
+            Entity.of(
+                    TYPE_KEY,
+                    ctx -> Profiled.behavior(TYPE_KEY.name(), create(ctx.getEntityId(), deps)))
                 .withStopMessage(Stop.INSTANCE)
                 // A city polls on its own timer: it is never idle, so never passivated.
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
