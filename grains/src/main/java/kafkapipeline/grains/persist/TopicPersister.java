@@ -17,6 +17,7 @@ import kafkapipeline.api.grains.PersisterProtocol.Status;
 import kafkapipeline.api.grains.PersisterProtocol.Stop;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
+import kafkapipeline.grains.profile.GrainProfiler;
 import kafkapipeline.grains.profile.Profiled;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.pekko.Done;
@@ -82,6 +83,8 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
 
   /** Its grain type in the {@link kafkapipeline.grains.profile.GrainProfiler}: every topic's. */
   public static final String GRAIN_TYPE = "persister";
+
+  private static final GrainProfiler.Grain PROFILE = GrainProfiler.global().grain(GRAIN_TYPE);
 
   public static Behavior<Command> create(
       String topic,
@@ -391,6 +394,8 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   }
 
   private Behavior<Command> onStreamFailed(StreamFailed failed) {
+    // A write batch that failed after its retries, or a failed consumer: a failure in the profile.
+    PROFILE.failure(StreamFailed.class);
     restarts++;
     lastError = failed.error();
     metrics.increment(PipelineMetrics.CONSUMER_RESTARTS, topic);

@@ -18,6 +18,7 @@ import kafkapipeline.api.grains.CityWeatherProtocol.Wake;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.kafka.EventPublisher;
 import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
+import kafkapipeline.grains.profile.GrainProfiler;
 import kafkapipeline.grains.profile.Profiled;
 import kafkapipeline.grains.weather.CityStore.City;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -48,6 +49,7 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "city-weather");
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
+  private static final GrainProfiler.Grain PROFILE = GrainProfiler.global().grain(TYPE_KEY.name());
 
   enum Tick implements Command {
     INSTANCE
@@ -119,7 +121,12 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
         .onMessage(Budget.class, this::onBudget)
         .onMessage(Fetched.class, this::onFetched)
         .onMessage(Published.class, this::onPublished)
-        .onMessage(PublishFailed.class, f -> retry("publish failed: " + f.error()))
+        .onMessage(
+            PublishFailed.class,
+            f -> {
+              PROFILE.failure(PublishFailed.class);
+              return retry("publish failed: " + f.error());
+            })
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessageEquals(Wake.INSTANCE, () -> this)
         .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
@@ -189,6 +196,8 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
                   error == null ? new Published(report) : new PublishFailed(String.valueOf(error)));
       return this;
     }
+    // A failed call is a failure of this message in the profile, though its handler returns.
+    PROFILE.failure(Fetched.class);
     if (result instanceof OwmClient.NotFound n)
       return retry("city not found by the API: " + n.query());
     if (result instanceof OwmClient.Unauthorized u) return retry(u.message());
