@@ -17,20 +17,22 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 /**
  * {@code ./pipeline bench --profiler}: what the grain profiler ({@link Profiled}) costs per
  * message, with no Kafka or Cassandra. A trivial actor sends itself N messages (one in flight, a
- * preallocated message, so the actor path allocates nothing of its own), once plain and once
- * profiled, in alternating rounds after one unmeasured round of each; per round it measures the
- * process's CPU time (all threads: the dispatcher, GC, JIT; {@code
- * OperatingSystemMXBean.getProcessCpuTime}), the wall time, and the bytes allocated by all threads
- * ({@code ThreadMXBean.getThreadAllocatedBytes}). Then a direct loop on this thread over what the
- * interceptor does per message (two {@code nanoTime} calls, the recorder lookup and the record),
- * with this thread's CPU time and allocated bytes. Prints each round and the medians; the profiled
- * actor's counts are checked to be exactly N per round, or the run fails.
+ * preallocated message, so the actor path allocates nothing of its own), plain, behind a
+ * pass-through interceptor (what Pekko's interception costs by itself) and profiled, in rotating
+ * rounds after one unmeasured round of each, on a dispatcher of one thread (so no idle thread spins
+ * on the CPU the rounds are measured by); per round it measures the process's CPU time (all
+ * threads: the dispatcher, GC, JIT; {@code OperatingSystemMXBean.getProcessCpuTime}), the wall
+ * time, and the bytes allocated by all threads ({@code ThreadMXBean.getThreadAllocatedBytes}). Then
+ * a direct loop on this thread over what the interceptor does per message (two {@code nanoTime}
+ * calls, the recorder lookup and the record), with this thread's CPU time and allocated bytes.
+ * Prints each round and the medians; the profiled actor's counts are checked to be exactly N per
+ * round, or the run fails.
  */
 final class ProfilerBench {
   static final String USAGE =
       """
       usage: ./pipeline bench --profiler [--messages N] [--rounds R]
-        N messages per round (default 2,000,000) through a trivial actor, plain and profiled,
+        N messages per round (default 2,000,000) through a trivial actor, plain, intercepted and profiled,
         R rounds of each (default 5), alternating; then a direct loop of N recordings""";
 
   private final long messages;
@@ -96,6 +98,28 @@ final class ProfilerBench {
         });
   }
 
+  /** How the actor's behaviour is wrapped. */
+  enum Variant {
+    PLAIN,
+    INTERCEPTED,
+    PROFILED
+  }
+
+  /** An interceptor that only passes each message on: Pekko's cost of interception alone. */
+  private static final class PassThrough<T>
+      extends org.apache.pekko.actor.typed.BehaviorInterceptor<T, T> {
+    @SuppressWarnings("unchecked")
+    PassThrough() {
+      super((Class<T>) (Class<?>) Object.class);
+    }
+
+    @Override
+    public Behavior<T> aroundReceive(
+        org.apache.pekko.actor.typed.TypedActorContext<T> ctx, T msg, ReceiveTarget<T> target) {
+      return target.apply(ctx, msg);
+    }
+  }
+
   private record Round(String variant, long messages, long cpuNanos, long wallNanos, long bytes) {
     double cpuPerMessage() {
       return cpuNanos / (double) messages;
@@ -112,7 +136,7 @@ final class ProfilerBench {
     @Override
     public String toString() {
       return String.format(
-          "%-9s %,d messages: CPU %.1f ns/msg, wall %.1f ns/msg, allocated %.3f B/msg",
+          "%-11s %,d messages: CPU %.1f ns/msg, wall %.1f ns/msg, allocated %.3f B/msg",
           variant, messages, cpuPerMessage(), wallPerMessage(), bytesPerMessage());
     }
   }
@@ -132,43 +156,49 @@ final class ProfilerBench {
             "profiler-bench",
             ConfigFactory.parseString(
                     "pekko.actor.provider = local\npekko.loglevel = WARNING\n"
-                        + "pekko.log-dead-letters = off\n")
+                        + "pekko.log-dead-letters = off\n"
+                        // One thread: the rounds' CPU is the actor's, not idle threads spinning.
+                        + "pekko.actor.default-dispatcher.fork-join-executor {\n"
+                        + "  parallelism-min = 1, parallelism-max = 1 }\n")
                 .withFallback(ConfigFactory.defaultReference())
                 .resolve());
     try {
       GrainProfiler profiler = new GrainProfiler();
       // Warm-up, unmeasured: both paths compiled before the first measured round.
-      round(system, profiler, false, 0);
-      round(system, profiler, true, 0);
-      List<Round> plain = new ArrayList<>();
-      List<Round> profiled = new ArrayList<>();
+      for (Variant v : Variant.values()) round(system, profiler, v, 0);
+      java.util.Map<Variant, List<Round>> measured = new java.util.EnumMap<>(Variant.class);
+      for (Variant v : Variant.values()) measured.put(v, new ArrayList<>());
+      Variant[] order = Variant.values();
       for (int r = 1; r <= rounds; r++) {
-        // Alternating which goes first, so a drift of the machine falls on both alike.
-        boolean profiledFirst = r % 2 == 0;
-        for (int k = 0; k < 2; k++) {
-          boolean withProfiler = (k == 0) == profiledFirst;
-          Round measured = round(system, profiler, withProfiler, r);
-          (withProfiler ? profiled : plain).add(measured);
-          say("round " + r + ": " + measured);
+        // Rotating which goes first, so a drift of the machine falls on all alike.
+        for (int k = 0; k < order.length; k++) {
+          Variant v = order[(k + r) % order.length];
+          Round m = round(system, profiler, v, r);
+          measured.get(v).add(m);
+          say("round " + r + ": " + m);
         }
       }
-      double plainCpu = median(plain.stream().mapToDouble(Round::cpuPerMessage).toArray());
-      double profiledCpu = median(profiled.stream().mapToDouble(Round::cpuPerMessage).toArray());
+      java.util.Map<Variant, Double> cpu = new java.util.EnumMap<>(Variant.class);
+      for (Variant v : Variant.values()) {
+        List<Round> rs = measured.get(v);
+        cpu.put(v, median(rs.stream().mapToDouble(Round::cpuPerMessage).toArray()));
+        say(
+            String.format(
+                "median %-11s CPU %.1f ns/msg, wall %.1f ns/msg, allocated %.3f B/msg",
+                v.name().toLowerCase(java.util.Locale.ROOT),
+                cpu.get(v),
+                median(rs.stream().mapToDouble(Round::wallPerMessage).toArray()),
+                median(rs.stream().mapToDouble(Round::bytesPerMessage).toArray())));
+      }
+      double plainCpu = cpu.get(Variant.PLAIN);
+      double profiledCpu = cpu.get(Variant.PROFILED);
       say(
           String.format(
-              "median CPU per message (process CPU time, all threads): plain %.1f ns, profiled"
-                  + " %.1f ns: +%.1f ns per message (x%.3f)",
-              plainCpu, profiledCpu, profiledCpu - plainCpu, profiledCpu / plainCpu));
-      say(
-          String.format(
-              "median wall per message: plain %.1f ns, profiled %.1f ns",
-              median(plain.stream().mapToDouble(Round::wallPerMessage).toArray()),
-              median(profiled.stream().mapToDouble(Round::wallPerMessage).toArray())));
-      say(
-          String.format(
-              "median allocated per message (all threads): plain %.3f B, profiled %.3f B",
-              median(plain.stream().mapToDouble(Round::bytesPerMessage).toArray()),
-              median(profiled.stream().mapToDouble(Round::bytesPerMessage).toArray())));
+              "profiled vs plain (process CPU time): +%.1f ns per message (x%.3f), of which"
+                  + " Pekko's interception alone +%.1f ns",
+              profiledCpu - plainCpu,
+              profiledCpu / plainCpu,
+              cpu.get(Variant.INTERCEPTED) - plainCpu));
       directLoop();
     } finally {
       system.terminate();
@@ -181,27 +211,26 @@ final class ProfilerBench {
   }
 
   private Round round(
-      ActorSystem<Void> system, GrainProfiler profiler, boolean withProfiler, int round) {
+      ActorSystem<Void> system, GrainProfiler profiler, Variant variant, int round) {
     String grain = "bench-" + round;
     CompletableFuture<Long> done = new CompletableFuture<>();
     Behavior<Step> behavior = selfSending(messages, done);
-    if (withProfiler) behavior = Profiled.behavior(profiler, grain, behavior);
+    if (variant == Variant.INTERCEPTED) behavior = Behaviors.intercept(PassThrough::new, behavior);
+    if (variant == Variant.PROFILED) behavior = Profiled.behavior(profiler, grain, behavior);
+    String name = variant.name().toLowerCase(java.util.Locale.ROOT);
     long bytes = allocatedByAllThreads();
     long cpu = os.getProcessCpuTime();
     long wall = System.nanoTime();
-    system.systemActorOf(
-        behavior,
-        (withProfiler ? "profiled-" : "plain-") + round,
-        org.apache.pekko.actor.typed.Props.empty());
+    system.systemActorOf(behavior, name + "-" + round, org.apache.pekko.actor.typed.Props.empty());
     done.join();
     Round r =
         new Round(
-            withProfiler ? "profiled" : "plain",
+            name,
             messages,
             os.getProcessCpuTime() - cpu,
             System.nanoTime() - wall,
             allocatedByAllThreads() - bytes);
-    if (withProfiler) checkCounted(profiler, grain);
+    if (variant == Variant.PROFILED) checkCounted(profiler, grain);
     return r;
   }
 
