@@ -54,7 +54,22 @@ public final class BenchMain {
 
   public static void main(String[] args) throws IOException {
     if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-      System.out.println(BenchOptions.USAGE);
+      System.out.println(
+          List.of(args).contains("--profiler") ? ProfilerBench.USAGE : BenchOptions.USAGE);
+      return;
+    }
+    if (List.of(args).contains("--profiler")) {
+      // Its own program: no servers, no silos (ProfilerBench).
+      List<String> rest = new ArrayList<>(List.of(args));
+      rest.remove("--profiler");
+      try {
+        ProfilerBench.run(rest);
+      } catch (IllegalArgumentException e) {
+        System.err.println("bench: " + e.getMessage());
+        System.err.println(ProfilerBench.USAGE);
+        System.exit(2);
+      }
+      System.exit(0);
       return;
     }
     BenchOptions options;

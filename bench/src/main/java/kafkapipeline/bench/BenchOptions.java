@@ -48,7 +48,9 @@ record BenchOptions(
                               [--latency-seconds S] [--jfr] [--replicas N]
         --quick   a 1-2 minute smoke run (60,000 records, 1 round, 12 s latency runs at 50 %)
         --replicas N   N Kafka brokers and N Cassandra nodes (RF min(3, N), LOCAL_QUORUM); default 1
-        PERSISTER_BATCH_SIZE / _PARALLELISM / _ROWS_PER_REQUEST in the environment reach the silos""";
+        PERSISTER_BATCH_SIZE / _PARALLELISM / _ROWS_PER_REQUEST in the environment reach the silos
+             ./pipeline bench --profiler [--messages N] [--rounds R]
+        the grain profiler's cost per message, no servers (see ./pipeline bench --profiler --help)""";
 
   static BenchOptions parse(List<String> args) {
     long records = 1_500_000;

@@ -8,6 +8,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import kafkapipeline.grains.PipelineMetrics;
+import kafkapipeline.grains.profile.GrainProfile;
+import kafkapipeline.grains.profile.GrainProfiler;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -20,12 +22,13 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code GET /metrics}: this silo's figures in the Prometheus text exposition format 0.0.4,
- * gathered when scraped: pipeline counters by group and name, heap, process CPU, uptime, cluster
- * members by status as this silo sees them, the persisters' consumer lag per topic and partition,
- * and the engines ({@link EngineView}): each Kafka broker and Cassandra node up (1) or not (0), the
- * keyspace's replication factor and the consistency levels. If Kafka does not answer, the lag
- * series are left out and {@code pipeline_kafka_lag_up} is 0, and the brokers are as last seen
- * ({@code pipeline_kafka_view_age_seconds} says how long ago); everything else is always there.
+ * gathered when scraped: pipeline counters by group and name, the grains' handling times ({@link
+ * #profile}), heap, process CPU, uptime, cluster members by status as this silo sees them, the
+ * persisters' consumer lag per topic and partition, and the engines ({@link EngineView}): each
+ * Kafka broker and Cassandra node up (1) or not (0), the keyspace's replication factor and the
+ * consistency levels. If Kafka does not answer, the lag series are left out and {@code
+ * pipeline_kafka_lag_up} is 0, and the brokers are as last seen ({@code
+ * pipeline_kafka_view_age_seconds} says how long ago); everything else is always there.
  */
 final class MetricsRoutes extends AllDirectives {
   static final ContentType CONTENT_TYPE =
@@ -56,6 +59,7 @@ final class MetricsRoutes extends AllDirectives {
             (partitions, view) -> {
               StringBuilder out = new StringBuilder(4096);
               counters(out);
+              profile(out, GrainProfiler.global().snapshot());
               jvm(out);
               members(out);
               lag(out, partitions);
@@ -87,6 +91,59 @@ final class MetricsRoutes extends AllDirectives {
                             "pipeline_events_total",
                             Map.of("group", group, "name", name),
                             value)));
+  }
+
+  /**
+   * The grain profile: a histogram of handling seconds per grain type and message (cumulative
+   * buckets, as the format wants), failures per grain type and message, active grains per type.
+   */
+  static void profile(StringBuilder out, GrainProfile profile) {
+    String h = "pipeline_grain_handling_seconds";
+    header(
+        out,
+        h,
+        "histogram",
+        "Time grains of this silo took to handle a message, by grain type and message class.");
+    for (GrainProfile.Entry e : profile.grains()) {
+      long cumulative = 0;
+      for (int i = 0; i < e.buckets().size(); i++) {
+        cumulative += e.buckets().get(i);
+        String le =
+            i < profile.boundsMicros().size() ? seconds(profile.boundsMicros().get(i)) : "+Inf";
+        sample(
+            out,
+            h + "_bucket",
+            Map.of("grain", e.grain(), "message", e.message(), "le", le),
+            cumulative);
+      }
+      Map<String, String> labels = Map.of("grain", e.grain(), "message", e.message());
+      sample(out, h + "_sum", labels, e.nanos() / 1e9);
+      sample(out, h + "_count", labels, e.messages());
+    }
+    header(
+        out,
+        "pipeline_grain_failures_total",
+        "counter",
+        "Messages whose handler threw, or that the grain reported failed, by grain type and message class.");
+    for (GrainProfile.Entry e : profile.grains())
+      sample(
+          out,
+          "pipeline_grain_failures_total",
+          Map.of("grain", e.grain(), "message", e.message()),
+          e.failures());
+    header(
+        out,
+        "pipeline_grain_active",
+        "gauge",
+        "Grain instances active on this silo (started minus stopped), by grain type.");
+    profile
+        .active()
+        .forEach((grain, n) -> sample(out, "pipeline_grain_active", Map.of("grain", grain), n));
+  }
+
+  /** A bound in microseconds as seconds, exactly (1 -> 0.000001, 50000 -> 0.05). */
+  private static String seconds(long micros) {
+    return java.math.BigDecimal.valueOf(micros, 6).stripTrailingZeros().toPlainString();
   }
 
   private static void jvm(StringBuilder out) {

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import kafkapipeline.api.CborSerializable;
 import kafkapipeline.grains.PipelineMetrics;
+import kafkapipeline.grains.profile.GrainProfiler;
 import kafkapipeline.silo.sources.SourceRegistry;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -74,8 +75,7 @@ public final class SiloHistory {
    * What the sampler reads.
    *
    * @param lag each topic's lag summed over partitions (fails when Kafka does not answer)
-   * @param grainMessages messages handled so far per grain type: the grain profiler's totals once
-   *     it exists (issue 15, item 1); until then {@code Map::of}
+   * @param grainMessages messages handled so far per grain type: the grain profiler's totals
    */
   record Sources(
       PipelineMetrics metrics,
@@ -94,7 +94,7 @@ public final class SiloHistory {
             metrics,
             registry,
             () -> lag.lagOfEverySource().thenApply(HistorySampler::lagByTopic),
-            Map::of,
+            () -> GrainProfiler.global().snapshot().messagesByGrain(),
             Clock.systemUTC());
     return Behaviors.withTimers(
         timers -> {

@@ -5,6 +5,8 @@ import java.lang.management.MemoryUsage;
 import java.util.Map;
 import kafkapipeline.api.CborSerializable;
 import kafkapipeline.grains.PipelineMetrics;
+import kafkapipeline.grains.profile.GrainProfile;
+import kafkapipeline.grains.profile.GrainProfiler;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -13,17 +15,21 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * Answers, on request only, this silo's vitals: uptime, process CPU load, heap and its pipeline
- * counters. Registered with the receptionist under {@link #KEY}, so any silo's API can ask every
- * silo. Nothing is sampled between requests, so it costs nothing while nobody asks. A figure the
- * JVM cannot give (CPU load before its first sample) is reported as -1.
+ * Answers, on request only, this silo's vitals: uptime, process CPU load, heap, its pipeline
+ * counters and its grains' profile ({@link GrainProfiler#global()}). Registered with the
+ * receptionist under {@link #KEY}, so any silo's API can ask every silo. Nothing is sampled between
+ * requests, so it costs nothing while nobody asks. A figure the JVM cannot give (CPU load before
+ * its first sample) is reported as -1.
  */
 public final class SiloVitals {
   public static final ServiceKey<Get> KEY = ServiceKey.create(Get.class, "silo-vitals");
 
   public record Get(ActorRef<Vitals> replyTo) implements CborSerializable {}
 
-  /** cpu: this process's share of the machine's CPU, 0..1 (-1: unknown yet). */
+  /**
+   * cpu: this process's share of the machine's CPU, 0..1 (-1: unknown yet); profile: the grains'
+   * message counts and handling times on this silo since it started.
+   */
   public record Vitals(
       String address,
       long uptimeSeconds,
@@ -31,7 +37,8 @@ public final class SiloVitals {
       long heapUsed,
       long heapMax,
       int processors,
-      Map<String, Map<String, Long>> counters)
+      Map<String, Map<String, Long>> counters,
+      GrainProfile profile)
       implements CborSerializable {}
 
   private SiloVitals() {}
@@ -58,7 +65,8 @@ public final class SiloVitals {
         heap.getUsed(),
         heap.getMax(),
         Runtime.getRuntime().availableProcessors(),
-        metrics.snapshot());
+        metrics.snapshot(),
+        GrainProfiler.global().snapshot());
   }
 
   /** The process's recent CPU load, 0..1 of all cores, or -1 when the JVM does not say. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.typesafe.config.ConfigFactory;
 import kafkapipeline.api.grains.FakerProtocol;
 import kafkapipeline.api.grains.PersisterProtocol;
+import kafkapipeline.grains.profile.GrainProfile;
+import kafkapipeline.grains.profile.GrainProfiler;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
@@ -60,7 +62,19 @@ class SerializationTest {
             1 << 20,
             1 << 28,
             2,
-            java.util.Map.of("rows_written", java.util.Map.of("fakerdata", 42L)));
+            java.util.Map.of("rows_written", java.util.Map.of("fakerdata", 42L)),
+            profile());
     assertEquals(vitals, roundTrip(vitals));
+  }
+
+  /** A profile with two grain types, one of them with two message classes. */
+  private static GrainProfile profile() {
+    GrainProfiler profiler = new GrainProfiler();
+    profiler.grain("city-weather").recorder(String.class).record(1_500, false);
+    profiler.grain("city-weather").recorder(Integer.class).record(70_000_000, true);
+    profiler.grain("faker-source").recorder(String.class).record(10, false);
+    GrainProfile p = profiler.snapshot();
+    assertEquals(3, p.grains().size());
+    return p;
   }
 }

@@ -50,6 +50,7 @@ class DashboardApiTest {
           counters.path("write_batch_micros").path("fakerdata").asLong()
               >= counters.path("write_batches").path("fakerdata").asLong(),
           "at least a microsecond per batch: " + counters);
+      assertProfile(silo.path("vitals").path("profile"));
       assertEquals(0, silo.path("grains").path("city-weather").asInt(-1), status.toString());
       assertTrue(
           silo.path("grains").path("singletons").toString().contains("spacex-source"),
@@ -127,6 +128,7 @@ class DashboardApiTest {
           metrics.body());
       assertEngineGauges(samples, metrics.body());
       assertEveryGrafanaMetricIsExported(samples, metrics.body());
+      assertGrainSeries(samples, metrics.body());
     }
   }
 
@@ -152,6 +154,44 @@ class DashboardApiTest {
     missing.removeAll(exported);
     assertEquals(
         java.util.Set.of(), missing, "metrics the Grafana dashboard queries, not exported");
+  }
+
+  /**
+   * The grain profile of the one silo: the faker singleton and the persisters run here and handled
+   * messages; every entry has 15 buckets summing to its messages.
+   */
+  private static void assertProfile(JsonNode profile) {
+    assertEquals(14, profile.path("boundsMicros").size(), profile.toString());
+    assertEquals(1, profile.path("active").path("faker-source").asLong(-1), profile.toString());
+    assertTrue(profile.path("active").path("persister").asLong() >= 1, profile.toString());
+    long faker = 0;
+    for (JsonNode e : profile.path("grains")) {
+      assertEquals(15, e.path("buckets").size(), e.toString());
+      long sum = 0;
+      for (JsonNode b : e.path("buckets")) sum += b.asLong();
+      assertEquals(e.path("messages").asLong(), sum, e.toString());
+      if (e.path("grain").asText().equals("faker-source")) faker += e.path("messages").asLong();
+    }
+    assertTrue(faker > 0, profile.toString());
+  }
+
+  /** The profile on /metrics: each histogram's +Inf bucket is its count; active persisters. */
+  private static void assertGrainSeries(List<PrometheusText.Sample> samples, String body) {
+    assertTrue(
+        PrometheusText.value(samples, "pipeline_grain_active", Map.of("grain", "persister")) >= 1,
+        body);
+    int histograms = 0;
+    for (PrometheusText.Sample s : samples) {
+      if (!s.name().equals("pipeline_grain_handling_seconds_count")) continue;
+      histograms++;
+      Map<String, String> inf = new java.util.TreeMap<>(s.labels());
+      inf.put("le", "+Inf");
+      assertEquals(
+          s.value(),
+          PrometheusText.value(samples, "pipeline_grain_handling_seconds_bucket", inf),
+          s.toString());
+    }
+    assertTrue(histograms > 0, body);
   }
 
   @Test

@@ -21,6 +21,8 @@ import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.StreamPositionStore;
 import kafkapipeline.grains.declarative.ItemExtraction.Extraction;
 import kafkapipeline.grains.kafka.EventPublisher;
+import kafkapipeline.grains.profile.GrainProfiler;
+import kafkapipeline.grains.profile.Profiled;
 import kafkapipeline.grains.wikipedia.SseConnection;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -62,6 +64,8 @@ import org.apache.pekko.stream.SharedKillSwitch;
 public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceProtocol.Command> {
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "declarative-source");
+
+  private static final GrainProfiler.Grain PROFILE = GrainProfiler.global().grain(TYPE_KEY.name());
 
   /**
    * What every grain of the silo shares.
@@ -106,7 +110,9 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
   public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, Dependencies deps) {
     return ClusterSharding.get(system)
         .init(
-            Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps))
+            Entity.of(
+                    TYPE_KEY,
+                    ctx -> Profiled.behavior(TYPE_KEY.name(), create(ctx.getEntityId(), deps)))
                 .withStopMessage(Stop.INSTANCE)
                 // A source runs on its own timer or stream: never idle, so never passivated.
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
@@ -389,6 +395,9 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
 
   /** Ends what is under way and attempts again after the backoff, at least {@code atLeast}. */
   private Behavior<Command> retryLater(String reason, Duration atLeast) {
+    // Every failed attempt (poll, connection, stream, publish, save) ends here: in the profile,
+    // a failure of the Attempt message, so failures / attempts is the failing share.
+    PROFILE.failure(Attempt.class);
     if (killSwitch != null) killSwitch.shutdown();
     connection++; // late messages of the attempt are ignored from now on
     busy = false;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import kafkapipeline.api.CborSerializable;
 import kafkapipeline.api.grains.DeclarativeSourceProtocol;
+import kafkapipeline.grains.profile.Profiled;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -31,6 +32,9 @@ public final class DeclarativeSourceKeeper {
 
   private DeclarativeSourceKeeper() {}
 
+  /** The cluster singleton's name (it runs on the oldest silo). */
+  public static final String SINGLETON_NAME = "declarative-source-keeper";
+
   /**
    * Starts the singleton; the grains' sharding ({@link DeclarativeSource#init}) must be started.
    */
@@ -39,14 +43,16 @@ public final class DeclarativeSourceKeeper {
     ClusterSingleton.get(system)
         .init(
             SingletonActor.of(
-                create(
-                    sources,
-                    wakeInterval,
-                    name ->
-                        sharding
-                            .entityRefFor(DeclarativeSource.TYPE_KEY, name)
-                            .tell(DeclarativeSourceProtocol.Wake.INSTANCE)),
-                "declarative-source-keeper"));
+                Profiled.behavior(
+                    SINGLETON_NAME,
+                    create(
+                        sources,
+                        wakeInterval,
+                        name ->
+                            sharding
+                                .entityRefFor(DeclarativeSource.TYPE_KEY, name)
+                                .tell(DeclarativeSourceProtocol.Wake.INSTANCE))),
+                SINGLETON_NAME));
   }
 
   /** {@code wake} wakes the grain of one source name. */

@@ -17,6 +17,8 @@ import kafkapipeline.api.grains.PersisterProtocol.Status;
 import kafkapipeline.api.grains.PersisterProtocol.Stop;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
+import kafkapipeline.grains.profile.GrainProfiler;
+import kafkapipeline.grains.profile.Profiled;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -79,6 +81,11 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
 
   private static final Logger log = LoggerFactory.getLogger(TopicPersister.class);
 
+  /** Its grain type in the {@link kafkapipeline.grains.profile.GrainProfiler}: every topic's. */
+  public static final String GRAIN_TYPE = "persister";
+
+  private static final GrainProfiler.Grain PROFILE = GrainProfiler.global().grain(GRAIN_TYPE);
+
   public static Behavior<Command> create(
       String topic,
       RowMapper mapper,
@@ -87,10 +94,12 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
       PersisterSettings settings,
       ConsumerSettings<String, byte[]> consumerSettings,
       PipelineMetrics metrics) {
-    return Behaviors.setup(
-        ctx ->
-            new TopicPersister(
-                ctx, topic, mapper, writer, deadLetters, settings, consumerSettings, metrics));
+    return Profiled.behavior(
+        GRAIN_TYPE,
+        Behaviors.setup(
+            ctx ->
+                new TopicPersister(
+                    ctx, topic, mapper, writer, deadLetters, settings, consumerSettings, metrics)));
   }
 
   private final String topic;
@@ -397,6 +406,8 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   }
 
   private Behavior<Command> onStreamFailed(StreamFailed failed) {
+    // A write batch that failed after its retries, or a failed consumer: a failure in the profile.
+    PROFILE.failure(StreamFailed.class);
     restarts++;
     lastError = failed.error();
     metrics.increment(PipelineMetrics.CONSUMER_RESTARTS, topic);

@@ -7,6 +7,7 @@ import kafkapipeline.api.grains.CallBudgetProtocol.Denied;
 import kafkapipeline.api.grains.CallBudgetProtocol.GetUsage;
 import kafkapipeline.api.grains.CallBudgetProtocol.Granted;
 import kafkapipeline.api.grains.CallBudgetProtocol.Usage;
+import kafkapipeline.grains.profile.Profiled;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -26,7 +27,10 @@ public final class CallBudget {
 
   public static ActorRef<Command> init(ActorSystem<?> system, int callsPerMinute) {
     return ClusterSingleton.get(system)
-        .init(SingletonActor.of(create(callsPerMinute, System::nanoTime), SINGLETON_NAME));
+        .init(
+            SingletonActor.of(
+                Profiled.behavior(SINGLETON_NAME, create(callsPerMinute, System::nanoTime)),
+                SINGLETON_NAME));
   }
 
   /** {@code clock} in nanoseconds, injectable for tests. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import kafkapipeline.api.CborSerializable;
 import kafkapipeline.api.grains.CityWeatherProtocol;
+import kafkapipeline.grains.profile.Profiled;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -33,7 +34,9 @@ public final class CityKeeper {
 
   public static void init(ActorSystem<?> system, CityStore cities, Duration wakeInterval) {
     ClusterSingleton.get(system)
-        .init(SingletonActor.of(create(cities, wakeInterval), SINGLETON_NAME));
+        .init(
+            SingletonActor.of(
+                Profiled.behavior(SINGLETON_NAME, create(cities, wakeInterval)), SINGLETON_NAME));
   }
 
   static Behavior<Command> create(CityStore cities, Duration wakeInterval) {

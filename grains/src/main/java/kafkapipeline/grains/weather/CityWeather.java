@@ -18,6 +18,8 @@ import kafkapipeline.api.grains.CityWeatherProtocol.Wake;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.kafka.EventPublisher;
 import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
+import kafkapipeline.grains.profile.GrainProfiler;
+import kafkapipeline.grains.profile.Profiled;
 import kafkapipeline.grains.weather.CityStore.City;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -47,6 +49,7 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "city-weather");
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
+  private static final GrainProfiler.Grain PROFILE = GrainProfiler.global().grain(TYPE_KEY.name());
 
   enum Tick implements Command {
     INSTANCE
@@ -74,7 +77,9 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
   public static void init(ActorSystem<?> system, Dependencies deps) {
     ClusterSharding.get(system)
         .init(
-            Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps))
+            Entity.of(
+                    TYPE_KEY,
+                    ctx -> Profiled.behavior(TYPE_KEY.name(), create(ctx.getEntityId(), deps)))
                 .withStopMessage(Stop.INSTANCE)
                 // A city polls on its own timer: it is never idle, so never passivated.
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
@@ -117,7 +122,12 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
         .onMessage(Budget.class, this::onBudget)
         .onMessage(Fetched.class, this::onFetched)
         .onMessage(Published.class, this::onPublished)
-        .onMessage(PublishFailed.class, f -> retry("publish failed: " + f.error()))
+        .onMessage(
+            PublishFailed.class,
+            f -> {
+              PROFILE.failure(PublishFailed.class);
+              return retry("publish failed: " + f.error());
+            })
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessageEquals(Wake.INSTANCE, () -> this)
         .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
@@ -187,6 +197,8 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
                   error == null ? new Published(report) : new PublishFailed(String.valueOf(error)));
       return this;
     }
+    // A failed call is a failure of this message in the profile, though its handler returns.
+    PROFILE.failure(Fetched.class);
     if (result instanceof OwmClient.NotFound n)
       return retry("city not found by the API: " + n.query());
     if (result instanceof OwmClient.Unauthorized u) return retry(u.message());

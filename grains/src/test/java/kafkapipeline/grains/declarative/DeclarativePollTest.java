@@ -163,6 +163,15 @@ class DeclarativePollTest {
     }
   }
 
+  /** Failed attempts the declarative grains reported to the JVM's profiler. */
+  private static long failedAttempts() {
+    return kafkapipeline.grains.profile.GrainProfiler.global().snapshot().grains().stream()
+        .filter(e -> e.grain().equals(DeclarativeSource.TYPE_KEY.name()))
+        .filter(e -> e.message().equals("Attempt"))
+        .mapToLong(kafkapipeline.grains.profile.GrainProfile.Entry::failures)
+        .sum();
+  }
+
   @Test
   void a500BacksOffAndRecoversAndTheSecretReachesOnlyTheServer() throws Exception {
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -178,6 +187,7 @@ class DeclarativePollTest {
             })) {
       MemorySourceStore store = new MemorySourceStore();
       store.save(Fakes.launches(server.url("/"), Duration.ofSeconds(60)));
+      long failedAttempts = failedAttempts();
       ActorRef<DeclarativeSourceProtocol.Command> source =
           testKit.spawn(DeclarativeSource.create("launches", deps(store, new Fakes.Publisher())));
       List<Status> seen = new ArrayList<>();
@@ -185,6 +195,8 @@ class DeclarativePollTest {
       seen.add(await(source, s -> s.published() == 193));
       assertEquals(State.RUNNING, seen.get(1).state());
       assertEquals(3, server.requests.size(), "two 500s, then the launches");
+      // At least: the profiler is the JVM's, and other tests' grains of this type may fail too.
+      assertTrue(failedAttempts() >= failedAttempts + 2, "two failed attempts in the profile");
       assertTrue(
           seen.get(0).lastError().startsWith("HTTP 500: internal error for key <redacted>"),
           seen.get(0).lastError());

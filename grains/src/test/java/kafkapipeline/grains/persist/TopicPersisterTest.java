@@ -23,6 +23,8 @@ import kafkapipeline.api.EventJson.MalformedEventException;
 import kafkapipeline.api.grains.PersisterProtocol;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
+import kafkapipeline.grains.profile.GrainProfile;
+import kafkapipeline.grains.profile.GrainProfiler;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -281,6 +283,16 @@ class TopicPersisterTest {
     testKit.stop(rig.persister);
   }
 
+  /** The persisters' StreamFailed entry in the JVM's profiler (zeros before the first). */
+  private static GrainProfile.Entry streamFailed() {
+    return GrainProfiler.global().snapshot().grains().stream()
+        .filter(e -> e.grain().equals(TopicPersister.GRAIN_TYPE))
+        .filter(e -> e.message().equals("StreamFailed"))
+        .findFirst()
+        .orElse(
+            new GrainProfile.Entry(TopicPersister.GRAIN_TYPE, "StreamFailed", 0, 0, 0, List.of()));
+  }
+
   @Test
   void aFailedWriteRestartsTheConsumerFromTheLastCommitAndNothingIsCommittedPastIt() {
     Rig rig = new Rig(1);
@@ -288,6 +300,7 @@ class TopicPersisterTest {
     for (int i = 0; i < 6; i++) kafka.append(0, "r" + i, "good");
     // Batches of 2 and 2 in flight at once: the first write fails while the second succeeds.
     rig.rows.failuresLeft.set(1);
+    GrainProfile.Entry before = streamFailed();
     rig.start(2);
 
     await("all committed", () -> kafka.committed(0) == 6);
@@ -299,6 +312,10 @@ class TopicPersisterTest {
         List.of(new PersisterProtocol.PartitionState(0, "owned", 0, 5, 5, 0)), s.partitions());
     assertTrue(s.lastError().contains("write timed out after 3 attempts"), s.lastError());
     assertEquals(1, rig.metrics.get(PipelineMetrics.CONSUMER_RESTARTS, TOPIC));
+    // In the profile: one StreamFailed message handled, and it is a failure.
+    GrainProfile.Entry after = streamFailed();
+    assertEquals(before.messages() + 1, after.messages());
+    assertEquals(before.failures() + 1, after.failures());
     assertEquals(2, kafka.consumers.size(), "the restarted stream made a new consumer");
     // The restarted consumer read again from the committed offset: every row is written at least
     // once; r0 and r1 only after the restart (their first write failed), and in order.

@@ -32,6 +32,8 @@ import kafkapipeline.grains.StubHttpServer;
 import kafkapipeline.grains.StubHttpServer.Answer;
 import kafkapipeline.grains.kafka.EventPublisher;
 import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
+import kafkapipeline.grains.profile.GrainProfile;
+import kafkapipeline.grains.profile.GrainProfiler;
 import kafkapipeline.grains.weather.CityStore.City;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
@@ -195,6 +197,14 @@ class CityWeatherTest {
     return new Answer(200, LONDON_200);
   }
 
+  /** Failures the city grains reported to the JVM's profiler under one message class. */
+  private static long profiledFailures(String message) {
+    return GrainProfiler.global().snapshot().grains().stream()
+        .filter(e -> e.grain().equals(CityWeather.TYPE_KEY.name()) && e.message().equals(message))
+        .mapToLong(GrainProfile.Entry::failures)
+        .sum();
+  }
+
   private static boolean failing(CityWeatherProtocol.Status s) {
     return "failing".equals(s.state());
   }
@@ -264,9 +274,11 @@ class CityWeatherTest {
   void aRefusalMarksTheCityFailingWithTheReasonAndBacksOffUntilASuccessClearsIt(
       int status, String body, String reason) {
     Rig rig = new Rig(new Answer(status, body), 60, KEY, LONDON);
+    long failedFetches = profiledFailures("Fetched");
     ActorRef<CityWeatherProtocol.Command> city = rig.spawn(LONDON);
 
     CityWeatherProtocol.Status s = rig.awaitStatus(city, CityWeatherTest::failing);
+    assertEquals(failedFetches + 1, profiledFailures("Fetched"));
     assertTrue(s.lastError().startsWith(reason), s.lastError());
     assertNull(s.lastReport());
     assertEquals(List.of(), rig.publisher.records);
@@ -287,6 +299,8 @@ class CityWeatherTest {
     assertNull(s.lastError());
     assertEquals(List.of("london,gb"), keys(rig.publisher));
     assertEquals(3, rig.owm.requests().size());
+    // Two failed calls, then a success that is not one.
+    assertEquals(failedFetches + 2, profiledFailures("Fetched"));
     // Back on the interval: the failures no longer lengthen the wait.
     assertEquals(3, rig.after(INTERVAL.minusMillis(1), city));
     assertEquals(4, rig.after(Duration.ofMillis(1), city));
@@ -297,9 +311,11 @@ class CityWeatherTest {
   void aFailedPublishMarksTheCityFailingAndIsRetried() {
     Rig rig = new Rig(ok(), 60, KEY, LONDON);
     rig.publisher.failuresLeft.set(1);
+    long failedPublishes = profiledFailures("PublishFailed");
     ActorRef<CityWeatherProtocol.Command> city = rig.spawn(LONDON);
 
     CityWeatherProtocol.Status s = rig.awaitStatus(city, CityWeatherTest::failing);
+    assertEquals(failedPublishes + 1, profiledFailures("PublishFailed"));
     assertTrue(s.lastError().startsWith("publish failed: "), s.lastError());
     assertTrue(s.lastError().contains("broker unavailable"), s.lastError());
     assertEquals(List.of(), rig.publisher.records);
