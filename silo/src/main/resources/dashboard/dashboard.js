@@ -1,5 +1,5 @@
-// The dashboard's polling loop. Fast figures (silos, engines, sources, Kafka lag, grains, alerts,
-// logs, an open grain's state) every 2 s; the history and the data views every 10 s; nothing is
+// The dashboard's polling loop. Fast figures (silos, engines, sources, Kafka lag, grains, logs, an
+// open grain's state) every 2 s; the history, the alerts and the data views every 10 s; nothing is
 // fetched while the tab is hidden. The tables' rates are computed here from the counters of every
 // silo (summed) between polls; the charts draw the silos' own history (history.js), so they are
 // full from the first load.
@@ -292,10 +292,6 @@
     var sources = getJson('api/sources').then(function (list) { known = list; return list; });
     var status = after(getJson('api/status?rows=false'), sources);
     return Promise.all([
-      show('alerts', getJson('api/alerts'), function (body) {
-        var n = A.show(body);
-        document.body.setAttribute('data-alerts', String(n));
-      }),
       show('logs', getJson(L.path()), L.show),
       G.refreshState(getJson),
       show('silos', status, renderStatus),
@@ -309,6 +305,12 @@
   function slow() {
     return Promise.all([
       show('history-cpu', getJson('api/history?minutes=60'), H.show),
+      // Every 10 s: the silo evaluates its alerts at each history sample (10 s) anyway, and
+      // the dead-letter rule reads Cassandra.
+      show('alerts', getJson('api/alerts'), function (body) {
+        var n = A.show(body);
+        document.body.setAttribute('data-alerts', String(n));
+      }),
       show('weather', getJson('api/cities'), renderWeather),
       show('wikipedia', getJson('api/wikipedia/recent?limit=15'), renderWikipedia),
       show('spacex', getJson('api/spacex/upcoming?limit=8'), renderSpacex),

@@ -38,9 +38,12 @@
     if (snapshots.length > KEEP) snapshots.shift();
   }
 
-  /** Merges rows by grain type (all its messages), for the per-type table. */
-  function byType(rows) {
+  /** Merges rows by grain type (all its messages), for the per-type table; a type with active instances and no message yet has a row too. */
+  function byType(rows, active) {
     var out = {};
+    Object.keys(active || {}).forEach(function (g) {
+      out[g] = { grain: g, message: '(all)', messages: 0, failures: 0, nanos: 0, buckets: [] };
+    });
     Object.keys(rows).forEach(function (k) {
       var r = rows[k], t = out[r.grain];
       if (!t) t = out[r.grain] = { grain: r.grain, message: '(all)', messages: 0, failures: 0, nanos: 0, buckets: [] };
@@ -143,8 +146,8 @@
   function render() {
     if (snapshots.length === 0) return;
     var last = snapshots[snapshots.length - 1];
-    var types = byType(last.rows);
-    var typeMemo = snapshots.map(function (s) { return byType(s.rows); });
+    var types = byType(last.rows, last.active);
+    var typeMemo = snapshots.map(function (s) { return byType(s.rows, s.active); });
     var index = function (s) { return typeMemo[snapshots.indexOf(s)]; };
     fill(document.getElementById('grain-types'), Object.keys(types).map(function (k) { return figures(k, index); }));
     fill(document.getElementById('grain-messages'), Object.keys(last.rows).map(function (k) {

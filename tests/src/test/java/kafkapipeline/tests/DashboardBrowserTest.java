@@ -89,6 +89,15 @@ class DashboardBrowserTest {
         assertTheLogTail(browser, wait);
         deadLetter = aDeadLetterRaisesTheAlertAndTheBadge(browser, slow, engines);
 
+        // The README's picture: the whole page from the top, London's state open.
+        browser
+            .findElement(
+                By.cssSelector("#weather [data-grain-type='city'][data-grain-id='london,gb']"))
+            .click();
+        wait.until(b -> "reporting".equals(field(b, "state")));
+        browser.manage().window().setSize(new Dimension(1280, 4200));
+        script(browser, "window.scrollTo(0, 0); return null;");
+        wait.until(b -> "reporting".equals(field(b, "state")));
         HeadlessChromium.screenshot(browser, "dashboard.png");
         browser.manage().window().setSize(new Dimension(390, 2400));
         // At a phone's width nothing on the page needs sideways scrolling.
