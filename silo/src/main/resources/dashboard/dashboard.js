@@ -304,7 +304,7 @@
 
   function slow() {
     return Promise.all([
-      show('history-cpu', getJson('api/history?minutes=60'), H.show),
+      show('history-cpu', getJson(H.path()), H.show),
       // Every 10 s: the silo evaluates its alerts at each history sample (10 s) anyway, and
       // the dead-letter rule reads Cassandra.
       show('alerts', getJson('api/alerts'), function (body) {

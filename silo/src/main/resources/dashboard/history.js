@@ -64,9 +64,29 @@
     document.getElementById('history-note').textContent = n + ' samples from ' + last.silos.length + ' silo(s)';
   }
 
+  /**
+   * Keeps what the page has: the first answer is the whole hour, later ones (path() asks the last
+   * minute only) are merged in by sample time, and samples older than an hour are dropped.
+   */
   function show(body) {
-    last = body;
+    if (last === null) {
+      last = body;
+    } else {
+      var from = Date.now() - 3600000;
+      last = { resolutionSeconds: body.resolutionSeconds, silos: body.silos.map(function (silo) {
+        var had = last.silos.filter(function (o) { return o.address === silo.address; })[0];
+        var byAt = {};
+        (had ? had.samples : []).concat(silo.samples).forEach(function (s) { byAt[s.at] = s; });
+        return { address: silo.address, samples: Object.keys(byAt).sort().map(function (k) { return byAt[k]; })
+          .filter(function (s) { return Date.parse(s.at) >= from; }) };
+      }) };
+    }
     draw();
+  }
+
+  /** The hour at the first poll, then the last minute (what is new since the previous poll). */
+  function path() {
+    return 'api/history?minutes=' + (last === null ? 60 : 1);
   }
 
   function listen() {
@@ -81,5 +101,5 @@
     });
   }
 
-  window.SiloHistory = { show: show, listen: listen };
+  window.SiloHistory = { show: show, path: path, listen: listen };
 })();

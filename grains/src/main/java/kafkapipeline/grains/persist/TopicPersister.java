@@ -1,7 +1,5 @@
 package kafkapipeline.grains.persist;
 
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +14,6 @@ import kafkapipeline.api.grains.PersisterProtocol.GetStatus;
 import kafkapipeline.api.grains.PersisterProtocol.Status;
 import kafkapipeline.api.grains.PersisterProtocol.Stop;
 import kafkapipeline.grains.PipelineMetrics;
-import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
 import kafkapipeline.grains.profile.GrainProfiler;
 import kafkapipeline.grains.profile.Profiled;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -112,10 +109,8 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
 
   private final String topic;
   private final RowMapper mapper;
-  private final RowSink writer;
-  private final DeadLetterSink deadLetters;
+  private final BatchWrite batches;
   private final PipelineMetrics metrics;
-  private final int maxRecordBytes;
   private final java.time.Duration drainTimeout;
   private final UniqueKillSwitch killSwitch;
   private final org.apache.pekko.actor.Cancellable shutdownTask;
@@ -145,12 +140,12 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
       ConsumerSettings<String, byte[]> consumerSettings,
       PipelineMetrics metrics) {
     super(ctx);
-    this.deadLetters = deadLetters;
     this.topic = topic;
     this.mapper = mapper;
-    this.writer = writer;
+    this.batches =
+        new BatchWrite(
+            topic, mapper, writer, deadLetters, metrics, settings.maxRecordBytes(), PROFILE);
     this.metrics = metrics;
-    this.maxRecordBytes = settings.maxRecordBytes();
     this.drainTimeout = settings.drainTimeout();
     this.silo = ctx.getSystem().address().hostPort();
     ctx.getSystem()
@@ -308,18 +303,10 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   }
 
   /**
-   * Maps and writes one batch; completes with the batch's offsets once every record is either a
-   * written row, a saved dead letter or a skipped tombstone. Fails only when Cassandra itself fails
-   * (a write or a dead letter that could not be saved after the retries): never because of what a
-   * record holds.
+   * Writes one batch ({@link BatchWrite}); completes with its offsets, per partition the last
+   * record's, once every record is a written row, a saved dead letter or a skipped tombstone.
    */
   private CompletionStage<Written> writeBatch(List<Admitted> batch) {
-    long started = System.nanoTime();
-    return writeBatchUntimed(batch)
-        .whenComplete((w, error) -> BATCHES.record(System.nanoTime() - started, error != null));
-  }
-
-  private CompletionStage<Written> writeBatchUntimed(List<Admitted> batch) {
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(batch.size());
     // Only the last offset of each partition goes into the commit: every record of the batch is
     // written (or dead-lettered) before it, and one offset per partition is all Kafka keeps.
@@ -331,56 +318,7 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
       progress.put(record.partition(), new DrainTracker.Progress(record.offset(), a.epoch()));
       lastOffsets.put(record.partition(), a.message().committableOffset());
     }
-    BatchTriage.Outcome<BoundStatement> sorted =
-        BatchTriage.sort(records, mapper::toStatement, maxRecordBytes, Instant.now());
-    for (ConsumerRecord<String, byte[]> t : sorted.tombstones()) {
-      metrics.increment(PipelineMetrics.TOMBSTONES_SKIPPED, topic);
-      log.info(
-          "Tombstone skipped (a null value has no row to write): topic={} partition={} offset={} key={}",
-          t.topic(),
-          t.partition(),
-          t.offset(),
-          t.key());
-    }
-    List<DeadLetter> dead = new ArrayList<>(sorted.deadLetters());
-    for (int i = 0; i < dead.size(); i++)
-      metrics.increment(PipelineMetrics.MALFORMED_RECORDS, topic);
-    List<BoundStatement> rows = sorted.rows();
-    return writer
-        .writeAll(mapper.table(), rows)
-        .thenCompose(
-            rejected -> {
-              metrics.add(
-                  PipelineMetrics.ROWS_WRITTEN, mapper.table(), rows.size() - rejected.size());
-              Instant now = Instant.now();
-              for (RowWriter.Rejected r : rejected) {
-                dead.add(
-                    BatchTriage.deadLetter(
-                        sorted.rowRecords().get(r.index()),
-                        "RejectedByCassandra",
-                        "rejected by Cassandra: " + r.error(),
-                        now));
-              }
-              return saveAll(dead);
-            })
-        .thenApply(saved -> new Written(progress, lastOffsets));
-  }
-
-  private CompletionStage<Void> saveAll(List<DeadLetter> dead) {
-    CompletionStage<Void> all = java.util.concurrent.CompletableFuture.completedFuture(null);
-    for (DeadLetter d : dead) {
-      log.warn(
-          "Dead letter: topic={} partition={} offset={}: {}: {}",
-          d.topic(),
-          d.partition(),
-          d.offset(),
-          d.errorClass(),
-          d.error());
-      all =
-          all.thenCompose(x -> deadLetters.save(d))
-              .thenRun(() -> metrics.increment(PipelineMetrics.DEAD_LETTERS, topic));
-    }
-    return all;
+    return batches.write(records).thenApply(done -> new Written(progress, lastOffsets));
   }
 
   private static String describe(Throwable error) {
