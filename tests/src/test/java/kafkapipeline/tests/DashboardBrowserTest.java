@@ -90,10 +90,7 @@ class DashboardBrowserTest {
         deadLetter = aDeadLetterRaisesTheAlertAndTheBadge(browser, slow, engines);
 
         // The README's picture (docs/dashboard.png): the page's top, London's state open.
-        browser
-            .findElement(
-                By.cssSelector("#weather [data-grain-type='city'][data-grain-id='london,gb']"))
-            .click();
+        click(wait, "#weather [data-grain-type='city'][data-grain-id='london,gb']");
         wait.until(b -> "reporting".equals(field(b, "state")));
         browser.manage().window().setSize(new Dimension(1280, 2300));
         script(browser, "window.scrollTo(0, 0); return null;");
@@ -164,7 +161,7 @@ class DashboardBrowserTest {
     String active = city.split(" \\| ")[7];
     assertTrue(active.equals("1") || active.equals("1 · 0") || active.equals("0 · 1"), city);
 
-    browser.findElement(By.cssSelector("#grain-types th[data-sort='total']")).click();
+    click(wait, "#grain-types th[data-sort='total']");
     wait.until(
         b -> {
           List<Long> handled = new ArrayList<>();
@@ -195,9 +192,7 @@ class DashboardBrowserTest {
    * position, the persisters' partitions with Kafka's lag.
    */
   private static void assertGrainStates(WebDriver browser, WebDriverWait wait) {
-    browser
-        .findElement(By.cssSelector("#weather [data-grain-type='city'][data-grain-id='london,gb']"))
-        .click();
+    click(wait, "#weather [data-grain-type='city'][data-grain-id='london,gb']");
     wait.until(
         b ->
             "city london,gb".equals(text(b, "#grain-state-title"))
@@ -206,17 +201,13 @@ class DashboardBrowserTest {
                 && field(b, "silo") != null
                 && !b.findElements(By.cssSelector("#grain-state [data-related='callBudget']"))
                     .isEmpty());
-    browser
-        .findElement(By.cssSelector("#sources [data-grain-type='source'][data-grain-id='faker']"))
-        .click();
+    click(wait, "#sources [data-grain-type='source'][data-grain-id='faker']");
     wait.until(
         b ->
             "source faker".equals(text(b, "#grain-state-title"))
                 && field(b, "nextPosition") != null
                 && Long.parseLong(field(b, "nextPosition")) > 0);
-    browser
-        .findElement(By.cssSelector("#kafka [data-grain-type='persister'][data-grain-id='faker']"))
-        .click();
+    click(wait, "#kafka [data-grain-type='persister'][data-grain-id='faker']");
     // Both silos' persisters answer; the partitions table has Kafka's lag column.
     wait.until(
         b ->
@@ -312,6 +303,16 @@ class DashboardBrowserTest {
           e);
     }
     return sent;
+  }
+
+  /**
+   * Clicks the element {@code css} selects, in one script call: the page re-renders its tables
+   * every 2 s, so an element found in one call may be gone by the next (a stale reference).
+   */
+  private static void click(WebDriverWait wait, String css) {
+    String js =
+        "var e = document.querySelector(arguments[0]); if (!e) return false; e.click(); return true;";
+    wait.until(b -> Boolean.TRUE.equals(((JavascriptExecutor) b).executeScript(js, css)));
   }
 
   private static Object script(WebDriver browser, String js) {
