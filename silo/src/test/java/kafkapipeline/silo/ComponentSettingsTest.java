@@ -132,6 +132,22 @@ class ComponentSettingsTest {
   }
 
   @Test
+  void history() {
+    Function<Config, ?> read = HistorySettings::fromConfig;
+    assertEquals(Duration.ofSeconds(10), HistorySettings.fromConfig(BASE).interval());
+    String p = HistorySettings.PATH;
+    // Not positive, not whole seconds, past 600 s, or not a duration at all.
+    property(
+        read,
+        p + ".interval",
+        notPositiveDurations()
+            .mix(longs().between(1, 999_999).<Object>map(ms -> (ms * 1000 + 1) + "ms"), 30)
+            .mix(
+                longs().between(601, Long.MAX_VALUE / 1_000_000_000L).<Object>map(s -> s + "s"), 30)
+            .mix(words("1.5s", "10 furlongs", "∞s", "10s\u0000"), 10));
+  }
+
+  @Test
   void wikipedia() {
     Function<Config, ?> read = WikipediaSettings::fromConfig;
     WikipediaSettings d = WikipediaSettings.fromConfig(BASE);
