@@ -31,5 +31,13 @@ public final class Topics {
    */
   public static final String DEAD_LETTER_HEADER = "dead-letter-reason";
 
+  /**
+   * A record header a replayed dead letter carries: where the record first stood in its topic,
+   * {@code "<partition>:<offset>"} (ASCII). A persister writes the row of such a record with the
+   * write time of that first position, so a replay never puts an older version over a newer one
+   * written since (see {@code kafkapipeline.grains.persist.WriteTime}).
+   */
+  public static final String ORIGIN_HEADER = "pipeline-origin";
+
   private Topics() {}
 }
