@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import kafkapipeline.grains.persist.FakerRowMapper;
+import kafkapipeline.grains.persist.WriteTime;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -79,7 +80,7 @@ final class BaselineConsumer {
     List<BoundStatement> rows = new ArrayList<>(records.count());
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (ConsumerRecord<String, byte[]> r : records) {
-      rows.add(mapper.toStatement(r.key(), r.value()));
+      rows.add(mapper.toStatement(r.key(), r.value(), WriteTime.of(r)));
       offsets.put(
           new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import kafkapipeline.api.Topics;
 import kafkapipeline.grains.persist.FakerRowMapper;
+import kafkapipeline.grains.persist.WriteTime;
 import kafkapipeline.launcher.CassandraEngine;
 import kafkapipeline.launcher.KafkaEngine;
 import kafkapipeline.launcher.ProjectLayout;
@@ -161,7 +162,7 @@ public final class BenchMain {
   private void writeRows(AsyncWriter writer, long rows) {
     List<BoundStatement> chunk = new ArrayList<>(512);
     for (long i = 0; i < rows; i++) {
-      chunk.add(mapper.bind(data.person(i)));
+      chunk.add(mapper.bind(data.person(i), WriteTime.BASE + i));
       if (chunk.size() == 512) {
         writer.write(chunk);
         chunk = new ArrayList<>(512);

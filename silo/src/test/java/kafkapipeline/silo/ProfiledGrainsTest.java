@@ -158,7 +158,7 @@ class ProfiledGrainsTest {
                   }
 
                   @Override
-                  public BoundStatement toStatement(String key, byte[] value) {
+                  public BoundStatement toStatement(String key, byte[] value, long writeTime) {
                     throw new AssertionError("no record ever arrives");
                   }
                 },

@@ -33,6 +33,7 @@ import kafkapipeline.grains.cassandra.Schema;
 import kafkapipeline.grains.declarative.DeclarativeRowMapper;
 import kafkapipeline.grains.declarative.DeclarativeTable;
 import kafkapipeline.grains.declarative.DeclarativeTable.IncompatibleTableException;
+import kafkapipeline.grains.persist.WriteTime;
 import kafkapipeline.launcher.ProjectLayout;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,9 +115,10 @@ class DeclarativeTableTest {
             + "\"f\":3.25,\"d\":-1.0E-300,\"ok\":false,\"at\":\"2022-12-11T05:27:02.123+01:00\","
             + "\"at_s\":1670732822.5,\"at_ms\":-1,\"u\":\"0D7F5E36-3B0E-4A51-9A39-6B3C7C1F0E11\","
             + "\"doc\":{\"cores\":[{\"core\":\"5e9e\",\"flight\":1}],\"x\":null}}";
-    session.execute(mapper.toStatement("k", item.getBytes(StandardCharsets.UTF_8)));
+    session.execute(mapper.toStatement("k", item.getBytes(StandardCharsets.UTF_8), WriteTime.BASE));
     session.execute(
-        mapper.toStatement("k2", "{\"id\":\"a\",\"n\":0}".getBytes(StandardCharsets.UTF_8)));
+        mapper.toStatement(
+            "k2", "{\"id\":\"a\",\"n\":0}".getBytes(StandardCharsets.UTF_8), WriteTime.BASE + 1));
     Row row =
         session
             .execute(
@@ -157,7 +159,9 @@ class DeclarativeTableTest {
         DeclarativeRowMapper.prepare(session, v2).toCompletableFuture().join();
     session.execute(
         m2.toStatement(
-            "k3", "{\"id\":\"a\",\"n\":0,\"added\":\" x \"}".getBytes(StandardCharsets.UTF_8)));
+            "k3",
+            "{\"id\":\"a\",\"n\":0,\"added\":\" x \"}".getBytes(StandardCharsets.UTF_8),
+            WriteTime.BASE + 2));
     assertEquals(
         " x ",
         session

@@ -1,7 +1,6 @@
 package kafkapipeline.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,14 +54,18 @@ class RowBinderTest {
         session.prepare(
             "INSERT INTO "
                 + TABLE
-                + " (id, t, i, b, flag, d, f, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                + " (id, t, i, b, flag, d, f, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
   }
+
+  private static final long WRITE_TIME = 4_503_599_627_370_496L + 42;
 
   @Test
   void bindsTheSameBytesAsTheDriverAndRoundTrips() {
-    BoundStatement ours = new RowBinder(insert).bind(VALUES);
-    BoundStatement drivers = insert.bind(VALUES);
-    for (int i = 0; i < VALUES.length; i++) {
+    BoundStatement ours = new RowBinder(insert).bind(WRITE_TIME, VALUES);
+    Object[] withTime = java.util.Arrays.copyOf(VALUES, VALUES.length + 1);
+    withTime[VALUES.length] = WRITE_TIME;
+    BoundStatement drivers = insert.bind(withTime);
+    for (int i = 0; i <= VALUES.length; i++) {
       assertEquals(drivers.getBytesUnsafe(i), ours.getBytesUnsafe(i), "column " + i);
     }
     assertTrue(ours.isIdempotent());
@@ -74,22 +77,30 @@ class RowBinderTest {
             .one();
     for (int i = 0; i < VALUES.length; i++)
       assertEquals(VALUES[i], row.getObject(i), "column " + i);
+    assertEquals(
+        WRITE_TIME,
+        session
+            .execute("SELECT writetime(t) FROM " + TABLE + " WHERE id = ?", VALUES[0])
+            .one()
+            .getLong(0));
   }
 
   @Test
-  void nullsAreWrittenOrLeftUnsetAsAsked() {
+  void aNullIsWrittenAsANullAndClearsAnOlderValue() {
     UUID id = UUID.randomUUID();
+    RowBinder binder = new RowBinder(insert);
+    session.execute(binder.bind(WRITE_TIME, id, "older", 1, 2L, true, 3.0, 4.0f, Instant.EPOCH));
     BoundStatement written =
-        new RowBinder(insert).bind(id, null, null, null, null, null, null, null);
-    BoundStatement skipped =
-        new RowBinder(insert).bindSkippingNulls(id, null, null, null, null, null, null, null);
+        binder.bind(WRITE_TIME + 1, id, null, null, null, null, null, null, null);
     for (int i = 1; i < VALUES.length; i++) {
       assertTrue(written.isSet(i), "written column " + i);
       assertNull(written.getBytesUnsafe(i));
-      assertFalse(skipped.isSet(i), "skipped column " + i);
     }
-    session.execute(skipped);
-    assertNull(session.execute("SELECT t FROM " + TABLE + " WHERE id = ?", id).one().getString(0));
+    session.execute(written);
+    Row row = session.execute("SELECT t, i, at FROM " + TABLE + " WHERE id = ?", id).one();
+    assertNull(row.getString(0));
+    assertNull(row.getObject(1));
+    assertNull(row.getObject(2));
   }
 
   @Test
@@ -97,7 +108,7 @@ class RowBinderTest {
     RowBinder binder = new RowBinder(insert);
     Object[] wrong = VALUES.clone();
     wrong[3] = 7; // an Integer for a bigint column
-    assertThrows(CodecNotFoundException.class, () -> binder.bind(wrong));
-    assertThrows(IllegalArgumentException.class, () -> binder.bind(VALUES[0]));
+    assertThrows(CodecNotFoundException.class, () -> binder.bind(WRITE_TIME, wrong));
+    assertThrows(IllegalArgumentException.class, () -> binder.bind(WRITE_TIME, VALUES[0]));
   }
 }

@@ -29,6 +29,7 @@ import kafkapipeline.grains.persist.RowMapper;
 import kafkapipeline.grains.persist.SpaceXRowMapper;
 import kafkapipeline.grains.persist.WeatherRowMapper;
 import kafkapipeline.grains.persist.WikipediaRowMapper;
+import kafkapipeline.grains.persist.WriteTime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -149,7 +150,7 @@ class RowMapperPropertiesTest {
     // The unmutated events are rows: otherwise "every case was malformed" would pass trivially.
     for (ObjectNode seed : seeds) {
       try {
-        mapper.toStatement("seed", JSON.writeValueAsBytes(seed));
+        mapper.toStatement("seed", JSON.writeValueAsBytes(seed), WriteTime.BASE);
       } catch (IOException | RuntimeException e) {
         fail(mapper.table() + ": a valid event was refused: " + e + "\n" + seed);
       }
@@ -166,7 +167,7 @@ class RowMapperPropertiesTest {
         .checkAssert(
             payload -> {
               try {
-                BoundStatement row = mapper.toStatement("key", payload);
+                BoundStatement row = mapper.toStatement("key", payload, WriteTime.BASE);
                 assertTrue(row != null && row.isIdempotent(), "not an idempotent row");
                 rows.incrementAndGet();
               } catch (MalformedEventException e) {

@@ -40,7 +40,9 @@ public final class DeclarativeRowMapper implements RowMapper {
         .thenApply(prepared -> new DeclarativeRowMapper(spec, prepared));
   }
 
-  /** {@code INSERT INTO kafkapipeline.<table> (<every column>) VALUES (?, ...)}. */
+  /**
+   * {@code INSERT INTO kafkapipeline.<table> (<every column>) VALUES (?, ...) USING TIMESTAMP ?}.
+   */
   static String insertStatement(SourceSpec spec) {
     DeclarativeTable.requireValid(spec);
     return "INSERT INTO "
@@ -51,7 +53,7 @@ public final class DeclarativeRowMapper implements RowMapper {
         + spec.columns().stream().map(ColumnSpec::name).collect(Collectors.joining(", "))
         + ") VALUES ("
         + spec.columns().stream().map(c -> "?").collect(Collectors.joining(", "))
-        + ")";
+        + ") USING TIMESTAMP ?";
   }
 
   @Override
@@ -60,7 +62,7 @@ public final class DeclarativeRowMapper implements RowMapper {
   }
 
   @Override
-  public BoundStatement toStatement(String key, byte[] value) {
+  public BoundStatement toStatement(String key, byte[] value, long writeTime) {
     JsonNode item = EventJson.read(value, JsonNode.class);
     if (!item.isObject())
       throw new MalformedEventException(
@@ -68,6 +70,6 @@ public final class DeclarativeRowMapper implements RowMapper {
               + table
               + " item must be a JSON object, got "
               + item.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
-    return insert.bind(row.values(item));
+    return insert.bind(writeTime, row.values(item));
   }
 }

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import kafkapipeline.api.EventJson.MalformedEventException;
 import kafkapipeline.api.Topics;
 import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
@@ -48,7 +48,7 @@ public final class BatchTriage {
 
   public static <R> Outcome<R> sort(
       List<ConsumerRecord<String, byte[]>> records,
-      BiFunction<String, byte[], R> toRow,
+      Function<ConsumerRecord<String, byte[]>, R> toRow,
       int maxRecordBytes,
       Instant now) {
     List<R> rows = new ArrayList<>(records.size());
@@ -75,7 +75,7 @@ public final class BatchTriage {
                 now));
       } else {
         try {
-          R row = toRow.apply(record.key(), value);
+          R row = toRow.apply(record);
           if (row == null) throw new IllegalStateException("the mapper made no row");
           rows.add(row);
           rowRecords.add(record);

@@ -14,12 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one batch of a persister's records: each becomes a written row, a saved dead letter
- * ({@link BatchTriage}: a record no mapper can read, too big, or a row Cassandra rejected) or a
- * skipped tombstone, counted in the pipeline's metrics and timed in the persister's profile (as
- * {@link WriteBatch}). Completes once all of them are, and fails only when Cassandra itself fails
- * (a write or a dead letter that could not be saved after the retries): never because of what a
- * record holds. Safe to call from several stream stages at once.
+ * Writes one batch of a persister's records: each becomes a written row (at its record's {@link
+ * WriteTime}, so batches may be written in any order, again and in parallel, and every row still
+ * ends as the last record of its key), a saved dead letter ({@link BatchTriage}: a record no mapper
+ * can read, too big, or a row Cassandra rejected) or a skipped tombstone, counted in the pipeline's
+ * metrics and timed in the persister's profile (as {@link WriteBatch}). Completes once all of them
+ * are, and fails only when Cassandra itself fails (a write or a dead letter that could not be saved
+ * after the retries): never because of what a record holds. Safe to call from several stream stages
+ * at once.
  */
 final class BatchWrite {
   // The persister's logger: its dead-letter and tombstone lines keep the name they always had.
@@ -64,7 +66,11 @@ final class BatchWrite {
 
   private CompletionStage<Void> untimed(List<ConsumerRecord<String, byte[]>> records) {
     BatchTriage.Outcome<BoundStatement> sorted =
-        BatchTriage.sort(records, mapper::toStatement, maxRecordBytes, Instant.now());
+        BatchTriage.sort(
+            records,
+            r -> mapper.toStatement(r.key(), r.value(), WriteTime.of(r)),
+            maxRecordBytes,
+            Instant.now());
     for (ConsumerRecord<String, byte[]> t : sorted.tombstones()) {
       metrics.increment(PipelineMetrics.TOMBSTONES_SKIPPED, topic);
       log.info(

@@ -21,7 +21,7 @@ public final class FakerRowMapper implements RowMapper {
           + TABLE
           + " (id, name, gender, address, year, email,"
           + " phone_number, job, company, country, city, date_time, credit_card_number)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
 
   private final RowBinder insert;
 
@@ -39,13 +39,14 @@ public final class FakerRowMapper implements RowMapper {
   }
 
   @Override
-  public BoundStatement toStatement(String key, byte[] value) {
-    return bind(parse(value));
+  public BoundStatement toStatement(String key, byte[] value, long writeTime) {
+    return bind(parse(value), writeTime);
   }
 
-  /** The idempotent upsert of one person, the statement {@link #toStatement} makes. */
-  public BoundStatement bind(FakePerson p) {
+  /** The idempotent upsert of one person at {@code writeTime}: what {@link #toStatement} makes. */
+  public BoundStatement bind(FakePerson p, long writeTime) {
     return insert.bind(
+        writeTime,
         p.id(),
         p.name(),
         p.gender(),

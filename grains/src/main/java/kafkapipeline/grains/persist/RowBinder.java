@@ -8,13 +8,15 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.type.DataType;
 import com.datastax.oss.driver.api.core.type.DataTypes;
 import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
+import com.datastax.oss.driver.api.core.type.codec.TypeCodecs;
 import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import kafkapipeline.api.EventJson.MalformedEventException;
 
 /**
- * Binds one row's values, by position, to a prepared insert, as an idempotent statement.
+ * Binds one row's values, by position, to a prepared insert ending {@code USING TIMESTAMP ?}, and
+ * its write time to that last marker, as an idempotent statement.
  *
  * <p>Why not {@code PreparedStatement.bind(Object...)}: that looks up a codec for every value from
  * its Java class, and encodes text through a {@code CharsetEncoder}; a profile of the faker
@@ -35,6 +37,9 @@ public final class RowBinder {
   private final DataType[] types;
   private final String[] names;
 
+  /** The row's columns: every variable but the last, the write time. */
+  private final int columns;
+
   /** Per column; null for text columns, which {@link #encode} handles itself. */
   private final TypeCodec<Object>[] codecs;
 
@@ -45,35 +50,30 @@ public final class RowBinder {
     this.types = new DataType[variables.size()];
     this.names = new String[variables.size()];
     this.codecs = new TypeCodec[variables.size()];
-    for (int i = 0; i < types.length; i++) {
+    this.columns = variables.size() - 1;
+    if (columns < 0 || !variables.get(columns).getName().asInternal().equals("[timestamp]")) {
+      throw new IllegalArgumentException(
+          "the insert must end with USING TIMESTAMP ? (the row's write time): "
+              + statement.getQuery());
+    }
+    for (int i = 0; i < columns; i++) {
       types[i] = variables.get(i).getType();
       names[i] = variables.get(i).getName().asInternal();
       codecs[i] = types[i].equals(DataTypes.TEXT) ? null : CodecRegistry.DEFAULT.codecFor(types[i]);
     }
   }
 
-  /** Every column set; a null value is written as null (clears the column). */
-  public BoundStatement bind(Object... values) {
-    return bind(false, values);
-  }
-
   /**
-   * Null values left unset rather than written: a null written is a tombstone, and a table of
-   * insert-once rows with many absent fields would fill with them.
+   * Every column set, a null value written as null (it clears the column: the row is the record's,
+   * never a mix with an older version), at write time {@code writeTime} ({@link WriteTime}).
    */
-  public BoundStatement bindSkippingNulls(Object... values) {
-    return bind(true, values);
-  }
-
-  private BoundStatement bind(boolean skipNulls, Object... values) {
-    if (values.length != types.length) {
-      throw new IllegalArgumentException(types.length + " values expected, got " + values.length);
+  public BoundStatement bind(long writeTime, Object... values) {
+    if (values.length != columns) {
+      throw new IllegalArgumentException(columns + " values expected, got " + values.length);
     }
     BoundStatementBuilder row = statement.boundStatementBuilder(); // every variable starts unset
-    for (int i = 0; i < values.length; i++) {
-      if (values[i] == null && skipNulls) continue;
-      row = row.setBytesUnsafe(i, encode(i, values[i]));
-    }
+    for (int i = 0; i < values.length; i++) row = row.setBytesUnsafe(i, encode(i, values[i]));
+    row = row.setBytesUnsafe(columns, TypeCodecs.BIGINT.encodePrimitive(writeTime, VERSION));
     return row.setIdempotence(true).build();
   }
 

@@ -44,12 +44,25 @@ import kafkapipeline.grains.cassandra.Consistency;
  * Consistency}), which a batch takes whatever its rows say.
  */
 public final class RowWriter implements RowSink {
-  private final CqlSession session;
+  /**
+   * Where requests go: a {@link CqlSession}'s {@code executeAsync}, or an in-memory Cassandra in
+   * tests.
+   */
+  @FunctionalInterface
+  public interface Cql {
+    CompletionStage<?> executeAsync(Statement<?> statement);
+  }
+
+  private final Cql session;
   private final PipelineMetrics metrics;
   private final PersisterSettings settings;
 
   /** {@code settings} are checked already (by their constructor). */
   public RowWriter(CqlSession session, PipelineMetrics metrics, PersisterSettings settings) {
+    this((Cql) session::executeAsync, metrics, settings);
+  }
+
+  public RowWriter(Cql session, PipelineMetrics metrics, PersisterSettings settings) {
     this.session = session;
     this.metrics = metrics;
     this.settings = settings;
@@ -175,10 +188,28 @@ public final class RowWriter implements RowSink {
         : error;
   }
 
-  /** Errors that no retry can fix: the statement is wrong, not the cluster. */
+  /**
+   * Errors that no retry can fix: the statement is wrong, not the cluster. Not among them: a table
+   * or keyspace the coordinator does not know yet, which is a node that has not got the schema (a
+   * new source's table, a node just joined): that is retried, and after the retries fails the
+   * batch, so its records are read again rather than dead-lettered.
+   */
   static boolean isPermanent(Throwable t) {
+    if (t instanceof InvalidQueryException && isSchemaNotThereYet(t.getMessage())) return false;
     return t instanceof InvalidQueryException
         || t instanceof SyntaxError
         || t instanceof CodecNotFoundException;
+  }
+
+  /** Cassandra's words for a table or keyspace it does not have (3.x, 4.x and 5.0). */
+  static boolean isSchemaNotThereYet(String message) {
+    if (message == null) return false;
+    String m = message.toLowerCase(java.util.Locale.ROOT);
+    return m.contains("unconfigured table")
+        || m.contains("unconfigured columnfamily")
+        || (m.contains("keyspace") && m.contains("does not exist"))
+        || (m.contains("table") && m.contains("does not exist"))
+        || m.contains("unknown keyspace")
+        || m.contains("unknown table");
   }
 }

@@ -26,7 +26,7 @@ public final class SpaceXRowMapper implements RowMapper {
           + TABLE
           + " (launch_id, mission_name, launch_date_utc, rocket_name,"
           + " launch_success, site_name, payload_type, payload_mass_kg, upcoming, flight_number, details)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
 
   private final RowBinder insert;
 
@@ -38,15 +38,21 @@ public final class SpaceXRowMapper implements RowMapper {
     return session.prepareAsync(INSERT).thenApply(SpaceXRowMapper::new);
   }
 
+  /** Over {@link #INSERT} prepared elsewhere (tests prepare it without Cassandra). */
+  static SpaceXRowMapper over(PreparedStatement insert) {
+    return new SpaceXRowMapper(insert);
+  }
+
   @Override
   public String table() {
     return TABLE;
   }
 
   @Override
-  public BoundStatement toStatement(String key, byte[] value) {
+  public BoundStatement toStatement(String key, byte[] value, long writeTime) {
     SpaceXLaunch l = parse(value);
     return insert.bind(
+        writeTime,
         l.launchId(),
         l.missionName(),
         l.launchDateUtc(),

@@ -20,7 +20,7 @@ public final class WeatherRowMapper implements RowMapper {
           + "."
           + TABLE
           + " (location, forecastdate, description, temp, feels_like,"
-          + " temp_min, temp_max, pressure, humidity, wind, sunrise, sunset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " temp_min, temp_max, pressure, humidity, wind, sunrise, sunset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
 
   private final RowBinder insert;
 
@@ -38,9 +38,10 @@ public final class WeatherRowMapper implements RowMapper {
   }
 
   @Override
-  public BoundStatement toStatement(String key, byte[] value) {
+  public BoundStatement toStatement(String key, byte[] value, long writeTime) {
     WeatherReport r = parse(value);
     return insert.bind(
+        writeTime,
         r.location(),
         r.forecastdate(),
         r.description(),

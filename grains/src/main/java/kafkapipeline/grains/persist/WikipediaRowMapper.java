@@ -26,7 +26,7 @@ public final class WikipediaRowMapper implements RowMapper {
           + TABLE
           + " (wiki, event_id, id, type, namespace, title, comment,"
           + " timestamp, user, bot, minor, patrolled, length_old, length_new, revision_old, revision_new, log_type)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
 
   private final RowBinder insert;
 
@@ -44,14 +44,16 @@ public final class WikipediaRowMapper implements RowMapper {
   }
 
   @Override
-  public BoundStatement toStatement(String key, byte[] value) {
+  public BoundStatement toStatement(String key, byte[] value, long writeTime) {
     RecentChange c = parse(value);
     RecentChange.OldNew length =
         c.length() == null ? new RecentChange.OldNew(null, null) : c.length();
     RecentChange.OldNew revision =
         c.revision() == null ? new RecentChange.OldNew(null, null) : c.revision();
-    // Absent fields (a new page has no old length) stay unset: no tombstones.
-    return insert.bindSkippingNulls(
+    // Absent fields (a new page has no old length) are written as nulls: a version of an event
+    // read again with a field gone must not keep the older version's value (the row is one record).
+    return insert.bind(
+        writeTime,
         c.wiki(),
         c.meta().id(),
         c.id(),

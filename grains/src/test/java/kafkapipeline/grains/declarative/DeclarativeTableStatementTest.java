@@ -33,7 +33,7 @@ class DeclarativeTableStatementTest {
         DeclarativeTable.createStatement(LAUNCHES));
     assertEquals(
         "INSERT INTO kafkapipeline.launches (launch_id, name, flight_number, date_utc, date_unix,"
-            + " success, cores) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            + " success, cores) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?",
         DeclarativeRowMapper.insertStatement(LAUNCHES));
   }
 

@@ -13,7 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import kafkapipeline.api.EventJson.MalformedEventException;
 import kafkapipeline.api.Topics;
 import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
@@ -28,8 +28,9 @@ class BatchTriageTest {
   private static final int MAX_BYTES = 64;
 
   /** What the stand-in mapper does with a record: its first byte decides. */
-  private static final BiFunction<String, byte[], String> MAPPER =
-      (key, value) -> {
+  private static final Function<ConsumerRecord<String, byte[]>, String> MAPPER =
+      record -> {
+        byte[] value = record.value();
         int what = value.length == 0 ? 0 : Byte.toUnsignedInt(value[0]) % 6;
         return switch (what) {
           case 0 -> throw new MalformedEventException("malformed");
@@ -37,7 +38,7 @@ class BatchTriageTest {
           case 2 -> throw new NullPointerException();
           case 3 -> throw new IllegalStateException("bug");
           case 4 -> null; // a mapper that makes no row is a dead letter too
-          default -> "row:" + key;
+          default -> "row:" + record.key();
         };
       };
 
@@ -158,7 +159,7 @@ class BatchTriageTest {
     BatchTriage.Outcome<String> out =
         BatchTriage.sort(
             List.of(record(0, new byte[] {5}, huge), record(1, new byte[] {1}, null)),
-            (key, value) -> {
+            record -> {
               throw new IllegalArgumentException(huge);
             },
             MAX_BYTES,

@@ -96,7 +96,7 @@ class TopicPersisterTest {
     }
 
     @Override
-    public BoundStatement toStatement(String key, byte[] value) {
+    public BoundStatement toStatement(String key, byte[] value, long writeTime) {
       String text = new String(value, StandardCharsets.UTF_8);
       if (text.startsWith("poison")) throw new MalformedEventException("not a row: " + text);
       return row(key);
