@@ -40,18 +40,25 @@ final class BaselineConsumer {
   private final String group;
   private final FakerRowMapper mapper;
   private final AsyncWriter writer;
+  private final boolean clockWriteTimes;
 
+  /**
+   * @param clockWriteTimes rows at this JVM's clock (the latency runs read it back with {@code
+   *     writetime}), else at their offsets as the pipeline writes them
+   */
   BaselineConsumer(
       String bootstrapServers,
       String topic,
       String group,
       FakerRowMapper mapper,
-      AsyncWriter writer) {
+      AsyncWriter writer,
+      boolean clockWriteTimes) {
     this.bootstrapServers = bootstrapServers;
     this.topic = topic;
     this.group = group;
     this.mapper = mapper;
     this.writer = writer;
+    this.clockWriteTimes = clockWriteTimes;
   }
 
   /** Consumes until {@code stop} is true, then finishes the writes and commits. */
@@ -80,7 +87,8 @@ final class BaselineConsumer {
     List<BoundStatement> rows = new ArrayList<>(records.count());
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (ConsumerRecord<String, byte[]> r : records) {
-      rows.add(mapper.toStatement(r.key(), r.value(), WriteTime.of(r)));
+      long writeTime = clockWriteTimes ? System.currentTimeMillis() * 1_000 : WriteTime.of(r);
+      rows.add(mapper.toStatement(r.key(), r.value(), writeTime));
       offsets.put(
           new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
     }

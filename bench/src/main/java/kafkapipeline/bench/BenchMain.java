@@ -214,7 +214,12 @@ public final class BenchMain {
     AsyncWriter writer = new AsyncWriter(env.session, bestMode(), options.inFlight());
     BaselineConsumer consumer =
         new BaselineConsumer(
-            env.kafka.bootstrapServers(), Topics.FAKER, "bench-baseline-" + round, mapper, writer);
+            env.kafka.bootstrapServers(),
+            Topics.FAKER,
+            "bench-baseline-" + round,
+            mapper,
+            writer,
+            false);
     try (Sampler sampler = new Sampler(serverPids(true), writer::rowsWritten)) {
       consumer.run(() -> writer.rowsWritten() >= kafkaWarmup() + options.records());
       return finish(
@@ -278,7 +283,7 @@ public final class BenchMain {
         new Thread(
             () ->
                 new BaselineConsumer(
-                        env.kafka.bootstrapServers(), Topics.FAKER, group, mapper, writer)
+                        env.kafka.bootstrapServers(), Topics.FAKER, group, mapper, writer, true)
                     .run(stop::get),
             "bench-baseline");
     consumer.start();
@@ -295,7 +300,9 @@ public final class BenchMain {
   private LatencyRun pipelineLatency(double load, double rate) {
     env.truncate();
     env.resetGroup(PIPELINE_GROUP, Topics.FAKER, false);
-    try (SiloFleet fleet = fleet(1, "latency-" + Math.round(load * 100))) {
+    // Rows at the silo's clock: the latency is read back as writetime() minus the send time.
+    try (SiloFleet fleet =
+        fleet(1, "latency-" + Math.round(load * 100), Map.of("PERSISTER_WRITE_TIME", "clock"))) {
       fleet.awaitHealthy();
       Sampler.sleep(5000); // the persister joined the group
       prime("pipeline-1-silo", fleet::rowsWritten);
@@ -355,6 +362,10 @@ public final class BenchMain {
   }
 
   private SiloFleet fleet(int silos, String name) {
+    return fleet(silos, name, Map.of());
+  }
+
+  private SiloFleet fleet(int silos, String name, Map<String, String> extraEnv) {
     List<String> jvmArgs = new ArrayList<>();
     if (options.jfr()) {
       try {
@@ -368,7 +379,9 @@ public final class BenchMain {
               + ",settings=profile,dumponexit=true");
     }
     Path logs = env.dataDir.resolve("logs");
-    return new SiloFleet(env, silos, heapEach(silos), logs, jvmArgs, options.siloEnv());
+    Map<String, String> siloEnv = new java.util.HashMap<>(options.siloEnv());
+    siloEnv.putAll(extraEnv);
+    return new SiloFleet(env, silos, heapEach(silos), logs, jvmArgs, siloEnv);
   }
 
   private String heapEach(int silos) {

@@ -20,7 +20,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * End-to-end latency under paced, open-loop input: a producer sends at a fixed rate whatever the
  * consumer does (a late send is sent at once, never skipped), each record's Kafka timestamp is its
  * send time, and the latency of a row is {@code writetime(name)} (the microsecond timestamp the
- * writing client gave the row) minus that timestamp.
+ * writing client gave the row: the systems measured here write at their clock, {@code
+ * PERSISTER_WRITE_TIME=clock}, not at the record's offset as they do by default) minus that
+ * timestamp.
  *
  * <p>Guarantees: only records sent after the warm-up are measured; the result counts every measured
  * record (it throws if one never became a row within the wait), so no slow row is left out.

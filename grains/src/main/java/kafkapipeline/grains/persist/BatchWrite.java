@@ -39,6 +39,7 @@ final class BatchWrite {
   private final DeadLetterSink deadLetters;
   private final PipelineMetrics metrics;
   private final int maxRecordBytes;
+  private final PersisterSettings.WriteTimes writeTimes;
   private final GrainProfiler.Recorder timing;
 
   BatchWrite(
@@ -48,6 +49,7 @@ final class BatchWrite {
       DeadLetterSink deadLetters,
       PipelineMetrics metrics,
       int maxRecordBytes,
+      PersisterSettings.WriteTimes writeTimes,
       GrainProfiler.Grain profile) {
     this.topic = topic;
     this.mapper = mapper;
@@ -55,6 +57,7 @@ final class BatchWrite {
     this.deadLetters = deadLetters;
     this.metrics = metrics;
     this.maxRecordBytes = maxRecordBytes;
+    this.writeTimes = writeTimes;
     this.timing = profile.recorder(WriteBatch.class);
   }
 
@@ -68,7 +71,7 @@ final class BatchWrite {
     BatchTriage.Outcome<BoundStatement> sorted =
         BatchTriage.sort(
             records,
-            r -> mapper.toStatement(r.key(), r.value(), WriteTime.of(r)),
+            r -> mapper.toStatement(r.key(), r.value(), writeTime(r)),
             maxRecordBytes,
             Instant.now());
     for (ConsumerRecord<String, byte[]> t : sorted.tombstones()) {
@@ -101,6 +104,12 @@ final class BatchWrite {
               }
               return saveAll(dead);
             });
+  }
+
+  private long writeTime(ConsumerRecord<String, byte[]> record) {
+    return writeTimes == PersisterSettings.WriteTimes.OFFSET
+        ? WriteTime.of(record)
+        : System.currentTimeMillis() * 1_000;
   }
 
   private CompletionStage<Void> saveAll(List<DeadLetter> dead) {

@@ -25,6 +25,8 @@ import kafkapipeline.grains.ConfigSection;
  * @param maxRequestBytes most bytes of bound values in one such request (a larger row goes alone)
  * @param drainTimeout longest a partition given up (in a rebalance, or at a stop) waits for its
  *     records in flight to be written before it is committed and handed over anyway
+ * @param writeTime where rows' write times come from: {@link WriteTimes#OFFSET} (the guarantee) or
+ *     {@link WriteTimes#CLOCK}, for the benchmark's latency runs only
  */
 public record PersisterSettings(
     int batchSize,
@@ -37,8 +39,49 @@ public record PersisterSettings(
     int maxRecordBytes,
     int rowsPerRequest,
     int maxRequestBytes,
-    Duration drainTimeout) {
+    Duration drainTimeout,
+    WriteTimes writeTime) {
   public static final String PATH = "pipeline.persisters";
+
+  /** Where a row's write time ({@code USING TIMESTAMP}) comes from. */
+  public enum WriteTimes {
+    /** {@link WriteTime#of}: the record's offset, so every row is the last version of its key. */
+    OFFSET,
+    /**
+     * This silo's clock when the row is bound: {@code writetime()} then tells when a row was
+     * written, which {@code ./pipeline bench} reads for latency. It gives up the guarantee (a
+     * replay or a late write can put an older version back): never for data that matters.
+     */
+    CLOCK
+  }
+
+  /** With write times from offsets. */
+  public PersisterSettings(
+      int batchSize,
+      Duration batchWait,
+      int parallelism,
+      int writeAttempts,
+      Duration firstRetryBackoff,
+      Duration restartMinBackoff,
+      Duration restartMaxBackoff,
+      int maxRecordBytes,
+      int rowsPerRequest,
+      int maxRequestBytes,
+      Duration drainTimeout) {
+    this(
+        batchSize,
+        batchWait,
+        parallelism,
+        writeAttempts,
+        firstRetryBackoff,
+        restartMinBackoff,
+        restartMaxBackoff,
+        maxRecordBytes,
+        rowsPerRequest,
+        maxRequestBytes,
+        drainTimeout,
+        WriteTimes.OFFSET);
+  }
 
   /** Cassandra warns about unlogged batches across more than 10 partitions. */
   public static final int MAX_ROWS_PER_REQUEST = 10;
@@ -64,6 +107,7 @@ public record PersisterSettings(
     ConfigSection.between(rowsPerRequest, 1, MAX_ROWS_PER_REQUEST, PATH + ".rows-per-request");
     ConfigSection.atLeast(maxRequestBytes, 1, PATH + ".max-request-bytes");
     ConfigSection.positive(drainTimeout, PATH + ".drain-timeout");
+    if (writeTime == null) throw new IllegalArgumentException(PATH + ".write-time is missing");
   }
 
   /** Reads and checks section {@value #PATH} of {@code config} (the whole configuration). */
@@ -80,6 +124,13 @@ public record PersisterSettings(
         s.bytes("max-record-bytes"),
         s.integer("rows-per-request"),
         s.bytes("max-request-bytes"),
-        s.duration("drain-timeout"));
+        s.duration("drain-timeout"),
+        writeTimes(s.string("write-time")));
+  }
+
+  private static WriteTimes writeTimes(String value) {
+    for (WriteTimes w : WriteTimes.values()) if (w.name().equalsIgnoreCase(value)) return w;
+    throw new IllegalArgumentException(
+        PATH + ".write-time must be offset or clock, was \"" + value + "\"");
   }
 }

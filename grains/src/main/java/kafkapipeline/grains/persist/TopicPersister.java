@@ -144,7 +144,14 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
     this.mapper = mapper;
     this.batches =
         new BatchWrite(
-            topic, mapper, writer, deadLetters, metrics, settings.maxRecordBytes(), PROFILE);
+            topic,
+            mapper,
+            writer,
+            deadLetters,
+            metrics,
+            settings.maxRecordBytes(),
+            settings.writeTime(),
+            PROFILE);
     this.metrics = metrics;
     this.drainTimeout = settings.drainTimeout();
     this.silo = ctx.getSystem().address().hostPort();

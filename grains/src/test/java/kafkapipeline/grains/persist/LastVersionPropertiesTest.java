@@ -119,6 +119,7 @@ class LastVersionPropertiesTest {
             d -> CompletableFuture.<Void>completedFuture(null),
             metrics,
             settings.maxRecordBytes(),
+            settings.writeTime(),
             PROFILE);
     List<List<ConsumerRecord<String, byte[]>>> toWrite = new ArrayList<>(h.batches);
     List<CompletionStage<Void>> inFlight = new ArrayList<>();
