@@ -105,7 +105,7 @@ final class TopicRoutes extends AllDirectives {
       if (!from.isTextual()) return JsonBody.Result.bad(instant + ", was " + from.getNodeType());
       Instant at;
       try {
-        at = Instant.parse(from.textValue().strip());
+        at = Instant.parse(from.textValue());
       } catch (DateTimeParseException e) {
         return JsonBody.Result.bad(instant + ", was " + Params.quoted(from.textValue()));
       }
