@@ -185,8 +185,26 @@
     ], list, 'no sources');
   }
 
-  /** One table per source's topic; before /api/sources ever answered, per topic the lag lists. */
-  function renderKafka(parts) {
+  /**
+   * A topic's last rewind (/api/topics/rewinds) as its heading says it: paused, rewinding with the
+   * records re-read and remaining, or done; a done one only within the hour after it.
+   */
+  function rewindText(r) {
+    if (!r || (r.state === 'done' && r.ageSeconds > 3600)) return null;
+    var since = R.duration(r.ageSeconds) + ' ago';
+    if (r.state === 'paused') return 'rewind (' + r.request + '): persisters paused, ' + since;
+    if (r.state === 'rewinding') return 'rewinding (' + r.request + ', ' + since + '): ' +
+      (r.reread === null ? '?' : r.reread) + ' of ' + r.records + ' re-read, ' +
+      (r.remaining === null ? '?' : r.remaining) + ' remaining';
+    return 'rewound (' + r.request + ') ' + since + ': ' + r.records + ' records re-read';
+  }
+
+  /**
+   * One table per source's topic; before /api/sources ever answered, per topic the lag lists.
+   * {@code both}: the lag rows and the rewinds (an empty list when that route failed).
+   */
+  function renderKafka(both) {
+    var parts = both[0], rewinds = both[1] || [];
     var box = $('kafka');
     box.textContent = '';
     var shown = known ? topics(known) : parts.map(function (p) { return p.topic; })
@@ -202,7 +220,10 @@
         { title: 'lag', num: true, value: function (p) { return p.lag; } },
         { title: 'member', value: function (p) { return p.member; } }
       ], rows, 'no partitions');
-      box.appendChild(R.el('div', {}, [R.el('h3', {}, [R.grainLink('persister', topic, topic), document.createTextNode(' · lag ' + lag)]), t]));
+      var rewind = rewindText(rewinds.filter(function (r) { return r.topic === topic; })[0]);
+      var head = [R.grainLink('persister', topic, topic), document.createTextNode(' · lag ' + lag)];
+      if (rewind) head.push(R.el('span', { 'class': 'rewind', 'data-rewind': topic, text: ' · ' + rewind }));
+      box.appendChild(R.el('div', {}, [R.el('h3', {}, head), t]));
     });
   }
 
@@ -302,7 +323,9 @@
       // The engines and the lag every 10 s, not 2 s: they are the dearest routes to the silo
       // (about 30-60 ms of its CPU each; see the README's Dashboard section).
       show('engines', getHealth(), renderEngines),
-      show('kafka', after(getJson('api/kafka/lag'), sources), renderKafka),
+      // The rewinds cost nothing but the persisters' states unless one is going on.
+      show('kafka', after(Promise.all([getJson('api/kafka/lag'),
+        getJson('api/topics/rewinds').catch(function () { return []; })]), sources), renderKafka),
       show('history-cpu', getJson(H.path()), H.show),
       // Every 10 s: the silo evaluates its alerts at each history sample (10 s) anyway, and
       // the dead-letter rule reads Cassandra.

@@ -91,6 +91,11 @@ final class Commands {
                 "",
                 "publish them to their topics again (after a fix)",
                 args -> noArgs(args, this::replayDeadLetters)),
+            new Command(
+                RewindCommand.NAME,
+                RewindCommand.ARGS,
+                RewindCommand.WHAT,
+                new RewindCommand(silo, this, out)::run),
             new Command("help", "", "this text", args -> help()));
   }
 

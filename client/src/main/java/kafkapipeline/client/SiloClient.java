@@ -60,6 +60,14 @@ final class SiloClient {
 
   /** {@code body}: null for none, bytes sent as they are, anything else written as JSON. */
   Response send(String method, String path, Object body) {
+    return send(method, path, body, Duration.ofSeconds(20));
+  }
+
+  /**
+   * As {@link #send(String, String, Object)}, waiting up to {@code timeout} for the answer (a silo
+   * that does not answer in time counts as unreachable: the next one is tried).
+   */
+  Response send(String method, String path, Object body, Duration timeout) {
     for (String silo : silos) {
       try {
         HttpRequest.BodyPublisher publisher =
@@ -69,7 +77,7 @@ final class SiloClient {
                     body instanceof byte[] bytes ? bytes : JSON.writeValueAsBytes(body));
         HttpRequest.Builder request =
             HttpRequest.newBuilder(URI.create(silo + path))
-                .timeout(Duration.ofSeconds(20))
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 // The silo takes a POST, PUT or DELETE without a JSON body only with this header
                 // (RequestChecks: a cross-site form cannot send it).

@@ -29,13 +29,13 @@ import org.slf4j.LoggerFactory;
  * cluster, running its grains and reaching both servers, else 503 with the same body saying what is
  * wrong. {@code GET /api/stats}: this silo's counters. Cities, sources, status, rows, data views,
  * cluster events and Kafka lag are served by {@link CityRoutes}, {@link SourceRoutes}, {@link
- * StatusRoutes}, {@link DataRoutes} and {@link ClusterRoutes}; {@code /metrics} by {@link
- * MetricsRoutes}; the dashboard at {@code /} by {@link DashboardRoutes}; {@code GET
- * /api/openapi.json} describes them all. Every request passes {@link RequestChecks} (Host, Origin,
- * state-changing requests), all but {@code /api/health} and {@code /api/openapi.json} then {@link
- * TokenAuth}. Every rejection (unknown path, wrong method, malformed body, a refused request, an
- * exception) is a JSON error ({@link JsonRoutes}). If the port cannot be bound the silo exits (code
- * 3) with the reason, rather than run without its API.
+ * StatusRoutes}, {@link DataRoutes} and {@link ClusterRoutes}, a topic's rewind by {@link
+ * TopicRoutes}; {@code /metrics} by {@link MetricsRoutes}; the dashboard at {@code /} by {@link
+ * DashboardRoutes}; {@code GET /api/openapi.json} describes them all. Every request passes {@link
+ * RequestChecks} (Host, Origin, state-changing requests), all but {@code /api/health} and {@code
+ * /api/openapi.json} then {@link TokenAuth}. Every rejection (unknown path, wrong method, malformed
+ * body, a refused request, an exception) is a JSON error ({@link JsonRoutes}). If the port cannot
+ * be bound the silo exits (code 3) with the reason, rather than run without its API.
  */
 public final class HttpApi extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -111,6 +111,16 @@ public final class HttpApi extends AllDirectives {
     CityRoutes cities =
         new CityRoutes(system, settings.weather(), settings.http(), pipeline, checks);
     KafkaLag lag = new KafkaLag(connections.kafkaAdmin(), pipeline.registry()::topics);
+    TopicRoutes topics =
+        new TopicRoutes(
+            pipeline,
+            checks,
+            new TopicRewind(
+                system,
+                connections.kafkaAdmin(),
+                settings.http().askTimeout(),
+                settings.persisters().drainTimeout()),
+            new RewindProgress(system, settings.http().askTimeout(), lag));
     return api.handleExceptions(
         JsonRoutes.jsonExceptions(),
         () ->
@@ -184,7 +194,8 @@ public final class HttpApi extends AllDirectives {
                                                                     settings.http(),
                                                                     pipeline,
                                                                     lag)
-                                                                .routes())),
+                                                                .routes(),
+                                                            topics.routes())),
                                                 new MetricsRoutes(
                                                         system, metrics, lag, connections.engines())
                                                     .routes(),

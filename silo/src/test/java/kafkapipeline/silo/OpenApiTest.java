@@ -61,7 +61,8 @@ class OpenApiTest {
                         // A built-in source: DELETE answers 409 whatever the test silo holds.
                         .replace("{name}", "faker")
                         .replace("{table}", "fakerdata")
-                        .replace("{file}", "dashboard.js");
+                        .replace("{file}", "dashboard.js")
+                        .replace("{topic}", "faker");
                 for (String method : METHODS) {
                   // The test silo has no DeadLetterStore, CityStore, wikipedia or spacex grain:
                   // these are probed for 405 only

@@ -43,10 +43,24 @@ class SerializationTest {
             "faker",
             "fakerdata",
             "127.0.0.1:2551",
+            PersisterProtocol.Phase.RUNNING,
             java.util.List.of(new PersisterProtocol.PartitionState(3, "owned", 10, 41, 40, 1)),
             1,
-            "boom");
+            "boom",
+            new PersisterProtocol.Rewound(
+                java.time.Instant.parse("2026-12-01T10:00:00Z"),
+                "offset 0",
+                java.util.List.of(new PersisterProtocol.RewoundPartition(0, 0, 120))));
     assertEquals(persister, roundTrip(persister));
+    TestProbe<PersisterProtocol.Paused> paused = testKit.createTestProbe();
+    PersisterProtocol.Pause pause = new PersisterProtocol.Pause(paused.getRef(), 60_000);
+    assertEquals(pause, roundTrip(pause));
+    TestProbe<PersisterProtocol.Resumed> resumed = testKit.createTestProbe();
+    PersisterProtocol.Resume resume =
+        new PersisterProtocol.Resume(resumed.getRef(), persister.lastRewind());
+    assertEquals(resume, roundTrip(resume));
+    PersisterProtocol.Paused answer = new PersisterProtocol.Paused("faker", "h:1", false);
+    assertEquals(answer, roundTrip(answer));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package kafkapipeline.api.grains;
 
+import java.time.Instant;
 import java.util.List;
 import kafkapipeline.api.CborSerializable;
 import org.apache.pekko.Done;
@@ -26,17 +27,32 @@ public final class PersisterProtocol {
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
   /**
-   * A persister's state: its topic and table, the silo it runs on, the partitions its consumer owns
-   * now (with what is in flight), how often its stream restarted and why last.
+   * A persister's state: its topic and table, the silo it runs on, whether its consumer runs
+   * ({@code phase}), the partitions its consumer owns now (with what is in flight), how often its
+   * stream restarted and why last, and the last rewind it resumed after (null if none since it
+   * started).
    */
   public record Status(
       String topic,
       String table,
       String silo,
+      Phase phase,
       List<PartitionState> partitions,
       long restarts,
-      String lastError)
+      String lastError,
+      Rewound lastRewind)
       implements CborSerializable {}
+
+  /**
+   * Whether a persister's consumer runs: {@code RUNNING}; {@code PAUSING} (a {@link Pause} is
+   * draining it); {@code PAUSED} (its consumer is closed and out of the group, the actor waits for
+   * a {@link Resume}).
+   */
+  public enum Phase {
+    RUNNING,
+    PAUSING,
+    PAUSED
+  }
 
   /**
    * One partition a persister's consumer holds. {@code state}: owned, or draining (being handed
@@ -53,4 +69,40 @@ public final class PersisterProtocol {
    * for a source removed at run time. {@code replyTo} hears {@code Done} once stopped.
    */
   public record Stop(ActorRef<Done> replyTo) implements Command {}
+
+  /**
+   * Pauses for a rewind: the persister drains (what it read is written and committed, as at a
+   * graceful stop), closes its consumer so that it leaves group {@code persister-<topic>}, and
+   * stays alive, paused. {@code replyTo} hears {@link Paused} once the consumer is closed (at once
+   * if it was paused already). A persister not told to {@link Resume} within {@code
+   * resumeAfterMillis} of being paused resumes by itself, so a coordinator that died never leaves a
+   * topic unread.
+   */
+  public record Pause(ActorRef<Paused> replyTo, long resumeAfterMillis) implements Command {}
+
+  /**
+   * A persister's answer to {@link Pause}: its topic and silo; {@code drained} false if its drain
+   * ended on its timeout with records unwritten (they are read again after the resume).
+   */
+  public record Paused(String topic, String silo, boolean drained) implements CborSerializable {}
+
+  /**
+   * Starts a paused persister's consumer again, from the group's committed offsets; {@code rewound}
+   * (null after a failed rewind) is kept for the status, so any silo can show the rewind's
+   * progress. {@code replyTo} hears {@link Resumed}; a persister that runs answers at once.
+   */
+  public record Resume(ActorRef<Resumed> replyTo, Rewound rewound) implements Command {}
+
+  public record Resumed(String topic, String silo) implements CborSerializable {}
+
+  /**
+   * A rewind of a topic, as its coordinator made it: when ({@code at}), from which point ({@code
+   * request}: {@code "from 2026-12-01T10:00:00Z"} or {@code "offset 0"}), and per partition the
+   * offset the group was moved to and the end offset then.
+   */
+  public record Rewound(Instant at, String request, List<RewoundPartition> partitions)
+      implements CborSerializable {}
+
+  /** One partition of a {@link Rewound}: the group moved to {@code from}; {@code end} then. */
+  public record RewoundPartition(int partition, long from, long end) implements CborSerializable {}
 }

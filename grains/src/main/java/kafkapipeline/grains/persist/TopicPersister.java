@@ -1,9 +1,8 @@
 package kafkapipeline.grains.persist;
 
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,14 +10,17 @@ import java.util.concurrent.atomic.AtomicReference;
 import kafkapipeline.api.grains.PersisterProtocol;
 import kafkapipeline.api.grains.PersisterProtocol.Command;
 import kafkapipeline.api.grains.PersisterProtocol.GetStatus;
+import kafkapipeline.api.grains.PersisterProtocol.Pause;
+import kafkapipeline.api.grains.PersisterProtocol.Paused;
+import kafkapipeline.api.grains.PersisterProtocol.Phase;
+import kafkapipeline.api.grains.PersisterProtocol.Resume;
+import kafkapipeline.api.grains.PersisterProtocol.Resumed;
 import kafkapipeline.api.grains.PersisterProtocol.Status;
 import kafkapipeline.api.grains.PersisterProtocol.Stop;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.profile.GrainProfiler;
 import kafkapipeline.grains.profile.Profiled;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.pekko.Done;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -27,21 +29,9 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.kafka.ConsumerMessage;
-import org.apache.pekko.kafka.ConsumerMessage.CommittableMessage;
-import org.apache.pekko.kafka.ConsumerMessage.CommittableOffset;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.kafka.ConsumerSettings;
-import org.apache.pekko.kafka.Subscriptions;
-import org.apache.pekko.kafka.javadsl.Consumer;
-import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.RestartSettings;
-import org.apache.pekko.stream.UniqueKillSwitch;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.RestartSource;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,12 +59,25 @@ import org.slf4j.LoggerFactory;
  * and logs {@code Persister stopped: topic=.. table=.. rows_written=N}. Each step is bounded by
  * {@code drain-timeout}: past it, or after a crash, the next owner reads the uncommitted records
  * again (a replay, never a skip).
+ *
+ * <p>Pause and resume, for a rewind of its topic ({@link Pause}, {@link Resume}): a pause drains
+ * the stream as a graceful stop does and closes its consumer, so it leaves the group, and the actor
+ * stays alive, {@link Phase#PAUSED}, until told to resume (or by itself after the pause's {@code
+ * resumeAfterMillis}, so a coordinator that died never leaves the topic unread); a resume starts a
+ * new stream ({@link PersisterStream}) from the group's committed offsets. A stop or the silo's
+ * stop while paused has nothing to drain.
  */
 public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Command> {
 
   private record StreamFailed(String error) implements Command {}
 
   private record Drained(ActorRef<Done> replyTo) implements Command {}
+
+  private record PauseDrained(boolean complete, long resumeAfterMillis) implements Command {}
+
+  private enum AutoResume implements Command {
+    INSTANCE
+  }
 
   private static final Logger log = LoggerFactory.getLogger(TopicPersister.class);
 
@@ -103,35 +106,45 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
         GRAIN_TYPE,
         Behaviors.setup(
             ctx ->
-                new TopicPersister(
-                    ctx, topic, mapper, writer, deadLetters, settings, consumerSettings, metrics)));
+                Behaviors.withTimers(
+                    timers ->
+                        new TopicPersister(
+                            ctx,
+                            timers,
+                            topic,
+                            mapper,
+                            writer,
+                            deadLetters,
+                            settings,
+                            consumerSettings,
+                            metrics))));
   }
 
   private final String topic;
   private final RowMapper mapper;
   private final BatchWrite batches;
+  private final PersisterSettings settings;
+  private final ConsumerSettings<String, byte[]> consumerSettings;
   private final PipelineMetrics metrics;
-  private final java.time.Duration drainTimeout;
-  private final UniqueKillSwitch killSwitch;
+  private final TimerScheduler<Command> timers;
   private final org.apache.pekko.actor.Cancellable shutdownTask;
 
-  /** Completes when the stream has ended for good (stopped, or cut by the kill switch). */
-  private final CompletionStage<Done> finished;
-
-  /** The consumer of the stream running now (a restart makes a new one). */
-  private final AtomicReference<Consumer.Control> running = new AtomicReference<>();
-
-  /** The running stream's tracker, for the status (a restart makes a new one). */
-  private final AtomicReference<DrainTracker> tracker = new AtomicReference<>(new DrainTracker());
+  /** The stream running now; null while paused (read by the silo's stop, on its own thread). */
+  private final AtomicReference<PersisterStream> stream = new AtomicReference<>();
 
   private final String silo;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicBoolean finalCountLogged = new AtomicBoolean();
+  private Phase phase = Phase.RUNNING;
+  private final List<ActorRef<Paused>> pauseWaiters = new ArrayList<>();
+  private Resume resumeAfterPause;
+  private PersisterProtocol.Rewound lastRewind;
   private long restarts;
   private String lastError;
 
   private TopicPersister(
       ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
       String topic,
       RowMapper mapper,
       RowSink writer,
@@ -152,72 +165,17 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
             settings.maxRecordBytes(),
             settings.writeTime(),
             PROFILE);
+    this.settings = settings;
+    this.consumerSettings = consumerSettings;
     this.metrics = metrics;
-    this.drainTimeout = settings.drainTimeout();
+    this.timers = timers;
     this.silo = ctx.getSystem().address().hostPort();
     ctx.getSystem()
         .receptionist()
         .tell(
             org.apache.pekko.actor.typed.receptionist.Receptionist.register(
                 PersisterProtocol.KEY, ctx.getSelf()));
-    ActorRef<Command> self = ctx.getSelf();
-    RestartSettings restartSettings =
-        RestartSettings.create(settings.restartMinBackoff(), settings.restartMaxBackoff(), 0.2);
-
-    Source<Object, NotUsed> consumeWriteCommit =
-        RestartSource.onFailuresWithBackoff(
-            restartSettings,
-            () -> {
-              // A stream that failed while the silo stops is not started again.
-              if (stopping.get()) return Source.<Object>empty();
-              // One tracker per consumer: a restarted stream starts from the committed offsets.
-              DrainTracker tracker = new DrainTracker();
-              this.tracker.set(tracker);
-              RebalanceDrain drain =
-                  new RebalanceDrain(topic, tracker, settings.drainTimeout(), metrics);
-              return Consumer.committableSource(
-                      consumerSettings,
-                      Subscriptions.topics(topic).withPartitionAssignmentHandler(drain))
-                  .mapMaterializedValue(
-                      control -> {
-                        running.set(control);
-                        return NotUsed.getInstance();
-                      })
-                  .map(
-                      m ->
-                          new Admitted(
-                              m, tracker.admit(m.record().partition(), m.record().offset())))
-                  .filter(a -> a.epoch() >= 0)
-                  .groupedWithin(settings.batchSize(), settings.batchWait())
-                  .mapAsync(settings.parallelism(), this::writeBatch)
-                  // mapAsync emits in order, so here every record up to these offsets is written.
-                  .map(
-                      w -> {
-                        w.progress().forEach(tracker::written);
-                        return w;
-                      })
-                  // Never backpressures the writes: a rebalance waits for them to be counted
-                  // while the consumer, blocked in that rebalance, cannot answer a commit.
-                  .conflate(Written::merge)
-                  .mapAsync(1, w -> commit(tracker, w))
-                  .<Object>map(done -> done)
-                  .watchTermination(
-                      (mat, done) -> {
-                        done.whenComplete(
-                            (ok, error) -> {
-                              tracker.close();
-                              if (error != null) self.tell(new StreamFailed(describe(error)));
-                            });
-                        return mat;
-                      });
-            });
-    Pair<UniqueKillSwitch, CompletionStage<Done>> materialized =
-        consumeWriteCommit
-            .viaMat(KillSwitches.single(), Keep.right())
-            .toMat(Sink.ignore(), Keep.both())
-            .run(Materializer.matFromSystem(ctx.getSystem()));
-    this.killSwitch = materialized.first();
-    this.finished = materialized.second();
+    stream.set(newStream());
     this.shutdownTask =
         CoordinatedShutdown.get(ctx.getSystem())
             .addCancellableTask(
@@ -227,75 +185,32 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
     ctx.getLog().info("Persisting topic {} into table {}", topic, mapper.table());
   }
 
-  /** A record the tracker let into the stream, with the epoch of its partition it came in. */
-  private record Admitted(CommittableMessage<String, byte[]> message, long epoch) {}
-
-  /**
-   * Written batches, per partition: the last record written (with its epoch) and its offset to
-   * commit. Merged while a commit is in flight, keeping each partition's latest.
-   */
-  private record Written(
-      Map<Integer, DrainTracker.Progress> progress, Map<Integer, CommittableOffset> offsets) {
-    Written merge(Written later) {
-      Map<Integer, DrainTracker.Progress> p = new HashMap<>(progress);
-      Map<Integer, CommittableOffset> o = new HashMap<>(offsets);
-      later.progress.forEach(
-          (partition, next) -> {
-            DrainTracker.Progress before = p.get(partition);
-            if (before == null
-                || next.epoch() > before.epoch()
-                || (next.epoch() == before.epoch() && next.offset() > before.offset())) {
-              p.put(partition, next);
-              o.put(partition, later.offsets.get(partition));
-            }
-          });
-      return new Written(p, o);
-    }
-  }
-
-  /** Commits what the tracker lets through: owned partitions, past their last commit. */
-  private static CompletionStage<Done> commit(DrainTracker tracker, Written w) {
-    Map<Integer, Long> next = tracker.toCommit(w.progress());
-    if (next.isEmpty()) return CompletableFuture.completedFuture(Done.getInstance());
-    List<CommittableOffset> offsets = new ArrayList<>();
-    for (int partition : next.keySet()) offsets.add(w.offsets().get(partition));
-    return ConsumerMessage.createCommittableOffsetBatch(offsets).commitJavadsl();
+  private PersisterStream newStream() {
+    ActorRef<Command> self = getContext().getSelf();
+    return new PersisterStream(
+        topic,
+        batches,
+        settings,
+        consumerSettings,
+        metrics,
+        error -> self.tell(new StreamFailed(describe(error))),
+        Materializer.matFromSystem(getContext().getSystem()));
   }
 
   /**
-   * The silo's graceful stop (a CoordinatedShutdown task, so on any thread): the consumer stops
-   * taking records, the stream writes and commits what it has, then the consumer closes (its stop
-   * callback drains and commits once more, then it leaves the group). Bounded by {@code
-   * drain-timeout}; past it the stream is cut and the rest is replayed by the next owner.
+   * The silo's graceful stop (a CoordinatedShutdown task, so on any thread) or a {@link Stop}: the
+   * running stream, if any, is drained ({@link PersisterStream#drain}) and none is started again.
    */
   private CompletionStage<Done> drainAndStop() {
     stopping.set(true);
-    Consumer.Control control = running.get();
-    CompletionStage<Done> stopped =
-        control == null ? CompletableFuture.completedFuture(Done.getInstance()) : control.stop();
-    return stopped
-        .thenCompose(
-            d ->
-                finished
-                    .toCompletableFuture()
-                    .completeOnTimeout(
-                        Done.getInstance(),
-                        drainTimeout.toMillis(),
-                        java.util.concurrent.TimeUnit.MILLISECONDS))
-        .exceptionally(error -> Done.getInstance())
-        .thenCompose(
-            d -> {
-              killSwitch.shutdown();
-              return control == null
-                  ? CompletableFuture.completedFuture(Done.getInstance())
-                  : control.shutdown();
-            })
-        .exceptionally(error -> Done.getInstance())
-        .thenApply(
-            d -> {
-              logFinalCount();
-              return Done.getInstance();
-            });
+    PersisterStream running = stream.get();
+    CompletionStage<Boolean> drained =
+        running == null ? CompletableFuture.completedFuture(true) : running.drain();
+    return drained.thenApply(
+        complete -> {
+          logFinalCount();
+          return Done.getInstance();
+        });
   }
 
   /** Once, when this silo's persister has stopped for good: what it wrote (tests read it). */
@@ -307,25 +222,6 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
           mapper.table(),
           metrics.get(PipelineMetrics.ROWS_WRITTEN, mapper.table()));
     }
-  }
-
-  /**
-   * Writes one batch ({@link BatchWrite}); completes with its offsets, per partition the last
-   * record's, once every record is a written row, a saved dead letter or a skipped tombstone.
-   */
-  private CompletionStage<Written> writeBatch(List<Admitted> batch) {
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(batch.size());
-    // Only the last offset of each partition goes into the commit: every record of the batch is
-    // written (or dead-lettered) before it, and one offset per partition is all Kafka keeps.
-    Map<Integer, DrainTracker.Progress> progress = new HashMap<>();
-    Map<Integer, CommittableOffset> lastOffsets = new HashMap<>();
-    for (Admitted a : batch) {
-      ConsumerRecord<String, byte[]> record = a.message().record();
-      records.add(record);
-      progress.put(record.partition(), new DrainTracker.Progress(record.offset(), a.epoch()));
-      lastOffsets.put(record.partition(), a.message().committableOffset());
-    }
-    return batches.write(records).thenApply(done -> new Written(progress, lastOffsets));
   }
 
   private static String describe(Throwable error) {
@@ -341,6 +237,10 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
     return newReceiveBuilder()
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(StreamFailed.class, this::onStreamFailed)
+        .onMessage(Pause.class, this::onPause)
+        .onMessage(PauseDrained.class, this::onPauseDrained)
+        .onMessage(Resume.class, this::onResume)
+        .onMessageEquals(AutoResume.INSTANCE, this::onAutoResume)
         .onMessage(
             Stop.class,
             stop -> {
@@ -359,9 +259,90 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
+    PersisterStream running = stream.get();
     get.replyTo()
-        .tell(new Status(topic, mapper.table(), silo, tracker.get().view(), restarts, lastError));
+        .tell(
+            new Status(
+                topic,
+                mapper.table(),
+                silo,
+                phase,
+                running == null ? List.of() : running.view(),
+                restarts,
+                lastError,
+                lastRewind));
     return this;
+  }
+
+  private Behavior<Command> onPause(Pause pause) {
+    switch (phase) {
+      case PAUSED -> {
+        pause.replyTo().tell(new Paused(topic, silo, true));
+        timers.startSingleTimer(
+            AutoResume.INSTANCE, AutoResume.INSTANCE, Duration.ofMillis(pause.resumeAfterMillis()));
+      }
+      case PAUSING -> pauseWaiters.add(pause.replyTo());
+      case RUNNING -> {
+        phase = Phase.PAUSING;
+        pauseWaiters.add(pause.replyTo());
+        long resumeAfter = pause.resumeAfterMillis();
+        getContext()
+            .pipeToSelf(
+                stream.get().drain(),
+                (complete, error) -> new PauseDrained(complete != null && complete, resumeAfter));
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPauseDrained(PauseDrained drained) {
+    phase = Phase.PAUSED;
+    stream.set(null);
+    log.info(
+        "Persister of {} paused (consumer closed, out of the group), drained {}",
+        topic,
+        drained.complete() ? "completely" : "until its timeout: the rest is read again");
+    for (ActorRef<Paused> waiter : pauseWaiters)
+      waiter.tell(new Paused(topic, silo, drained.complete()));
+    pauseWaiters.clear();
+    timers.startSingleTimer(
+        AutoResume.INSTANCE, AutoResume.INSTANCE, Duration.ofMillis(drained.resumeAfterMillis()));
+    if (resumeAfterPause != null) {
+      Resume resume = resumeAfterPause;
+      resumeAfterPause = null;
+      return onResume(resume);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onResume(Resume resume) {
+    if (resume.rewound() != null) lastRewind = resume.rewound();
+    switch (phase) {
+      case PAUSING -> resumeAfterPause = resume;
+      case RUNNING -> resume.replyTo().tell(new Resumed(topic, silo));
+      case PAUSED -> {
+        start("resumed");
+        resume.replyTo().tell(new Resumed(topic, silo));
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onAutoResume() {
+    if (phase == Phase.PAUSED) {
+      log.warn("Persister of {} was not told to resume in time: resuming by itself", topic);
+      start("resumed by itself");
+    }
+    return this;
+  }
+
+  /** A new stream from the group's committed offsets, unless the silo stops. */
+  private void start(String why) {
+    timers.cancel(AutoResume.INSTANCE);
+    if (stopping.get()) return;
+    stream.set(newStream());
+    phase = Phase.RUNNING;
+    log.info("Persister of {} {}: reading from the group's committed offsets", topic, why);
   }
 
   private Behavior<Command> onStreamFailed(StreamFailed failed) {
@@ -383,7 +364,8 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
     // Without a graceful stop before (the system terminates anyway): cut the stream; what was
     // not committed is read again by the next owner.
     stopping.set(true);
-    killSwitch.shutdown();
+    PersisterStream running = stream.get();
+    if (running != null) running.cut();
     logFinalCount();
     return this;
   }

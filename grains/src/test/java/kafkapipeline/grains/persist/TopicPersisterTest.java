@@ -376,6 +376,94 @@ class TopicPersisterTest {
     testKit.stop(rig.persister);
   }
 
+  @Test
+  void aPauseDrainsAndLeavesTheGroupAndAResumeReadsFromTheMovedOffsets() {
+    Rig rig = new Rig(2);
+    FakeKafka kafka = rig.kafka;
+    for (int i = 0; i < 3; i++) kafka.append(0, "a" + i, "good");
+    for (int i = 0; i < 2; i++) kafka.append(1, "b" + i, "good");
+    rig.rows.hold = new CompletableFuture<>();
+    rig.start(100);
+    await("a write", () -> rig.rows.calls.get() > 0);
+
+    // Paused while its rows are being written: it answers only once they are written and
+    // committed, and its consumer is closed (it left the group, so the offsets can be moved).
+    TestProbe<PersisterProtocol.Paused> paused = testKit.createTestProbe();
+    rig.persister.tell(new PersisterProtocol.Pause(paused.getRef(), 60_000));
+    paused.expectNoMessage(Duration.ofMillis(300));
+    assertEquals(List.of(), kafka.commits);
+    rig.rows.hold.complete(null);
+    PersisterProtocol.Paused answer = paused.receiveMessage(Duration.ofSeconds(30));
+    assertEquals(new PersisterProtocol.Paused(TOPIC, answer.silo(), true), answer);
+    assertEquals(3, kafka.committed(0));
+    assertEquals(2, kafka.committed(1));
+    assertEquals(List.of(), kafka.violations);
+    await("the consumer closed", () -> kafka.consumers.get(0).closed());
+    PersisterProtocol.Status s = rig.status();
+    assertEquals(PersisterProtocol.Phase.PAUSED, s.phase());
+    assertEquals(List.of(), s.partitions());
+    // A second pause (another coordinator's, or a retry) is answered at once.
+    rig.persister.tell(new PersisterProtocol.Pause(paused.getRef(), 60_000));
+    assertTrue(paused.receiveMessage(Duration.ofSeconds(5)).drained());
+    assertEquals(1, kafka.consumers.size(), "no consumer while paused");
+
+    // The coordinator moves the group back (as alterConsumerGroupOffsets does), then resumes.
+    kafka.committed.put(kafka.tp(0), 1L);
+    kafka.committed.put(kafka.tp(1), 0L);
+    int writtenBefore = rig.rows.written.size();
+    PersisterProtocol.Rewound rewound =
+        new PersisterProtocol.Rewound(
+            java.time.Instant.now(),
+            "offset 1",
+            List.of(
+                new PersisterProtocol.RewoundPartition(0, 1, 3),
+                new PersisterProtocol.RewoundPartition(1, 0, 2)));
+    TestProbe<PersisterProtocol.Resumed> resumed = testKit.createTestProbe();
+    rig.persister.tell(new PersisterProtocol.Resume(resumed.getRef(), rewound));
+    assertEquals(TOPIC, resumed.receiveMessage(Duration.ofSeconds(30)).topic());
+    await("committed to the ends again", () -> kafka.committed(0) == 3 && kafka.committed(1) == 2);
+    // Exactly the records after the moved offsets are written again (a0 is before it).
+    List<String> again =
+        List.copyOf(rig.rows.written.subList(writtenBefore, rig.rows.written.size()));
+    assertEquals(Set.of("a1", "a2", "b0", "b1"), Set.copyOf(again), again.toString());
+    assertEquals(4, again.size(), again.toString());
+    assertEquals(2, kafka.consumers.size(), "the resume made a new consumer");
+    assertEquals(List.of(), kafka.violations);
+    s = rig.status();
+    assertEquals(PersisterProtocol.Phase.RUNNING, s.phase());
+    assertEquals(rewound, s.lastRewind());
+    // A resume of a running persister changes nothing.
+    rig.persister.tell(new PersisterProtocol.Resume(resumed.getRef(), null));
+    resumed.receiveMessage(Duration.ofSeconds(5));
+    assertEquals(2, kafka.consumers.size());
+    assertEquals(rewound, rig.status().lastRewind());
+    testKit.stop(rig.persister);
+  }
+
+  @Test
+  void aPauseNeverResumedEndsByItselfAndAStopWhilePausedStops() {
+    Rig rig = new Rig(1);
+    FakeKafka kafka = rig.kafka;
+    kafka.append(0, "r0", "good");
+    rig.start(10);
+    await("committed", () -> kafka.committed(0) == 1);
+    TestProbe<PersisterProtocol.Paused> paused = testKit.createTestProbe();
+    rig.persister.tell(new PersisterProtocol.Pause(paused.getRef(), 300));
+    assertTrue(paused.receiveMessage(Duration.ofSeconds(30)).drained());
+    // No resume comes (the coordinator died): it resumes by itself, with a new consumer.
+    await("resumed by itself", () -> kafka.consumers.size() == 2);
+    await("running", () -> rig.status().phase() == PersisterProtocol.Phase.RUNNING);
+
+    rig.persister.tell(new PersisterProtocol.Pause(paused.getRef(), 60_000));
+    paused.receiveMessage(Duration.ofSeconds(30));
+    TestProbe<org.apache.pekko.Done> stopped = testKit.createTestProbe();
+    rig.persister.tell(new PersisterProtocol.Stop(stopped.getRef()));
+    stopped.receiveMessage(Duration.ofSeconds(30));
+    stopped.expectTerminated(rig.persister, Duration.ofSeconds(5));
+    assertEquals(2, kafka.consumers.size());
+    assertEquals(List.of(), kafka.violations);
+  }
+
   /** Batches the persisters of this JVM have written, as the grain profile counts them. */
   private static long writtenBatches() {
     return kafkapipeline.grains.profile.GrainProfiler.global().snapshot().grains().stream()

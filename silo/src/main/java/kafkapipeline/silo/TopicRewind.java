@@ -1,0 +1,381 @@
+package kafkapipeline.silo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import kafkapipeline.api.grains.PersisterProtocol;
+import kafkapipeline.silo.RewindPlan.Move;
+import kafkapipeline.silo.RewindPlan.PartitionOffsets;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rewinds a topic's persister group {@code persister-<topic>}, coordinated by this silo: reads the
+ * topic's offsets and retention and refuses by {@link RewindPlan} before touching anything; then
+ * pauses the topic's persister on every silo ({@link PersisterProtocol.Pause}: each drains, closes
+ * its consumer and leaves the group), reads the offsets again (the drains committed more), moves
+ * the group's offsets with the Kafka Admin client, and resumes every persister ({@link
+ * PersisterProtocol.Resume}, with the rewind, so every silo's status shows it). Never blocks: every
+ * step is a CompletionStage.
+ *
+ * <p>Time-bound and safe on failure: each Kafka call is bounded by the admin client's API timeout,
+ * each pause by the drain timeout plus the ask timeout, and the move is retried for {@link
+ * #EMPTY_GROUP_WAIT} while the group still has members. On any failure after the pause every paused
+ * persister is resumed anyway (and each resumes by itself after {@link #resumeAfter} if this silo
+ * dies meanwhile) and the answer says what failed: {@link Outcome#CONFLICT} when the group kept a
+ * member (a silo that joined meanwhile) or a rewind of the topic runs on this silo already, {@link
+ * Outcome#FAILED} when Kafka or a persister did not answer. One rewind per topic at a time per
+ * silo.
+ */
+final class TopicRewind {
+  private static final Logger log = LoggerFactory.getLogger(TopicRewind.class);
+
+  /** Longest the move waits for the group to be empty once every persister paused. */
+  static final Duration EMPTY_GROUP_WAIT = Duration.ofSeconds(10);
+
+  enum Outcome {
+    DONE,
+    REFUSED,
+    CONFLICT,
+    FAILED
+  }
+
+  /** What the rewind did: the answer when {@code DONE}, else the reason. */
+  record Result(Outcome outcome, String error, Answer answer) {
+    static Result failed(Outcome outcome, String error) {
+      return new Result(outcome, error, null);
+    }
+  }
+
+  /**
+   * A rewind done: the topic, its group, when, from which point, per partition where it was moved
+   * and the records to read again (to the end offset at that moment), their total, and how many
+   * persisters (one per silo) were paused and resumed.
+   */
+  record Answer(
+      String topic,
+      String group,
+      Instant at,
+      String request,
+      List<PartitionMove> partitions,
+      long records,
+      int persisters) {}
+
+  record PartitionMove(int partition, long from, Long committedBefore, long end, long records) {}
+
+  private final ActorSystem<?> system;
+  private final Admin admin;
+  private final Duration askTimeout;
+  private final Duration pauseTimeout;
+  private final Duration resumeAfter;
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
+
+  TopicRewind(ActorSystem<?> system, Admin admin, Duration askTimeout, Duration drainTimeout) {
+    this.system = system;
+    this.admin = admin;
+    this.askTimeout = askTimeout;
+    this.pauseTimeout = drainTimeout.plus(askTimeout);
+    // Longer than all of one rewind's steps: only a coordinator that died leaves it to this.
+    this.resumeAfter = pauseTimeout.plus(EMPTY_GROUP_WAIT).plus(Duration.ofSeconds(60));
+  }
+
+  CompletionStage<Result> rewind(String topic, RewindPlan.Target target) {
+    if (!running.add(topic))
+      return done(
+          Result.failed(Outcome.CONFLICT, "a rewind of " + topic + " runs on this silo already"));
+    return snapshot(topic, target)
+        .thenCompose(
+            before -> {
+              RewindPlan.Verdict first =
+                  RewindPlan.plan(topic, target, Instant.now(), before.retentionMs(), before.parts);
+              if (first instanceof RewindPlan.Refused refused)
+                return done(Result.failed(Outcome.REFUSED, refused.reason()));
+              return persistersOf(topic).thenCompose(refs -> pauseMoveResume(topic, target, refs));
+            })
+        .exceptionally(e -> Result.failed(Outcome.FAILED, "Kafka did not answer: " + reason(e)))
+        .whenComplete((r, e) -> running.remove(topic));
+  }
+
+  private CompletionStage<Result> pauseMoveResume(
+      String topic, RewindPlan.Target target, List<ActorRef<PersisterProtocol.Command>> refs) {
+    Instant at = Instant.now();
+    List<CompletableFuture<PersisterProtocol.Paused>> pauses = new ArrayList<>();
+    for (var ref : refs)
+      pauses.add(
+          AskPattern.<PersisterProtocol.Command, PersisterProtocol.Paused>ask(
+                  ref,
+                  reply -> new PersisterProtocol.Pause(reply, resumeAfter.toMillis()),
+                  pauseTimeout,
+                  system.scheduler())
+              .toCompletableFuture());
+    CompletableFuture<Result> moved =
+        CompletableFuture.allOf(pauses.toArray(CompletableFuture[]::new))
+            .handle((ok, e) -> e)
+            .thenCompose(
+                pauseError -> {
+                  if (pauseError != null)
+                    return done(
+                        Result.failed(
+                            Outcome.FAILED,
+                            "a persister of "
+                                + topic
+                                + " did not pause within "
+                                + pauseTimeout.toMillis()
+                                + " ms: "
+                                + reason(pauseError)));
+                  return snapshot(topic, target).thenCompose(now -> move(topic, target, at, now));
+                })
+            .exceptionally(e -> Result.failed(Outcome.FAILED, "Kafka did not answer: " + reason(e)))
+            .toCompletableFuture();
+    return moved.thenCompose(
+        result -> {
+          PersisterProtocol.Rewound rewound =
+              result.outcome() == Outcome.DONE ? rewound(result) : null;
+          return resumeAll(refs, rewound).thenApply(n -> withPersisters(result, n, refs.size()));
+        });
+  }
+
+  private CompletionStage<Result> move(
+      String topic, RewindPlan.Target target, Instant at, Snapshot now) {
+    RewindPlan.Verdict verdict =
+        RewindPlan.plan(topic, target, Instant.now(), now.retentionMs(), now.parts);
+    if (verdict instanceof RewindPlan.Refused refused)
+      return done(Result.failed(Outcome.REFUSED, refused.reason()));
+    List<Move> moves = ((RewindPlan.Moves) verdict).moves();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (Move m : moves)
+      offsets.put(new TopicPartition(topic, m.partition()), new OffsetAndMetadata(m.from()));
+    long deadline = System.nanoTime() + EMPTY_GROUP_WAIT.toNanos();
+    return alter(KafkaLag.group(topic), offsets, deadline)
+        .thenApply(
+            conflict -> {
+              if (conflict != null) return Result.failed(Outcome.CONFLICT, conflict);
+              List<PartitionMove> partitions =
+                  moves.stream()
+                      .map(
+                          m ->
+                              new PartitionMove(
+                                  m.partition(),
+                                  m.from(),
+                                  m.committedBefore(),
+                                  m.end(),
+                                  m.records()))
+                      .toList();
+              long records = partitions.stream().mapToLong(PartitionMove::records).sum();
+              log.info(
+                  "Rewound group {} ({}): {} records to read again, per partition {}",
+                  KafkaLag.group(topic),
+                  target.describe(),
+                  records,
+                  partitions);
+              return new Result(
+                  Outcome.DONE,
+                  null,
+                  new Answer(
+                      topic, KafkaLag.group(topic), at, target.describe(), partitions, records, 0));
+            });
+  }
+
+  /** Null once the offsets are moved; the reason if the group kept members past the deadline. */
+  private CompletionStage<String> alter(
+      String group, Map<TopicPartition, OffsetAndMetadata> offsets, long deadline) {
+    return stage(admin.alterConsumerGroupOffsets(group, offsets).all())
+        .<CompletionStage<String>>handle(
+            (ok, e) -> {
+              if (e == null) return done(null);
+              if (!(unwrap(e) instanceof GroupNotEmptyException))
+                return CompletableFuture.failedFuture(e);
+              if (System.nanoTime() > deadline) return members(group);
+              return CompletableFuture.supplyAsync(
+                      () -> null, CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS))
+                  .thenCompose(x -> alter(group, offsets, deadline));
+            })
+        .thenCompose(s -> s);
+  }
+
+  private CompletionStage<String> members(String group) {
+    return stage(admin.describeConsumerGroups(List.of(group)).all())
+        .thenApply(
+            groups -> groups.get(group).members().stream().map(KafkaLag::reader).sorted().toList())
+        .exceptionally(e -> List.of("(could not list them: " + reason(e) + ")"))
+        .thenApply(
+            members ->
+                "group "
+                    + group
+                    + " still has members after "
+                    + EMPTY_GROUP_WAIT.toSeconds()
+                    + " s, so Kafka refuses to move its offsets (a silo that joined meanwhile?): "
+                    + members
+                    + "; every persister was resumed, try again");
+  }
+
+  private static PersisterProtocol.Rewound rewound(Result done) {
+    Answer a = done.answer();
+    return new PersisterProtocol.Rewound(
+        a.at(),
+        a.request(),
+        a.partitions().stream()
+            .map(p -> new PersisterProtocol.RewoundPartition(p.partition(), p.from(), p.end()))
+            .toList());
+  }
+
+  private static Result withPersisters(Result r, int resumed, int paused) {
+    if (r.outcome() != Outcome.DONE) return r;
+    if (resumed < paused)
+      log.warn(
+          "Rewind of {}: {} of {} persisters answered the resume; the others resume by themselves",
+          r.answer().topic(),
+          resumed,
+          paused);
+    Answer a = r.answer();
+    return new Result(
+        Outcome.DONE,
+        null,
+        new Answer(a.topic(), a.group(), a.at(), a.request(), a.partitions(), a.records(), paused));
+  }
+
+  /** Tells every persister to resume; completes with how many answered in time. */
+  private CompletionStage<Integer> resumeAll(
+      List<ActorRef<PersisterProtocol.Command>> refs, PersisterProtocol.Rewound rewound) {
+    List<CompletableFuture<Boolean>> resumes = new ArrayList<>();
+    for (var ref : refs)
+      resumes.add(
+          AskPattern.<PersisterProtocol.Command, PersisterProtocol.Resumed>ask(
+                  ref,
+                  reply -> new PersisterProtocol.Resume(reply, rewound),
+                  askTimeout,
+                  system.scheduler())
+              .toCompletableFuture()
+              .handle((ok, e) -> e == null));
+    return CompletableFuture.allOf(resumes.toArray(CompletableFuture[]::new))
+        .thenApply(done -> (int) resumes.stream().filter(CompletableFuture::join).count());
+  }
+
+  /** The persisters of {@code topic} on every silo that answers (each asked for its status). */
+  private CompletionStage<List<ActorRef<PersisterProtocol.Command>>> persistersOf(String topic) {
+    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+            system.receptionist(),
+            reply -> Receptionist.find(PersisterProtocol.KEY, reply),
+            askTimeout,
+            system.scheduler())
+        .thenCompose(
+            listing -> {
+              List<CompletableFuture<ActorRef<PersisterProtocol.Command>>> asks = new ArrayList<>();
+              for (var ref : listing.getServiceInstances(PersisterProtocol.KEY))
+                asks.add(
+                    AskPattern.<PersisterProtocol.Command, PersisterProtocol.Status>ask(
+                            ref, PersisterProtocol.GetStatus::new, askTimeout, system.scheduler())
+                        .toCompletableFuture()
+                        .handle((s, e) -> s != null && s.topic().equals(topic) ? ref : null));
+              return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+                  .thenApply(
+                      d ->
+                          asks.stream()
+                              .map(CompletableFuture::join)
+                              .filter(Objects::nonNull)
+                              .toList());
+            });
+  }
+
+  /** What Kafka says of the topic now: its retention.ms and every partition's offsets. */
+  private record Snapshot(long retentionMs, List<PartitionOffsets> parts) {}
+
+  private CompletionStage<Snapshot> snapshot(String topic, RewindPlan.Target target) {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    CompletableFuture<Long> retention =
+        stage(admin.describeConfigs(List.of(resource)).all())
+            .thenApply(
+                configs -> {
+                  var entry = configs.get(resource).get("retention.ms");
+                  return entry == null || entry.value() == null
+                      ? -1L
+                      : Long.parseLong(entry.value());
+                });
+    return stage(admin.describeTopics(List.of(topic)).allTopicNames())
+        .thenCompose(
+            described -> {
+              List<TopicPartition> tps =
+                  described.get(topic).partitions().stream()
+                      .map(p -> new TopicPartition(topic, p.partition()))
+                      .toList();
+              var earliest = offsets(tps, OffsetSpec.earliest());
+              var latest = offsets(tps, OffsetSpec.latest());
+              var forTime =
+                  target instanceof RewindPlan.FromTime t
+                      ? offsets(tps, OffsetSpec.forTimestamp(t.at().toEpochMilli()))
+                      : CompletableFuture.completedFuture(
+                          Map.<TopicPartition, ListOffsetsResultInfo>of());
+              var committed =
+                  stage(
+                      admin
+                          .listConsumerGroupOffsets(KafkaLag.group(topic))
+                          .partitionsToOffsetAndMetadata());
+              return CompletableFuture.allOf(retention, earliest, latest, forTime, committed)
+                  .thenApply(
+                      d -> {
+                        List<PartitionOffsets> parts = new ArrayList<>();
+                        for (TopicPartition tp : tps) {
+                          OffsetAndMetadata c = committed.join().get(tp);
+                          ListOffsetsResultInfo t = forTime.join().get(tp);
+                          parts.add(
+                              new PartitionOffsets(
+                                  tp.partition(),
+                                  earliest.join().get(tp).offset(),
+                                  latest.join().get(tp).offset(),
+                                  c == null ? null : c.offset(),
+                                  t == null ? null : t.offset()));
+                        }
+                        return new Snapshot(retention.join(), parts);
+                      });
+            });
+  }
+
+  private CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> offsets(
+      List<TopicPartition> tps, OffsetSpec spec) {
+    Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+    for (TopicPartition tp : tps) specs.put(tp, spec);
+    return stage(admin.listOffsets(specs).all());
+  }
+
+  private static <T> CompletableFuture<T> stage(KafkaFuture<T> f) {
+    return f.toCompletionStage().toCompletableFuture();
+  }
+
+  private static <T> CompletableFuture<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) e = e.getCause();
+    return e;
+  }
+
+  static String reason(Throwable e) {
+    Throwable cause = unwrap(e);
+    return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+  }
+}
