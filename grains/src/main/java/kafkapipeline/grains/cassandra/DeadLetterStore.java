@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import kafkapipeline.api.Topics;
 import kafkapipeline.grains.kafka.EventPublisher;
+import kafkapipeline.grains.kafka.Origin;
 import kafkapipeline.grains.persist.BatchTriage;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Table {@code dead_letters}: records that cannot become rows, keyed by topic, partition and
@@ -24,6 +27,9 @@ public final class DeadLetterStore implements kafkapipeline.grains.persist.DeadL
    *     MalformedEventException}, {@code ArithmeticException}) or a marker such as {@code
    *     RecordTooLarge}; null in entries saved before the column existed
    * @param error the reason, safe to log
+   * @param origin where the record first stood when it was itself a replayed dead letter (its
+   *     {@link Topics#ORIGIN_HEADER}); null when it stood first where it failed ({@code partition},
+   *     {@code offset})
    */
   public record DeadLetter(
       String topic,
@@ -33,7 +39,45 @@ public final class DeadLetterStore implements kafkapipeline.grains.persist.DeadL
       byte[] payload,
       String errorClass,
       String error,
-      Instant failedAt) {}
+      Instant failedAt,
+      Origin origin) {
+    /** A dead letter without an origin of its own: it stood first where it failed. */
+    public DeadLetter(
+        String topic,
+        int partition,
+        long offset,
+        String key,
+        byte[] payload,
+        String errorClass,
+        String error,
+        Instant failedAt) {
+      this(topic, partition, offset, key, payload, errorClass, error, failedAt, null);
+    }
+
+    /**
+     * The dead letter of a record read from Kafka: its position, key, value and the origin its
+     * header carries ({@link Origin#of}: a malformed header is no origin). Never throws for any
+     * record.
+     */
+    public static DeadLetter of(
+        ConsumerRecord<String, byte[]> record, String errorClass, String error, Instant failedAt) {
+      return new DeadLetter(
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          record.key(),
+          record.value(),
+          errorClass,
+          error,
+          failedAt,
+          Origin.of(record));
+    }
+
+    /** Where the record first stood: its origin, else where it failed. */
+    public Origin firstPosition() {
+      return origin != null ? origin : new Origin(partition, offset);
+    }
+  }
 
   private final CqlSession session;
   private final PreparedStatement insert;
@@ -92,14 +136,15 @@ public final class DeadLetterStore implements kafkapipeline.grains.persist.DeadL
   }
 
   /**
-   * A dead letter as it goes back to its topic: its key and payload; one its source marked (only
-   * the head of an event too large for Kafka) keeps the mark and reason, so it comes back as the
-   * same kind of dead letter rather than as a parse error of its head.
+   * A dead letter as it goes back to its topic: its key and payload, to the partition where it
+   * first stood, with that first position as its origin (a replay of a replay keeps the first one);
+   * one its source marked (only the head of an event too large for Kafka) keeps the mark and
+   * reason, so it comes back as the same kind of dead letter rather than as a parse error of its
+   * head.
    */
   static EventPublisher.KeyedRecord replayed(DeadLetter d) {
-    return BatchTriage.SOURCE_DEAD_LETTER.equals(d.errorClass())
-        ? new EventPublisher.KeyedRecord(d.key(), d.payload(), d.error())
-        : new EventPublisher.KeyedRecord(d.key(), d.payload());
+    String reason = BatchTriage.SOURCE_DEAD_LETTER.equals(d.errorClass()) ? d.error() : null;
+    return new EventPublisher.KeyedRecord(d.key(), d.payload(), reason, d.firstPosition());
   }
 
   public CompletionStage<Void> save(DeadLetter d) {
