@@ -304,7 +304,7 @@ public final class DeadLetterStore implements DeadLetterSink {
    * becomes a new dead letter at its new offset, keeping its first position as its origin (see
    * {@link #replayed}). An entry deleted meanwhile (by another replay) is skipped. Stops at the
    * first failure, which fails the stage; what was replayed stays replayed. Then removes each
-   * bucket older than yesterday that it left empty (a failure there is logged, not the caller's).
+   * bucket older than yesterday that is empty (a failure there is logged, not the caller's).
    *
    * @return how many were replayed
    */
@@ -316,7 +316,7 @@ public final class DeadLetterStore implements DeadLetterSink {
               for (Listed l : letters)
                 done =
                     done.thenCompose(n -> replayOne(publisher, l).thenApply(ok -> ok ? n + 1 : n));
-              return done.thenCompose(n -> tidy(letters).thenApply(x -> n));
+              return done.thenCompose(n -> tidy().thenApply(x -> n));
             });
   }
 
@@ -340,27 +340,38 @@ public final class DeadLetterStore implements DeadLetterSink {
             });
   }
 
-  /** Removes the buckets of {@code letters} older than yesterday that hold no entry any more. */
-  private CompletionStage<Void> tidy(List<Listed> letters) {
+  /**
+   * Removes every listed bucket older than yesterday that holds no entry any more (whichever replay
+   * emptied it: one that failed to remove it is retried here). Today's and yesterday's stay: they
+   * may still be written.
+   */
+  private CompletionStage<Void> tidy() {
     LocalDate yesterday = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
-    Set<List<Object>> old = new LinkedHashSet<>();
-    for (Listed l : letters)
-      if (l.day().isBefore(yesterday)) old.add(List.of(l.head().topic(), l.day()));
-    CompletionStage<Void> done = CompletableFuture.completedFuture(null);
-    for (List<Object> b : old) {
-      String topic = (String) b.get(0);
-      LocalDate day = (LocalDate) b.get(1);
-      done =
-          done.thenCompose(
-              x ->
-                  session
-                      .executeAsync(Consistency.read(cql.probeBucket.bind(topic, day)))
-                      .thenCompose(rs -> rs.one() == null ? dropBucket(topic, day) : nothing()));
-    }
+    CompletionStage<Void> done =
+        session
+            .executeAsync(Consistency.read(cql.selectDays.bind(SCOPE, MAX_BUCKETS_READ)))
+            .thenCompose(
+                rs -> {
+                  CompletionStage<Void> each = CompletableFuture.completedFuture(null);
+                  for (Row b : rs.currentPage()) {
+                    String topic = b.getString("topic");
+                    LocalDate day = b.getLocalDate("day");
+                    if (!day.isBefore(yesterday)) continue;
+                    each =
+                        each.thenCompose(
+                            x ->
+                                session
+                                    .executeAsync(
+                                        Consistency.read(cql.probeBucket.bind(topic, day)))
+                                    .thenCompose(
+                                        p -> p.one() == null ? dropBucket(topic, day) : nothing()));
+                  }
+                  return each;
+                });
     return done.exceptionally(
         e -> {
           log.warn(
-              "Dead letters: could not remove emptied buckets (listing skips them): {}",
+              "Dead letters: could not remove emptied buckets (a later replay tries again): {}",
               e.toString());
           return null;
         });
