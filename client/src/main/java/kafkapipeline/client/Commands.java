@@ -246,9 +246,21 @@ final class Commands {
     for (Iterator<Map.Entry<String, JsonNode>> it = r.body().path("rows").fields();
         it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      rows.add(List.of(e.getKey(), e.getValue().asText()));
+      JsonNode estimate = e.getValue().path("estimatedPartitions");
+      rows.add(
+          List.of(
+              e.getKey(),
+              e.getValue().path("writtenSinceStart").asText("?"),
+              estimate.isNumber() ? estimate.asText() : "unknown"));
     }
-    Table.print(out, List.of("TABLE", "ROWS"), rows);
+    Table.print(out, List.of("TABLE", "ROWS WRITTEN", "≈ ROWS STORED"), rows);
+    // What each column is: the silo says (counters of the silos that answered, Cassandra's
+    // estimate of the nodes that answered); no table is counted.
+    JsonNode sources = r.body().path("rowsSources");
+    if (sources.isObject()) {
+      out.println("rows written: " + sources.path("writtenSinceStart").asText());
+      out.println("≈ rows stored: " + sources.path("estimatedPartitions").asText());
+    }
     return OK;
   }
 

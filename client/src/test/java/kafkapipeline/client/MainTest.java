@@ -69,7 +69,11 @@ class MainTest {
               x,
               200,
               "{\"silos\":[{\"address\":\"pipeline@127.0.0.1:2551\",\"status\":\"Up\","
-                  + "\"grains\":{\"weather\":[\"hanoi,vn\"],\"singletons\":[\"faker-source\",\"wikipedia-source\"]}}],\"rows\":{\"fakerdata\":12}}");
+                  + "\"grains\":{\"weather\":[\"hanoi,vn\"],\"singletons\":[\"faker-source\",\"wikipedia-source\"]}}],"
+                  + "\"rows\":{\"fakerdata\":{\"writtenSinceStart\":12,\"estimatedPartitions\":5000000},"
+                  + "\"spacex_launches\":{\"writtenSinceStart\":3,\"estimatedPartitions\":null}},"
+                  + "\"rowsSources\":{\"writtenSinceStart\":\"counters of 1 of 1 silos\","
+                  + "\"estimatedPartitions\":\"size_estimates of 1 of 1 nodes\"}}");
       case "POST /api/dead-letters/replay" -> reply(x, 200, "{\"replayed\":3}");
       case "GET /api/rows/nope?limit=20" -> reply(x, 400, "{\"error\":\"unknown table: nope\"}");
       default -> reply(x, 404, "{\"error\":\"no route\"}");
@@ -143,7 +147,11 @@ class MainTest {
     assertEquals(
         "pipeline@127.0.0.1:2551 hosts weather: hanoi,vn; singletons: faker-source, wikipedia-source",
         lines.get(2));
-    assertTrue(lines.contains("fakerdata  12"), out());
+    assertTrue(lines.contains("TABLE            ROWS WRITTEN  ≈ ROWS STORED"), out());
+    assertTrue(lines.contains("fakerdata        12            5000000"), out());
+    assertTrue(lines.contains("spacex_launches  3             unknown"), out());
+    assertTrue(lines.contains("rows written: counters of 1 of 1 silos"), out());
+    assertTrue(lines.contains("≈ rows stored: size_estimates of 1 of 1 nodes"), out());
   }
 
   @Test

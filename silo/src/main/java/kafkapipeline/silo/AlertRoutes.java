@@ -2,8 +2,6 @@ package kafkapipeline.silo;
 
 import static kafkapipeline.silo.JsonRoutes.json;
 
-import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,8 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import kafkapipeline.api.grains.DeclarativeSourceProtocol;
 import kafkapipeline.api.sources.SourceSpec;
-import kafkapipeline.grains.cassandra.Consistency;
-import kafkapipeline.grains.cassandra.Schema;
 import kafkapipeline.grains.declarative.DeclarativeSource;
 import kafkapipeline.silo.sources.BuiltInSource;
 import kafkapipeline.silo.sources.BuiltInSources;
@@ -36,15 +32,18 @@ import org.slf4j.LoggerFactory;
  * {@code GET /api/alerts}: the {@link Alerts} of this moment, computed by the asked silo from every
  * source's state (its grain asked, wherever it runs), this silo's {@link SiloHistory}, the members
  * it sees unreachable ({@link ClusterEvents} says since when) and the dead letters of table {@code
- * dead_letters} (the newest of at most {@link #DEAD_LETTERS_READ} read). An input that does not
- * answer (a grain, the history, Cassandra) gives no alert of its own and is logged; the route still
- * answers. 503 while the pipeline starts. Each evaluation is also kept in the {@link AlertBoard}
- * for {@code /metrics}, which the board refreshes every history interval.
+ * dead_letters_by_day} (at most {@link #DEAD_LETTERS_READ} read, the newest days first). An input
+ * that does not answer (a grain, the history, Cassandra) gives no alert of its own and is logged;
+ * the route still answers. 503 while the pipeline starts. Each evaluation is also kept in the
+ * {@link AlertBoard} for {@code /metrics}, which the board refreshes every history interval.
  */
 final class AlertRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(AlertRoutes.class);
 
-  /** At most this many dead letters are read per evaluation (no index by time to ask). */
+  /**
+   * At most this many dead letters are read per evaluation (the newest days' buckets first: the
+   * rule asks for the last 10 minutes, which are in today's, or just after midnight yesterday's).
+   */
   static final int DEAD_LETTERS_READ = 1000;
 
   private final ActorSystem<?> system;
@@ -175,24 +174,16 @@ final class AlertRoutes extends AllDirectives {
     return out;
   }
 
-  /** Topic and time of up to DEAD_LETTERS_READ dead letters, without their payloads. */
+  /** Topic and time of up to DEAD_LETTERS_READ dead letters, newest days first, no payloads. */
   private CompletionStage<List<Alerts.DeadLetter>> deadLetters(Grains g) {
-    return g.session()
-        .executeAsync(
-            Consistency.read(
-                SimpleStatement.newInstance(
-                        "SELECT topic, failed_at FROM "
-                            + Schema.KEYSPACE
-                            + ".dead_letters LIMIT "
-                            + DEAD_LETTERS_READ)
-                    .setTimeout(http.queryTimeout())))
+    if (g.deadLetters() == null) return CompletableFuture.completedFuture(List.of());
+    return g.deadLetters()
+        .failures(DEAD_LETTERS_READ)
         .thenApply(
-            rs -> {
-              List<Alerts.DeadLetter> out = new ArrayList<>();
-              for (Row r : rs.currentPage())
-                out.add(new Alerts.DeadLetter(r.getString("topic"), r.getInstant("failed_at")));
-              return out;
-            })
+            list ->
+                list.stream()
+                    .map(l -> new Alerts.DeadLetter(l.head().topic(), l.head().failedAt()))
+                    .toList())
         .exceptionally(e -> soft("the dead letters", e, List.of()));
   }
 

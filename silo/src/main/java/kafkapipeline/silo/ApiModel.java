@@ -53,9 +53,19 @@ public final class ApiModel {
       Map<String, Object> grains,
       SiloVitals.Vitals vitals) {}
 
-  public record StatusView(List<SiloView> silos, Map<String, Object> rows) {}
+  /**
+   * {@code rows}: per table, {@code writtenSinceStart} and {@code estimatedPartitions}; {@code
+   * rowsSources}: what each of them is (null with {@code ?rows=false}).
+   */
+  public record StatusView(
+      List<SiloView> silos, Map<String, Object> rows, Map<String, String> rowsSources) {}
 
-  /** {@code errorClass}: the failure's kind (exception class or marker such as RecordTooLarge). */
+  /**
+   * {@code errorClass}: the failure's kind (exception class or marker such as RecordTooLarge);
+   * {@code payload}: the head of the payload as text ("…" after it when cut); {@code payloadBytes}:
+   * the whole payload's length (null: none); {@code origin}: "partition:offset" where a replayed
+   * record first stood (null: where it failed).
+   */
   public record DeadLetterView(
       String topic,
       int partition,
@@ -64,7 +74,9 @@ public final class ApiModel {
       String errorClass,
       String error,
       Instant failedAt,
-      String payload) {}
+      String payload,
+      Integer payloadBytes,
+      String origin) {}
 
   public record RowsView(String table, List<String> columns, List<List<String>> rows) {}
 }

@@ -20,8 +20,8 @@ import kafkapipeline.grains.ConfigSection;
  * @param allowedHosts further names the silo may be reached by (lower case, host or host:port)
  * @param askTimeout longest a route waits for a grain or actor to answer (the request then fails)
  * @param queryTimeout longest a route's Cassandra query (rows, series, dead letters) may take
- * @param countTimeout longest the row counts of {@code /api/status} may take (they are left out
- *     after it)
+ * @param countTimeout longest each Cassandra node may take to give {@code /api/status} its size
+ *     estimates (a node slower than that is left out, and the response says so)
  */
 public record HttpSettings(
     String host,

@@ -18,8 +18,15 @@ record PipelineStores(
     DeadLetterStore deadLetters,
     StreamPositionStore streamPositions,
     SourceStore sources) {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(PipelineStores.class);
 
-  /** Prepares every store's statements, all at once (the schema exists); fails if one fails. */
+  /**
+   * Prepares every store's statements, all at once (the schema exists); fails if one fails. Then
+   * starts moving the first dead-letter table's entries into the bucketed one in the background
+   * ({@link DeadLetterStore#moveLegacy}; its outcome is logged, a failure is retried at the next
+   * start).
+   */
   static CompletionStage<PipelineStores> prepare(CqlSession session, String clusterName) {
     var checkpoints = CassandraCheckpointStore.prepare(session).toCompletableFuture();
     var cities = CityStore.prepare(session).toCompletableFuture();
@@ -29,14 +36,31 @@ record PipelineStores(
     var sources = SourceStore.cassandra(session).toCompletableFuture();
     return CompletableFuture.allOf(checkpoints, cities, membership, deadLetters, positions, sources)
         .thenApply(
-            done ->
-                new PipelineStores(
-                    session,
-                    checkpoints.join(),
-                    cities.join(),
-                    membership.join(),
-                    deadLetters.join(),
-                    positions.join(),
-                    sources.join()));
+            done -> {
+              moveLegacyDeadLetters(deadLetters.join());
+              return new PipelineStores(
+                  session,
+                  checkpoints.join(),
+                  cities.join(),
+                  membership.join(),
+                  deadLetters.join(),
+                  positions.join(),
+                  sources.join());
+            });
+  }
+
+  private static void moveLegacyDeadLetters(DeadLetterStore store) {
+    store
+        .moveLegacy()
+        .whenComplete(
+            (n, e) -> {
+              if (e != null)
+                log.warn(
+                    "Dead letters: moving table dead_letters stopped (next start retries): {}",
+                    e.toString());
+              else if (n > 0)
+                log.info(
+                    "Dead letters: moved {} from table dead_letters into dead_letters_by_day", n);
+            });
   }
 }

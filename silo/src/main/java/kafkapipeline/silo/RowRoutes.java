@@ -6,11 +6,13 @@ import static kafkapipeline.silo.JsonRoutes.json;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import kafkapipeline.grains.cassandra.DeadLetterStore;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -19,7 +21,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code GET /api/rows/{table}?limit=N} (the latest rows of any source's table, as text; a table no
- * source writes is a 404 listing the known ones), {@code GET /api/dead-letters} and {@code POST
+ * source writes is a 404 listing the known ones), {@code GET /api/dead-letters?limit=N} (the newest
+ * days' entries first, each with the first {@value DeadLetterStore#HEAD_BYTES} bytes of its payload
+ * as text and the payload's length; no whole payload is read) and {@code POST
  * /api/dead-letters/replay} (which passes {@link RequestChecks} first).
  */
 final class RowRoutes extends AllDirectives {
@@ -70,32 +74,26 @@ final class RowRoutes extends AllDirectives {
     int limit = Params.limit(limitText, 20);
     if (limit < 0) return Params.badLimit();
     return g.deadLetters()
-        .some(limit)
-        .thenApply(
-            list ->
-                json(
-                    StatusCodes.OK,
-                    list.stream()
-                        .map(
-                            d -> {
-                              String payload =
-                                  d.payload() == null
-                                      ? null
-                                      : new String(
-                                          d.payload(), java.nio.charset.StandardCharsets.UTF_8);
-                              if (payload != null && payload.length() > 2_000)
-                                payload = payload.substring(0, 2_000) + "…";
-                              return new ApiModel.DeadLetterView(
-                                  d.topic(),
-                                  d.partition(),
-                                  d.offset(),
-                                  d.key(),
-                                  d.errorClass(),
-                                  d.error(),
-                                  d.failedAt(),
-                                  payload);
-                            })
-                        .toList()));
+        .newest(limit)
+        .thenApply(list -> json(StatusCodes.OK, list.stream().map(RowRoutes::view).toList()));
+  }
+
+  /** An entry as listed: its payload's head as text, "…" after it when the payload is longer. */
+  static ApiModel.DeadLetterView view(DeadLetterStore.Listed l) {
+    DeadLetterStore.DeadLetter d = l.head();
+    String payload = d.payload() == null ? null : new String(d.payload(), StandardCharsets.UTF_8);
+    if (payload != null && l.cut()) payload = payload + "…";
+    return new ApiModel.DeadLetterView(
+        d.topic(),
+        d.partition(),
+        d.offset(),
+        d.key(),
+        d.errorClass(),
+        d.error(),
+        d.failedAt(),
+        payload,
+        l.payloadBytes(),
+        d.origin() == null ? null : d.origin().partition() + ":" + d.origin().offset());
   }
 
   /**

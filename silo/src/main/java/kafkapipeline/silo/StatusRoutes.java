@@ -2,7 +2,6 @@ package kafkapipeline.silo;
 
 import static kafkapipeline.silo.JsonRoutes.json;
 
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +24,10 @@ import org.apache.pekko.http.javadsl.server.Route;
  * {@code GET /api/status}: the silos (status, roles, and, asked at this moment, uptime, CPU, heap
  * and counters; a silo that does not answer in time has none), which grains each hosts (city grains
  * by their own report and by Cluster Sharding's count; the singletons on the oldest silo), and rows
- * per table ({@code count(*)}, bounded by a timeout: a table too large to count in time shows as
- * {@code "unknown"}). {@code ?rows=false} skips the counting (cheap enough to poll); any other
- * value than true or false is a 400.
+ * per table without reading any table ({@link RowCounts}: what the persisters wrote since start,
+ * Cassandra's size estimate, and {@code rowsSources} saying which is which). {@code ?rows=false}
+ * leaves the rows out; any other value than true or false is a 400. No {@code count(*)}: the answer
+ * costs the same on a table of millions.
  */
 final class StatusRoutes extends AllDirectives {
   /** The cluster singletons of every built-in source; they all live on the oldest Up silo. */
@@ -40,6 +40,8 @@ final class StatusRoutes extends AllDirectives {
   private final HttpSettings http;
   private final PipelineView pipeline;
   private final CityRoutes cities;
+  private RowCounts rowCounts;
+  private Object rowCountsSession;
 
   StatusRoutes(ActorSystem<?> system, HttpSettings http, PipelineView pipeline, CityRoutes cities) {
     this.system = system;
@@ -71,13 +73,14 @@ final class StatusRoutes extends AllDirectives {
             .filter(m -> m.status() == MemberStatus.up())
             .reduce((a, b) -> a.isOlderThan(b) ? a : b)
             .orElse(null);
-    CompletableFuture<Map<String, Object>> counted =
-        (rowsText.equals("true")
-                ? rowCounts(g)
-                : CompletableFuture.<Map<String, Object>>completedFuture(Map.of()))
-            .toCompletableFuture();
     CompletableFuture<Map<String, SiloVitals.Vitals>> vitals =
         ClusterVitals.all(system).toCompletableFuture();
+    int upCount = (int) up.stream().filter(m -> m.status() == MemberStatus.up()).count();
+    CompletableFuture<Rows> counted =
+        (rowsText.equals("true")
+                ? rows(g, vitals, upCount)
+                : CompletableFuture.completedFuture(new Rows(Map.of(), null)))
+            .toCompletableFuture();
     CompletableFuture<Map<String, Integer>> cityGrains =
         ClusterVitals.cityGrains(system).toCompletableFuture();
     CompletableFuture<List<ApiModel.CityView>> views = cities.list().toCompletableFuture();
@@ -104,29 +107,34 @@ final class StatusRoutes extends AllDirectives {
                         hosted,
                         vitals.join().get(address)));
               }
-              return json(StatusCodes.OK, new ApiModel.StatusView(silos, counted.join()));
+              Rows rows = counted.join();
+              return json(
+                  StatusCodes.OK, new ApiModel.StatusView(silos, rows.tables(), rows.sources()));
             });
   }
 
-  private CompletionStage<Map<String, Object>> rowCounts(Grains g) {
-    Map<String, CompletableFuture<Object>> counts = new TreeMap<>();
-    for (String table : pipeline.registry().tables()) {
-      counts.put(
-          table,
-          g.session()
-              .executeAsync(
-                  SimpleStatement.newInstance("SELECT count(*) FROM kafkapipeline." + table)
-                      .setTimeout(http.countTimeout()))
-              .toCompletableFuture()
-              .<Object>thenApply(rs -> rs.one().getLong(0))
-              .exceptionally(e -> "unknown"));
+  /** The row figures of every source's table and what they are; see {@link RowCounts}. */
+  private CompletionStage<Rows> rows(
+      Grains g, CompletionStage<Map<String, SiloVitals.Vitals>> vitals, int up) {
+    RowCounts counts = rowCounts(g);
+    return counts
+        .estimates()
+        .thenCombine(
+            vitals,
+            (estimates, v) ->
+                new Rows(
+                    new TreeMap<String, Object>(
+                        RowCounts.tables(pipeline.registry().tables(), v, estimates)),
+                    RowCounts.sources(v.size(), up, estimates)));
+  }
+
+  private record Rows(Map<String, Object> tables, Map<String, String> sources) {}
+
+  private synchronized RowCounts rowCounts(Grains g) {
+    if (rowCounts == null || rowCountsSession != g.session()) {
+      rowCounts = new RowCounts(g.session(), http.countTimeout());
+      rowCountsSession = g.session();
     }
-    return CompletableFuture.allOf(counts.values().toArray(CompletableFuture[]::new))
-        .thenApply(
-            done -> {
-              Map<String, Object> out = new TreeMap<>();
-              counts.forEach((t, f) -> out.put(t, f.join()));
-              return out;
-            });
+    return rowCounts;
   }
 }

@@ -116,11 +116,8 @@ class DashboardBrowserTest {
         SiloHttp.send(api, "DELETE", "/api/cities/london,gb", null);
         if (deadLetter != null) {
           // Other test classes share these servers and count dead letters of their own.
-          engines.session.execute(
-              "DELETE FROM kafkapipeline.dead_letters WHERE topic = ? AND partition = ? AND offset = ?",
-              deadLetter.topic(),
-              deadLetter.partition(),
-              deadLetter.offset());
+          DeadLetterRows.delete(
+              engines.session, deadLetter.topic(), deadLetter.partition(), deadLetter.offset());
         }
       }
     }

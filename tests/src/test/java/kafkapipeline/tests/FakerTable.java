@@ -57,9 +57,7 @@ final class FakerTable {
   }
 
   static long deadLetters(CqlSession session, String topic) {
-    return session.execute("SELECT topic FROM kafkapipeline.dead_letters").all().stream()
-        .filter(r -> topic.equals(r.getString("topic")))
-        .count();
+    return DeadLetterRows.of(session, topic).size();
   }
 
   /** An empty table, topic, consumer group and checkpoint, and no dead letters. */
@@ -73,7 +71,7 @@ final class FakerTable {
 
   private static void reset(CqlSession session, Admin admin) throws Exception {
     Engines.truncateIfExists(session, "fakerdata");
-    Engines.truncateIfExists(session, "dead_letters");
+    DeadLetterRows.truncate(session);
     if (session.getMetadata().getKeyspace("kafkapipeline").isPresent()) {
       session.execute("DELETE FROM kafkapipeline.source_checkpoints WHERE source = 'faker'");
     }

@@ -77,7 +77,7 @@ class HostileRecordsEndToEndTest {
       engines.truncateIfExists(TABLES.get(topic));
       engines.resetTopic(topic);
     }
-    engines.truncateIfExists("dead_letters");
+    DeadLetterRows.truncate(engines.session);
     try (SiloCluster silos = new SiloCluster(engines, "hostile", 1, Map.of("FAKER_RATE", "0"))) {
       silos.startAll();
       silos.awaitAllHealthy();
@@ -309,11 +309,7 @@ class HostileRecordsEndToEndTest {
   /** partition/offset -> error class, of the topic's dead letters. */
   private Map<String, String> deadLetters(String topic) {
     Map<String, String> out = new TreeMap<>();
-    for (Row r :
-        engines.session.execute(
-            SimpleStatement.newInstance(
-                "SELECT partition, offset, error_class, error FROM kafkapipeline.dead_letters WHERE topic = ?",
-                topic))) {
+    for (Row r : DeadLetterRows.of(engines.session, topic)) {
       assertNotNull(
           r.getString("error_class"),
           "a dead letter without its error class: " + r.getString("error"));
@@ -324,10 +320,7 @@ class HostileRecordsEndToEndTest {
 
   private int longestError(String topic) {
     int longest = 0;
-    for (Row r :
-        engines.session.execute(
-            SimpleStatement.newInstance(
-                "SELECT error FROM kafkapipeline.dead_letters WHERE topic = ?", topic))) {
+    for (Row r : DeadLetterRows.of(engines.session, topic)) {
       longest = Math.max(longest, r.getString("error").length());
     }
     return longest;

@@ -51,7 +51,28 @@ class SiloApiTest {
 
       JsonNode status = SiloHttp.get(api, "/api/status").body();
       assertEquals(1, status.path("silos").size(), status.toString());
-      assertTrue(status.path("rows").path("fakerdata").asLong() > 0, status.toString());
+      // Rows without a count(*): the persisters' counter (the one silo's, exactly) and
+      // Cassandra's estimate (a number: the one node answered; 0 until a flush), each labelled.
+      JsonNode faker = status.path("rows").path("fakerdata");
+      long counted =
+          status
+              .path("silos")
+              .path(0)
+              .path("vitals")
+              .path("counters")
+              .path("rows_written")
+              .path("fakerdata")
+              .asLong(-1);
+      assertTrue(counted > 0, status.toString());
+      assertEquals(counted, faker.path("writtenSinceStart").asLong(-2), status.toString());
+      assertTrue(faker.path("estimatedPartitions").asLong(-1) >= 0, status.toString());
+      assertEquals(4, status.path("rows").size(), "every source's table: " + status.path("rows"));
+      assertTrue(
+          status.path("rowsSources").path("writtenSinceStart").asText().contains("1 of 1 silos"),
+          status.toString());
+      assertTrue(
+          status.path("rowsSources").path("estimatedPartitions").asText().contains("1 of 1 nodes"),
+          status.toString());
 
       JsonNode rows = SiloHttp.get(api, "/api/rows/fakerdata?limit=3").body();
       assertEquals("fakerdata", rows.path("table").asText());

@@ -98,9 +98,7 @@ class WikipediaEndToEndTest {
   }
 
   private List<Row> wikipediaDeadLetters() {
-    return engines.session.execute("SELECT * FROM kafkapipeline.dead_letters").all().stream()
-        .filter(r -> "wikipedia".equals(r.getString("topic")))
-        .toList();
+    return DeadLetterRows.of(engines.session, "wikipedia");
   }
 
   private String savedPosition() {
@@ -149,7 +147,7 @@ class WikipediaEndToEndTest {
   void recordedChangesBecomeExactlyTheirRowsAcrossA429ADropAndARestart() throws Exception {
     engines.truncateIfExists("wikipediadata");
     engines.truncateIfExists("stream_positions");
-    engines.truncateIfExists("dead_letters");
+    DeadLetterRows.truncate(engines.session);
     List<SseReplayServer.Frame> frames = stream();
     try (SseReplayServer server = new SseReplayServer(frames)) {
       server.refuseNext.set(1);
@@ -229,7 +227,7 @@ class WikipediaEndToEndTest {
   void aBomAndRawLineSeparatorsInCommentsAndDataLoseNoEvent() throws Exception {
     engines.truncateIfExists("wikipediadata");
     engines.truncateIfExists("stream_positions");
-    engines.truncateIfExists("dead_letters");
+    DeadLetterRows.truncate(engines.session);
     List<SseReplayServer.Frame> recorded =
         SseReplayServer.frames(resource("dataplumbhub_2025-05-03.DERIVED.sse")).subList(0, 40);
     List<SseReplayServer.Frame> frames = new ArrayList<>();

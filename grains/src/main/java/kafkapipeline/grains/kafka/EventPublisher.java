@@ -17,13 +17,25 @@ public interface EventPublisher {
    * @param deadLetterReason null for an event; else why what the source read is not one: the record
    *     then travels with header {@link kafkapipeline.api.Topics#DEAD_LETTER_HEADER} and ends in
    *     {@code dead_letters}, not in a table
+   * @param origin null for a new record (the producer's partitioner picks its partition); else
+   *     where the record first stood (a replayed dead letter): it is published to that partition
+   *     with header {@link kafkapipeline.api.Topics#ORIGIN_HEADER} saying where, see {@link Origin}
    */
-  record KeyedRecord(String key, byte[] value, String deadLetterReason) {
+  record KeyedRecord(String key, byte[] value, String deadLetterReason, Origin origin) {
     /** How much of an unusable input a dead-letter marker keeps. */
     public static final int DEAD_LETTER_HEAD_BYTES = 4_096;
 
     public KeyedRecord(String key, byte[] value) {
-      this(key, value, null);
+      this(key, value, null, null);
+    }
+
+    public KeyedRecord(String key, byte[] value, String deadLetterReason) {
+      this(key, value, deadLetterReason, null);
+    }
+
+    /** This record, to be published to {@code origin}'s partition with its origin header. */
+    public KeyedRecord withOrigin(Origin origin) {
+      return new KeyedRecord(key, value, deadLetterReason, origin);
     }
 
     /** A marker for input that cannot be an event, keeping its first few KiB for inspection. */

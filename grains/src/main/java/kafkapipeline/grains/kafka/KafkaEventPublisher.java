@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>Every record fits Kafka: one larger than {@link Topics#MAX_EVENT_BYTES} is sent instead as a
  * dead-letter marker (its first 4 KiB, header {@link Topics#DEAD_LETTER_HEADER}), so it ends in
  * {@code dead_letters} and never fails, or loops, the source that read it.
+ *
+ * <p>A record with an {@link Origin} (a replayed dead letter) goes to the origin's partition, not
+ * the partitioner's choice, with header {@link Topics#ORIGIN_HEADER}; a partition the topic does
+ * not have fails that record's send like any other refusal.
  */
 public final class KafkaEventPublisher implements EventPublisher, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
@@ -131,14 +135,20 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
               + r.key()
               + ")";
       log.warn("Dead letter instead of an event on topic {}: {}", topic, reason);
-      sent = KeyedRecord.deadLetter(truncatedKey(r.key()), r.value(), reason);
+      sent =
+          KeyedRecord.deadLetter(truncatedKey(r.key()), r.value(), reason).withOrigin(r.origin());
     }
-    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, sent.key(), sent.value());
+    Origin origin = sent.origin();
+    ProducerRecord<String, byte[]> record =
+        origin == null
+            ? new ProducerRecord<>(topic, sent.key(), sent.value())
+            : new ProducerRecord<>(topic, origin.partition(), sent.key(), sent.value());
     if (sent.deadLetterReason() != null) {
       record
           .headers()
           .add(Topics.DEAD_LETTER_HEADER, sent.deadLetterReason().getBytes(StandardCharsets.UTF_8));
     }
+    if (origin != null) record.headers().add(Topics.ORIGIN_HEADER, origin.header());
     return record;
   }
 

@@ -146,4 +146,34 @@ class KafkaEventPublisherTest {
         KafkaEventPublisher.producerProperties("localhost:9092").get("max.request.size"));
     assertTrue(Topics.MAX_MESSAGE_BYTES > Topics.MAX_EVENT_BYTES);
   }
+
+  @Test
+  void aRecordWithAnOriginGoesToItsPartitionWithTheOriginHeader() {
+    ProducerRecord<String, byte[]> replayed =
+        KafkaEventPublisher.toProducerRecord(
+            Topics.FAKER, event("k", 10).withOrigin(new Origin(2, 41L)));
+    assertEquals(2, replayed.partition());
+    assertEquals(
+        "2:41",
+        new String(
+            replayed.headers().lastHeader(Topics.ORIGIN_HEADER).value(),
+            StandardCharsets.US_ASCII));
+    assertNull(replayed.headers().lastHeader(Topics.DEAD_LETTER_HEADER));
+
+    ProducerRecord<String, byte[]> fresh =
+        KafkaEventPublisher.toProducerRecord(Topics.FAKER, event("k", 10));
+    assertNull(fresh.partition(), "the partitioner chooses");
+    assertNull(fresh.headers().lastHeader(Topics.ORIGIN_HEADER));
+
+    ProducerRecord<String, byte[]> bigReplayed =
+        KafkaEventPublisher.toProducerRecord(
+            Topics.FAKER, event("big", Topics.MAX_EVENT_BYTES + 1).withOrigin(new Origin(1, 7L)));
+    assertEquals(1, bigReplayed.partition(), "a marker made of a replay keeps its origin");
+    assertEquals(
+        "1:7",
+        new String(
+            bigReplayed.headers().lastHeader(Topics.ORIGIN_HEADER).value(),
+            StandardCharsets.US_ASCII));
+    assertTrue(bigReplayed.headers().lastHeader(Topics.DEAD_LETTER_HEADER) != null);
+  }
 }
