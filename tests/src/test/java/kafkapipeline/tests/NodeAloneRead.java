@@ -24,11 +24,12 @@ import java.util.function.Function;
  * not be itself. The ring's {@code SimpleSnitch} leaves the replicas in ring order and the dynamic
  * snitch re-sorts them by latency, so node 3 coordinating a read may well answer it from node 1's
  * data, and a row node 3 lacks would be found all the same. So each page's trace is read: every
- * event must come from this node, and none may name another node (the coordinator notes the replica
- * each range request goes to, "Enqueuing request to ...", and every message it sends). A page that
- * was served elsewhere is read again, until the deadline: the dynamic snitch's scores move. A read
- * at ONE asks one replica, so it repairs nothing: read before any QUORUM read of the same rows,
- * which would write what this node lacks onto it.
+ * event must come from this node, none may name another node (the coordinator notes each range
+ * request it sends to another replica, "Enqueuing request to ...", and every message it sends), and
+ * one must be the local scan's "Read N live rows". A page that was served elsewhere is read again,
+ * until the deadline: the dynamic snitch's scores move. A read at ONE asks one replica, so it
+ * repairs nothing: read before any QUORUM read of the same rows, which would write what this node
+ * lacks onto it.
  */
 final class NodeAloneRead {
   private NodeAloneRead() {}
@@ -102,18 +103,20 @@ final class NodeAloneRead {
 
   /**
    * Why a trace does not show a read by {@code self} alone, or null when it does: an event from
-   * another node, an event naming another node, or no event naming this one (a trace in a form this
-   * reader does not know proves nothing).
+   * another node, an event naming another node (the coordinator's "Enqueuing request to" and
+   * "Sending ... message to" a replica), or no read of this node's own data ("Read N live rows",
+   * which a local scan logs: a trace in a form this reader does not know proves nothing).
    */
   private static String elsewhere(List<String> events, String self, List<String> others) {
-    boolean namesSelf = false;
+    boolean readHere = false;
     for (String e : events) {
       String source = e.substring(0, e.indexOf(' '));
       if (!source.equals(self)) return "an event of " + source + ": " + e;
       for (String other : others) if (e.contains(other)) return "names " + other + ": " + e;
-      if (e.indexOf(self, source.length()) >= 0) namesSelf = true;
+      String activity = e.substring(source.length() + 1);
+      if (activity.startsWith("Read ") && activity.contains(" live rows")) readHere = true;
     }
-    return namesSelf ? null : "no event names " + self + ": " + events;
+    return readHere ? null : "no read of its own data (\"Read N live rows\"): " + events;
   }
 
   /**
