@@ -457,7 +457,7 @@ class ClusterFaultTest {
     for (long pos = from; pos < to; pos++) whileDown.add(FakePerson.idFor(seed, pos));
     AtomicReference<NodeAloneRead.Result<UUID>> held = new AtomicReference<>();
     Await.until(
-        Duration.ofMinutes(2),
+        Duration.ofMinutes(4),
         () -> {
           held.set(
               NodeAloneRead.read(
@@ -465,7 +465,7 @@ class ClusterFaultTest {
                   node,
                   "SELECT id FROM kafkapipeline.fakerdata",
                   r -> r.getUuid("id"),
-                  Duration.ofSeconds(90)));
+                  Duration.ofMinutes(3)));
           return held.get().values().containsAll(whileDown);
         },
         () -> {

@@ -37,7 +37,12 @@ final class NodeAloneRead {
   /** The values read, how many pages, and how many of them were read again. */
   record Result<T>(Set<T> values, int pages, int pagesReadAgain) {}
 
-  private static final int PAGE = 5_000;
+  // Few pages, few traces to wait for: a loaded ring writes trace rows late (the SIGKILLed node's
+  // scenario of ClusterFaultTest reads about 30,000 ids).
+  private static final int PAGE = 20_000;
+
+  /** How long one page's trace may take to be complete before that page is read again. */
+  private static final Duration TRACE_WAIT = Duration.ofSeconds(20);
 
   /**
    * Every value of {@code cql} (a range read, e.g. {@code SELECT id FROM ks.t}) as {@code node}
@@ -87,10 +92,17 @@ final class NodeAloneRead {
         continue;
       }
       UUID trace = page.getExecutionInfo().getTracingId();
-      List<String> events = events(session, trace, deadline);
+      List<String> events =
+          events(session, trace, Math.min(deadline, System.nanoTime() + TRACE_WAIT.toNanos()));
       String elsewhere = elsewhere(events, self, others);
       if (elsewhere != null) {
-        lastSeen = "trace " + trace + ": " + elsewhere;
+        lastSeen =
+            "trace "
+                + trace
+                + ": "
+                + (events.isEmpty()
+                    ? "not complete within " + TRACE_WAIT.toSeconds() + " s"
+                    : elsewhere);
         again++;
         continue;
       }
@@ -121,11 +133,11 @@ final class NodeAloneRead {
 
   /**
    * The trace's events, each as "source activity", once its session has ended (its duration is
-   * written when the coordinator is done); empty when it has not ended by the deadline.
+   * written when the coordinator is done); empty when it has not ended by {@code until}.
    */
-  private static List<String> events(CqlSession session, UUID trace, long deadline) {
+  private static List<String> events(CqlSession session, UUID trace, long until) {
     // Trace rows are written in the background; the session's duration comes last.
-    while (System.nanoTime() < deadline) {
+    while (System.nanoTime() < until) {
       Row s =
           session
               .execute(
