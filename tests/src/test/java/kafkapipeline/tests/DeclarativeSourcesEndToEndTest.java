@@ -28,13 +28,18 @@ import org.junit.jupiter.api.Timeout;
  * launches (the replay server), added at run time through the API, and an {@code sse} source over
  * the recorded Wikimedia changes (a canary added, which its filter drops), given as a file in
  * {@code SOURCES_DIR}. Every row and column is checked against the recordings; one source is
- * removed; the silo is restarted; the other one resumes (from its saved Last-Event-ID) and no row
- * is doubled, the removed one polls no more. Invalid and clashing descriptions are refused with
- * their reasons, and nothing is created for them.
+ * removed; the silo is restarted; the other one resumes (from its saved Last-Event-ID) and writes
+ * the changes the server held back until then, each change one record in its topic (none published
+ * again), the removed one polls no more. Invalid and clashing descriptions are refused with their
+ * reasons, and nothing is created for them.
  */
 @Timeout(300)
 class DeclarativeSourcesEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The last recorded changes, served only after the restart of the silo. */
+  private static final int HELD_BACK = 5;
+
   private final Engines engines = Engines.shared();
 
   /** The README's example source, with its URL and a name new to this run. */
@@ -114,6 +119,9 @@ class DeclarativeSourcesEndToEndTest {
       // added through the API.
       java.nio.file.Files.writeString(
           sourcesDir.resolve(changes + ".json"), changesSource(changes, sse.url()));
+      // The last changes come only after the restart: the resumed stream must bring them.
+      int before = frames.size() - HELD_BACK;
+      sse.available.set(before);
       silos.startAll();
       silos.awaitAllHealthy();
       int port = silos.httpPort(0);
@@ -130,6 +138,12 @@ class DeclarativeSourcesEndToEndTest {
       assertTrue(
           bad.body().path("problems").toString().contains("columns[2].pointer"),
           bad.body().toString());
+      assertFalse(tableExists(launches), "a refused source created its table");
+      assertTrue(entry(sources(port), launches).isMissingNode(), "a refused source is listed");
+      // A source whose table is the faker's: refused, and fakerdata is not widened by its columns
+      // (adding creates or widens the table after the checks), and nothing of its own is made.
+      String taker = "x_" + suffix;
+      Map<String, String> fakerColumns = columns("fakerdata");
       SiloHttp.Response clash =
           SiloHttp.send(
               port,
@@ -140,7 +154,13 @@ class DeclarativeSourcesEndToEndTest {
                       "\"name\": \"x_" + suffix + "\",",
                       "\"name\": \"x_" + suffix + "\", \"table\": \"fakerdata\","));
       assertEquals(409, clash.status(), clash.body().toString());
-      assertFalse(tableExists(launches), "a refused source created its table");
+      assertTrue(clash.body().toString().contains("fakerdata"), clash.body().toString());
+      assertEquals(fakerColumns, columns("fakerdata"), "a refused source altered fakerdata");
+      assertFalse(tableExists(taker), "a refused source created a table of its name");
+      assertTrue(entry(sources(port), taker).isMissingNode(), "a refused source is listed");
+      assertFalse(
+          engines.admin.listTopics().names().get().contains(taker),
+          "a refused source created its topic");
 
       SiloHttp.Response added =
           SiloHttp.send(port, "POST", "/api/sources", launchesSource(launches, pastUrl));
@@ -155,7 +175,7 @@ class DeclarativeSourcesEndToEndTest {
       JsonNode past = JSON.readTree(get(pastUrl));
       Await.until(
           Duration.ofSeconds(90),
-          () -> count(launches) == past.size() && count(changes) == frames.size() - 1,
+          () -> count(launches) == past.size() && count(changes) == before - 1,
           () ->
               count(launches)
                   + " of "
@@ -163,11 +183,11 @@ class DeclarativeSourcesEndToEndTest {
                   + " launches, "
                   + count(changes)
                   + " of "
-                  + (frames.size() - 1)
+                  + (before - 1)
                   + " changes");
       assertLaunchRows(launches, past);
       Map<String, JsonNode> recorded = changesByEventId(frames);
-      assertChangeRows(changes, recorded);
+      assertChangeRows(changes, changesByEventId(frames.subList(0, before)));
 
       JsonNode listed = SiloHttp.get(port, "/api/sources").body();
       assertEquals("sse", entry(listed, changes).path("kind").asText());
@@ -187,9 +207,10 @@ class DeclarativeSourcesEndToEndTest {
       int requestsBefore = sse.requests.size();
       silos.stop(0);
       int pollsAfterStop = spacex.pastCalls.get();
+      sse.available.set(frames.size());
       silos.start(0);
       silos.awaitHealthy(0);
-      String lastId = frames.get(frames.size() - 1).id();
+      String lastId = frames.get(before - 1).id();
       Await.until(
           Duration.ofSeconds(60),
           () -> sse.requests.size() > requestsBefore,
@@ -209,12 +230,21 @@ class DeclarativeSourcesEndToEndTest {
           () -> SiloHttp.get(silos.httpPort(0), "/api/sources").body().toString());
       assertEquals(pollsAfterStop, spacex.pastCalls.get(), "the removed source polled again");
       assertEquals(past.size(), count(launches), "the removed source's rows stay");
-      assertEquals(frames.size() - 1, count(changes), "rows after the restart");
+      // The changes held back are rows now, so the resumed stream has been read past them; had
+      // the source started over, it would have published every earlier change again before them.
+      // The rows could not show that (the same keys, upserted), the topic does: one record per
+      // change.
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> count(changes) == frames.size() - 1,
+          () -> count(changes) + " of " + (frames.size() - 1) + " changes after the restart");
       assertChangeRows(changes, recorded);
+      assertEquals(frames.size() - 1, records(changes), "records in topic " + changes);
       System.out.printf(
           "[declarative] %d launches and %d changes written as recorded; 1 canary filtered; "
-              + "resumed after %s%n",
-          past.size(), frames.size() - 1, lastId);
+              + "resumed after %s and wrote the %d changes held back until the restart, "
+              + "each published once%n",
+          past.size(), frames.size() - 1, lastId, HELD_BACK);
     }
   }
 
@@ -328,6 +358,46 @@ class DeclarativeSourcesEndToEndTest {
   private static JsonNode entry(JsonNode sources, String name) {
     for (JsonNode s : sources) if (name.equals(s.path("name").asText())) return s;
     return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  private static JsonNode sources(int port) {
+    return SiloHttp.get(port, "/api/sources").body();
+  }
+
+  /** Column name to CQL type, of a table of keyspace kafkapipeline. */
+  private Map<String, String> columns(String table) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (Row r :
+        engines.session.execute(
+            "SELECT column_name, type FROM system_schema.columns WHERE keyspace_name ="
+                + " 'kafkapipeline' AND table_name = ?",
+            table)) out.put(r.getString("column_name"), r.getString("type"));
+    return out;
+  }
+
+  /** Records in the topic: from each partition's start offset to its end (no transactions). */
+  private long records(String topic) throws Exception {
+    List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+    for (var p :
+        engines.admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions())
+      partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition()));
+    long total = 0;
+    for (var tp : partitions) {
+      total +=
+          engines
+                  .admin
+                  .listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()))
+                  .partitionResult(tp)
+                  .get()
+                  .offset()
+              - engines
+                  .admin
+                  .listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.earliest()))
+                  .partitionResult(tp)
+                  .get()
+                  .offset();
+    }
+    return total;
   }
 
   private long count(String table) {

@@ -24,8 +24,9 @@ import java.util.function.BooleanSupplier;
  * sends for too many connections, and cut the next connection off in the middle of a frame (no
  * final chunk: a dropped connection, not a close) once the test's {@link #cutWhen} condition holds
  * (what the client is to have handled by then: no timer). It can start the stream with a UTF-8 BOM
- * instead of {@code :ok}. After the last frame it keeps the connection open, as a live stream with
- * nothing new would. Records every request's {@code Last-Event-ID} and {@code User-Agent}.
+ * instead of {@code :ok}, and hold the last frames back until the test releases them ({@link
+ * #available}). After the last frame it keeps the connection open, as a live stream with nothing
+ * new would. Records every request's {@code Last-Event-ID} and {@code User-Agent}.
  */
 final class SseReplayServer implements AutoCloseable {
   /** One frame: its id (null if it has none) and its text, ending with the blank line. */
@@ -46,6 +47,12 @@ final class SseReplayServer implements AutoCloseable {
   final AtomicInteger dropAfterFrames = new AtomicInteger(-1);
 
   final AtomicInteger framesSent = new AtomicInteger();
+
+  /**
+   * How many of the frames are served (all unless a test holds the last ones back): a connection
+   * sends those after its start, and the rest once this grows.
+   */
+  final AtomicInteger available = new AtomicInteger(Integer.MAX_VALUE);
 
   /** Before a cut, the server waits (up to a minute) until this holds. */
   volatile BooleanSupplier cutWhen = () -> true;
@@ -130,7 +137,12 @@ final class SseReplayServer implements AutoCloseable {
       chunk(out, bom ? "\uFEFF" : ":ok\n\n");
       int start = startAfter(headers.get("last-event-id"));
       int dropAfter = dropAfterFrames.getAndSet(-1);
-      for (int i = start, sent = 0; i < frames.size(); i++, sent++) {
+      int i = start;
+      for (int sent = 0; !client.isClosed() && !socket.isClosed(); ) {
+        if (i >= Math.min(available.get(), frames.size())) {
+          Thread.sleep(200); // nothing (more) to send until a test releases frames held back
+          continue;
+        }
         String text = frames.get(i).text();
         if (dropAfter >= 0 && sent == dropAfter) {
           awaitCut();
@@ -140,8 +152,9 @@ final class SseReplayServer implements AutoCloseable {
         }
         chunk(out, text);
         framesSent.incrementAndGet();
+        i++;
+        sent++;
       }
-      while (!client.isClosed() && !socket.isClosed()) Thread.sleep(200);
     } catch (IOException | InterruptedException e) {
       // the client went away or the server is closing
     } finally {
