@@ -1,9 +1,8 @@
 package kafkapipeline.grains.persist;
 
-import java.nio.charset.StandardCharsets;
 import kafkapipeline.api.Topics;
+import kafkapipeline.grains.kafka.Origin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
 /**
  * The Cassandra write time (microseconds, {@code USING TIMESTAMP}) of a record's row: {@link #BASE}
@@ -46,38 +45,12 @@ public final class WriteTime {
 
   /** The offset whose order the record's row takes: its origin's when it is a replay. */
   static long position(ConsumerRecord<?, ?> record) {
-    Header origin = record.headers().lastHeader(Topics.ORIGIN_HEADER);
-    if (origin != null) {
-      long offset = originOffset(origin.value(), record.partition());
-      if (offset >= 0) return offset;
-    }
+    Origin origin = Origin.of(record);
+    // A malformed origin, or one on another partition (the topic was repartitioned), is ignored;
+    // so is one past the range of write times.
+    if (origin != null
+        && origin.partition() == record.partition()
+        && origin.offset() < Long.MAX_VALUE - BASE) return origin.offset();
     return record.offset();
-  }
-
-  /**
-   * The offset of an origin header {@code "<partition>:<offset>"} naming {@code partition}; -1 when
-   * it does not parse, names another partition or an offset past the record's own range.
-   */
-  static long originOffset(byte[] value, int partition) {
-    if (value == null || value.length == 0 || value.length > 40) return -1;
-    String text = new String(value, StandardCharsets.US_ASCII);
-    int colon = text.indexOf(':');
-    if (colon <= 0 || colon == text.length() - 1) return -1;
-    long p = digits(text, 0, colon);
-    long offset = digits(text, colon + 1, text.length());
-    if (p != partition || offset < 0 || offset >= Long.MAX_VALUE - BASE) return -1;
-    return offset;
-  }
-
-  /** The decimal number of {@code text[from, to)}: plain digits only, else -1. */
-  private static long digits(String text, int from, int to) {
-    if (to - from > 18) return -1;
-    long n = 0;
-    for (int i = from; i < to; i++) {
-      char c = text.charAt(i);
-      if (c < '0' || c > '9') return -1;
-      n = n * 10 + (c - '0');
-    }
-    return n;
   }
 }

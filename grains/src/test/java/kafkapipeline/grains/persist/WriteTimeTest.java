@@ -91,7 +91,10 @@ class WriteTimeTest {
             (header, partition, offset) -> {
               long t = WriteTime.of(record(partition, offset, header));
               assertTrue(t >= WriteTime.BASE);
-              long origin = WriteTime.originOffset(header, partition);
+              kafkapipeline.grains.kafka.Origin parsed =
+                  kafkapipeline.grains.kafka.Origin.parse(header);
+              long origin =
+                  parsed != null && parsed.partition() == partition ? parsed.offset() : -1;
               assertEquals(origin >= 0 ? WriteTime.BASE + origin : WriteTime.BASE + offset, t);
               if (origin >= 0) {
                 // Only a well-formed "<this partition>:<digits>" is taken.
