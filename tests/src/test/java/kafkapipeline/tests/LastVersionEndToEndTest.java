@@ -171,6 +171,8 @@ class LastVersionEndToEndTest {
       String key, Map<String, Object> expected, Row row, RecordMetadata last) {
     expected.forEach(
         (column, value) -> assertEquals(value, row.getObject(column), key + "." + column));
+    // A null cell (a tombstone) has no write time to read: the nulls were checked above.
+    if (row.isNull("wt")) return;
     long writeTime = WriteTime.BASE + last.offset();
     assertEquals(writeTime, row.getLong("wt"), key + ": the last record's write time");
   }
