@@ -110,14 +110,7 @@ public final class BatchTriage {
         error.length() <= MAX_REASON_CHARS
             ? error
             : error.substring(0, MAX_REASON_CHARS) + "… (" + error.length() + " characters)";
-    return new DeadLetter(
-        record.topic(),
-        record.partition(),
-        record.offset(),
-        record.key(),
-        record.value(),
-        errorClass,
-        reason,
-        now);
+    // A replayed record that fails again keeps where it first stood (its origin header).
+    return DeadLetter.of(record, errorClass, reason, now);
   }
 }

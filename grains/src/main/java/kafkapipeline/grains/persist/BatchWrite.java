@@ -112,8 +112,8 @@ final class BatchWrite {
         : System.currentTimeMillis() * 1_000;
   }
 
+  /** Saves every dead letter of the batch, several at once ({@link DeadLetterSink#saveAll}). */
   private CompletionStage<Void> saveAll(List<DeadLetter> dead) {
-    CompletionStage<Void> all = CompletableFuture.completedFuture(null);
     for (DeadLetter d : dead) {
       log.warn(
           "Dead letter: topic={} partition={} offset={}: {}: {}",
@@ -122,10 +122,10 @@ final class BatchWrite {
           d.offset(),
           d.errorClass(),
           d.error());
-      all =
-          all.thenCompose(x -> deadLetters.save(d))
-              .thenRun(() -> metrics.increment(PipelineMetrics.DEAD_LETTERS, topic));
     }
-    return all;
+    if (dead.isEmpty()) return CompletableFuture.completedFuture(null);
+    return deadLetters
+        .saveAll(dead)
+        .thenRun(() -> metrics.add(PipelineMetrics.DEAD_LETTERS, topic, dead.size()));
   }
 }
