@@ -111,6 +111,9 @@ final class TopicRoutes extends AllDirectives {
       }
       if (at.isAfter(now))
         return JsonBody.Result.bad("field from is in the future: " + at + " (now " + now + ")");
+      // Kafka reads a negative time as a special value (latest, earliest), not as a time.
+      if (at.isBefore(Instant.EPOCH))
+        return JsonBody.Result.bad("field from is before 1970-01-01T00:00:00Z: " + at);
       return JsonBody.Result.ok(new RewindPlan.FromTime(at));
     }
     String whole = "field offset must be a whole number from 0";
