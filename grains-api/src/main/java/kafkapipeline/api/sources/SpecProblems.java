@@ -62,8 +62,36 @@ final class SpecProblems {
     if (spec.topic() != null && !spec.topic().isEmpty()) topic(spec.topic());
     if (spec.table() != null && !spec.table().isEmpty()) identifier("table", spec.table());
     Map<String, ColumnSpec> columns = columns();
+    int before = out.size();
     primaryKey(columns);
+    if (out.size() == before) keyIsAKeyColumn(columns);
     return out;
+  }
+
+  /**
+   * The record key must be one primary-key column's value: then every version of a row has the same
+   * Kafka key, so it lands on one partition, and the partition's order makes the row its last
+   * version. Checked only when the key and the primary key are otherwise valid (their own problems
+   * say what is wrong with them).
+   */
+  private void keyIsAKeyColumn(Map<String, ColumnSpec> columns) {
+    PrimaryKeySpec key = spec.primaryKey();
+    if (!SourceSpecs.isPointer(spec.key()) || key == null || key.partition() == null) return;
+    List<String> names = new ArrayList<>(key.partition());
+    if (key.clustering() != null) names.addAll(key.clustering());
+    List<String> pointers = new ArrayList<>();
+    for (String name : names) {
+      ColumnSpec c = name == null ? null : columns.get(name);
+      if (c == null || !SourceSpecs.isPointer(c.pointer())) return;
+      pointers.add(c.pointer());
+    }
+    if (!pointers.isEmpty() && !pointers.contains(spec.key()))
+      add(
+          "key",
+          Show.quote(spec.key())
+              + " is not the pointer of a primary-key column ("
+              + String.join(", ", pointers.stream().map(Show::quote).toList())
+              + "): the versions of one row must share a Kafka key, so they keep their order");
   }
 
   private void add(String key, String reason) {

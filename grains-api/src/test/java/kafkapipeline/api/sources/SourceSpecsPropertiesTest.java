@@ -188,6 +188,19 @@ class SourceSpecsPropertiesTest {
         });
     out.add(
         (in, e) -> {
+          // A valid pointer that no primary-key column reads: the row's versions could spread
+          // over partitions.
+          List<String> keyPointers = new ArrayList<>();
+          for (String n : e.partition) keyPointers.add(column(e, n).pointer());
+          if (e.clustering != null)
+            for (String n : e.clustering) keyPointers.add(column(e, n).pointer());
+          String other = pickOf(in, "/other", "", "/a/0", "/~0");
+          while (keyPointers.contains(other)) other += "x";
+          e.key = other;
+          return d("key not a key column", e, "key");
+        });
+    out.add(
+        (in, e) -> {
           e.sse().filter = new SseFilter("/meta/domain", pickOf(in, null, List.of()));
           return d("filter without values", e, "filter.dropValues");
         });

@@ -114,7 +114,8 @@ final class SpecGen {
         secrets,
         query,
         items,
-        pointer(in),
+        // The record key is a key column's value (SpecProblems requires it).
+        columns.get((int) pick(in, 0, keys - 1)).pointer(),
         filter,
         topic,
         table,
