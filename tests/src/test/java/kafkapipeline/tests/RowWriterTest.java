@@ -110,7 +110,8 @@ class RowWriterTest {
             512 * 1024,
             rowsPerRequest,
             4096,
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10),
+            PersisterSettings.WriteTimes.OFFSET);
     return new RowWriter(session, metrics, settings);
   }
 

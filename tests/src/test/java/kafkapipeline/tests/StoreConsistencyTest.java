@@ -160,7 +160,8 @@ class StoreConsistencyTest {
                 512 * 1024,
                 2,
                 4096,
-                Duration.ofSeconds(10)));
+                Duration.ofSeconds(10),
+                PersisterSettings.WriteTimes.OFFSET));
     PreparedStatement person =
         session.prepare("INSERT INTO kafkapipeline.fakerdata (id, name) VALUES (?, ?)");
     DeadLetterStore deadLetters = join(DeadLetterStore.prepare(session));

@@ -55,34 +55,6 @@ public record PersisterSettings(
     CLOCK
   }
 
-  /** With write times from offsets. */
-  public PersisterSettings(
-      int batchSize,
-      Duration batchWait,
-      int parallelism,
-      int writeAttempts,
-      Duration firstRetryBackoff,
-      Duration restartMinBackoff,
-      Duration restartMaxBackoff,
-      int maxRecordBytes,
-      int rowsPerRequest,
-      int maxRequestBytes,
-      Duration drainTimeout) {
-    this(
-        batchSize,
-        batchWait,
-        parallelism,
-        writeAttempts,
-        firstRetryBackoff,
-        restartMinBackoff,
-        restartMaxBackoff,
-        maxRecordBytes,
-        rowsPerRequest,
-        maxRequestBytes,
-        drainTimeout,
-        WriteTimes.OFFSET);
-  }
-
   /** Cassandra warns about unlogged batches across more than 10 partitions. */
   public static final int MAX_ROWS_PER_REQUEST = 10;
 

@@ -110,7 +110,8 @@ class LastVersionPropertiesTest {
             1_000_000,
             h.rowsPerRequest,
             h.rowsPerRequest * 200,
-            Duration.ofSeconds(5));
+            Duration.ofSeconds(5),
+            PersisterSettings.WriteTimes.OFFSET);
     BatchWrite write =
         new BatchWrite(
             TOPIC,

@@ -185,7 +185,8 @@ class TopicPersisterTest {
               MAX_RECORD_BYTES,
               1,
               1_000,
-              Duration.ofSeconds(5));
+              Duration.ofSeconds(5),
+              PersisterSettings.WriteTimes.OFFSET);
       ConsumerSettings<String, byte[]> consumer =
           ConsumerSettings.create(
                   testKit.system(), new StringDeserializer(), new ByteArrayDeserializer())
