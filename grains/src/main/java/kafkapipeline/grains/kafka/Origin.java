@@ -33,13 +33,21 @@ public record Origin(int partition, long offset) {
   }
 
   /**
-   * The origin the record carries (its last {@link Topics#ORIGIN_HEADER}), or null when it has none
-   * or the header is malformed. Never throws.
+   * The origin the record carries (its last {@link Topics#ORIGIN_HEADER}), or null when it has
+   * none, the header is malformed, or it cannot be where this record first stood: a replay goes
+   * back to its first partition and lands after its first offset, so an origin on another
+   * partition, or at or past the record's own offset, is forged or from a repartitioned topic.
+   * Taking such a header would let any producer pin a row (a write time above every later
+   * version's) or send a replay to a partition that does not exist. Never throws.
    */
   public static Origin of(ConsumerRecord<?, ?> record) {
     if (record == null || record.headers() == null) return null;
     Header h = record.headers().lastHeader(Topics.ORIGIN_HEADER);
-    return h == null ? null : parse(h.value());
+    Origin origin = h == null ? null : parse(h.value());
+    if (origin == null
+        || origin.partition() != record.partition()
+        || origin.offset() >= record.offset()) return null;
+    return origin;
   }
 
   /** The origin these header bytes spell, or null if they spell none (see the class). */

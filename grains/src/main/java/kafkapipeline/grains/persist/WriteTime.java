@@ -45,12 +45,9 @@ public final class WriteTime {
 
   /** The offset whose order the record's row takes: its origin's when it is a replay. */
   static long position(ConsumerRecord<?, ?> record) {
+    // Origin.of takes only an origin that can be the record's first position: on its partition,
+    // before its offset (a forged or a repartitioned one is none, so the record's own counts).
     Origin origin = Origin.of(record);
-    // A malformed origin, or one on another partition (the topic was repartitioned), is ignored;
-    // so is one past the range of write times.
-    if (origin != null
-        && origin.partition() == record.partition()
-        && origin.offset() < Long.MAX_VALUE - BASE) return origin.offset();
-    return record.offset();
+    return origin != null ? origin.offset() : record.offset();
   }
 }

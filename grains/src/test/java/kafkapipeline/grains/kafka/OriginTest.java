@@ -106,12 +106,30 @@ class OriginTest {
     assertNull(Origin.of(none));
     ConsumerRecord<String, byte[]> two = new ConsumerRecord<>("t", 0, 9L, "k", new byte[0]);
     two.headers().add(Topics.ORIGIN_HEADER, "1:2".getBytes(StandardCharsets.US_ASCII));
-    two.headers().add(Topics.ORIGIN_HEADER, "3:4".getBytes(StandardCharsets.US_ASCII));
-    assertEquals(new Origin(3, 4), Origin.of(two));
+    two.headers().add(Topics.ORIGIN_HEADER, "0:4".getBytes(StandardCharsets.US_ASCII));
+    assertEquals(new Origin(0, 4), Origin.of(two));
     ConsumerRecord<String, byte[]> bad = new ConsumerRecord<>("t", 0, 9L, "k", new byte[0]);
     bad.headers().add(Topics.ORIGIN_HEADER, "3:4".getBytes(StandardCharsets.US_ASCII));
     bad.headers().add(Topics.ORIGIN_HEADER, null);
     assertNull(Origin.of(bad), "the last header is the one read, and a null value is no origin");
     assertArrayEquals("3:4".getBytes(StandardCharsets.US_ASCII), new Origin(3, 4).header());
+  }
+
+  @Test
+  void anOriginThatCannotBeTheRecordsFirstPositionIsNone() {
+    // Another partition: forged, or the topic was repartitioned.
+    assertNull(Origin.of(withOrigin(0, 9L, "1:2")));
+    // At or past the record's own offset: a replay always lands after where it first stood; a
+    // forged "0:4000000000000" would otherwise give the row a write time no later version beats.
+    assertNull(Origin.of(withOrigin(0, 9L, "0:9")));
+    assertNull(Origin.of(withOrigin(0, 9L, "0:4000000000000")));
+    assertEquals(new Origin(0, 8), Origin.of(withOrigin(0, 9L, "0:8")));
+  }
+
+  private static ConsumerRecord<String, byte[]> withOrigin(int partition, long offset, String h) {
+    ConsumerRecord<String, byte[]> r =
+        new ConsumerRecord<>("t", partition, offset, "k", new byte[0]);
+    r.headers().add(Topics.ORIGIN_HEADER, h.getBytes(StandardCharsets.US_ASCII));
+    return r;
   }
 }
