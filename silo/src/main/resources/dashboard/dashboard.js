@@ -129,12 +129,12 @@
     R.table($('tables'), [
       { title: 'table', value: function (t) { return t; } },
       { title: 'rows written', num: true, value: function (t) { return last.rows[t]; } },
-      { title: '≈ rows stored', num: true, value: function (t) { var e = last.estimates[t]; return e === undefined || e === null ? null : e; } },
+      { title: '≈ partitions stored', num: true, value: function (t) { var e = last.estimates[t]; return e === undefined || e === null ? null : e; } },
       { title: 'rows/s', num: true, value: function (t) { var r = rates('rows', t); return r.length ? C.format(r[r.length - 1][1]) : null; } },
       { title: 'batch write ms', num: true, value: function (t) { return batchMillis(t); } }
     ], tableNames, 'no rows written yet');
     $('tables').appendChild(R.el('caption', { text: 'write errors ' + last.errors + ' · dead letters ' + last.dead
-      + ' · rows written: by the silos up, since each started · ≈ rows stored: ' + last.estimateSource }));
+      + ' · rows written: by the silos up, since each started · ≈ partitions stored: ' + last.estimateSource }));
     G.record(status);
     G.render();
   }

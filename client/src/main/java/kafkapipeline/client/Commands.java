@@ -259,7 +259,7 @@ final class Commands {
     JsonNode sources = r.body().path("rowsSources");
     if (sources.isObject()) {
       out.println("rows written: " + sources.path("writtenSinceStart").asText());
-      out.println("≈ rows stored: " + sources.path("estimatedPartitions").asText());
+      out.println("≈ partitions stored: " + sources.path("estimatedPartitions").asText());
     }
     return OK;
   }

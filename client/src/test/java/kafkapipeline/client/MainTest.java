@@ -151,7 +151,7 @@ class MainTest {
     assertTrue(lines.contains("fakerdata        12            5000000"), out());
     assertTrue(lines.contains("spacex_launches  3             unknown"), out());
     assertTrue(lines.contains("rows written: counters of 1 of 1 silos"), out());
-    assertTrue(lines.contains("≈ rows stored: size_estimates of 1 of 1 nodes"), out());
+    assertTrue(lines.contains("≈ partitions stored: size_estimates of 1 of 1 nodes"), out());
   }
 
   @Test

@@ -53,12 +53,15 @@ final class RowCounts {
       if (answered == 0)
         return "unknown: no Cassandra node answered"
             + (problem == null ? "" : " (" + problem + ")");
-      return "Cassandra system.size_estimates: partitions in flushed sstables (not yet in"
+      return "Cassandra system.size_estimates: partitions (rows only where a partition holds one"
+          + " row; weatherreport's partition is a location) in flushed sstables (not yet in"
           + " memtables), summed over the primary ranges of "
           + answered
           + " of "
           + asked
-          + " nodes; Cassandra refreshes it every 5 min";
+          + " nodes"
+          + (problem == null ? "" : " (missing: " + problem + ")")
+          + "; Cassandra refreshes it every 5 min";
     }
   }
 
@@ -104,14 +107,23 @@ final class RowCounts {
     return now;
   }
 
-  /** Every node that is up, asked for its estimates of the keyspace, all at once. */
+  /**
+   * Every node asked for its estimates of the keyspace, all at once; a node that is not up counts
+   * as asked and not answered (its primary ranges are missing from the sums, and the label says
+   * so).
+   */
   private CompletableFuture<Estimates> ask() {
-    List<Node> nodes = new ArrayList<>();
-    for (Node n : session.getMetadata().getNodes().values())
-      if (n.getState() == NodeState.UP) nodes.add(n);
+    List<Node> nodes = new ArrayList<>(session.getMetadata().getNodes().values());
     List<CompletableFuture<Map<String, Long>>> each = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     for (Node n : nodes) {
+      if (n.getState() != NodeState.UP) {
+        synchronized (problems) {
+          problems.add(n.getEndPoint() + " is " + n.getState());
+        }
+        each.add(CompletableFuture.completedFuture(null));
+        continue;
+      }
       each.add(
           session
               .executeAsync(
@@ -120,14 +132,9 @@ final class RowCounts {
                               + " WHERE keyspace_name = ?",
                           Schema.KEYSPACE)
                       .setNode(n)
+                      .setPageSize(PAGE_ROWS)
                       .setTimeout(timeout))
-              .<Map<String, Long>>thenApply(
-                  rs -> {
-                    Map<String, Long> sums = new TreeMap<>();
-                    for (Row r : rs.currentPage())
-                      sums.merge(r.getString(0), r.getLong(1), Long::sum);
-                    return sums;
-                  })
+              .thenCompose(rs -> sum(rs, new TreeMap<>()))
               .toCompletableFuture()
               .exceptionally(
                   e -> {
@@ -153,6 +160,21 @@ final class RowCounts {
                     total, nodes.size(), answered, problems.isEmpty() ? null : problems.get(0));
               }
             });
+  }
+
+  /** Rows per page of a node's estimates: a row per table and token range (256 per node). */
+  static final int PAGE_ROWS = 5_000;
+
+  /**
+   * Sums every page of a node's estimates: with 200 tables and 256 tokens a node lists about 51,000
+   * rows, more than one page.
+   */
+  private static CompletionStage<Map<String, Long>> sum(
+      com.datastax.oss.driver.api.core.cql.AsyncResultSet rs, Map<String, Long> sums) {
+    for (Row r : rs.currentPage()) sums.merge(r.getString(0), r.getLong(1), Long::sum);
+    return rs.hasMorePages()
+        ? rs.fetchNextPage().thenCompose(next -> sum(next, sums))
+        : CompletableFuture.completedFuture(sums);
   }
 
   /**
