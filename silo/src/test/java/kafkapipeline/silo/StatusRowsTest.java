@@ -1,6 +1,7 @@
 package kafkapipeline.silo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -62,39 +62,54 @@ class StatusRowsTest {
         RowCounts.sources(0, 1, none).get("estimatedPartitions"));
   }
 
-  /** A string literal of a source, after its {@code " + "} joins are undone. */
-  private static final Pattern LITERAL = Pattern.compile("\"(?:[^\"\\\\\n]|\\\\.)*\"");
-
-  /** CQL asking for an aggregate: {@code count(}, {@code sum(}, ... and a {@code FROM}. */
+  /**
+   * CQL asking for an aggregate: {@code count(*) FROM}, {@code sum(x) AS s FROM}, ..., or the query
+   * builder's {@code countAll()}. Matched on the whole text (Java string joins undone, quotes
+   * dropped), so double- and single-quoted strings and text blocks are all seen.
+   */
   private static final Pattern AGGREGATE =
       Pattern.compile(
-          "\\b(count|sum|avg|min|max)\\s*\\(.*\\bfrom\\b",
-          Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+          "\\b(count|sum|avg|min|max)\\s*\\(\\s*[\\w*]+\\s*\\)(\\s+as\\s+\\w+)?\\s+from\\b"
+              + "|\\bcountAll\\s*\\(",
+          Pattern.CASE_INSENSITIVE);
 
-  static boolean asksForAnAggregate(String literal) {
-    return AGGREGATE.matcher(literal).find();
+  static boolean asksForAnAggregate(String text) {
+    return AGGREGATE.matcher(text).find();
+  }
+
+  /** A source as the pattern reads it: string joins undone, quotes and line breaks dropped. */
+  static String flattened(String source) {
+    return source
+        .replaceAll("[\"']\\s*\\+\\s*[\"']", "")
+        .replaceAll("[\"'`]", "")
+        .replaceAll("\\s+", " ");
   }
 
   @Test
   void noMainSourceAsksCassandraForAnAggregate() throws IOException {
     Path root = Path.of("").toAbsolutePath().getParent();
     List<String> found = new ArrayList<>();
-    for (String dir : List.of("silo/src/main", "grains/src/main")) {
+    for (String dir : List.of("silo/src/main", "grains/src/main", "client/src/main")) {
       try (Stream<Path> files = Files.walk(root.resolve(dir))) {
         for (Path f :
             files
                 .filter(p -> p.toString().endsWith(".java") || p.toString().endsWith(".js"))
                 .toList()) {
-          String text = Files.readString(f).replaceAll("\"\\s*\\+\\s*\"", "");
-          var m = LITERAL.matcher(text);
-          while (m.find())
-            if (asksForAnAggregate(m.group())) found.add(root.relativize(f) + ": " + m.group());
+          var m = AGGREGATE.matcher(flattened(Files.readString(f)));
+          while (m.find()) found.add(root.relativize(f) + ": " + m.group());
         }
       }
     }
     assertEquals(List.of(), found);
-    // The pattern itself finds what it must.
-    assertTrue(AGGREGATE.matcher("\"SELECT count(*) FROM kafkapipeline.fakerdata\"").find());
-    assertTrue(AGGREGATE.matcher("\"select COUNT (id) from t\"".toLowerCase(Locale.ROOT)).find());
+    // The pattern finds what it must, however the statement is written.
+    for (String cql :
+        List.of(
+            "\"SELECT count(*) FROM kafkapipeline.fakerdata\"",
+            "\"select COUNT (id) \" + \"from t\"",
+            "'SELECT sum(n) AS total FROM t'",
+            "\"\"\"\n  SELECT max(x)\n  FROM t\n\"\"\"",
+            "selectFrom(\"kafkapipeline\", \"t\").countAll()"))
+      assertTrue(asksForAnAggregate(flattened(cql)), cql);
+    assertFalse(asksForAnAggregate(flattened("Math.max(a, b); // count(*) no")), "not CQL");
   }
 }
