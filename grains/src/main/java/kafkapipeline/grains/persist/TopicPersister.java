@@ -56,16 +56,18 @@ import org.slf4j.LoggerFactory;
  * DrainTracker}, {@link RebalanceDrain}), so its next owner starts exactly after the last row
  * written here. A graceful stop of the silo (CoordinatedShutdown, phase before-cluster-shutdown)
  * stops taking records, lets the stream write and commit what it holds, then closes the consumer,
- * and logs {@code Persister stopped: topic=.. table=.. rows_written=N}. Each step is bounded by
- * {@code drain-timeout}: past it, or after a crash, the next owner reads the uncommitted records
- * again (a replay, never a skip).
+ * and logs {@code Persister stopped: topic=.. table=.. rows_written=N}. Every step is bounded:
+ * stopping and writing by {@code drain-timeout}, closing the consumer by its stop and close
+ * timeouts and a margin ({@link PersisterStream#drainBound}); past them, or after a crash, the next
+ * owner reads the uncommitted records again (a replay, never a skip).
  *
  * <p>Pause and resume, for a rewind of its topic ({@link Pause}, {@link Resume}): a pause drains
  * the stream as a graceful stop does and closes its consumer, so it leaves the group, and the actor
- * stays alive, {@link Phase#PAUSED}, until told to resume (or by itself after the pause's {@code
- * resumeAfterMillis}, so a coordinator that died never leaves the topic unread); a resume starts a
- * new stream ({@link PersisterStream}) from the group's committed offsets. A stop or the silo's
- * stop while paused has nothing to drain.
+ * stays alive, {@link Phase#PAUSED}, until told to resume (or by itself {@code resumeAfterMillis}
+ * after the pause arrived, or once its drain ends if that is later: the drain is bounded, {@link
+ * PersisterStream#drainBound}, so a coordinator that died or a hung drain never leaves the topic
+ * unread); a resume starts a new stream ({@link PersisterStream}) from the group's committed
+ * offsets. A stop or the silo's stop while paused has nothing to drain.
  */
 public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Command> {
 
@@ -73,7 +75,7 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
 
   private record Drained(ActorRef<Done> replyTo) implements Command {}
 
-  private record PauseDrained(boolean complete, long resumeAfterMillis) implements Command {}
+  private record PauseDrained(boolean complete) implements Command {}
 
   private enum AutoResume implements Command {
     INSTANCE
@@ -138,6 +140,14 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   private Phase phase = Phase.RUNNING;
   private final List<ActorRef<Paused>> pauseWaiters = new ArrayList<>();
   private Resume resumeAfterPause;
+
+  /** Whether the self-resume timer fired while a pause drained: resume once the drain ends. */
+  private enum Overdue {
+    NO,
+    YES
+  }
+
+  private Overdue overdue = Overdue.NO;
   private PersisterProtocol.Rewound lastRewind;
   private long restarts;
   private String lastError;
@@ -275,21 +285,22 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   }
 
   private Behavior<Command> onPause(Pause pause) {
+    // From the pause's arrival, whatever its drain does: a coordinator that died (or a drain that
+    // hangs) never leaves the topic unread.
+    timers.startSingleTimer(
+        AutoResume.INSTANCE, AutoResume.INSTANCE, Duration.ofMillis(pause.resumeAfterMillis()));
     switch (phase) {
-      case PAUSED -> {
-        pause.replyTo().tell(new Paused(topic, silo, true));
-        timers.startSingleTimer(
-            AutoResume.INSTANCE, AutoResume.INSTANCE, Duration.ofMillis(pause.resumeAfterMillis()));
-      }
+      case PAUSED -> pause.replyTo().tell(new Paused(topic, silo, true));
       case PAUSING -> pauseWaiters.add(pause.replyTo());
       case RUNNING -> {
         phase = Phase.PAUSING;
+        overdue = Overdue.NO;
         pauseWaiters.add(pause.replyTo());
-        long resumeAfter = pause.resumeAfterMillis();
+        // Bounded (PersisterStream#drainBound): it always ends.
         getContext()
             .pipeToSelf(
                 stream.get().drain(),
-                (complete, error) -> new PauseDrained(complete != null && complete, resumeAfter));
+                (complete, error) -> new PauseDrained(complete != null && complete));
       }
     }
     return this;
@@ -305,12 +316,14 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
     for (ActorRef<Paused> waiter : pauseWaiters)
       waiter.tell(new Paused(topic, silo, drained.complete()));
     pauseWaiters.clear();
-    timers.startSingleTimer(
-        AutoResume.INSTANCE, AutoResume.INSTANCE, Duration.ofMillis(drained.resumeAfterMillis()));
     if (resumeAfterPause != null) {
       Resume resume = resumeAfterPause;
       resumeAfterPause = null;
       return onResume(resume);
+    }
+    if (overdue == Overdue.YES) {
+      overdue = Overdue.NO;
+      return onAutoResume();
     }
     return this;
   }
@@ -329,7 +342,8 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   }
 
   private Behavior<Command> onAutoResume() {
-    if (phase == Phase.PAUSED) {
+    if (phase == Phase.PAUSING) overdue = Overdue.YES;
+    else if (phase == Phase.PAUSED) {
       log.warn("Persister of {} was not told to resume in time: resuming by itself", topic);
       start("resumed by itself");
     }

@@ -173,6 +173,10 @@ class TopicPersisterTest {
     }
 
     void start(int batchSize) {
+      start(batchSize, Duration.ofSeconds(5));
+    }
+
+    void start(int batchSize, Duration drainTimeout) {
       PersisterSettings settings =
           new PersisterSettings(
               batchSize,
@@ -185,7 +189,7 @@ class TopicPersisterTest {
               MAX_RECORD_BYTES,
               1,
               1_000,
-              Duration.ofSeconds(5),
+              drainTimeout,
               PersisterSettings.WriteTimes.OFFSET);
       ConsumerSettings<String, byte[]> consumer =
           ConsumerSettings.create(
@@ -463,6 +467,44 @@ class TopicPersisterTest {
     stopped.expectTerminated(rig.persister, Duration.ofSeconds(5));
     assertEquals(2, kafka.consumers.size());
     assertEquals(List.of(), kafka.violations);
+  }
+
+  @Test
+  void aPauseWhoseDrainNeverEndsStillResumesByItself() throws Exception {
+    Rig rig = new Rig(1);
+    FakeKafka kafka = rig.kafka;
+    kafka.append(0, "r0", "good");
+    rig.start(10, Duration.ofMillis(300));
+    await("committed", () -> kafka.committed(0) == 1);
+    // From now on the consumer hangs in a poll: neither its stop nor its close ever answers.
+    FakeKafka.Consumer consumer = kafka.consumers.get(0);
+    CompletableFuture<Void> stuck = new CompletableFuture<>();
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    consumer.schedulePollTask(
+        () -> {
+          stuck.complete(null);
+          release.join();
+        });
+    try {
+      stuck.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      TestProbe<PersisterProtocol.Paused> paused = testKit.createTestProbe();
+      rig.persister.tell(new PersisterProtocol.Pause(paused.getRef(), 500));
+      // The drain ends on its bound (not drained: its consumer did not close) ...
+      PersisterProtocol.Paused answer = paused.receiveMessage(Duration.ofSeconds(30));
+      assertTrue(!answer.drained(), answer.toString());
+      // ... and, no resume coming, the persister resumes by itself with a new consumer.
+      await("resumed by itself", () -> kafka.consumers.size() == 2);
+      await("running", () -> rig.status().phase() == PersisterProtocol.Phase.RUNNING);
+      kafka.append(0, "r1", "good");
+      kafka
+          .consumers
+          .get(1)
+          .schedulePollTask(() -> kafka.consumers.get(1).addRecord(kafka.log.get(0).get(1)));
+      await("read on", () -> rig.rows.written.contains("r1"));
+    } finally {
+      release.complete(null);
+    }
+    testKit.stop(rig.persister);
   }
 
   /** Batches the persisters of this JVM have written, as the grain profile counts them. */
