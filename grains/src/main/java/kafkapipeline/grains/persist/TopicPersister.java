@@ -141,6 +141,9 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   private final List<ActorRef<Paused>> pauseWaiters = new ArrayList<>();
   private Resume resumeAfterPause;
 
+  /** The rewind this persister is paused (or pausing) for; null while it runs. */
+  private PersisterProtocol.RewindId pausedFor;
+
   /** Whether the self-resume timer fired while a pause drained: resume once the drain ends. */
   private enum Overdue {
     NO,
@@ -289,11 +292,28 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
     // hangs) never leaves the topic unread.
     timers.startSingleTimer(
         AutoResume.INSTANCE, AutoResume.INSTANCE, Duration.ofMillis(pause.resumeAfterMillis()));
+    if (phase != Phase.RUNNING && !pause.rewind().equals(pausedFor)) {
+      // Another rewind holds it: this one must not move the group nor resume it.
+      log.warn(
+          "Persister of {}: pause for rewind {} by {} refused, paused for rewind {} by {}",
+          topic,
+          pause.rewind().id(),
+          pause.rewind().coordinator(),
+          pausedFor.id(),
+          pausedFor.coordinator());
+      pause.replyTo().tell(new Paused(topic, silo, false, pausedFor));
+      return this;
+    }
+    // From the pause's arrival, whatever its drain does: a coordinator that died (or a drain that
+    // hangs) never leaves the topic unread.
+    timers.startSingleTimer(
+        AutoResume.INSTANCE, AutoResume.INSTANCE, Duration.ofMillis(pause.resumeAfterMillis()));
     switch (phase) {
-      case PAUSED -> pause.replyTo().tell(new Paused(topic, silo, true));
+      case PAUSED -> pause.replyTo().tell(new Paused(topic, silo, true, null));
       case PAUSING -> pauseWaiters.add(pause.replyTo());
       case RUNNING -> {
         phase = Phase.PAUSING;
+        pausedFor = pause.rewind();
         overdue = Overdue.NO;
         pauseWaiters.add(pause.replyTo());
         // Bounded (PersisterStream#drainBound): it always ends.
@@ -314,7 +334,7 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
         topic,
         drained.complete() ? "completely" : "until its timeout: the rest is read again");
     for (ActorRef<Paused> waiter : pauseWaiters)
-      waiter.tell(new Paused(topic, silo, drained.complete()));
+      waiter.tell(new Paused(topic, silo, drained.complete(), null));
     pauseWaiters.clear();
     if (resumeAfterPause != null) {
       Resume resume = resumeAfterPause;
@@ -329,13 +349,25 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   }
 
   private Behavior<Command> onResume(Resume resume) {
+    if (phase != Phase.RUNNING && !resume.rewind().equals(pausedFor)) {
+      // Another rewind's (a coordinator that gave up on this persister, which then resumed by
+      // itself and was paused again): not its to end. The self-resume timer still runs.
+      log.warn(
+          "Persister of {}: resume for rewind {} ignored, paused for rewind {} by {}",
+          topic,
+          resume.rewind().id(),
+          pausedFor.id(),
+          pausedFor.coordinator());
+      resume.replyTo().tell(new Resumed(topic, silo, false));
+      return this;
+    }
     if (resume.rewound() != null) lastRewind = resume.rewound();
     switch (phase) {
       case PAUSING -> resumeAfterPause = resume;
-      case RUNNING -> resume.replyTo().tell(new Resumed(topic, silo));
+      case RUNNING -> resume.replyTo().tell(new Resumed(topic, silo, true));
       case PAUSED -> {
         start("resumed");
-        resume.replyTo().tell(new Resumed(topic, silo));
+        resume.replyTo().tell(new Resumed(topic, silo, true));
       }
     }
     return this;
@@ -354,6 +386,7 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   private void start(String why) {
     timers.cancel(AutoResume.INSTANCE);
     if (stopping.get()) return;
+    pausedFor = null;
     stream.set(newStream());
     phase = Phase.RUNNING;
     log.info("Persister of {} {}: reading from the group's committed offsets", topic, why);
