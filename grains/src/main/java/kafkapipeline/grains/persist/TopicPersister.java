@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import kafkapipeline.api.grains.PersisterProtocol;
 import kafkapipeline.api.grains.PersisterProtocol.Command;
 import kafkapipeline.api.grains.PersisterProtocol.GetStatus;
@@ -132,10 +131,9 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   private final org.apache.pekko.actor.Cancellable shutdownTask;
 
   /** The stream running now; null while paused (read by the silo's stop, on its own thread). */
-  private final AtomicReference<PersisterStream> stream = new AtomicReference<>();
+  private final StreamSlot<PersisterStream> stream = new StreamSlot<>();
 
   private final String silo;
-  private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicBoolean finalCountLogged = new AtomicBoolean();
   private Phase phase = Phase.RUNNING;
   private final List<ActorRef<Paused>> pauseWaiters = new ArrayList<>();
@@ -215,8 +213,7 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
    * running stream, if any, is drained ({@link PersisterStream#drain}) and none is started again.
    */
   private CompletionStage<Done> drainAndStop() {
-    stopping.set(true);
-    PersisterStream running = stream.get();
+    PersisterStream running = stream.stop();
     CompletionStage<Boolean> drained =
         running == null ? CompletableFuture.completedFuture(true) : running.drain();
     return drained.thenApply(
@@ -328,7 +325,7 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
 
   private Behavior<Command> onPauseDrained(PauseDrained drained) {
     phase = Phase.PAUSED;
-    stream.set(null);
+    stream.clear();
     log.info(
         "Persister of {} paused (consumer closed, out of the group), drained {}",
         topic,
@@ -385,9 +382,15 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   /** A new stream from the group's committed offsets, unless the silo stops. */
   private void start(String why) {
     timers.cancel(AutoResume.INSTANCE);
-    if (stopping.get()) return;
+    if (stream.stopped()) return;
+    PersisterStream started = newStream();
+    if (!stream.set(started)) {
+      // The silo's stop began meanwhile and drained what ran then (nothing): end this one too.
+      log.info("Persister of {} not {}: the silo stops", topic, why);
+      started.drain();
+      return;
+    }
     pausedFor = null;
-    stream.set(newStream());
     phase = Phase.RUNNING;
     log.info("Persister of {} {}: reading from the group's committed offsets", topic, why);
   }
@@ -410,8 +413,7 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   private Behavior<Command> onPostStop() {
     // Without a graceful stop before (the system terminates anyway): cut the stream; what was
     // not committed is read again by the next owner.
-    stopping.set(true);
-    PersisterStream running = stream.get();
+    PersisterStream running = stream.stop();
     if (running != null) running.cut();
     logFinalCount();
     return this;

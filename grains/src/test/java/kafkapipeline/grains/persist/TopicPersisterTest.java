@@ -546,7 +546,7 @@ class TopicPersisterTest {
     rig.persister.tell(new PersisterProtocol.Resume(resumed.getRef(), REWIND, null));
     assertTrue(resumed.receiveMessage(Duration.ofSeconds(5)).resumed());
     assertEquals(PersisterProtocol.Phase.RUNNING, rig.status().phase());
-    assertEquals(2, kafka.consumers.size());
+    await("a new consumer", () -> kafka.consumers.size() == 2);
     rig.persister.tell(new PersisterProtocol.Pause(other.getRef(), OTHER, 60_000));
     assertEquals(null, other.receiveMessage(Duration.ofSeconds(30)).busyWith());
     testKit.stop(rig.persister);
