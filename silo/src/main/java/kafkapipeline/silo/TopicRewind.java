@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -46,9 +47,11 @@ import org.slf4j.LoggerFactory;
  * #EMPTY_GROUP_WAIT} while the group still has members. On any failure after the pause every paused
  * persister is resumed anyway (and each resumes by itself after {@link #resumeAfter} if this silo
  * dies meanwhile) and the answer says what failed: {@link Outcome#CONFLICT} when the group kept a
- * member (a silo that joined meanwhile) or a rewind of the topic runs on this silo already, {@link
- * Outcome#FAILED} when Kafka or a persister did not answer. One rewind per topic at a time per
- * silo.
+ * member (a silo that joined meanwhile), a rewind of the topic runs on this silo already, or a
+ * persister is paused for another silo's rewind of it, {@link Outcome#FAILED} when Kafka or a
+ * persister did not answer. One rewind per topic at a time across the cluster: each rewind has an
+ * id ({@link PersisterProtocol.RewindId}); a persister paused for one answers the pause of another
+ * busy and ignores its resume, and a coordinator resumes only persisters it paused itself.
  */
 final class TopicRewind {
   private static final Logger log = LoggerFactory.getLogger(TopicRewind.class);
@@ -122,40 +125,93 @@ final class TopicRewind {
   private CompletionStage<Result> pauseMoveResume(
       String topic, RewindPlan.Target target, List<ActorRef<PersisterProtocol.Command>> refs) {
     Instant at = Instant.now();
-    List<CompletableFuture<PersisterProtocol.Paused>> pauses = new ArrayList<>();
+    // Every pause and resume of this rewind carries it: a persister paused for another rewind (of
+    // another silo's coordinator) answers busy, and ignores this one's resume.
+    PersisterProtocol.RewindId id =
+        new PersisterProtocol.RewindId(UUID.randomUUID().toString(), system.address().hostPort());
+    List<CompletableFuture<PersisterProtocol.Paused>> asks = new ArrayList<>();
     for (var ref : refs)
-      pauses.add(
+      asks.add(
           AskPattern.<PersisterProtocol.Command, PersisterProtocol.Paused>ask(
                   ref,
-                  reply -> new PersisterProtocol.Pause(reply, resumeAfter.toMillis()),
+                  reply -> new PersisterProtocol.Pause(reply, id, resumeAfter.toMillis()),
                   pauseTimeout,
                   system.scheduler())
               .toCompletableFuture());
-    CompletableFuture<Result> moved =
-        CompletableFuture.allOf(pauses.toArray(CompletableFuture[]::new))
-            .handle((ok, e) -> e)
-            .thenCompose(
-                pauseError -> {
-                  if (pauseError != null)
-                    return done(
-                        Result.failed(
-                            Outcome.FAILED,
-                            "a persister of "
-                                + topic
-                                + " did not pause within "
-                                + pauseTimeout.toMillis()
-                                + " ms: "
-                                + reason(pauseError)));
-                  return snapshot(topic, target).thenCompose(now -> move(topic, target, at, now));
-                })
-            .exceptionally(e -> Result.failed(Outcome.FAILED, "Kafka did not answer: " + reason(e)))
-            .toCompletableFuture();
-    return moved.thenCompose(
-        result -> {
-          PersisterProtocol.Rewound rewound =
-              result.outcome() == Outcome.DONE ? rewound(result) : null;
-          return resumeAll(refs, rewound).thenApply(n -> withPersisters(result, n, refs.size()));
-        });
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .handle((ok, e) -> pauses(topic, refs, asks, pauseTimeout))
+        .thenCompose(
+            pauses -> {
+              CompletionStage<Result> moved;
+              if (pauses.conflict() != null)
+                moved = done(Result.failed(Outcome.CONFLICT, pauses.conflict()));
+              else if (pauses.failure() != null)
+                moved = done(Result.failed(Outcome.FAILED, pauses.failure()));
+              else
+                moved =
+                    snapshot(topic, target)
+                        .thenCompose(now -> move(topic, target, at, now))
+                        .exceptionally(
+                            e ->
+                                Result.failed(
+                                    Outcome.FAILED, "Kafka did not answer: " + reason(e)));
+              return moved.thenCompose(
+                  result -> {
+                    PersisterProtocol.Rewound rewound =
+                        result.outcome() == Outcome.DONE ? rewound(result) : null;
+                    // Only those this rewind paused (or may have: no answer in time); never
+                    // another rewind's.
+                    return resumeAll(pauses.toResume(), id, rewound)
+                        .thenApply(n -> withPersisters(result, n, pauses.paused()));
+                  });
+            });
+  }
+
+  /**
+   * What the pauses of one rewind came to: the persisters to resume (all but those paused for
+   * another rewind), how many paused for this one, and the reason to stop before moving anything:
+   * {@code conflict} if one is paused for another rewind, else {@code failure} if one did not
+   * answer in time (both null if every persister paused).
+   */
+  record Pauses<R>(List<R> toResume, int paused, String conflict, String failure) {}
+
+  /** {@link Pauses} from each persister's answer ({@code answers}: completed, in refs' order). */
+  static <R> Pauses<R> pauses(
+      String topic,
+      List<R> refs,
+      List<CompletableFuture<PersisterProtocol.Paused>> answers,
+      Duration timeout) {
+    List<R> toResume = new ArrayList<>();
+    int paused = 0;
+    String conflict = null;
+    String failure = null;
+    for (int i = 0; i < refs.size(); i++) {
+      CompletableFuture<PersisterProtocol.Paused> answer = answers.get(i);
+      PersisterProtocol.Paused p = answer.isCompletedExceptionally() ? null : answer.getNow(null);
+      if (p != null && p.busyWith() != null) {
+        if (conflict == null)
+          conflict =
+              "a rewind of "
+                  + topic
+                  + " is running, started by "
+                  + p.busyWith().coordinator()
+                  + " (rewind "
+                  + p.busyWith().id()
+                  + "); try again once it is done";
+        continue;
+      }
+      toResume.add(refs.get(i));
+      if (p != null) paused++;
+      else if (failure == null)
+        failure =
+            "a persister of "
+                + topic
+                + " did not pause within "
+                + timeout.toMillis()
+                + " ms: "
+                + answer.handle((ok, e) -> e == null ? "no answer" : reason(e)).join();
+    }
+    return new Pauses<>(toResume, paused, conflict, failure);
   }
 
   private CompletionStage<Result> move(
@@ -257,19 +313,21 @@ final class TopicRewind {
         new Answer(a.topic(), a.group(), a.at(), a.request(), a.partitions(), a.records(), paused));
   }
 
-  /** Tells every persister to resume; completes with how many answered in time. */
+  /** Tells every persister to resume; completes with how many answered in time that they run. */
   private CompletionStage<Integer> resumeAll(
-      List<ActorRef<PersisterProtocol.Command>> refs, PersisterProtocol.Rewound rewound) {
+      List<ActorRef<PersisterProtocol.Command>> refs,
+      PersisterProtocol.RewindId id,
+      PersisterProtocol.Rewound rewound) {
     List<CompletableFuture<Boolean>> resumes = new ArrayList<>();
     for (var ref : refs)
       resumes.add(
           AskPattern.<PersisterProtocol.Command, PersisterProtocol.Resumed>ask(
                   ref,
-                  reply -> new PersisterProtocol.Resume(reply, rewound),
+                  reply -> new PersisterProtocol.Resume(reply, id, rewound),
                   askTimeout,
                   system.scheduler())
               .toCompletableFuture()
-              .handle((ok, e) -> e == null));
+              .handle((ok, e) -> e == null && ok.resumed()));
     return CompletableFuture.allOf(resumes.toArray(CompletableFuture[]::new))
         .thenApply(done -> (int) resumes.stream().filter(CompletableFuture::join).count());
   }

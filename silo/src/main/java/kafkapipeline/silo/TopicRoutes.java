@@ -28,8 +28,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  *       TopicRewind}). 200 with per partition the new offset, the end offset then and the records
  *       to read again, and their total. 400 naming the field for a bad body; 404 for a topic no
  *       source writes; 409 for a rewind past the topic's retention ({@link RewindPlan}), a group
- *       that kept a member, or a rewind of the topic already running here; 503 when Kafka or a
- *       persister did not answer (every persister is resumed anyway).
+ *       that kept a member, or a rewind of the topic already running (here, or started by another
+ *       silo: a persister paused for it answers busy); 503 when Kafka or a persister did not answer
+ *       (every persister is resumed anyway).
  *   <li>{@code GET /api/topics/{topic}/rewind}: its last rewind's progress ({@link
  *       RewindProgress}), or {@code {"topic": ..., "state": "none"}}.
  *   <li>{@code GET /api/topics/rewinds}: the last rewind of every topic that has one (the

@@ -53,14 +53,20 @@ class SerializationTest {
                 java.util.List.of(new PersisterProtocol.RewoundPartition(0, 0, 120))));
     assertEquals(persister, roundTrip(persister));
     TestProbe<PersisterProtocol.Paused> paused = testKit.createTestProbe();
-    PersisterProtocol.Pause pause = new PersisterProtocol.Pause(paused.getRef(), 60_000);
+    PersisterProtocol.RewindId id =
+        new PersisterProtocol.RewindId("5f0c6b9e-0000-4000-8000-000000000001", "127.0.0.1:2551");
+    PersisterProtocol.Pause pause = new PersisterProtocol.Pause(paused.getRef(), id, 60_000);
     assertEquals(pause, roundTrip(pause));
     TestProbe<PersisterProtocol.Resumed> resumed = testKit.createTestProbe();
     PersisterProtocol.Resume resume =
-        new PersisterProtocol.Resume(resumed.getRef(), persister.lastRewind());
+        new PersisterProtocol.Resume(resumed.getRef(), id, persister.lastRewind());
     assertEquals(resume, roundTrip(resume));
-    PersisterProtocol.Paused answer = new PersisterProtocol.Paused("faker", "h:1", false);
+    PersisterProtocol.Paused answer = new PersisterProtocol.Paused("faker", "h:1", false, null);
     assertEquals(answer, roundTrip(answer));
+    PersisterProtocol.Paused busy = new PersisterProtocol.Paused("faker", "h:1", true, id);
+    assertEquals(busy, roundTrip(busy));
+    PersisterProtocol.Resumed ignored = new PersisterProtocol.Resumed("faker", "h:1", false);
+    assertEquals(ignored, roundTrip(ignored));
   }
 
   @Test

@@ -71,29 +71,48 @@ public final class PersisterProtocol {
   public record Stop(ActorRef<Done> replyTo) implements Command {}
 
   /**
+   * Which rewind a {@link Pause} or {@link Resume} belongs to: an id its coordinator made (a UUID)
+   * and the coordinator's silo (host:port), named to whoever it keeps out.
+   */
+  public record RewindId(String id, String coordinator) implements CborSerializable {}
+
+  /**
    * Pauses for a rewind: the persister drains (what it read is written and committed, as at a
    * graceful stop), closes its consumer so that it leaves group {@code persister-<topic>}, and
-   * stays alive, paused. {@code replyTo} hears {@link Paused} once the consumer is closed (at once
-   * if it was paused already). A persister not told to {@link Resume} within {@code
-   * resumeAfterMillis} of being paused resumes by itself, so a coordinator that died never leaves a
-   * topic unread.
+   * stays alive, paused for {@code rewind}. {@code replyTo} hears {@link Paused} once the consumer
+   * is closed (at once if it was paused for the same rewind already); a persister paused or pausing
+   * for another rewind answers at once with {@link Paused#busyWith} that rewind and stays as it is.
+   * A persister not told to {@link Resume} within {@code resumeAfterMillis} of the pause's arrival
+   * (or, if its drain ends later, once it ends) resumes by itself, so a coordinator that died never
+   * leaves a topic unread.
    */
-  public record Pause(ActorRef<Paused> replyTo, long resumeAfterMillis) implements Command {}
+  public record Pause(ActorRef<Paused> replyTo, RewindId rewind, long resumeAfterMillis)
+      implements Command {}
 
   /**
    * A persister's answer to {@link Pause}: its topic and silo; {@code drained} false if its drain
-   * ended on its timeout with records unwritten (they are read again after the resume).
+   * ended on its timeout with records unwritten (they are read again after the resume); {@code
+   * busyWith} null if it paused for the asking rewind, else the other rewind it is paused for (then
+   * it did not pause for this one, and {@code drained} means nothing).
    */
-  public record Paused(String topic, String silo, boolean drained) implements CborSerializable {}
+  public record Paused(String topic, String silo, boolean drained, RewindId busyWith)
+      implements CborSerializable {}
 
   /**
-   * Starts a paused persister's consumer again, from the group's committed offsets; {@code rewound}
-   * (null after a failed rewind) is kept for the status, so any silo can show the rewind's
-   * progress. {@code replyTo} hears {@link Resumed}; a persister that runs answers at once.
+   * Starts a persister paused for {@code rewind} again, from the group's committed offsets; {@code
+   * rewound} (null after a failed rewind) is kept for the status, so any silo can show the rewind's
+   * progress. {@code replyTo} hears {@link Resumed}; a persister that runs answers at once. A
+   * persister paused for another rewind ignores it (answers {@code resumed} false) and stays
+   * paused.
    */
-  public record Resume(ActorRef<Resumed> replyTo, Rewound rewound) implements Command {}
+  public record Resume(ActorRef<Resumed> replyTo, RewindId rewind, Rewound rewound)
+      implements Command {}
 
-  public record Resumed(String topic, String silo) implements CborSerializable {}
+  /**
+   * A persister's answer to {@link Resume}: {@code resumed} true if it runs (or will, once its
+   * drain ends), false if it stays paused for another rewind.
+   */
+  public record Resumed(String topic, String silo, boolean resumed) implements CborSerializable {}
 
   /**
    * A rewind of a topic, as its coordinator made it: when ({@code at}), from which point ({@code

@@ -41,9 +41,11 @@ import org.apache.pekko.stream.javadsl.Source;
  * <p>{@link #drain} is the graceful end (the silo's stop, a {@link PersisterProtocol.Stop} or
  * {@link PersisterProtocol.Pause}): the consumer stops taking records, the stream writes and
  * commits what it has, then the consumer closes (its stop callback drains and commits once more)
- * and leaves the group. Bounded by {@code drain-timeout}: past it the stream is cut, and what was
- * not committed is read again (a replay, never a skip). Thread-safe: the actor and the silo's
- * CoordinatedShutdown may both call it; they share one drain.
+ * and leaves the group. Bounded as a whole ({@link #drainBound}): stopping and writing by {@code
+ * drain-timeout}, past which the stream is cut and what was not committed is read again (a replay,
+ * never a skip); closing the consumer by its stop and close timeouts and a margin, past which the
+ * drain ends anyway, incomplete. Thread-safe: the actor and the silo's CoordinatedShutdown may both
+ * call it; they share one drain.
  */
 final class PersisterStream {
   private final UniqueKillSwitch killSwitch;
@@ -53,6 +55,11 @@ final class PersisterStream {
   private final AtomicReference<DrainTracker> tracker = new AtomicReference<>(new DrainTracker());
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final Duration drainTimeout;
+
+  /** Past the consumer's own stop and close timeouts, before a drain gives up on its close. */
+  static final Duration CLOSE_MARGIN = Duration.ofSeconds(2);
+
+  private final Duration closeBound;
   private final BatchWrite batches;
   private CompletableFuture<Boolean> drained;
 
@@ -66,6 +73,10 @@ final class PersisterStream {
       Materializer materializer) {
     this.batches = batches;
     this.drainTimeout = settings.drainTimeout();
+    this.closeBound =
+        Duration.ofMillis(consumerSettings.stopTimeout().toMillis())
+            .plus(consumerSettings.getCloseTimeout())
+            .plus(CLOSE_MARGIN);
     RestartSettings restartSettings =
         RestartSettings.create(settings.restartMinBackoff(), settings.restartMaxBackoff(), 0.2);
     Source<Object, NotUsed> consumeWriteCommit =
@@ -131,8 +142,9 @@ final class PersisterStream {
 
   /**
    * Ends the run gracefully (see the class comment); completes, never exceptionally, once the
-   * consumer is closed: true if the stream wrote and committed everything before {@code
-   * drain-timeout}, false if it was cut. Every call returns the same drain.
+   * consumer is closed, or at the latest after {@link #drainBound}: true if the stream wrote and
+   * committed everything before {@code drain-timeout} and the consumer closed in time, false if
+   * not. Every call returns the same drain.
    */
   synchronized CompletionStage<Boolean> drain() {
     if (drained != null) return drained;
@@ -140,26 +152,36 @@ final class PersisterStream {
     var control = running.get();
     CompletionStage<Done> stopped =
         control == null ? CompletableFuture.completedFuture(Done.getInstance()) : control.stop();
-    drained =
+    // Stopping the consumer and writing what it holds: at most drain-timeout, even if the stop
+    // itself never answers (a consumer stuck in a poll).
+    CompletableFuture<Boolean> written =
         stopped
-            .thenCompose(
-                d ->
-                    finished
-                        .toCompletableFuture()
-                        .thenApply(done -> true)
-                        .completeOnTimeout(false, drainTimeout.toMillis(), TimeUnit.MILLISECONDS))
+            .thenCompose(d -> finished.thenApply(done -> true))
             .exceptionally(error -> false)
-            .thenCompose(
-                complete -> {
-                  killSwitch.shutdown();
-                  CompletionStage<Done> closed =
-                      control == null
-                          ? CompletableFuture.completedFuture(Done.getInstance())
-                          : control.shutdown();
-                  return closed.handle((d, error) -> complete);
-                })
-            .toCompletableFuture();
+            .toCompletableFuture()
+            .completeOnTimeout(false, drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    drained =
+        written.thenCompose(
+            complete -> {
+              killSwitch.shutdown();
+              if (control == null) return CompletableFuture.completedFuture(complete);
+              // Closing the consumer: at most its stop and close timeouts and a margin. Past them
+              // it may still be in the group: not a complete drain.
+              return control
+                  .shutdown()
+                  .handle((d, error) -> complete)
+                  .toCompletableFuture()
+                  .completeOnTimeout(false, closeBound.toMillis(), TimeUnit.MILLISECONDS);
+            });
     return drained;
+  }
+
+  /**
+   * The longest {@link #drain} takes: {@code drain-timeout} to stop and write, then the consumer's
+   * stop and close timeouts and {@link #CLOSE_MARGIN} to close it.
+   */
+  Duration drainBound() {
+    return drainTimeout.plus(closeBound);
   }
 
   /** Ends the run at once, without a drain: what was not committed is read again. */

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import kafkapipeline.api.grains.PersisterProtocol;
 import kafkapipeline.api.grains.PersisterProtocol.Command;
 import kafkapipeline.api.grains.PersisterProtocol.GetStatus;
@@ -56,16 +55,18 @@ import org.slf4j.LoggerFactory;
  * DrainTracker}, {@link RebalanceDrain}), so its next owner starts exactly after the last row
  * written here. A graceful stop of the silo (CoordinatedShutdown, phase before-cluster-shutdown)
  * stops taking records, lets the stream write and commit what it holds, then closes the consumer,
- * and logs {@code Persister stopped: topic=.. table=.. rows_written=N}. Each step is bounded by
- * {@code drain-timeout}: past it, or after a crash, the next owner reads the uncommitted records
- * again (a replay, never a skip).
+ * and logs {@code Persister stopped: topic=.. table=.. rows_written=N}. Every step is bounded:
+ * stopping and writing by {@code drain-timeout}, closing the consumer by its stop and close
+ * timeouts and a margin ({@link PersisterStream#drainBound}); past them, or after a crash, the next
+ * owner reads the uncommitted records again (a replay, never a skip).
  *
  * <p>Pause and resume, for a rewind of its topic ({@link Pause}, {@link Resume}): a pause drains
  * the stream as a graceful stop does and closes its consumer, so it leaves the group, and the actor
- * stays alive, {@link Phase#PAUSED}, until told to resume (or by itself after the pause's {@code
- * resumeAfterMillis}, so a coordinator that died never leaves the topic unread); a resume starts a
- * new stream ({@link PersisterStream}) from the group's committed offsets. A stop or the silo's
- * stop while paused has nothing to drain.
+ * stays alive, {@link Phase#PAUSED}, until told to resume (or by itself {@code resumeAfterMillis}
+ * after the pause arrived, or once its drain ends if that is later: the drain is bounded, {@link
+ * PersisterStream#drainBound}, so a coordinator that died or a hung drain never leaves the topic
+ * unread); a resume starts a new stream ({@link PersisterStream}) from the group's committed
+ * offsets. A stop or the silo's stop while paused has nothing to drain.
  */
 public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Command> {
 
@@ -73,7 +74,7 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
 
   private record Drained(ActorRef<Done> replyTo) implements Command {}
 
-  private record PauseDrained(boolean complete, long resumeAfterMillis) implements Command {}
+  private record PauseDrained(boolean complete) implements Command {}
 
   private enum AutoResume implements Command {
     INSTANCE
@@ -130,14 +131,24 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   private final org.apache.pekko.actor.Cancellable shutdownTask;
 
   /** The stream running now; null while paused (read by the silo's stop, on its own thread). */
-  private final AtomicReference<PersisterStream> stream = new AtomicReference<>();
+  private final StreamSlot<PersisterStream> stream = new StreamSlot<>();
 
   private final String silo;
-  private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicBoolean finalCountLogged = new AtomicBoolean();
   private Phase phase = Phase.RUNNING;
   private final List<ActorRef<Paused>> pauseWaiters = new ArrayList<>();
   private Resume resumeAfterPause;
+
+  /** The rewind this persister is paused (or pausing) for; null while it runs. */
+  private PersisterProtocol.RewindId pausedFor;
+
+  /** Whether the self-resume timer fired while a pause drained: resume once the drain ends. */
+  private enum Overdue {
+    NO,
+    YES
+  }
+
+  private Overdue overdue = Overdue.NO;
   private PersisterProtocol.Rewound lastRewind;
   private long restarts;
   private String lastError;
@@ -202,8 +213,7 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
    * running stream, if any, is drained ({@link PersisterStream#drain}) and none is started again.
    */
   private CompletionStage<Done> drainAndStop() {
-    stopping.set(true);
-    PersisterStream running = stream.get();
+    PersisterStream running = stream.stop();
     CompletionStage<Boolean> drained =
         running == null ? CompletableFuture.completedFuture(true) : running.drain();
     return drained.thenApply(
@@ -275,21 +285,39 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   }
 
   private Behavior<Command> onPause(Pause pause) {
+    // From the pause's arrival, whatever its drain does: a coordinator that died (or a drain that
+    // hangs) never leaves the topic unread.
+    timers.startSingleTimer(
+        AutoResume.INSTANCE, AutoResume.INSTANCE, Duration.ofMillis(pause.resumeAfterMillis()));
+    if (phase != Phase.RUNNING && !pause.rewind().equals(pausedFor)) {
+      // Another rewind holds it: this one must not move the group nor resume it.
+      log.warn(
+          "Persister of {}: pause for rewind {} by {} refused, paused for rewind {} by {}",
+          topic,
+          pause.rewind().id(),
+          pause.rewind().coordinator(),
+          pausedFor.id(),
+          pausedFor.coordinator());
+      pause.replyTo().tell(new Paused(topic, silo, false, pausedFor));
+      return this;
+    }
+    // From the pause's arrival, whatever its drain does: a coordinator that died (or a drain that
+    // hangs) never leaves the topic unread.
+    timers.startSingleTimer(
+        AutoResume.INSTANCE, AutoResume.INSTANCE, Duration.ofMillis(pause.resumeAfterMillis()));
     switch (phase) {
-      case PAUSED -> {
-        pause.replyTo().tell(new Paused(topic, silo, true));
-        timers.startSingleTimer(
-            AutoResume.INSTANCE, AutoResume.INSTANCE, Duration.ofMillis(pause.resumeAfterMillis()));
-      }
+      case PAUSED -> pause.replyTo().tell(new Paused(topic, silo, true, null));
       case PAUSING -> pauseWaiters.add(pause.replyTo());
       case RUNNING -> {
         phase = Phase.PAUSING;
+        pausedFor = pause.rewind();
+        overdue = Overdue.NO;
         pauseWaiters.add(pause.replyTo());
-        long resumeAfter = pause.resumeAfterMillis();
+        // Bounded (PersisterStream#drainBound): it always ends.
         getContext()
             .pipeToSelf(
                 stream.get().drain(),
-                (complete, error) -> new PauseDrained(complete != null && complete, resumeAfter));
+                (complete, error) -> new PauseDrained(complete != null && complete));
       }
     }
     return this;
@@ -297,39 +325,54 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
 
   private Behavior<Command> onPauseDrained(PauseDrained drained) {
     phase = Phase.PAUSED;
-    stream.set(null);
+    stream.clear();
     log.info(
         "Persister of {} paused (consumer closed, out of the group), drained {}",
         topic,
         drained.complete() ? "completely" : "until its timeout: the rest is read again");
     for (ActorRef<Paused> waiter : pauseWaiters)
-      waiter.tell(new Paused(topic, silo, drained.complete()));
+      waiter.tell(new Paused(topic, silo, drained.complete(), null));
     pauseWaiters.clear();
-    timers.startSingleTimer(
-        AutoResume.INSTANCE, AutoResume.INSTANCE, Duration.ofMillis(drained.resumeAfterMillis()));
     if (resumeAfterPause != null) {
       Resume resume = resumeAfterPause;
       resumeAfterPause = null;
       return onResume(resume);
     }
+    if (overdue == Overdue.YES) {
+      overdue = Overdue.NO;
+      return onAutoResume();
+    }
     return this;
   }
 
   private Behavior<Command> onResume(Resume resume) {
+    if (phase != Phase.RUNNING && !resume.rewind().equals(pausedFor)) {
+      // Another rewind's (a coordinator that gave up on this persister, which then resumed by
+      // itself and was paused again): not its to end. The self-resume timer still runs.
+      log.warn(
+          "Persister of {}: resume for rewind {} ignored, paused for rewind {} by {}",
+          topic,
+          resume.rewind().id(),
+          pausedFor.id(),
+          pausedFor.coordinator());
+      resume.replyTo().tell(new Resumed(topic, silo, false));
+      return this;
+    }
     if (resume.rewound() != null) lastRewind = resume.rewound();
     switch (phase) {
       case PAUSING -> resumeAfterPause = resume;
-      case RUNNING -> resume.replyTo().tell(new Resumed(topic, silo));
+      case RUNNING -> resume.replyTo().tell(new Resumed(topic, silo, true));
       case PAUSED -> {
         start("resumed");
-        resume.replyTo().tell(new Resumed(topic, silo));
+        resume.replyTo().tell(new Resumed(topic, silo, true));
       }
     }
     return this;
   }
 
   private Behavior<Command> onAutoResume() {
-    if (phase == Phase.PAUSED) {
+    if (phase == Phase.PAUSING) overdue = Overdue.YES;
+    else if (phase == Phase.PAUSED) {
       log.warn("Persister of {} was not told to resume in time: resuming by itself", topic);
       start("resumed by itself");
     }
@@ -339,8 +382,15 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   /** A new stream from the group's committed offsets, unless the silo stops. */
   private void start(String why) {
     timers.cancel(AutoResume.INSTANCE);
-    if (stopping.get()) return;
-    stream.set(newStream());
+    if (stream.stopped()) return;
+    PersisterStream started = newStream();
+    if (!stream.set(started)) {
+      // The silo's stop began meanwhile and drained what ran then (nothing): end this one too.
+      log.info("Persister of {} not {}: the silo stops", topic, why);
+      started.drain();
+      return;
+    }
+    pausedFor = null;
     phase = Phase.RUNNING;
     log.info("Persister of {} {}: reading from the group's committed offsets", topic, why);
   }
@@ -363,8 +413,7 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
   private Behavior<Command> onPostStop() {
     // Without a graceful stop before (the system terminates anyway): cut the stream; what was
     // not committed is read again by the next owner.
-    stopping.set(true);
-    PersisterStream running = stream.get();
+    PersisterStream running = stream.stop();
     if (running != null) running.cut();
     logFinalCount();
     return this;

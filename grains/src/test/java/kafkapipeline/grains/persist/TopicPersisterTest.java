@@ -51,6 +51,11 @@ class TopicPersisterTest {
   private static final String TABLE = "memtable";
   private static final int MAX_RECORD_BYTES = 64;
 
+  private static final PersisterProtocol.RewindId REWIND =
+      new PersisterProtocol.RewindId("rewind-1", "127.0.0.1:2551");
+  private static final PersisterProtocol.RewindId OTHER =
+      new PersisterProtocol.RewindId("rewind-2", "127.0.0.1:2552");
+
   private static final ActorTestKit testKit = ActorTestKit.create();
 
   @AfterAll
@@ -173,6 +178,10 @@ class TopicPersisterTest {
     }
 
     void start(int batchSize) {
+      start(batchSize, Duration.ofSeconds(5));
+    }
+
+    void start(int batchSize, Duration drainTimeout) {
       PersisterSettings settings =
           new PersisterSettings(
               batchSize,
@@ -185,7 +194,7 @@ class TopicPersisterTest {
               MAX_RECORD_BYTES,
               1,
               1_000,
-              Duration.ofSeconds(5),
+              drainTimeout,
               PersisterSettings.WriteTimes.OFFSET);
       ConsumerSettings<String, byte[]> consumer =
           ConsumerSettings.create(
@@ -390,12 +399,12 @@ class TopicPersisterTest {
     // Paused while its rows are being written: it answers only once they are written and
     // committed, and its consumer is closed (it left the group, so the offsets can be moved).
     TestProbe<PersisterProtocol.Paused> paused = testKit.createTestProbe();
-    rig.persister.tell(new PersisterProtocol.Pause(paused.getRef(), 60_000));
+    rig.persister.tell(new PersisterProtocol.Pause(paused.getRef(), REWIND, 60_000));
     paused.expectNoMessage(Duration.ofMillis(300));
     assertEquals(List.of(), kafka.commits);
     rig.rows.hold.complete(null);
     PersisterProtocol.Paused answer = paused.receiveMessage(Duration.ofSeconds(30));
-    assertEquals(new PersisterProtocol.Paused(TOPIC, answer.silo(), true), answer);
+    assertEquals(new PersisterProtocol.Paused(TOPIC, answer.silo(), true, null), answer);
     assertEquals(3, kafka.committed(0));
     assertEquals(2, kafka.committed(1));
     assertEquals(List.of(), kafka.violations);
@@ -403,8 +412,8 @@ class TopicPersisterTest {
     PersisterProtocol.Status s = rig.status();
     assertEquals(PersisterProtocol.Phase.PAUSED, s.phase());
     assertEquals(List.of(), s.partitions());
-    // A second pause (another coordinator's, or a retry) is answered at once.
-    rig.persister.tell(new PersisterProtocol.Pause(paused.getRef(), 60_000));
+    // A second pause of the same rewind (a retry) is answered at once.
+    rig.persister.tell(new PersisterProtocol.Pause(paused.getRef(), REWIND, 60_000));
     assertTrue(paused.receiveMessage(Duration.ofSeconds(5)).drained());
     assertEquals(1, kafka.consumers.size(), "no consumer while paused");
 
@@ -420,7 +429,7 @@ class TopicPersisterTest {
                 new PersisterProtocol.RewoundPartition(0, 1, 3),
                 new PersisterProtocol.RewoundPartition(1, 0, 2)));
     TestProbe<PersisterProtocol.Resumed> resumed = testKit.createTestProbe();
-    rig.persister.tell(new PersisterProtocol.Resume(resumed.getRef(), rewound));
+    rig.persister.tell(new PersisterProtocol.Resume(resumed.getRef(), REWIND, rewound));
     assertEquals(TOPIC, resumed.receiveMessage(Duration.ofSeconds(30)).topic());
     await("committed to the ends again", () -> kafka.committed(0) == 3 && kafka.committed(1) == 2);
     // Exactly the records after the moved offsets are written again (a0 is before it).
@@ -434,7 +443,7 @@ class TopicPersisterTest {
     assertEquals(PersisterProtocol.Phase.RUNNING, s.phase());
     assertEquals(rewound, s.lastRewind());
     // A resume of a running persister changes nothing.
-    rig.persister.tell(new PersisterProtocol.Resume(resumed.getRef(), null));
+    rig.persister.tell(new PersisterProtocol.Resume(resumed.getRef(), REWIND, null));
     resumed.receiveMessage(Duration.ofSeconds(5));
     assertEquals(2, kafka.consumers.size());
     assertEquals(rewound, rig.status().lastRewind());
@@ -449,13 +458,13 @@ class TopicPersisterTest {
     rig.start(10);
     await("committed", () -> kafka.committed(0) == 1);
     TestProbe<PersisterProtocol.Paused> paused = testKit.createTestProbe();
-    rig.persister.tell(new PersisterProtocol.Pause(paused.getRef(), 300));
+    rig.persister.tell(new PersisterProtocol.Pause(paused.getRef(), REWIND, 300));
     assertTrue(paused.receiveMessage(Duration.ofSeconds(30)).drained());
     // No resume comes (the coordinator died): it resumes by itself, with a new consumer.
     await("resumed by itself", () -> kafka.consumers.size() == 2);
     await("running", () -> rig.status().phase() == PersisterProtocol.Phase.RUNNING);
 
-    rig.persister.tell(new PersisterProtocol.Pause(paused.getRef(), 60_000));
+    rig.persister.tell(new PersisterProtocol.Pause(paused.getRef(), REWIND, 60_000));
     paused.receiveMessage(Duration.ofSeconds(30));
     TestProbe<org.apache.pekko.Done> stopped = testKit.createTestProbe();
     rig.persister.tell(new PersisterProtocol.Stop(stopped.getRef()));
@@ -463,6 +472,84 @@ class TopicPersisterTest {
     stopped.expectTerminated(rig.persister, Duration.ofSeconds(5));
     assertEquals(2, kafka.consumers.size());
     assertEquals(List.of(), kafka.violations);
+  }
+
+  @Test
+  void aPauseWhoseDrainNeverEndsStillResumesByItself() throws Exception {
+    Rig rig = new Rig(1);
+    FakeKafka kafka = rig.kafka;
+    kafka.append(0, "r0", "good");
+    rig.start(10, Duration.ofMillis(300));
+    await("committed", () -> kafka.committed(0) == 1);
+    // From now on the consumer hangs in a poll: neither its stop nor its close ever answers.
+    FakeKafka.Consumer consumer = kafka.consumers.get(0);
+    CompletableFuture<Void> stuck = new CompletableFuture<>();
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    consumer.schedulePollTask(
+        () -> {
+          stuck.complete(null);
+          release.join();
+        });
+    try {
+      stuck.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      TestProbe<PersisterProtocol.Paused> paused = testKit.createTestProbe();
+      rig.persister.tell(new PersisterProtocol.Pause(paused.getRef(), REWIND, 500));
+      // The drain ends on its bound (not drained: its consumer did not close) ...
+      PersisterProtocol.Paused answer = paused.receiveMessage(Duration.ofSeconds(30));
+      assertTrue(!answer.drained(), answer.toString());
+      // ... and, no resume coming, the persister resumes by itself with a new consumer.
+      await("resumed by itself", () -> kafka.consumers.size() == 2);
+      await("running", () -> rig.status().phase() == PersisterProtocol.Phase.RUNNING);
+      kafka.append(0, "r1", "good");
+      kafka
+          .consumers
+          .get(1)
+          .schedulePollTask(() -> kafka.consumers.get(1).addRecord(kafka.log.get(0).get(1)));
+      await("read on", () -> rig.rows.written.contains("r1"));
+    } finally {
+      release.complete(null);
+    }
+    testKit.stop(rig.persister);
+  }
+
+  @Test
+  void aPersisterPausedForOneRewindRefusesAnothersPauseAndIgnoresItsResume() {
+    Rig rig = new Rig(1);
+    FakeKafka kafka = rig.kafka;
+    kafka.append(0, "r0", "good");
+    rig.rows.hold = new CompletableFuture<>();
+    rig.start(10);
+    await("a write", () -> rig.rows.calls.get() > 0);
+    TestProbe<PersisterProtocol.Paused> paused = testKit.createTestProbe();
+    TestProbe<PersisterProtocol.Paused> other = testKit.createTestProbe();
+    TestProbe<PersisterProtocol.Resumed> resumed = testKit.createTestProbe();
+    rig.persister.tell(new PersisterProtocol.Pause(paused.getRef(), REWIND, 60_000));
+    await("pausing", () -> rig.status().phase() == PersisterProtocol.Phase.PAUSING);
+
+    // While pausing for REWIND: another rewind's pause is answered busy at once, naming REWIND.
+    rig.persister.tell(new PersisterProtocol.Pause(other.getRef(), OTHER, 60_000));
+    PersisterProtocol.Paused busy = other.receiveMessage(Duration.ofSeconds(5));
+    assertEquals(REWIND, busy.busyWith());
+    rig.rows.hold.complete(null);
+    assertEquals(null, paused.receiveMessage(Duration.ofSeconds(30)).busyWith());
+    other.expectNoMessage(Duration.ofMillis(100));
+
+    // Paused: the same again, and the other rewind's resume is ignored (it stays paused).
+    rig.persister.tell(new PersisterProtocol.Pause(other.getRef(), OTHER, 60_000));
+    assertEquals(REWIND, other.receiveMessage(Duration.ofSeconds(5)).busyWith());
+    rig.persister.tell(new PersisterProtocol.Resume(resumed.getRef(), OTHER, null));
+    assertTrue(!resumed.receiveMessage(Duration.ofSeconds(5)).resumed());
+    assertEquals(PersisterProtocol.Phase.PAUSED, rig.status().phase());
+    assertEquals(1, kafka.consumers.size(), "no consumer for the other rewind's resume");
+
+    // Its own rewind's resume resumes it; then the other rewind may pause it.
+    rig.persister.tell(new PersisterProtocol.Resume(resumed.getRef(), REWIND, null));
+    assertTrue(resumed.receiveMessage(Duration.ofSeconds(5)).resumed());
+    assertEquals(PersisterProtocol.Phase.RUNNING, rig.status().phase());
+    await("a new consumer", () -> kafka.consumers.size() == 2);
+    rig.persister.tell(new PersisterProtocol.Pause(other.getRef(), OTHER, 60_000));
+    assertEquals(null, other.receiveMessage(Duration.ofSeconds(30)).busyWith());
+    testKit.stop(rig.persister);
   }
 
   /** Batches the persisters of this JVM have written, as the grain profile counts them. */
