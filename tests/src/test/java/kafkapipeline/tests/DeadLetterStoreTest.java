@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import kafkapipeline.grains.cassandra.Consistency;
+import kafkapipeline.grains.cassandra.DeadLetterHooks;
 import kafkapipeline.grains.cassandra.DeadLetterStore;
 import kafkapipeline.grains.cassandra.DeadLetterStore.DeadLetter;
 import kafkapipeline.grains.cassandra.DeadLetterStore.Listed;
@@ -154,6 +155,51 @@ class DeadLetterStoreTest {
         DeadLetterRows.days(session, "dl-r"),
         "last week's emptied bucket is gone from the index; today's stays (still written)");
     assertEquals(0, join(store.replay((t, rs) -> CompletableFuture.completedFuture(null), 10)));
+  }
+
+  private static int replayNothing(int limit) {
+    return join(store.replay((t, rs) -> CompletableFuture.completedFuture(null), limit));
+  }
+
+  /**
+   * Saves that race the removal of an emptied old bucket, driven between the emptiness check and
+   * the removal: a whole save (index line and entry) and an entry alone (a save whose index line
+   * was written before the check) both stay listed; an idle emptied bucket is removed.
+   */
+  @Test
+  void aSaveRacingTheRemovalOfItsEmptiedBucketStaysListed() {
+    for (String topic : List.of("dl-race", "dl-late", "dl-idle"))
+      join(store.saveAll(List.of(letter(topic, 1, LAST_WEEK, payload(5, 1)))));
+    for (String topic : List.of("dl-race", "dl-late", "dl-idle"))
+      DeadLetterRows.delete(session, topic, 1, 1);
+    DeadLetterHooks.beforeRemove(
+        store,
+        (topic, day) -> {
+          if (topic.equals("dl-race"))
+            return store.saveAll(List.of(letter(topic, 2, LAST_WEEK, payload(5, 2))));
+          if (topic.equals("dl-late"))
+            session.execute(
+                SimpleStatement.newInstance(
+                    "INSERT INTO kafkapipeline.dead_letters_by_day (topic, day, partition, offset)"
+                        + " VALUES (?, ?, 0, 3)",
+                    topic,
+                    day));
+          return CompletableFuture.completedFuture(null);
+        });
+    try {
+      assertEquals(0, replayNothing(10));
+    } finally {
+      DeadLetterHooks.beforeRemove(store, (t, d) -> CompletableFuture.completedFuture(null));
+    }
+    assertEquals(List.of(LocalDate.parse("2026-12-03")), DeadLetterRows.days(session, "dl-race"));
+    assertEquals(1, DeadLetterRows.of(session, "dl-race").size(), "the racing save is kept");
+    assertEquals(List.of(LocalDate.parse("2026-12-03")), DeadLetterRows.days(session, "dl-late"));
+    assertEquals(List.of(), DeadLetterRows.days(session, "dl-idle"));
+    List<String> listed =
+        join(store.newest(10)).stream()
+            .map(l -> l.head().topic() + "/" + l.head().offset())
+            .toList();
+    assertEquals(List.of("dl-late/3", "dl-race/2"), listed);
   }
 
   @Test

@@ -26,8 +26,7 @@ final class DeadLetterStatements {
   final PreparedStatement selectPayload;
   final PreparedStatement probeBucket;
   final PreparedStatement delete;
-  final PreparedStatement deleteBucket;
-  final PreparedStatement deleteDay;
+  final PreparedStatement deleteDayAt;
 
   private DeadLetterStatements(Map<String, PreparedStatement> p) {
     insert = p.get("insert");
@@ -38,8 +37,7 @@ final class DeadLetterStatements {
     selectPayload = p.get("selectPayload");
     probeBucket = p.get("probeBucket");
     delete = p.get("delete");
-    deleteBucket = p.get("deleteBucket");
-    deleteDay = p.get("deleteDay");
+    deleteDayAt = p.get("deleteDayAt");
   }
 
   /** Prepares all of them at once; fails if one fails. */
@@ -67,8 +65,10 @@ final class DeadLetterStatements {
     cql.put("selectPayload", "SELECT payload FROM " + ENTRIES + ENTRY);
     cql.put("probeBucket", "SELECT partition FROM " + ENTRIES + BUCKET + " LIMIT 1");
     cql.put("delete", "DELETE FROM " + ENTRIES + ENTRY);
-    cql.put("deleteBucket", "DELETE FROM " + ENTRIES + BUCKET);
-    cql.put("deleteDay", "DELETE FROM " + DAYS + " WHERE scope = ? AND day = ? AND topic = ?");
+    // An index line's delete carries the time its bucket was found empty: a later write wins.
+    cql.put(
+        "deleteDayAt",
+        "DELETE FROM " + DAYS + " USING TIMESTAMP ? WHERE scope = ? AND day = ? AND topic = ?");
     Map<String, CompletableFuture<PreparedStatement>> prepared = new LinkedHashMap<>();
     cql.forEach(
         (name, text) -> prepared.put(name, session.prepareAsync(text).toCompletableFuture()));

@@ -125,11 +125,13 @@ public final class DeadLetterStore implements DeadLetterSink {
   private final CqlSession session;
   private final Clock clock;
   private final DeadLetterStatements cql;
+  final DeadLetterBuckets buckets;
 
   private DeadLetterStore(CqlSession session, Clock clock, DeadLetterStatements cql) {
     this.session = session;
     this.clock = clock;
     this.cql = cql;
+    this.buckets = new DeadLetterBuckets(session, cql);
   }
 
   public static CompletionStage<DeadLetterStore> prepare(CqlSession session) {
@@ -342,8 +344,9 @@ public final class DeadLetterStore implements DeadLetterSink {
 
   /**
    * Removes every listed bucket older than yesterday that holds no entry any more (whichever replay
-   * emptied it: one that failed to remove it is retried here). Today's and yesterday's stay: they
-   * may still be written.
+   * emptied it: one that failed to remove it is retried here), without losing an entry saved into
+   * it meanwhile ({@link DeadLetterBuckets#removeIfEmpty}). Today's and yesterday's stay: they are
+   * still written.
    */
   private CompletionStage<Void> tidy() {
     LocalDate yesterday = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
@@ -354,17 +357,10 @@ public final class DeadLetterStore implements DeadLetterSink {
                 rs -> {
                   CompletionStage<Void> each = CompletableFuture.completedFuture(null);
                   for (Row b : rs.currentPage()) {
-                    String topic = b.getString("topic");
-                    LocalDate day = b.getLocalDate("day");
-                    if (!day.isBefore(yesterday)) continue;
-                    each =
-                        each.thenCompose(
-                            x ->
-                                session
-                                    .executeAsync(
-                                        Consistency.read(cql.probeBucket.bind(topic, day)))
-                                    .thenCompose(
-                                        p -> p.one() == null ? dropBucket(topic, day) : nothing()));
+                    var bucket =
+                        new DeadLetterBuckets.Bucket(b.getString("topic"), b.getLocalDate("day"));
+                    if (!bucket.day().isBefore(yesterday)) continue;
+                    each = each.thenCompose(x -> buckets.removeIfEmpty(bucket));
                   }
                   return each;
                 });
@@ -375,18 +371,6 @@ public final class DeadLetterStore implements DeadLetterSink {
               e.toString());
           return null;
         });
-  }
-
-  /** The bucket's partition (one tombstone over its deleted entries) and its index line. */
-  private CompletionStage<Void> dropBucket(String topic, LocalDate day) {
-    return session
-        .executeAsync(cql.deleteBucket.bind(topic, day))
-        .thenCompose(rs -> session.executeAsync(cql.deleteDay.bind(SCOPE, day, topic)))
-        .thenApply(rs -> null);
-  }
-
-  private static CompletionStage<Void> nothing() {
-    return CompletableFuture.completedFuture(null);
   }
 
   /**
