@@ -174,7 +174,9 @@ class StoreConsistencyTest {
     // setup's last TRUNCATE to be recorded, so it cannot land in the counted list after clear().
     Await.until(
         java.time.Duration.ofSeconds(10),
-        () -> sent.stream().anyMatch(s -> s.cql().startsWith("TRUNCATE kafkapipeline.dead_letter_days")),
+        () ->
+            sent.stream()
+                .anyMatch(s -> s.cql().startsWith("TRUNCATE kafkapipeline.dead_letter_days")),
         sent::toString);
     sent.clear();
 
