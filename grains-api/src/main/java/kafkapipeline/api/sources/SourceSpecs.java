@@ -110,10 +110,19 @@ public final class SourceSpecs {
   /**
    * Every problem that makes {@code spec} unusable, each naming the source, the key and the reason
    * (for example {@code source 'launches': columns[2].pointer 'id' is not a JSON Pointer (must be
-   * empty or start with '/')}); empty when it can run. Never throws, whatever is null in it.
+   * empty or start with '/')}); empty when it can run. Never throws, whatever is null in it. A URL
+   * whose host is an IP literal must be a public address ({@link AddressRule#publicOnly}).
    */
   public static List<String> problems(SourceSpec spec) {
-    return new SpecProblems(spec).all();
+    return problems(spec, AddressRule.publicOnly());
+  }
+
+  /**
+   * As {@link #problems(SourceSpec)}, an IP literal in the URL checked against {@code addresses};
+   * null: not checked (for callers to whom the address does not matter, such as the table's).
+   */
+  public static List<String> problems(SourceSpec spec, AddressRule addresses) {
+    return new SpecProblems(spec, addresses).all();
   }
 
   /**

@@ -29,18 +29,18 @@ final class SpecProblems {
   /** RFC 9110 token: the characters of a header name. */
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
-  private static final Pattern ENV_VAR = Pattern.compile("[A-Z_][A-Z0-9_]*");
-
   /** Headers the HTTP client sets itself from the request and the connection. */
   private static final Set<String> CLIENT_HEADERS =
       Set.of("connection", "content-length", "expect", "host", "transfer-encoding", "upgrade");
 
   private final SourceSpec spec;
+  private final AddressRule addresses; // null: the URL's address is not checked
   private final String prefix;
   private final List<String> out = new ArrayList<>();
 
-  SpecProblems(SourceSpec spec) {
+  SpecProblems(SourceSpec spec, AddressRule addresses) {
     this.spec = spec;
+    this.addresses = addresses;
     this.prefix =
         "source " + (spec == null || spec.name() == null ? "(no name)" : Show.quote(spec.name()));
   }
@@ -148,6 +148,11 @@ final class SpecProblems {
     } else if (uri.getRawUserInfo() != null) {
       // It would be shown by GET /api/sources and logged: keys go in secretHeaders.
       add("url", "holds credentials (user info); put an API key in secretHeaders");
+    } else if (addresses != null) {
+      // An IP literal is refused here; a name is checked each time it is resolved, at connect.
+      addresses
+          .literalRefusal(uri.getHost())
+          .ifPresent(why -> add("url", Show.quote(url) + ": " + why));
     }
   }
 
@@ -179,14 +184,8 @@ final class SpecProblems {
       for (Map.Entry<String, String> h : spec.secretHeaders().entrySet()) {
         String key = "secretHeaders[" + Show.quote(h.getKey()) + "]";
         headerName(key, h.getKey(), seen);
-        String variable = h.getValue();
-        if (variable == null || !ENV_VAR.matcher(variable).matches()) {
-          add(
-              key,
-              Show.quote(variable)
-                  + " is not an environment variable name ([A-Z_][A-Z0-9_]*); the value is read"
-                  + " from that variable");
-        }
+        String refused = SecretRef.problem(h.getValue());
+        if (refused != null) add(key, refused);
       }
     }
   }

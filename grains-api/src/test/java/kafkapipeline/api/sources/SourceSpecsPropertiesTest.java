@@ -121,6 +121,36 @@ class SourceSpecsPropertiesTest {
         });
     out.add(
         (in, e) -> {
+          e.url =
+              pickOf(in, "http://", "https://", "HTTP://")
+                  + pickOf(
+                      in,
+                      "127.0.0.1",
+                      "127.9.9.9:8080",
+                      "10.1.2.3",
+                      "172.31.255.255",
+                      "192.168.0.1",
+                      "100.64.0.1",
+                      "169.254.169.254",
+                      "0.0.0.0",
+                      "224.0.0.1",
+                      "255.255.255.255",
+                      "[::1]",
+                      "[::]",
+                      "[fd00:ec2::254]",
+                      "[fe80::1]",
+                      "[fec0::1]",
+                      "[ff02::1]",
+                      "[::ffff:127.0.0.1]",
+                      "[::ffff:a9fe:a9fe]",
+                      "[::10.0.0.1]",
+                      "[64:ff9b::a9fe:a9fe]",
+                      "[2002:c0a8:0101::1]:443")
+                  + pickOf(in, "", "/", "/latest/meta-data/");
+          return d("internal address", e, "url");
+        });
+    out.add(
+        (in, e) -> {
           e.poll().interval =
               pickOf(
                   in,
@@ -149,14 +179,38 @@ class SourceSpecsPropertiesTest {
         });
     out.add(
         (in, e) -> {
-          e.secretHeaders().put("X-Key", pickOf(in, null, "", "api_key", "1KEY", "A-B", "A B"));
+          e.secretHeaders()
+              .put(
+                  "X-Key",
+                  pickOf(
+                      in,
+                      null,
+                      "",
+                      "api_key",
+                      "1KEY",
+                      "A-B",
+                      "A B",
+                      "HTTP_TOKEN",
+                      "OWM_API_KEY",
+                      "CASSANDRA_PASSWORD",
+                      "KAFKA_SASL",
+                      "SOURCE_SECRET_",
+                      "source_secret_x",
+                      "file:",
+                      "file:..",
+                      "file:.",
+                      "file:../HTTP_TOKEN",
+                      "file:a/b",
+                      "file:/etc/passwd",
+                      "file:.hidden",
+                      "file:a\\b"));
           return d("bad env var", e, "secretHeaders['X-Key']");
         });
     out.add(
         (in, e) -> {
           String name = pickOf(in, "X-Both", "x-both", "X-BOTH");
           e.headers().put("X-Both", "v");
-          e.secretHeaders().put(name, "BOTH_KEY");
+          e.secretHeaders().put(name, "SOURCE_SECRET_BOTH");
           return d("header in both maps", e, "secretHeaders['" + name + "']");
         });
     out.add(

@@ -16,10 +16,10 @@ class SourceSpecsTest {
       {
         "name": "launches",
         "kind": "http-poll",
-        "url": "http://127.0.0.1:8123/v4/launches/past",
+        "url": "http://api.example.com:8123/v4/launches/past",
         "interval": "PT30S",
         "headers": {"Accept": "application/json"},
-        "secretHeaders": {"X-Api-Key": "LAUNCHES_API_KEY"},
+        "secretHeaders": {"X-Api-Key": "SOURCE_SECRET_LAUNCHES"},
         "items": "",
         "key": "/id",
         "columns": [
@@ -113,14 +113,14 @@ class SourceSpecsTest {
         parse(
             LAUNCHES
                 .replace("\"/flight_number\"", "\"id\"")
-                .replace("\"LAUNCHES_API_KEY\"", "\"launches-key\"")
+                .replace("\"SOURCE_SECRET_LAUNCHES\"", "\"HTTP_TOKEN\"")
                 .replace("\"PT30S\"", "\"PT0.5S\"")
                 .replace("\"partition\": [\"launch_id\"]", "\"partition\": [\"cores\"]"));
     assertEquals(
         List.of(
             "source 'launches': interval PT0.5S is not between 1 s (PT1S) and 24 h (PT24H)",
-            "source 'launches': secretHeaders['X-Api-Key'] 'launches-key' is not an environment"
-                + " variable name ([A-Z_][A-Z0-9_]*); the value is read from that variable",
+            "source 'launches': secretHeaders['X-Api-Key'] 'HTTP_TOKEN' is refused: "
+                + SecretRef.RULE,
             "source 'launches': columns[2].pointer 'id' is not a JSON Pointer (must be empty or"
                 + " start with '/', '~' only as ~0 or ~1)",
             "source 'launches': primaryKey.partition[0] 'cores' is not required (every key column"
@@ -139,7 +139,7 @@ class SourceSpecsTest {
             parse(
                 LAUNCHES
                     .replace("\"launches\"", "\"select\"")
-                    .replace("http://127", "http://u:secret@127"))));
+                    .replace("http://api", "http://u:secret@api"))));
     assertEquals(List.of("source (no name): is missing (null)"), SourceSpecs.problems(null));
   }
 

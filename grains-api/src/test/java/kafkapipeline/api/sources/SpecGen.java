@@ -64,7 +64,12 @@ final class SpecGen {
     String url =
         pickOf(in, "http", "https", "HTTP")
             + "://"
-            + pickOf(in, "127.0.0.1:8123", "api.spacexdata.com", "stream.wikimedia.org", "[::1]:80")
+            + pickOf(
+                in,
+                "203.0.113.7:8123",
+                "api.spacexdata.com",
+                "stream.wikimedia.org",
+                "[2001:db8::1]:80")
             + pickOf(in, "", "/", "/v4/launches/past", "/v2/stream/recentchange?x=1");
     Duration interval =
         poll && pick(in, 0, 1) == 0 ? Duration.ofSeconds(pick(in, 1, 86_400)) : null;
@@ -131,7 +136,13 @@ final class SpecGen {
       out.put(
           prefix + i + pickOf(in, "", "-Key", "_x", "!#$%&'*+.^`|~"),
           secret
-              ? pickOf(in, "API_KEY", "_", "K" + i, "LAUNCHES_API_KEY")
+              ? pickOf(
+                  in,
+                  "SOURCE_SECRET_API_KEY",
+                  "SOURCE_SECRET__",
+                  "SOURCE_SECRET_K" + i,
+                  "file:launches.key",
+                  "file:K" + i)
               : pickOf(in, "", "application/json", "a\tb", "Ünïcode ✓", "x".repeat(300)));
     }
     return out;
