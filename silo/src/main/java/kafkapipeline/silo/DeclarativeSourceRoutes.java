@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import kafkapipeline.api.grains.DeclarativeSourceProtocol;
+import kafkapipeline.api.sources.AddressRule;
 import kafkapipeline.api.sources.InvalidSourceException;
 import kafkapipeline.api.sources.SourceInfo;
 import kafkapipeline.api.sources.SourceSpec;
@@ -33,21 +34,29 @@ import org.apache.pekko.http.javadsl.server.Route;
  * its rows, table and topic stay). Both pass {@link RequestChecks} first.
  *
  * <p>Adding checks everything before anything is created: a body that is no valid description is a
- * 400 naming every problem (source, key, reason); a name, topic or table that another source or the
- * pipeline itself owns, or a table left by a removed source with other columns, is a 409 with the
- * reason. Then the table is created (or widened by the new columns), the source stored, this silo's
- * persisters told, its grain woken: 201 with its entry as {@code GET /api/sources} lists it. Every
- * other silo starts its persister at its next refresh.
+ * 400 naming every problem (source, key, reason), among them a secret header naming a variable
+ * other than {@code SOURCE_SECRET_*} or a URL whose IP literal the {@link AddressRule} refuses; a
+ * name, topic or table that another source or the pipeline itself owns, or a table left by a
+ * removed source with other columns, is a 409 with the reason. Then the table is created (or
+ * widened by the new columns), the source stored, this silo's persisters told, its grain woken: 201
+ * with its entry as {@code GET /api/sources} lists it. Every other silo starts its persister at its
+ * next refresh.
  */
 final class DeclarativeSourceRoutes extends AllDirectives {
   private final ActorSystem<?> system;
   private final HttpSettings http;
   private final PipelineView pipeline;
   private final RequestChecks checks;
+  private final AddressRule addresses;
 
   DeclarativeSourceRoutes(
-      ActorSystem<?> system, HttpSettings http, PipelineView pipeline, RequestChecks checks) {
+      ActorSystem<?> system,
+      HttpSettings http,
+      PipelineView pipeline,
+      RequestChecks checks,
+      AddressRule addresses) {
     this.system = system;
+    this.addresses = addresses;
     this.http = http;
     this.pipeline = pipeline;
     this.checks = checks;
@@ -77,7 +86,7 @@ final class DeclarativeSourceRoutes extends AllDirectives {
     } catch (InvalidSourceException e) {
       return done(refused(StatusCodes.BAD_REQUEST, "not a valid source", e.problems()));
     }
-    List<String> problems = SourceSpecs.problems(spec);
+    List<String> problems = SourceSpecs.problems(spec, addresses);
     if (!problems.isEmpty())
       return done(refused(StatusCodes.BAD_REQUEST, "not a valid source", problems));
     Grains.Declarative d = g.declarative();

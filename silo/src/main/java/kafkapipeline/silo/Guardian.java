@@ -221,7 +221,8 @@ public final class Guardian {
             stores.streamPositions(),
             metrics,
             System::getenv,
-            declarative));
+            declarative,
+            settings.sourceAccess()));
     DeclarativeSourceKeeper.init(system, stores.sources(), declarative.wakeInterval());
     var persisters =
         ctx.spawn(

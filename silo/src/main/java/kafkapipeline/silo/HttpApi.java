@@ -162,7 +162,10 @@ public final class HttpApi extends AllDirectives {
                                                                     system,
                                                                     settings.http(),
                                                                     pipeline,
-                                                                    checks)
+                                                                    checks,
+                                                                    settings
+                                                                        .sourceAccess()
+                                                                        .addresses())
                                                                 .routes(),
                                                             new RowRoutes(
                                                                     settings.http(),

@@ -28,11 +28,13 @@ public record SiloSettings(
     PersisterSettings persisters,
     SpaceXSettings spacex,
     kafkapipeline.grains.declarative.DeclarativeSettings declarative,
+    kafkapipeline.grains.declarative.SourceAccessSettings sourceAccess,
     kafkapipeline.silo.sources.SourceFiles sourceFiles,
     HistorySettings history) {
 
   /** Reads every component's section of {@code root}, the whole configuration. */
   public static SiloSettings fromConfig(Config root) {
+    var access = kafkapipeline.grains.declarative.SourceAccessSettings.fromConfig(root);
     return new SiloSettings(
         ClusterSettings.fromConfig(root),
         KafkaSettings.fromConfig(root),
@@ -44,7 +46,8 @@ public record SiloSettings(
         PersisterSettings.fromConfig(root),
         SpaceXSettings.fromConfig(root),
         kafkapipeline.grains.declarative.DeclarativeSettings.fromConfig(root),
-        kafkapipeline.silo.sources.SourceFiles.fromConfig(root),
+        access,
+        kafkapipeline.silo.sources.SourceFiles.fromConfig(root, access.addresses()),
         HistorySettings.fromConfig(root));
   }
 

@@ -145,7 +145,8 @@ class ProfiledGrainsTest {
             context.streamPositions(),
             metrics,
             name -> null,
-            settings.declarative()));
+            settings.declarative(),
+            settings.sourceAccess()));
     DeclarativeSourceKeeper.init(system, sources, Duration.ofMillis(200));
     ActorRef<PersisterProtocol.Command> persister =
         testKit.spawn(

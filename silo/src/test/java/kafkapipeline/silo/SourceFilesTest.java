@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import kafkapipeline.api.sources.AddressRule;
 import kafkapipeline.api.sources.SourceSpec;
 import kafkapipeline.silo.sources.SourceFiles;
 import org.junit.jupiter.api.Test;
@@ -22,13 +23,15 @@ class SourceFilesTest {
   void theShippedExampleIsAValidSourceAndNoFolderIsNoSource(@TempDir Path dir) throws Exception {
     Files.copy(EXAMPLE, dir.resolve("spacex-launches.json"));
     Files.writeString(dir.resolve("notes.txt"), "not a source: only *.json files are read");
-    List<SourceSpec> specs = SourceFiles.read(dir).specs();
+    List<SourceSpec> specs = SourceFiles.read(dir, AddressRule.publicOnly()).specs();
     assertEquals(1, specs.size());
     assertEquals("launches", specs.get(0).name());
     assertEquals("launches", specs.get(0).tableOrName());
     assertEquals(
         List.of(),
-        SourceFiles.fromConfig(ConfigFactory.parseMap(Map.of(SourceFiles.PATH, ""))).specs());
+        SourceFiles.fromConfig(
+                ConfigFactory.parseMap(Map.of(SourceFiles.PATH, "")), AddressRule.publicOnly())
+            .specs());
   }
 
   @Test
@@ -45,7 +48,8 @@ class SourceFilesTest {
     Files.writeString(dir.resolve("e.json"), " ".repeat(1024 * 1024 + 1));
     Files.createDirectory(dir.resolve("f.json"));
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> SourceFiles.read(dir));
+        assertThrows(
+            IllegalArgumentException.class, () -> SourceFiles.read(dir, AddressRule.publicOnly()));
     String m = e.getMessage();
     assertTrue(m.startsWith(SourceFiles.PATH), m);
     assertTrue(m.contains("b.json: ") && m.contains("fakerdata"), m);
@@ -60,7 +64,8 @@ class SourceFilesTest {
   void aMissingFolderIsRefusedWithItsPath(@TempDir Path dir) {
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class, () -> SourceFiles.read(dir.resolve("missing")));
+            IllegalArgumentException.class,
+            () -> SourceFiles.read(dir.resolve("missing"), AddressRule.publicOnly()));
     assertTrue(e.getMessage().startsWith(SourceFiles.PATH + " must be a folder"), e.getMessage());
   }
 }

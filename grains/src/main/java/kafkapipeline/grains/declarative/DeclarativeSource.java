@@ -58,8 +58,12 @@ import org.apache.pekko.stream.SharedKillSwitch;
  * at least its {@code Retry-After}, and any failure (5xx, other status, network, timeout, failed
  * publish or save, the stream's end) backs off exponentially with jitter from the settings' minimum
  * to their maximum; the first success resets it. Malformed documents and items become dead letters
- * (counted). Secret header values are read through {@code env} on the silo that runs the grain and
- * never appear in a log or a {@link Status} (messages echoing one have it redacted).
+ * (counted). Secret header values are read ({@link SecretHeaders}: {@code SOURCE_SECRET_*} through
+ * {@code env}, or a file of the secrets folder) on the silo that runs the grain, before each
+ * attempt, and never appear in a log or a {@link Status} (messages echoing one have it redacted); a
+ * name the rule refuses fails the attempt, counted, and nothing is sent. Every connection goes
+ * through a {@link CheckedResolver}: only to addresses {@link SourceAccessSettings#addresses}
+ * allows, else the attempt fails naming the address and the rule.
  */
 public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceProtocol.Command> {
   public static final EntityTypeKey<Command> TYPE_KEY =
@@ -71,6 +75,7 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
    * What every grain of the silo shares.
    *
    * @param env environment variable name to its value (null when unset): {@code System::getenv}
+   * @param access the secrets folder and the addresses sources may connect to
    */
   public record Dependencies(
       SourceStore sources,
@@ -78,7 +83,8 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
       StreamPositionStore positions,
       PipelineMetrics metrics,
       Function<String, String> env,
-      DeclarativeSettings settings) {}
+      DeclarativeSettings settings,
+      SourceAccessSettings access) {}
 
   /** The next poll, or the next connection (first the stream position, if it is not read yet). */
   enum Attempt implements Command {
@@ -128,6 +134,8 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
   private final Dependencies deps;
   private SourceSpec spec; // null until read
   private PollClient client; // http-poll only
+  private CheckedResolver resolver;
+  private Map<String, String> secrets = Map.of(); // the last values read, to redact
   private State state = State.STARTING;
   private long published, malformed, filtered;
   private Instant lastEventAt, nextAttemptAt;
@@ -196,8 +204,9 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
       return Behaviors.stopped();
     }
     spec = stored.spec();
+    resolver = CheckedResolver.dns(getContext().getSystem(), deps.access().addresses());
     if (spec.kind() == SourceKind.HTTP_POLL)
-      client = new PollClient(deps.settings().requestTimeout(), deps.settings().maxBodyBytes());
+      client = PollClient.over(getContext().getSystem(), resolver, deps.settings());
     getContext().getLog().info("Source {} ({}) starts", name, spec.kind());
     return onAttempt();
   }
@@ -205,17 +214,11 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
   private Behavior<Command> onAttempt() {
     if (spec == null || busy) return this;
     nextAttemptAt = null;
-    Map<String, String> secrets = new LinkedHashMap<>();
-    if (spec.secretHeaders() != null) {
-      for (Map.Entry<String, String> h : spec.secretHeaders().entrySet()) {
-        String value = deps.env().apply(h.getValue());
-        if (value == null || value.isBlank())
-          return retryLater(
-              "environment variable " + h.getValue() + " (header " + h.getKey() + ") is not set",
-              Duration.ZERO);
-        secrets.put(h.getKey(), value);
-      }
-    }
+    SecretHeaders.Read read =
+        SecretHeaders.read(spec.secretHeaders(), deps.env(), deps.access().secretsDir());
+    if (read instanceof SecretHeaders.Refused refused)
+      return retryLater(refused.reason(), Duration.ZERO);
+    secrets = ((SecretHeaders.Values) read).headers();
     busy = true;
     long id = ++connection;
     if (spec.kind() == SourceKind.HTTP_POLL) {
@@ -315,7 +318,8 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
                 s.maxLineBytes(),
                 s.maxEventBytes(),
                 s.batchSize(),
-                s.batchWindow()));
+                s.batchWindow()),
+            resolver.transport());
     killSwitch = KillSwitches.shared("source-" + name + "-" + id);
     ActorRef<Command> self = getContext().getSelf();
     SourceSpec running = spec;
@@ -447,9 +451,6 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
 
   /** Whatever a server or the network said, without a secret header's value. */
   private String redact(String message) {
-    if (spec == null || spec.secretHeaders() == null) return message;
-    Map<String, String> secrets = new LinkedHashMap<>();
-    spec.secretHeaders().forEach((header, var) -> secrets.put(header, deps.env().apply(var)));
     return PollClient.redact(message, secrets);
   }
 

@@ -229,7 +229,9 @@ public final class DeclarativeTable {
    * @throws IllegalArgumentException listing the spec's problems, when it has any
    */
   static void requireValid(SourceSpec spec) {
-    List<String> problems = SourceSpecs.problems(spec);
+    // Where the source connects is no concern of its table: that was checked where it was
+    // accepted, and is checked at every connection.
+    List<String> problems = SourceSpecs.problems(spec, null);
     if (!problems.isEmpty())
       throw new IllegalArgumentException(
           problems.stream().collect(Collectors.joining("; ", "not a valid source: ", "")));

@@ -3,7 +3,6 @@ package kafkapipeline.grains.declarative;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -28,7 +27,8 @@ import kafkapipeline.api.sources.SourceSpec;
  * values it is given, and {@code If-None-Match} / {@code If-Modified-Since} from the last good
  * answer's {@code ETag} / {@code Last-Modified}. A secret value never appears in a result: every
  * message has each one replaced by {@value #REDACTED}, whatever the server echoed. A body over
- * {@code maxBodyBytes} is not read further and is a {@link Failed}.
+ * {@code maxBodyBytes} is not read further and is a {@link Failed}. It connects through {@link
+ * CheckedHttp}: only to an address the source's rule allows, redirects not followed.
  */
 final class PollClient {
   static final String REDACTED = "<redacted>";
@@ -49,12 +49,23 @@ final class PollClient {
   /** Anything else: a 5xx or other status, a network error, a timeout, a body too large. */
   record Failed(String message) implements Result {}
 
-  private final HttpClient http;
+  private final CheckedHttp http;
   private final Duration requestTimeout;
   private final int maxBodyBytes;
 
-  PollClient(Duration requestTimeout, int maxBodyBytes) {
-    this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
+  /** A client of the settings' timeout and body limit, connecting through {@code resolver}. */
+  static PollClient over(
+      org.apache.pekko.actor.typed.ActorSystem<?> system,
+      CheckedResolver resolver,
+      DeclarativeSettings settings) {
+    return new PollClient(
+        new CheckedHttp(system, resolver, settings.requestTimeout()),
+        settings.requestTimeout(),
+        settings.maxBodyBytes());
+  }
+
+  PollClient(CheckedHttp http, Duration requestTimeout, int maxBodyBytes) {
+    this.http = http;
     this.requestTimeout = requestTimeout;
     this.maxBodyBytes = maxBodyBytes;
   }

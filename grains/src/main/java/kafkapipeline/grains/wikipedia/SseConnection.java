@@ -14,6 +14,7 @@ import java.util.function.Function;
 import kafkapipeline.grains.wikipedia.RecentChangeFrames.Frame;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.http.javadsl.ClientTransport;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -88,11 +89,20 @@ public final class SseConnection {
   }
 
   public SseConnection(ActorSystem<?> system, Settings settings) {
+    this(system, settings, null);
+  }
+
+  /**
+   * As above, every connection made through {@code transport} (null: plain TCP, the system's DNS);
+   * a declarative source gives one that connects to checked addresses only.
+   */
+  public SseConnection(ActorSystem<?> system, Settings settings, ClientTransport transport) {
     this.system = system;
     this.settings = settings;
     this.materializer = Materializer.matFromSystem(system);
     ConnectionPoolSettings defaults = ConnectionPoolSettings.create(Adapter.toClassic(system));
     ClientConnectionSettings connection = defaults.getConnectionSettings();
+    if (transport != null) connection = connection.withTransport(transport);
     this.pool =
         defaults.withConnectionSettings(
             connection.withParserSettings(

@@ -62,8 +62,9 @@ class DeclarativePollTest {
         publisher,
         new Fakes.Positions(),
         new PipelineMetrics(),
-        Map.of("LAUNCHES_API_KEY", SECRET)::get,
-        Fakes.settings());
+        Map.of("SOURCE_SECRET_LAUNCHES", SECRET)::get,
+        Fakes.settings(),
+        Fakes.loopback());
   }
 
   /** Serves the launches with an ETag; a request with that ETag gets 304. */

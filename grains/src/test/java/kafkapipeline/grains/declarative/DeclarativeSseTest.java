@@ -99,7 +99,8 @@ class DeclarativeSseTest {
               positions,
               new PipelineMetrics(),
               Map.<String, String>of()::get,
-              Fakes.settings());
+              Fakes.settings(),
+              Fakes.loopback());
       ActorRef<DeclarativeSourceProtocol.Command> first =
           testKit.spawn(DeclarativeSource.create("changes", deps));
       Status status = await(first, s -> s.published() == 144 && lastId.equals(s.position()));

@@ -118,6 +118,12 @@ final class Fakes {
     }
   }
 
+  /** No secrets folder; public addresses and loopback, where the tests' servers listen. */
+  static SourceAccessSettings loopback() {
+    return new SourceAccessSettings(
+        java.util.Optional.empty(), kafkapipeline.api.sources.AddressRule.parse("127.0.0.0/8"));
+  }
+
   static DeclarativeSettings settings() {
     return new DeclarativeSettings(
         Duration.ofMillis(100),
@@ -140,7 +146,7 @@ final class Fakes {
         url,
         interval,
         Map.of("Accept", "application/json"),
-        Map.of("X-Api-Key", "LAUNCHES_API_KEY"),
+        Map.of("X-Api-Key", "SOURCE_SECRET_LAUNCHES"),
         null,
         "",
         "/id",

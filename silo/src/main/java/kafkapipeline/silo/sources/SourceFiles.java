@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import kafkapipeline.api.sources.AddressRule;
 import kafkapipeline.api.sources.InvalidSourceException;
 import kafkapipeline.api.sources.SourceInfo;
 import kafkapipeline.api.sources.SourceSpec;
@@ -28,14 +29,17 @@ public record SourceFiles(List<SourceSpec> specs) {
   /** The largest file read as a source (the client's add-source takes no larger one either). */
   static final long MAX_FILE_BYTES = 1024 * 1024;
 
-  /** Reads and checks the folder {@value #PATH} names (empty: no files). */
-  public static SourceFiles fromConfig(Config config) {
+  /**
+   * Reads and checks the folder {@value #PATH} names (empty: no files), an IP literal in a URL
+   * against {@code addresses} (a name is checked at every connection).
+   */
+  public static SourceFiles fromConfig(Config config, AddressRule addresses) {
     String dir = config.getString(PATH).strip();
-    return dir.isEmpty() ? new SourceFiles(List.of()) : read(Path.of(dir));
+    return dir.isEmpty() ? new SourceFiles(List.of()) : read(Path.of(dir), addresses);
   }
 
   /** Reads and checks every {@code *.json} file of {@code dir}. */
-  public static SourceFiles read(Path dir) {
+  public static SourceFiles read(Path dir, AddressRule addresses) {
     if (!Files.isDirectory(dir))
       throw new IllegalArgumentException(PATH + " must be a folder, was '" + dir + "'");
     List<Path> files;
@@ -56,7 +60,7 @@ public record SourceFiles(List<SourceSpec> specs) {
           continue;
         }
         SourceSpec spec = SourceSpecs.parse(Files.readAllBytes(file));
-        List<String> wrong = new ArrayList<>(SourceSpecs.problems(spec));
+        List<String> wrong = new ArrayList<>(SourceSpecs.problems(spec, addresses));
         if (wrong.isEmpty()) wrong.addAll(SourceSpecs.conflicts(spec, taken));
         if (wrong.isEmpty()) {
           specs.add(spec);
