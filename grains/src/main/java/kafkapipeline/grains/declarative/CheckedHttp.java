@@ -51,7 +51,10 @@ final class CheckedHttp {
             .withConnectingTimeout(connectTimeout)
             .withTransport(resolver.transport());
     this.pool =
-        ConnectionPoolSettings.create(Adapter.toClassic(system)).withConnectionSettings(connection);
+        ConnectionPoolSettings.create(Adapter.toClassic(system))
+            .withConnectionSettings(connection)
+            // As the JDK client: no retries of its own (the source backs off and polls again).
+            .withMaxRetries(0);
   }
 
   <T> CompletableFuture<HttpResponse<T>> sendAsync(
@@ -67,7 +70,10 @@ final class CheckedHttp {
     http.singleRequest(out, http.defaultClientHttpsContext(), pool, Adapter.toClassic(system).log())
         .whenComplete(
             (response, error) -> {
-              if (error != null) headers.completeExceptionally(error);
+              // The refusal itself, not pekko-http's wrapping of it: its message says why.
+              if (error != null)
+                headers.completeExceptionally(
+                    CheckedResolver.refusal(error).<Throwable>map(r -> r).orElse(error));
               // Too late (timed out): let the connection go.
               else if (!headers.complete(response)) response.discardEntityBytes(materializer);
             });

@@ -105,6 +105,16 @@ public final class CheckedResolver {
     return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
   }
 
+  /**
+   * The refusal somewhere among {@code error}'s causes (pekko-http wraps a failed lookup, for one
+   * in a {@code NeverMaterializedException}), or empty.
+   */
+  public static Optional<RefusedAddressException> refusal(Throwable error) {
+    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause())
+      if (e instanceof RefusedAddressException r) return Optional.of(r);
+    return Optional.empty();
+  }
+
   /** A pekko-http transport that connects through {@link #resolve} only. */
   public ClientTransport transport() {
     return ClientTransport.withCustomResolver((host, port) -> resolve(host, (Integer) port));

@@ -355,7 +355,10 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
                     ? new Ended(connected.connection(), outcome)
                     : new Failed(
                         connected.connection(),
-                        "stream failed: " + SseConnection.describe(error),
+                        "stream failed: "
+                            + CheckedResolver.refusal(error)
+                                .map(Throwable::getMessage)
+                                .orElseGet(() -> SseConnection.describe(error)),
                         Duration.ZERO));
     return this;
   }
