@@ -154,6 +154,9 @@ final class SiloCluster implements AutoCloseable {
     env.put(
         "SPACEX_BASE_URL",
         "http://127.0.0.1:9"); // never the real API from a test; a test may set its own
+    // The tests' replay and capture servers listen on loopback, which declarative sources may
+    // not reach by default; a test of that default sets SOURCES_ALLOWED_NETWORKS to "".
+    env.put("SOURCES_ALLOWED_NETWORKS", "127.0.0.0/8");
     env.putAll(extraEnv); // a test's own settings win
     return env;
   }
