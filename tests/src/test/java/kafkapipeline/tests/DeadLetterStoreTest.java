@@ -177,13 +177,16 @@ class DeadLetterStoreTest {
         (topic, day) -> {
           if (topic.equals("dl-race"))
             return store.saveAll(List.of(letter(topic, 2, LAST_WEEK, payload(5, 2))));
+          // Asynchronously: the hook runs on a driver thread, where a blocking call fails.
           if (topic.equals("dl-late"))
-            session.execute(
-                SimpleStatement.newInstance(
-                    "INSERT INTO kafkapipeline.dead_letters_by_day (topic, day, partition, offset)"
-                        + " VALUES (?, ?, 0, 3)",
-                    topic,
-                    day));
+            return session
+                .executeAsync(
+                    SimpleStatement.newInstance(
+                        "INSERT INTO kafkapipeline.dead_letters_by_day (topic, day, partition,"
+                            + " offset) VALUES (?, ?, 0, 3)",
+                        topic,
+                        day))
+                .thenApply(rs -> (Void) null);
           return CompletableFuture.completedFuture(null);
         });
     try {
