@@ -111,16 +111,20 @@ public final class HttpApi extends AllDirectives {
     CityRoutes cities =
         new CityRoutes(system, settings.weather(), settings.http(), pipeline, checks);
     KafkaLag lag = new KafkaLag(connections.kafkaAdmin(), pipeline.registry()::topics);
+    RewindLog rewindLog = new ReplicatedRewindLog(system, settings.http().askTimeout());
+    TopicRewind rewind =
+        new TopicRewind(
+            system,
+            connections.kafkaAdmin(),
+            rewindLog,
+            settings.http().askTimeout(),
+            settings.persisters().drainTimeout());
     TopicRoutes topics =
         new TopicRoutes(
             pipeline,
             checks,
-            new TopicRewind(
-                system,
-                connections.kafkaAdmin(),
-                settings.http().askTimeout(),
-                settings.persisters().drainTimeout()),
-            new RewindProgress(system, settings.http().askTimeout(), lag));
+            rewind,
+            new RewindProgress(rewindLog, lag::lag, rewind.resumeAfter()));
     return api.handleExceptions(
         JsonRoutes.jsonExceptions(),
         () ->
