@@ -243,7 +243,8 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
 
   private Behavior<Command> onPolled(Polled polled) {
     if (polled.result() instanceof PollClient.Fresh fresh) {
-      Extraction extraction = ItemExtraction.document(fresh.body(), spec);
+      Extraction extraction =
+          ItemExtraction.document(fresh.body(), spec, deps.settings().maxItems());
       long id = connection;
       getContext()
           .pipeToSelf(
@@ -325,7 +326,7 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
             killSwitch,
             () -> self.tell(new Streaming(id)),
             retry -> self.tell(new ServerRetry(id, retry)),
-            output -> SseItems.decode(output, running),
+            output -> SseItems.decode(output, running, s.maxItems()),
             frames ->
                 SseItems.publish(
                         frames,

@@ -49,7 +49,8 @@ final class SseItems {
     return "source:" + sourceName;
   }
 
-  static Frame decode(SseDecoder.Output output, SourceSpec spec) {
+  /** One decoder output's frame; an event with more than {@code maxItems} items a dead letter. */
+  static Frame decode(SseDecoder.Output output, SourceSpec spec, int maxItems) {
     if (output instanceof SseDecoder.Event e) {
       Optional<String> position = position(e.lastEventId());
       if (e.type().equals("error")) {
@@ -60,7 +61,8 @@ final class SseItems {
         return new Frame(Extraction.NONE, position, message);
       }
       return new Frame(
-          ItemExtraction.event(e.data().getBytes(StandardCharsets.UTF_8), spec, e.lastEventId()),
+          ItemExtraction.event(
+              e.data().getBytes(StandardCharsets.UTF_8), spec, e.lastEventId(), maxItems),
           position,
           null);
     }
