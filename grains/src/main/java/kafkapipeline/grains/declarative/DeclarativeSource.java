@@ -62,6 +62,9 @@ import org.apache.pekko.stream.SharedKillSwitch;
  * never appear in a log or a {@link Status} (messages echoing one have it redacted).
  */
 public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceProtocol.Command> {
+  /** The metric counting attempts a bound of the settings stopped (a subset of failures). */
+  public static final String BOUNDS_EXCEEDED = "source_bounds_exceeded";
+
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "declarative-source");
 
@@ -87,10 +90,7 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
 
   private record Loaded(Optional<SourceStore.Stored> stored, String error) implements Command {}
 
-  private record Polled(PollClient.Result result) implements Command {}
-
-  private record PollPublished(Extraction extraction, String etag, String lastModified)
-      implements Command {}
+  private record Polled(PollWork.Outcome outcome) implements Command {}
 
   private record Failed(long connection, String reason, Duration atLeast) implements Command {}
 
@@ -108,24 +108,34 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
   private record Ended(long connection, SseConnection.Outcome outcome) implements Command {}
 
   public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, Dependencies deps) {
+    // One budget of poll bodies for all the sources of this silo.
+    PollBudget budget = new PollBudget(deps.settings().maxBufferedBytes());
     return ClusterSharding.get(system)
         .init(
             Entity.of(
                     TYPE_KEY,
-                    ctx -> Profiled.behavior(TYPE_KEY.name(), create(ctx.getEntityId(), deps)))
+                    ctx ->
+                        Profiled.behavior(TYPE_KEY.name(), create(ctx.getEntityId(), deps, budget)))
                 .withStopMessage(Stop.INSTANCE)
                 // A source runs on its own timer or stream: never idle, so never passivated.
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
+  /** A grain with a poll budget of its own (tests). */
   public static Behavior<Command> create(String name, Dependencies deps) {
+    return create(name, deps, new PollBudget(deps.settings().maxBufferedBytes()));
+  }
+
+  static Behavior<Command> create(String name, Dependencies deps, PollBudget budget) {
     return Behaviors.setup(
-        ctx -> Behaviors.withTimers(timers -> new DeclarativeSource(ctx, timers, name, deps)));
+        ctx ->
+            Behaviors.withTimers(timers -> new DeclarativeSource(ctx, timers, name, deps, budget)));
   }
 
   private final TimerScheduler<Command> timers;
   private final String name;
   private final Dependencies deps;
+  private final PollBudget budget;
   private SourceSpec spec; // null until read
   private PollClient client; // http-poll only
   private State state = State.STARTING;
@@ -141,11 +151,16 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
   private SharedKillSwitch killSwitch;
 
   private DeclarativeSource(
-      ActorContext<Command> ctx, TimerScheduler<Command> timers, String name, Dependencies deps) {
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      String name,
+      Dependencies deps,
+      PollBudget budget) {
     super(ctx);
     this.timers = timers;
     this.name = name;
     this.deps = deps;
+    this.budget = budget;
     ctx.pipeToSelf(
         deps.sources().get(name),
         (found, error) ->
@@ -158,7 +173,6 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
         .onMessage(Loaded.class, this::onLoaded)
         .onMessageEquals(Attempt.INSTANCE, this::onAttempt)
         .onMessage(Polled.class, this::onPolled)
-        .onMessage(PollPublished.class, this::onPollPublished)
         .onMessage(PositionLoaded.class, this::onPositionLoaded)
         .onMessage(Connected.class, this::onConnected)
         .onMessage(Streaming.class, this::onStreaming)
@@ -196,8 +210,9 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
       return Behaviors.stopped();
     }
     spec = stored.spec();
+    DeclarativeSettings s = deps.settings();
     if (spec.kind() == SourceKind.HTTP_POLL)
-      client = new PollClient(deps.settings().requestTimeout(), deps.settings().maxBodyBytes());
+      client = new PollClient(s.requestTimeout(), s.pollDeadline(), s.maxBodyBytes(), budget);
     getContext().getLog().info("Source {} ({}) starts", name, spec.kind());
     return onAttempt();
   }
@@ -221,12 +236,19 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
     if (spec.kind() == SourceKind.HTTP_POLL) {
       getContext()
           .pipeToSelf(
-              client.get(spec, secrets, etag, lastModified),
-              (result, error) ->
+              PollWork.run(
+                  client,
+                  budget,
+                  spec,
+                  secrets,
+                  etag,
+                  lastModified,
+                  deps.publisher(),
+                  deps.settings()),
+              (outcome, error) ->
                   error == null
-                      ? new Polled(result)
-                      : new Failed(
-                          id, "poll failed: " + error.getClass().getSimpleName(), Duration.ZERO));
+                      ? new Polled(outcome)
+                      : new Failed(id, "publish failed: " + error, Duration.ZERO));
     } else if (position == null) {
       getContext()
           .pipeToSelf(
@@ -242,33 +264,18 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
   }
 
   private Behavior<Command> onPolled(Polled polled) {
-    if (polled.result() instanceof PollClient.Fresh fresh) {
-      Extraction extraction =
-          ItemExtraction.document(fresh.body(), spec, deps.settings().maxItems());
-      long id = connection;
-      getContext()
-          .pipeToSelf(
-              extraction.records().isEmpty()
-                  ? java.util.concurrent.CompletableFuture.completedFuture(null)
-                  : deps.publisher().publish(spec.topicOrName(), extraction.records()),
-              (ok, error) ->
-                  error == null
-                      ? new PollPublished(extraction, fresh.etag(), fresh.lastModified())
-                      : new Failed(id, "publish failed: " + error, Duration.ZERO));
-      return this;
+    if (polled.outcome() instanceof PollWork.Published done) {
+      etag = done.etag();
+      lastModified = done.lastModified();
+      return succeeded(done.extraction(), spec.intervalOrDefault());
     }
-    if (polled.result() instanceof PollClient.NotModified) {
+    if (polled.outcome() instanceof PollWork.Unchanged)
       return succeeded(Extraction.NONE, spec.intervalOrDefault());
-    }
-    if (polled.result() instanceof PollClient.RateLimited r)
-      return retryLater(r.message(), r.retryAfter());
-    return retryLater(((PollClient.Failed) polled.result()).message(), Duration.ZERO);
-  }
-
-  private Behavior<Command> onPollPublished(PollPublished done) {
-    etag = done.etag();
-    lastModified = done.lastModified();
-    return succeeded(done.extraction(), spec.intervalOrDefault());
+    PollWork.Refused refused = (PollWork.Refused) polled.outcome();
+    Extraction sent = refused.published();
+    count(sent.published(), sent.malformed(), sent.filtered(), sent.problem());
+    if (refused.overBound()) deps.metrics().increment(name, BOUNDS_EXCEEDED);
+    return retryLater(refused.reason(), refused.atLeast());
   }
 
   /** Counts what got through and schedules the next poll after {@code next}. */

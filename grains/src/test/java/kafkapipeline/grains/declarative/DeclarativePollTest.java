@@ -118,9 +118,13 @@ class DeclarativePollTest {
       await(source, s -> server.requests.size() >= 4); // the third answer was taken in
       status = await(source, s -> true);
 
-      assertEquals(1, publisher.batches.size(), "one batch for the one 200");
-      assertEquals("launches", publisher.batches.get(0).topic());
-      List<KeyedRecord> records = publisher.batches.get(0).records();
+      // The one 200's items, in batches of at most the settings' 100, one after the other.
+      assertEquals(2, publisher.batches.size(), "193 items in batches of 100");
+      for (Fakes.Publisher.Batch b : publisher.batches) {
+        assertEquals("launches", b.topic());
+        assertTrue(b.records().size() <= 100);
+      }
+      List<KeyedRecord> records = publisher.records();
       assertEquals(recordedIds(), records.stream().map(KeyedRecord::key).toList());
       ObjectMapper json = new ObjectMapper();
       JsonNode recorded = json.readTree(LAUNCHES);
