@@ -92,7 +92,12 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
 
   private record Polled(PollWork.Outcome outcome) implements Command {}
 
-  private record Failed(long connection, String reason, Duration atLeast) implements Command {}
+  private record Failed(long connection, String reason, Duration atLeast, boolean overBound)
+      implements Command {
+    Failed(long connection, String reason, Duration atLeast) {
+      this(connection, reason, atLeast, false);
+    }
+  }
 
   private record PositionLoaded(Optional<String> position) implements Command {}
 
@@ -315,15 +320,7 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
     headers.putAll(secrets);
     DeclarativeSettings s = deps.settings();
     SseConnection sse =
-        new SseConnection(
-            getContext().getSystem(),
-            new SseConnection.Settings(
-                spec.url(),
-                headers,
-                s.maxLineBytes(),
-                s.maxEventBytes(),
-                s.batchSize(),
-                s.batchWindow()));
+        new SseConnection(getContext().getSystem(), SseItems.connection(spec.url(), headers, s));
     killSwitch = KillSwitches.shared("source-" + name + "-" + id);
     ActorRef<Command> self = getContext().getSelf();
     SourceSpec running = spec;
@@ -334,6 +331,7 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
             () -> self.tell(new Streaming(id)),
             retry -> self.tell(new ServerRetry(id, retry)),
             output -> SseItems.decode(output, running, s.maxItems()),
+            SseItems::weight,
             frames ->
                 SseItems.publish(
                         frames,
@@ -357,11 +355,13 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
             (outcome, error) ->
                 error == null
                     ? new Ended(connected.connection(), outcome)
-                    : new Failed(
-                        connected.connection(),
-                        "stream failed: " + SseConnection.describe(error),
-                        Duration.ZERO));
+                    : streamFailed(connected.connection(), error));
     return this;
+  }
+
+  private Failed streamFailed(long id, Throwable error) {
+    SseItems.Failure f = SseItems.failure(error, deps.settings());
+    return new Failed(id, f.reason(), Duration.ZERO, f.overBound());
   }
 
   private Behavior<Command> onStreaming(Streaming streaming) {
@@ -398,6 +398,7 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
 
   private Behavior<Command> onFailed(Failed failed) {
     if (failed.connection() != connection) return this;
+    if (failed.overBound()) deps.metrics().increment(name, BOUNDS_EXCEEDED);
     return retryLater(redact(failed.reason()), failed.atLeast());
   }
 

@@ -3,6 +3,7 @@ package kafkapipeline.grains.declarative;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -11,6 +12,7 @@ import kafkapipeline.grains.cassandra.StreamPositionStore;
 import kafkapipeline.grains.declarative.ItemExtraction.Extraction;
 import kafkapipeline.grains.kafka.EventPublisher;
 import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
+import kafkapipeline.grains.wikipedia.SseConnection;
 import kafkapipeline.grains.wikipedia.SseDecoder;
 
 /**
@@ -43,6 +45,50 @@ final class SseItems {
   }
 
   private static final int MAX_ERROR_CHARS = 500;
+
+  /**
+   * The connection settings of a source's stream: batches of at most {@code batch-size} events and
+   * {@code max-batch-bytes} of records (one source's share of the producer buffer), no byte for
+   * {@code idle-timeout} fails the stream, and so do twice an event's and a line's limits of bytes
+   * without an event ending (an endless event would otherwise hold the stream without progress).
+   */
+  static SseConnection.Settings connection(
+      String url, Map<String, String> headers, DeclarativeSettings s) {
+    return new SseConnection.Settings(
+        url,
+        headers,
+        s.maxLineBytes(),
+        s.maxEventBytes(),
+        s.batchSize(),
+        s.batchWindow(),
+        s.maxBatchBytes(),
+        s.idleTimeout(),
+        2L * ((long) s.maxEventBytes() + s.maxLineBytes()));
+  }
+
+  /** A frame's weight in a batch: its records' keys and values. */
+  static long weight(Frame frame) {
+    long bytes = 0;
+    for (KeyedRecord r : frame.extraction().records()) bytes += r.sizeBytes();
+    return bytes;
+  }
+
+  /** Why a stream failed, and whether a bound of the settings ended it. */
+  record Failure(String reason, boolean overBound) {}
+
+  static Failure failure(Throwable error, DeclarativeSettings s) {
+    for (Throwable e = error; e != null; e = e.getCause()) {
+      if (e instanceof SseConnection.StreamBoundException bound)
+        return new Failure("stream failed: " + bound.getMessage(), true);
+      if (e instanceof java.util.concurrent.TimeoutException)
+        return new Failure(
+            "stream failed: no byte for "
+                + s.idleTimeout().toMillis()
+                + " ms (setting idle-timeout)",
+            true);
+    }
+    return new Failure("stream failed: " + SseConnection.describe(error), false);
+  }
 
   /** The position-store key of a source. */
   static String positionKey(String sourceName) {
