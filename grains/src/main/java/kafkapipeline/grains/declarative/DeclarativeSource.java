@@ -132,9 +132,13 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
   }
 
   static Behavior<Command> create(String name, Dependencies deps, PollBudget budget) {
-    return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(timers -> new DeclarativeSource(ctx, timers, name, deps, budget)));
+    Crashes crashes = new Crashes();
+    return crashes.supervise(
+        Behaviors.setup(
+            ctx ->
+                Behaviors.withTimers(
+                    timers -> new DeclarativeSource(ctx, timers, name, deps, budget, crashes))),
+        deps.settings());
   }
 
   private final TimerScheduler<Command> timers;
@@ -160,12 +164,18 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
       TimerScheduler<Command> timers,
       String name,
       Dependencies deps,
-      PollBudget budget) {
+      PollBudget budget,
+      Crashes crashes) {
     super(ctx);
     this.timers = timers;
     this.name = name;
     this.deps = deps;
     this.budget = budget;
+    if (crashes.count() > 0) { // restarted after a crash: failing, and says so
+      state = State.BACKING_OFF;
+      failures = crashes.count();
+      lastError = crashes.describe();
+    }
     ctx.pipeToSelf(
         deps.sources().get(name),
         (found, error) ->

@@ -180,4 +180,50 @@ class PollBoundsTest {
       over.countDown();
     }
   }
+
+  @Test
+  void aGrainThatCrashesRestartsInPlaceAfterABackoffAndSaysSo() throws Exception {
+    byte[] launches = Fakes.fixture("spacex/v4_launches.json");
+    try (Fakes.Server server =
+        new Fakes.Server(
+            (exchange, i) -> {
+              exchange.sendResponseHeaders(200, launches.length);
+              try (OutputStream out = exchange.getResponseBody()) {
+                out.write(launches);
+              }
+            })) {
+      MemorySourceStore store = new MemorySourceStore();
+      store.save(Fakes.launches(server.url("/"), Duration.ofSeconds(60)));
+      java.util.List<Long> crashNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
+      // The secret's lookup throws twice: a bug inside the grain, as far as it knows.
+      java.util.function.Function<String, String> env =
+          var -> {
+            if (crashNanos.size() < 2) {
+              crashNanos.add(System.nanoTime());
+              throw new IllegalStateException("env unreadable");
+            }
+            return "k";
+          };
+      ActorRef<DeclarativeSourceProtocol.Command> source =
+          testKit.spawn(
+              DeclarativeSource.create(
+                  "launches",
+                  new DeclarativeSource.Dependencies(
+                      store,
+                      new Fakes.Publisher(),
+                      new Fakes.Positions(),
+                      new PipelineMetrics(),
+                      env,
+                      Fakes.settings())));
+      Status ok = await(source, Duration.ofSeconds(20), s -> s.published() == 193);
+      assertEquals(State.RUNNING, ok.state());
+      assertTrue(
+          ok.lastError().startsWith("the grain crashed 2 times, restarted after a backoff"),
+          ok.lastError());
+      assertTrue(ok.lastError().contains("env unreadable"), ok.lastError());
+      long apart = (crashNanos.get(1) - crashNanos.get(0)) / 1_000_000;
+      assertTrue(apart >= 80, "restarted after " + apart + " ms, min backoff 100 ms jittered");
+      assertEquals(1, server.requests.size());
+    }
+  }
 }
