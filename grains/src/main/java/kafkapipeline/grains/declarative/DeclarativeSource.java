@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import kafkapipeline.api.grains.DeclarativeSourceProtocol;
 import kafkapipeline.api.grains.DeclarativeSourceProtocol.Command;
@@ -60,6 +59,11 @@ import org.apache.pekko.stream.SharedKillSwitch;
  * to their maximum; the first success resets it. Malformed documents and items become dead letters
  * (counted). Secret header values are read through {@code env} on the silo that runs the grain and
  * never appear in a log or a {@link Status} (messages echoing one have it redacted).
+ *
+ * <p>Bounded ({@link DeclarativeSettings}): a poll runs as {@link PollWork}, a stream through
+ * {@link SseItems#open}, neither on this actor's thread; an attempt over a bound fails like any
+ * other, with the bound in its reason, and counts {@value #BOUNDS_EXCEEDED}. A grain that throws
+ * restarts in place after a backoff ({@link Crashes}).
  */
 public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceProtocol.Command> {
   /** The metric counting attempts a bound of the settings stopped (a subset of failures). */
@@ -328,32 +332,17 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
     Map<String, String> headers = new LinkedHashMap<>();
     if (spec.headers() != null) headers.putAll(spec.headers());
     headers.putAll(secrets);
-    DeclarativeSettings s = deps.settings();
-    SseConnection sse =
-        new SseConnection(getContext().getSystem(), SseItems.connection(spec.url(), headers, s));
     killSwitch = KillSwitches.shared("source-" + name + "-" + id);
     ActorRef<Command> self = getContext().getSelf();
-    SourceSpec running = spec;
     CompletionStage<SseConnection.Outcome> outcome =
-        sse.open(
-            position,
-            killSwitch,
+        SseItems.open(
+            getContext().getSystem(),
+            new SseItems.Stream(name, spec, headers, deps.settings(), position, killSwitch),
+            deps.publisher(),
+            deps.positions(),
             () -> self.tell(new Streaming(id)),
             retry -> self.tell(new ServerRetry(id, retry)),
-            output -> SseItems.decode(output, running, s.maxItems()),
-            SseItems::weight,
-            frames ->
-                SseItems.publish(
-                        frames,
-                        running.topicOrName(),
-                        SseItems.positionKey(name),
-                        deps.publisher(),
-                        deps.positions())
-                    .thenApply(
-                        batch -> {
-                          self.tell(new Progress(id, batch));
-                          return batch;
-                        }));
+            batch -> self.tell(new Progress(id, batch)));
     self.tell(new Connected(id, outcome));
   }
 
@@ -421,12 +410,7 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
     connection++; // late messages of the attempt are ignored from now on
     busy = false;
     failures++;
-    long wait =
-        Math.max(
-            atLeast.toMillis(),
-            Math.max(
-                backoffMillis(deps.settings(), failures, ThreadLocalRandom.current().nextDouble()),
-                serverRetryMillis()));
+    long wait = Backoff.waitMillis(deps.settings(), failures, atLeast, serverRetry);
     state = State.BACKING_OFF;
     lastError = reason;
     nextAttemptAt = Instant.now().plusMillis(wait);
@@ -441,27 +425,6 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
             wait);
     timers.startSingleTimer(Attempt.INSTANCE, Duration.ofMillis(wait));
     return this;
-  }
-
-  private long serverRetryMillis() {
-    DeclarativeSettings s = deps.settings();
-    return serverRetry
-        .map(
-            r ->
-                Math.min(
-                    s.maxBackoff().toMillis(), Math.max(s.minBackoff().toMillis(), r.toMillis())))
-        .orElse(0L);
-  }
-
-  /**
-   * The wait after {@code failures} failures in a row: the minimum doubled per failure, capped at
-   * the maximum, times a jitter of 0.8 to 1.2 ({@code jitter} in [0, 1)), still within the maximum.
-   */
-  static long backoffMillis(DeclarativeSettings settings, int failures, double jitter) {
-    long min = settings.minBackoff().toMillis();
-    long max = settings.maxBackoff().toMillis();
-    long exp = Math.min(max, min << Math.min(Math.max(failures, 1) - 1, 30));
-    return Math.min(max, (long) (exp * (0.8 + 0.4 * jitter)));
   }
 
   /** Whatever a server or the network said, without a secret header's value. */

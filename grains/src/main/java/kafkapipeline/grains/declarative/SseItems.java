@@ -1,12 +1,14 @@
 package kafkapipeline.grains.declarative;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import kafkapipeline.api.sources.SourceSpec;
 import kafkapipeline.grains.cassandra.StreamPositionStore;
 import kafkapipeline.grains.declarative.ItemExtraction.Extraction;
@@ -14,6 +16,8 @@ import kafkapipeline.grains.kafka.EventPublisher;
 import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
 import kafkapipeline.grains.wikipedia.SseConnection;
 import kafkapipeline.grains.wikipedia.SseDecoder;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.SharedKillSwitch;
 
 /**
  * What the events of a declarative {@code sse} source become: each decoded event one {@link Frame}
@@ -64,6 +68,52 @@ final class SseItems {
         s.maxBatchBytes(),
         s.idleTimeout(),
         2L * ((long) s.maxEventBytes() + s.maxLineBytes()));
+  }
+
+  /** What one connection of a source's stream reads and resumes from. */
+  record Stream(
+      String name,
+      SourceSpec spec,
+      Map<String, String> headers,
+      DeclarativeSettings settings,
+      Optional<String> position,
+      SharedKillSwitch killSwitch) {}
+
+  /**
+   * Opens one connection ({@link SseConnection}, with {@link #connection}'s bounds): each event
+   * decoded within the item limit, each batch published and then its position saved, and the batch
+   * handed to {@code onProgress} once both are done.
+   */
+  static CompletionStage<SseConnection.Outcome> open(
+      ActorSystem<?> system,
+      Stream stream,
+      EventPublisher publisher,
+      StreamPositionStore positions,
+      Runnable onStreaming,
+      Consumer<Duration> onRetry,
+      Consumer<Batch> onProgress) {
+    DeclarativeSettings s = stream.settings();
+    SourceSpec spec = stream.spec();
+    return new SseConnection(system, connection(spec.url(), stream.headers(), s))
+        .open(
+            stream.position(),
+            stream.killSwitch(),
+            onStreaming,
+            onRetry,
+            output -> decode(output, spec, s.maxItems()),
+            SseItems::weight,
+            frames ->
+                publish(
+                        frames,
+                        spec.topicOrName(),
+                        positionKey(stream.name()),
+                        publisher,
+                        positions)
+                    .thenApply(
+                        batch -> {
+                          onProgress.accept(batch);
+                          return batch;
+                        }));
   }
 
   /** A frame's weight in a batch: its records' keys and values. */

@@ -269,10 +269,10 @@ class DeclarativePollTest {
   @Test
   void backoffDoublesWithJitterWithinTheBounds() {
     DeclarativeSettings s = Fakes.settings(); // 100 ms to 2 s
-    assertEquals(80, DeclarativeSource.backoffMillis(s, 1, 0));
-    assertEquals(119, DeclarativeSource.backoffMillis(s, 1, 0.999));
-    assertEquals(320, DeclarativeSource.backoffMillis(s, 3, 0));
-    assertEquals(2_000, DeclarativeSource.backoffMillis(s, 40, 0.999));
-    assertEquals(1_600, DeclarativeSource.backoffMillis(s, 40, 0));
+    assertEquals(80, Backoff.millis(s, 1, 0));
+    assertEquals(119, Backoff.millis(s, 1, 0.999));
+    assertEquals(320, Backoff.millis(s, 3, 0));
+    assertEquals(2_000, Backoff.millis(s, 40, 0.999));
+    assertEquals(1_600, Backoff.millis(s, 40, 0));
   }
 }
