@@ -119,15 +119,26 @@ final class Fakes {
   }
 
   static DeclarativeSettings settings() {
+    return settings(Duration.ofSeconds(5), 4 * 1024 * 1024, 10_000, Duration.ofSeconds(30));
+  }
+
+  /** The test settings with other bounds. */
+  static DeclarativeSettings settings(
+      Duration pollDeadline, int maxBodyBytes, int maxItems, Duration idleTimeout) {
     return new DeclarativeSettings(
         Duration.ofMillis(100),
         Duration.ofSeconds(2),
-        Duration.ofSeconds(5),
-        4 * 1024 * 1024,
+        pollDeadline.compareTo(Duration.ofSeconds(5)) < 0 ? pollDeadline : Duration.ofSeconds(5),
+        pollDeadline,
+        maxBodyBytes,
+        Math.max(maxBodyBytes, 16 * 1024 * 1024),
+        maxItems,
         1_500_000,
         2_000_000,
         100,
+        1024 * 1024,
         Duration.ofMillis(50),
+        idleTimeout,
         Duration.ofSeconds(10),
         Duration.ofSeconds(2));
   }
