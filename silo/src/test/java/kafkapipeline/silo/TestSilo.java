@@ -40,6 +40,11 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 final class TestSilo implements AutoCloseable {
   final ActorSystem<Void> system;
   final PipelineMetrics metrics = new PipelineMetrics();
+
+  /** While set, the stub budget denies every call with this wait; else it grants every call. */
+  final java.util.concurrent.atomic.AtomicReference<java.time.Duration> budgetDenies =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   final int port;
   private final HttpServer owm;
   private final ServerBinding binding;
@@ -112,8 +117,13 @@ final class TestSilo implements AutoCloseable {
         system.systemActorOf(
             Behaviors.<CallBudgetProtocol.Command>receiveMessage(
                 m -> {
+                  java.time.Duration denies = budgetDenies.get();
                   if (m instanceof CallBudgetProtocol.Acquire a)
-                    a.replyTo().tell(new CallBudgetProtocol.Granted());
+                    a.replyTo()
+                        .tell(
+                            denies == null
+                                ? new CallBudgetProtocol.Granted()
+                                : new CallBudgetProtocol.Denied(denies));
                   if (m instanceof CallBudgetProtocol.GetUsage u)
                     u.replyTo().tell(new CallBudgetProtocol.Usage(60, 60, 0, 0));
                   return Behaviors.same();

@@ -1,0 +1,154 @@
+package kafkapipeline.grains.weather;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bookkeeping of {@link CallBudget}, apart from the actor so it can be driven on any clock: a
+ * sliding-window log of the grants of the last 60 s and the line of requesters waiting for one.
+ *
+ * <p>Guarantees (times in nanoseconds of one monotonic clock):
+ *
+ * <ul>
+ *   <li>no half-open window {@code [t, t + 60 s)} holds more than {@code callsPerMinute} grants: a
+ *       call is granted at {@code now} only while fewer than {@code callsPerMinute} grants lie in
+ *       {@code (now - 60 s, now]}, so the last grant of any window saw every other one of it;
+ *   <li>{@link #afterHandover} starts as if {@code callsPerMinute} grants had just been made, so
+ *       whatever the previous incarnation granted before {@code now} shares no window with what
+ *       this one grants;
+ *   <li>the line is first come, first served: {@link #release} grants the oldest requester first,
+ *       {@link #tryAcquire} never overtakes anyone in line, and a requester asking again keeps its
+ *       place. A requester not heard of for {@code staleAfter} leaves the line (so a stopped grain
+ *       holds nobody up).
+ * </ul>
+ *
+ * Not thread-safe: one actor owns it.
+ */
+final class GrantWindow {
+  static final long WINDOW = 60_000_000_000L;
+
+  /** Who waits: since when (its first ask) and when it was last heard of. */
+  record Waiter<R>(R replyTo, long since, long heardAt) {}
+
+  private final int capacity;
+  private final long staleAfter;
+  private final ArrayDeque<Long> grants = new ArrayDeque<>(); // non-decreasing grant times
+  private final LinkedHashMap<String, Waiter<?>> line = new LinkedHashMap<>();
+
+  private GrantWindow(int capacity, long staleAfter) {
+    if (capacity < 1) throw new IllegalArgumentException("callsPerMinute must be >= 1");
+    this.capacity = capacity;
+    this.staleAfter = staleAfter;
+  }
+
+  /** A budget that knows no earlier grant: the first one of a cluster. */
+  static GrantWindow fresh(int callsPerMinute, long staleAfter) {
+    return new GrantWindow(callsPerMinute, staleAfter);
+  }
+
+  /**
+   * A budget taking over from an incarnation whose grants it does not know: it counts the whole
+   * minute as granted at {@code now}, so its first grant is at {@code now + 60 s}.
+   */
+  static GrantWindow afterHandover(int callsPerMinute, long staleAfter, long now) {
+    GrantWindow w = new GrantWindow(callsPerMinute, staleAfter);
+    for (int i = 0; i < callsPerMinute; i++) w.grants.addLast(now);
+    return w;
+  }
+
+  int capacity() {
+    return capacity;
+  }
+
+  /** Calls free in the window at {@code now}. */
+  int free(long now) {
+    expire(now);
+    return capacity - grants.size();
+  }
+
+  int waiting() {
+    return line.size();
+  }
+
+  /** A grant at {@code now} if one is free and nobody waits; false leaves nothing behind. */
+  boolean tryAcquire(long now) {
+    dropStale(now);
+    if (!line.isEmpty() || free(now) == 0) return false;
+    grants.addLast(now);
+    return true;
+  }
+
+  /**
+   * Puts {@code requester} in line (or refreshes it, keeping its place and taking its newest {@code
+   * replyTo}); then {@link #release}.
+   *
+   * @return the requesters granted now, in order, with their replyTo
+   */
+  <R> List<Map.Entry<String, R>> awaitTurn(String requester, R replyTo, long now) {
+    Waiter<?> known = line.get(requester);
+    long since = known == null ? now : known.since();
+    line.put(requester, new Waiter<>(replyTo, since, now)); // put keeps an existing key's place
+    return release(now);
+  }
+
+  /** Position of {@code requester} in line (0 = next), or -1 if it is not in line. */
+  int ahead(String requester) {
+    int i = 0;
+    for (String r : line.keySet()) {
+      if (r.equals(requester)) return i;
+      i++;
+    }
+    return -1;
+  }
+
+  /** Grants to the oldest waiters while calls are free. */
+  @SuppressWarnings("unchecked")
+  <R> List<Map.Entry<String, R>> release(long now) {
+    dropStale(now);
+    List<Map.Entry<String, R>> out = new ArrayList<>();
+    Iterator<Map.Entry<String, Waiter<?>>> it = line.entrySet().iterator();
+    while (it.hasNext() && free(now) > 0) {
+      Map.Entry<String, Waiter<?>> next = it.next();
+      it.remove();
+      grants.addLast(now);
+      out.add(Map.entry(next.getKey(), (R) next.getValue().replyTo()));
+    }
+    return out;
+  }
+
+  /**
+   * In how many nanoseconds from {@code now} the {@code k}-th call from now (0 = the next) is
+   * expected to be free, if nobody else asks meanwhile.
+   */
+  long expectedIn(int k, long now) {
+    expire(now);
+    int freeNow = capacity - grants.size();
+    if (k < freeNow) return 0;
+    int behind = k - freeNow; // the grants that must expire first, cycling through full windows
+    if (grants.isEmpty()) return WINDOW * (k / capacity);
+    Long[] log = grants.toArray(new Long[0]);
+    long at = log[behind % log.length] + WINDOW * (1 + behind / log.length);
+    return Math.max(1, at - now);
+  }
+
+  /** When {@link #release} may grant next, if someone waits: the oldest grant's expiry; else -1. */
+  long nextRelease(long now) {
+    dropStale(now);
+    if (line.isEmpty()) return -1;
+    expire(now);
+    return grants.isEmpty() ? now : grants.peekFirst() + WINDOW;
+  }
+
+  private void expire(long now) {
+    // A grant at g shares a 60 s window with every grant before g + 60 s.
+    while (!grants.isEmpty() && grants.peekFirst() <= now - WINDOW) grants.pollFirst();
+  }
+
+  private void dropStale(long now) {
+    line.values().removeIf(w -> w.heardAt() < now - staleAfter);
+  }
+}
