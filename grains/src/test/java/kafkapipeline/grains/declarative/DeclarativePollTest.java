@@ -93,16 +93,7 @@ class DeclarativePollTest {
   private static Status await(
       ActorRef<DeclarativeSourceProtocol.Command> source,
       java.util.function.Predicate<Status> done) {
-    TestProbe<Status> probe = testKit.createTestProbe();
-    return probe.awaitAssert(
-        Duration.ofSeconds(30),
-        Duration.ofMillis(50),
-        () -> {
-          source.tell(new DeclarativeSourceProtocol.GetStatus(probe.getRef()));
-          Status s = probe.receiveMessage();
-          assertTrue(done.test(s), String.valueOf(s));
-          return s;
-        });
+    return Fakes.awaitStatus(testKit, source, Duration.ofSeconds(30), done);
   }
 
   @Test

@@ -185,4 +185,30 @@ final class Fakes {
             new ColumnSpec("title", "/title", ColumnType.TEXT, false)),
         new PrimaryKeySpec(List.of("event_id"), List.of()));
   }
+
+  /**
+   * Asks {@code source} for its status every 50 ms until {@code done} holds; fails with the last
+   * status once {@code within} has passed.
+   */
+  static kafkapipeline.api.grains.DeclarativeSourceProtocol.Status awaitStatus(
+      org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit testKit,
+      org.apache.pekko.actor.typed.ActorRef<
+              kafkapipeline.api.grains.DeclarativeSourceProtocol.Command>
+          source,
+      Duration within,
+      java.util.function.Predicate<kafkapipeline.api.grains.DeclarativeSourceProtocol.Status>
+          done) {
+    var probe =
+        testKit.<kafkapipeline.api.grains.DeclarativeSourceProtocol.Status>createTestProbe();
+    return probe.awaitAssert(
+        within,
+        Duration.ofMillis(50),
+        () -> {
+          source.tell(
+              new kafkapipeline.api.grains.DeclarativeSourceProtocol.GetStatus(probe.getRef()));
+          var s = probe.receiveMessage();
+          org.junit.jupiter.api.Assertions.assertTrue(done.test(s), String.valueOf(s));
+          return s;
+        });
+  }
 }

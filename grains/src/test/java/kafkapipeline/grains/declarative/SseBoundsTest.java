@@ -17,7 +17,6 @@ import kafkapipeline.api.grains.DeclarativeSourceProtocol.Status;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -38,16 +37,7 @@ class SseBoundsTest {
 
   private static Status await(
       ActorRef<DeclarativeSourceProtocol.Command> source, Duration within, Predicate<Status> done) {
-    TestProbe<Status> probe = testKit.createTestProbe();
-    return probe.awaitAssert(
-        within,
-        Duration.ofMillis(50),
-        () -> {
-          source.tell(new DeclarativeSourceProtocol.GetStatus(probe.getRef()));
-          Status s = probe.receiveMessage();
-          assertTrue(done.test(s), String.valueOf(s));
-          return s;
-        });
+    return Fakes.awaitStatus(testKit, source, within, done);
   }
 
   private static ActorRef<DeclarativeSourceProtocol.Command> start(
