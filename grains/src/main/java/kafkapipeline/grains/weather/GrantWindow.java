@@ -17,6 +17,11 @@ import java.util.Map;
  *   <li>no half-open window {@code [t, t + 60 s)} holds more than {@code callsPerMinute} grants: a
  *       call is granted at {@code now} only while fewer than {@code callsPerMinute} grants lie in
  *       {@code (now - 60 s, now]}, so the last grant of any window saw every other one of it;
+ *   <li>its memory does not grow with the budget: grants within one {@link #STEP} share one entry
+ *       of the log, counted at the step's end, so the log holds at most {@code 60 s / STEP + 1}
+ *       entries (601) whether the budget is 60 or 2 billion. Counting a grant up to 100 ms late
+ *       only makes it leave the window up to 100 ms late: never more grants in a window, at most
+ *       100 ms of waiting more;
  *   <li>{@link #afterHandover} starts as if {@code callsPerMinute} grants had just been made, so
  *       whatever the previous incarnation granted before {@code now} shares no window with what
  *       this one grants;
@@ -31,12 +36,27 @@ import java.util.Map;
 final class GrantWindow {
   static final long WINDOW = 60_000_000_000L;
 
+  /** The log's resolution: the grants of one step of 100 ms are one entry. */
+  static final long STEP = 100_000_000L;
+
+  /** Grants counted at {@code at} (a multiple of {@link #STEP}). */
+  private static final class Slot {
+    final long at;
+    int count;
+
+    Slot(long at, int count) {
+      this.at = at;
+      this.count = count;
+    }
+  }
+
   /** Who waits: since when (its first ask) and when it was last heard of. */
   record Waiter<R>(R replyTo, long since, long heardAt) {}
 
   private final int capacity;
   private final long staleAfter;
-  private final ArrayDeque<Long> grants = new ArrayDeque<>(); // non-decreasing grant times
+  private final ArrayDeque<Slot> grants = new ArrayDeque<>(); // strictly increasing times
+  private int inLog; // the grants the log holds: the sum of its counts
   private final LinkedHashMap<String, Waiter<?>> line = new LinkedHashMap<>();
 
   private GrantWindow(int capacity, long staleAfter) {
@@ -52,11 +72,12 @@ final class GrantWindow {
 
   /**
    * A budget taking over from an incarnation whose grants it does not know: it counts the whole
-   * minute as granted at {@code now}, so its first grant is at {@code now + 60 s}.
+   * minute as granted at {@code now}, so its first grant is at {@code now + 60 s} (to the next
+   * {@link #STEP}).
    */
   static GrantWindow afterHandover(int callsPerMinute, long staleAfter, long now) {
     GrantWindow w = new GrantWindow(callsPerMinute, staleAfter);
-    for (int i = 0; i < callsPerMinute; i++) w.grants.addLast(now);
+    w.record(now, callsPerMinute);
     return w;
   }
 
@@ -67,7 +88,12 @@ final class GrantWindow {
   /** Calls free in the window at {@code now}. */
   int free(long now) {
     expire(now);
-    return capacity - grants.size();
+    return capacity - inLog;
+  }
+
+  /** Entries in the log (at most {@code 60 s / STEP + 1}). */
+  int logSize() {
+    return grants.size();
   }
 
   int waiting() {
@@ -78,7 +104,7 @@ final class GrantWindow {
   boolean tryAcquire(long now) {
     dropStale(now);
     if (!line.isEmpty() || free(now) == 0) return false;
-    grants.addLast(now);
+    record(now, 1);
     return true;
   }
 
@@ -114,7 +140,7 @@ final class GrantWindow {
     while (it.hasNext() && free(now) > 0) {
       Map.Entry<String, Waiter<?>> next = it.next();
       it.remove();
-      grants.addLast(now);
+      record(now, 1);
       out.add(Map.entry(next.getKey(), (R) next.getValue().replyTo()));
     }
     return out;
@@ -126,13 +152,23 @@ final class GrantWindow {
    */
   long expectedIn(int k, long now) {
     expire(now);
-    int freeNow = capacity - grants.size();
+    int freeNow = capacity - inLog;
     if (k < freeNow) return 0;
-    int behind = k - freeNow; // the grants that must expire first, cycling through full windows
-    if (grants.isEmpty()) return WINDOW * (k / capacity);
-    Long[] log = grants.toArray(new Long[0]);
-    long at = log[behind % log.length] + WINDOW * (1 + behind / log.length);
-    return Math.max(1, at - now);
+    // Once the free calls are granted now, the log is full: the k-th call takes the place of the
+    // behind-th grant of it to leave, cycling through full windows.
+    long behind = (long) k - freeNow;
+    long cycles = Math.min(behind / capacity, 1_000_000); // a million minutes: "not soon"
+    long rem = behind % capacity;
+    long at = ceilStep(now); // where the free calls granted now would be counted
+    long seen = 0;
+    for (Slot s : grants) {
+      seen += s.count;
+      if (rem < seen) {
+        at = s.at;
+        break;
+      }
+    }
+    return Math.max(1, at + WINDOW * (1 + cycles) - now);
   }
 
   /** When {@link #release} may grant next, if someone waits: the oldest grant's expiry; else -1. */
@@ -140,12 +176,27 @@ final class GrantWindow {
     dropStale(now);
     if (line.isEmpty()) return -1;
     expire(now);
-    return grants.isEmpty() ? now : grants.peekFirst() + WINDOW;
+    return grants.isEmpty() ? now : grants.peekFirst().at + WINDOW;
+  }
+
+  /** {@code n} grants at {@code now}, counted at the end of its step. */
+  private void record(long now, int n) {
+    long at = ceilStep(now);
+    Slot last = grants.peekLast();
+    // A later count is never wrong (the grant only leaves later), so a clock that went back joins.
+    if (last != null && last.at >= at) last.count += n;
+    else grants.addLast(new Slot(at, n));
+    inLog += n;
+  }
+
+  private static long ceilStep(long t) {
+    return -Math.floorDiv(-t, STEP) * STEP;
   }
 
   private void expire(long now) {
-    // A grant at g shares a 60 s window with every grant before g + 60 s.
-    while (!grants.isEmpty() && grants.peekFirst() <= now - WINDOW) grants.pollFirst();
+    // A grant counted at g shares a 60 s window with every grant before g + 60 s.
+    while (!grants.isEmpty() && grants.peekFirst().at <= now - WINDOW)
+      inLog -= grants.pollFirst().count;
   }
 
   private void dropStale(long now) {
