@@ -9,9 +9,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The budget's bookkeeping at sizes far past the issue's (a budget of millions a minute: its memory
- * does not grow with the budget and each message costs the same whatever the line's length. The
- * bounds are generous: the former log held a boxed time per grant and copied it for every refusal.
+ * The budget's bookkeeping at sizes far past the issue's (a budget of millions a minute, a line of
+ * tens of thousands): its memory does not grow with the budget and each message costs the same
+ * whatever the line's length. The bounds are generous: the former log and line took minutes or ran
+ * out of memory here.
  */
 class GrantWindowBoundsTest {
   private static final long S = 1_000_000_000L;
@@ -38,6 +39,30 @@ class GrantWindowBoundsTest {
           assertEquals(0, after.free(now));
           assertEquals(1, after.logSize());
           assertEquals(Integer.MAX_VALUE, after.free(now + GrantWindow.WINDOW + GrantWindow.STEP));
+        });
+  }
+
+  @Test
+  void aLongLineCostsTheSameForEveryMessage() {
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10),
+        () -> {
+          int waiters = 50_000;
+          GrantWindow w = GrantWindow.fresh(1, STALE);
+          assertTrue(w.tryAcquire(0));
+          long now = S;
+          for (int i = 0; i < waiters; i++) {
+            assertEquals(0, w.awaitTurn("c" + i, "c" + i, now).size());
+            assertEquals(i, w.ahead("c" + i));
+          }
+          // Every waiter asks again (the 20 s refresh), keeping its place.
+          now += 20 * S;
+          for (int i = 0; i < waiters; i++) {
+            w.awaitTurn("c" + i, "c" + i, now);
+            assertEquals(i, w.ahead("c" + i));
+            assertTrue(w.nextRelease(now) > 0);
+          }
+          assertEquals(waiters, w.waiting());
         });
   }
 }
