@@ -51,6 +51,25 @@ class RetryAfterTest {
     }
   }
 
+  /** Whatever wait a route names, the header is a whole number of seconds of at least 1. */
+  @Test
+  void anyWaitBecomesWholeSecondsOfAtLeastOne() {
+    Map<Duration, String> expected = new java.util.LinkedHashMap<>();
+    expected.put(Duration.ZERO, "1");
+    expected.put(Duration.ofSeconds(-30), "1");
+    expected.put(Duration.ofNanos(1), "1");
+    expected.put(Duration.ofMillis(999), "1");
+    expected.put(Duration.ofSeconds(1), "1");
+    expected.put(Duration.ofSeconds(1, 1), "2");
+    expected.put(Duration.ofMillis(12_300), "13");
+    expected.put(Duration.ofNanos(Long.MAX_VALUE), "9223372037");
+    expected.put(Duration.ofSeconds(Long.MAX_VALUE), String.valueOf(Long.MAX_VALUE));
+    expected.put(Duration.ofSeconds(Long.MIN_VALUE), "1");
+    expected.forEach(
+        (wait, header) ->
+            assertEquals(header, JsonRoutes.retryAfter(wait).value(), wait.toString()));
+  }
+
   @Test
   void anyOther503CarriesTheDefault() {
     // The test's Cassandra fails every query: the route answers 503 without a time of its own.
