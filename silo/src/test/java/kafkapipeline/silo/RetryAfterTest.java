@@ -8,24 +8,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every 503 of the API says when to try again, in {@code Retry-After} (whole seconds). */
 class RetryAfterTest {
   private static final Pattern RETRY_AFTER = Pattern.compile("(?im)^Retry-After:\\s*(\\S+)\\s*$");
-  private static TestSilo silo;
-
-  @BeforeAll
-  static void start() throws Exception {
-    silo = new TestSilo(Map.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    silo.close();
-  }
+  @RegisterExtension static final TestSilo.PerClass silo = new TestSilo.PerClass();
 
   private static String retryAfter(TestSilo.Response r) {
     Matcher m = RETRY_AFTER.matcher(r.headers());
@@ -35,7 +24,7 @@ class RetryAfterTest {
 
   @Test
   void anAddRefusedByTheBudgetSaysWhenACallIsFreeInTheHeaderAndTheBody() {
-    silo.budgetDenies.set(Duration.ofMillis(12_300));
+    silo.get().budgetDenies.set(Duration.ofMillis(12_300));
     try {
       TestSilo.Response r =
           silo.send(
@@ -47,7 +36,7 @@ class RetryAfterTest {
       assertEquals("13", retryAfter(r), "rounded up to whole seconds");
       assertTrue(r.body().contains("try again in 13 s"), r.body());
     } finally {
-      silo.budgetDenies.set(null);
+      silo.get().budgetDenies.set(null);
     }
   }
 
