@@ -68,9 +68,16 @@ final class JsonRoutes {
     return error(status, message).addHeader(retryAfter(retryAfter));
   }
 
-  /** {@code Retry-After} of {@code d} rounded up to whole seconds, at least 1 (RFC 9110 10.2.3). */
+  /**
+   * {@code Retry-After} of {@code d} rounded up to whole seconds, at least 1 (RFC 9110 10.2.3 asks
+   * for a non-negative integer; 0 would invite a client to come back at once), for any {@code d}:
+   * zero, negative or as long as a Duration gets.
+   */
   static HttpHeader retryAfter(Duration d) {
-    long seconds = Math.max(1, (d.toMillis() + 999) / 1000);
+    // Seconds and nanoseconds apart: toMillis() overflows past 292 million years, and rounding
+    // at milliseconds would round 1.0000001 s down.
+    long whole = d.getSeconds();
+    long seconds = Math.max(1, d.getNano() > 0 && whole < Long.MAX_VALUE ? whole + 1 : whole);
     return RawHeader.create("Retry-After", Long.toString(seconds));
   }
 

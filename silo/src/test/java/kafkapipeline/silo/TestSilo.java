@@ -257,6 +257,37 @@ final class TestSilo implements AutoCloseable {
     connections.close();
   }
 
+  /**
+   * One TestSilo for all the tests of a class, started before the first and closed after the last:
+   * {@code @RegisterExtension static final TestSilo.PerClass silo = new TestSilo.PerClass();}. A
+   * silo that fails to start fails every test of the class.
+   */
+  static final class PerClass
+      implements org.junit.jupiter.api.extension.BeforeAllCallback,
+          org.junit.jupiter.api.extension.AfterAllCallback {
+    private TestSilo silo;
+
+    @Override
+    public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context)
+        throws Exception {
+      silo = new TestSilo(Map.of());
+    }
+
+    @Override
+    public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context)
+        throws Exception {
+      if (silo != null) silo.close();
+    }
+
+    TestSilo get() {
+      return silo;
+    }
+
+    Response send(String method, String path, Map<String, String> headers, byte[] body) {
+      return silo.send(method, path, headers, body);
+    }
+  }
+
   static Duration timeout() {
     return Duration.ofSeconds(30);
   }

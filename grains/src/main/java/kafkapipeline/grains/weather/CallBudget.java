@@ -42,8 +42,13 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * per handover, which a city polling every few minutes hardly notices. Only the first incarnation
  * of a cluster (on the member that has been the oldest since the cluster formed, which no other
  * incarnation can have preceded) starts with an empty log, so a new cluster answers at once. A
- * restart of every silo within a minute of the last grant is the one case this does not cover.
- * Lines lost in a handover rebuild themselves: each waiter asks again every {@link
+ * cluster formed anew, though, cannot tell a first start from a restart: when every silo stops and
+ * one starts again within a minute of the last grant (also a one-silo cluster whose silo restarts:
+ * it gets upNumber 1 again), that minute's grants and the new incarnation's share a window, so one
+ * window can hold up to twice the budget, once per such restart. Closing it would need the last
+ * grant's time in a store read at every start, or a minute of no calls after every start, adds
+ * included; the weather API answers the excess with 429s, which the cities back off from. Lines
+ * lost in a handover rebuild themselves: each waiter asks again every {@link
  * CallBudgetProtocol#TURN_REFRESH}. An exception in a handler resumes with the log kept.
  */
 public final class CallBudget {

@@ -345,6 +345,41 @@ class CallBudgetPropertiesTest {
             });
   }
 
+  /**
+   * A position in line is always the number of requesters ahead, also after some left it from the
+   * middle (silent for longer than the stale limit) and came back at its end: checked against a
+   * plain list of the line.
+   */
+  @Test
+  void aPositionInLineCountsExactlyThoseAheadAlsoAfterSomeLeftFromTheMiddle() {
+    qt().withExamples(1_000)
+        .forAll(longs().all())
+        .checkAssert(
+            seed -> {
+              Random r = new Random(seed);
+              GrantWindow w = GrantWindow.fresh(1 + r.nextInt(3), STALE);
+              long now = 0;
+              while (w.tryAcquire(now)) {}
+              List<String> model = new ArrayList<>(); // the line, oldest first
+              Map<String, Long> heard = new java.util.HashMap<>();
+              for (int step = 0; step < 200; step++) {
+                now += (long) (r.nextDouble() * (r.nextInt(10) == 0 ? 2 * STALE : 5 * S));
+                long t = now;
+                model.removeIf(n -> heard.get(n) < t - STALE);
+                String name = "r" + r.nextInt(30);
+                List<Map.Entry<String, String>> out = w.awaitTurn(name, name, now);
+                if (!model.contains(name)) model.add(name);
+                heard.put(name, now);
+                for (Map.Entry<String, String> g : out) {
+                  assertEquals(model.get(0), g.getKey(), "granted out of order");
+                  model.remove(0);
+                }
+                assertEquals(model.size(), w.waiting());
+                for (int i = 0; i < model.size(); i++) assertEquals(i, w.ahead(model.get(i)));
+              }
+            });
+  }
+
   private static List<String> keys(List<Map.Entry<String, String>> granted) {
     return granted.stream().map(Map.Entry::getKey).toList();
   }
