@@ -63,7 +63,7 @@ import org.apache.pekko.stream.SharedKillSwitch;
  * <p>Bounded ({@link DeclarativeSettings}): a poll runs as {@link PollWork}, a stream through
  * {@link SseItems#open}, neither on this actor's thread; an attempt over a bound fails like any
  * other, with the bound in its reason, and counts {@value #BOUNDS_EXCEEDED}. A grain that throws
- * restarts in place after a backoff ({@link Crashes}).
+ * restarts in place and waits a backoff, answering its status meanwhile ({@link Crashes}).
  */
 public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceProtocol.Command> {
   /** The metric counting attempts a bound of the settings stopped (a subset of failures). */
@@ -89,6 +89,11 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
 
   /** The next poll, or the next connection (first the stream position, if it is not read yet). */
   enum Attempt implements Command {
+    INSTANCE
+  }
+
+  /** After a crash's backoff: read the spec again. */
+  private enum Load implements Command {
     INSTANCE
   }
 
@@ -141,14 +146,14 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
         Behaviors.setup(
             ctx ->
                 Behaviors.withTimers(
-                    timers -> new DeclarativeSource(ctx, timers, name, deps, budget, crashes))),
-        deps.settings());
+                    timers -> new DeclarativeSource(ctx, timers, name, deps, budget, crashes))));
   }
 
   private final TimerScheduler<Command> timers;
   private final String name;
   private final Dependencies deps;
   private final PollBudget budget;
+  private final Crashes crashes;
   private SourceSpec spec; // null until read
   private PollClient client; // http-poll only
   private State state = State.STARTING;
@@ -175,20 +180,34 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
     this.name = name;
     this.deps = deps;
     this.budget = budget;
-    if (crashes.count() > 0) { // restarted after a crash: failing, and says so
-      state = State.BACKING_OFF;
-      failures = crashes.count();
-      lastError = crashes.describe();
+    this.crashes = crashes;
+    if (crashes.inARow() == 0) {
+      load();
+      return;
     }
-    ctx.pipeToSelf(
-        deps.sources().get(name),
-        (found, error) ->
-            error == null ? new Loaded(found, null) : new Loaded(null, String.valueOf(error)));
+    // Restarted after a crash: failing, says so, and waits on a timer (not a supervisor's stash)
+    // so that status is answered meanwhile; nothing here may throw, or the restarts would spin.
+    state = State.BACKING_OFF;
+    failures = crashes.inARow();
+    lastError = crashes.describe();
+    long wait = Backoff.waitMillis(deps.settings(), failures, Duration.ZERO, Optional.empty());
+    nextAttemptAt = Instant.now().plusMillis(wait);
+    timers.startSingleTimer(Load.INSTANCE, Duration.ofMillis(wait));
+  }
+
+  private Behavior<Command> load() {
+    getContext()
+        .pipeToSelf(
+            deps.sources().get(name),
+            (found, error) ->
+                error == null ? new Loaded(found, null) : new Loaded(null, String.valueOf(error)));
+    return this;
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
+        .onMessageEquals(Load.INSTANCE, this::load)
         .onMessage(Loaded.class, this::onLoaded)
         .onMessageEquals(Attempt.INSTANCE, this::onAttempt)
         .onMessage(Polled.class, this::onPolled)
@@ -301,6 +320,7 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
   private Behavior<Command> succeeded(Extraction e, Duration next) {
     busy = false;
     failures = 0;
+    crashes.succeeded();
     state = State.RUNNING;
     count(e.published(), e.malformed(), e.filtered(), e.problem());
     nextAttemptAt = Instant.now().plus(next);
@@ -378,6 +398,7 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
     SseItems.Batch b = progress.batch();
     state = State.RUNNING;
     failures = 0;
+    crashes.succeeded();
     b.position().ifPresent(p -> position = Optional.of(p));
     count(b.published(), b.malformed(), b.filtered(), b.problem());
     if (!b.serverErrors().isEmpty()) {

@@ -216,4 +216,57 @@ class PollBoundsTest {
       assertEquals(1, server.requests.size());
     }
   }
+
+  @Test
+  void aGrainBackingOffAfterACrashAnswersItsStatusAtOnce() throws Exception {
+    MemorySourceStore store = new MemorySourceStore();
+    store.save(Fakes.launches("http://127.0.0.1:9/", Duration.ofSeconds(60)));
+    CountDownLatch crashed = new CountDownLatch(1);
+    // The secret's lookup throws once; the restart then waits its backoff of at least 8 s.
+    java.util.function.Function<String, String> env =
+        var -> {
+          if (crashed.getCount() > 0) {
+            crashed.countDown();
+            throw new IllegalStateException("env unreadable");
+          }
+          return "k";
+        };
+    DeclarativeSettings d = Fakes.settings();
+    DeclarativeSettings slow =
+        new DeclarativeSettings(
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(20),
+            d.requestTimeout(),
+            d.pollDeadline(),
+            d.maxBodyBytes(),
+            d.maxBufferedBytes(),
+            d.maxItems(),
+            d.maxEventBytes(),
+            d.maxLineBytes(),
+            d.batchSize(),
+            d.maxBatchBytes(),
+            d.batchWindow(),
+            d.idleTimeout(),
+            d.wakeInterval(),
+            d.refreshInterval());
+    ActorRef<DeclarativeSourceProtocol.Command> source =
+        testKit.spawn(
+            DeclarativeSource.create(
+                "launches",
+                new DeclarativeSource.Dependencies(
+                    store,
+                    new Fakes.Publisher(),
+                    new Fakes.Positions(),
+                    new PipelineMetrics(),
+                    env,
+                    slow)));
+    assertTrue(crashed.await(10, TimeUnit.SECONDS), "the grain never crashed");
+    // While it waits (/api/sources asks every grain), its status is answered, not held.
+    var probe = testKit.<Status>createTestProbe();
+    source.tell(new DeclarativeSourceProtocol.GetStatus(probe.getRef()));
+    Status waiting = probe.receiveMessage(Duration.ofSeconds(1));
+    assertEquals(State.BACKING_OFF, waiting.state());
+    assertTrue(waiting.lastError().startsWith("the grain crashed 1 time"), waiting.lastError());
+    assertTrue(waiting.nextAttemptAt() != null, String.valueOf(waiting));
+  }
 }
