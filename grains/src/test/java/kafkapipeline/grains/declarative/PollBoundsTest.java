@@ -195,16 +195,7 @@ class PollBoundsTest {
             return "k";
           };
       ActorRef<DeclarativeSourceProtocol.Command> source =
-          testKit.spawn(
-              DeclarativeSource.create(
-                  "launches",
-                  new DeclarativeSource.Dependencies(
-                      store,
-                      new Fakes.Publisher(),
-                      new Fakes.Positions(),
-                      new PipelineMetrics(),
-                      env,
-                      Fakes.settings())));
+          spawnLaunches(store, env, Fakes.settings());
       Status ok = await(source, Duration.ofSeconds(20), s -> s.published() == 193);
       assertEquals(State.RUNNING, ok.state());
       assertTrue(
@@ -249,17 +240,7 @@ class PollBoundsTest {
             d.idleTimeout(),
             d.wakeInterval(),
             d.refreshInterval());
-    ActorRef<DeclarativeSourceProtocol.Command> source =
-        testKit.spawn(
-            DeclarativeSource.create(
-                "launches",
-                new DeclarativeSource.Dependencies(
-                    store,
-                    new Fakes.Publisher(),
-                    new Fakes.Positions(),
-                    new PipelineMetrics(),
-                    env,
-                    slow)));
+    ActorRef<DeclarativeSourceProtocol.Command> source = spawnLaunches(store, env, slow);
     assertTrue(crashed.await(10, TimeUnit.SECONDS), "the grain never crashed");
     // While it waits (/api/sources asks every grain), its status is answered, not held.
     var probe = testKit.<Status>createTestProbe();
@@ -268,5 +249,22 @@ class PollBoundsTest {
     assertEquals(State.BACKING_OFF, waiting.state());
     assertTrue(waiting.lastError().startsWith("the grain crashed 1 time"), waiting.lastError());
     assertTrue(waiting.nextAttemptAt() != null, String.valueOf(waiting));
+  }
+
+  /** The launches source over {@code store}, its secrets read through {@code env}. */
+  private static ActorRef<DeclarativeSourceProtocol.Command> spawnLaunches(
+      MemorySourceStore store,
+      java.util.function.Function<String, String> env,
+      DeclarativeSettings settings) {
+    return testKit.spawn(
+        DeclarativeSource.create(
+            "launches",
+            new DeclarativeSource.Dependencies(
+                store,
+                new Fakes.Publisher(),
+                new Fakes.Positions(),
+                new PipelineMetrics(),
+                env,
+                settings)));
   }
 }
