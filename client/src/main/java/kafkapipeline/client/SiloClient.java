@@ -42,6 +42,10 @@ final class SiloClient {
     Unreachable(List<String> tried) {
       super("no silo reachable (tried " + String.join(", ", tried) + ")");
     }
+
+    Unreachable(String message) {
+      super(message);
+    }
   }
 
   private final List<String> silos;
@@ -64,8 +68,10 @@ final class SiloClient {
   }
 
   /**
-   * As {@link #send(String, String, Object)}, waiting up to {@code timeout} for the answer (a silo
-   * that does not answer in time counts as unreachable: the next one is tried).
+   * As {@link #send(String, String, Object)}, waiting up to {@code timeout} for the answer. A silo
+   * that cannot be connected to is skipped for the next one; so is one that does not answer in
+   * time, except for a POST, which may have been done: then {@link Unreachable} says so and no
+   * other silo gets it.
    */
   Response send(String method, String path, Object body, Duration timeout) {
     for (String silo : silos) {
@@ -87,7 +93,21 @@ final class SiloClient {
         HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode json = r.body().isBlank() ? JSON.nullNode() : parse(r.body());
         return new Response(r.statusCode(), json);
-      } catch (IOException unreachable) {
+      } catch (IOException e) {
+        // A POST (a rewind, a replay) is not idempotent: sent again to the next silo only when
+        // this one never got it (no connection). Any method is when the connection failed.
+        if (method.equals("POST") && !neverConnected(e))
+          throw new Unreachable(
+              silo
+                  + " took "
+                  + method
+                  + " "
+                  + path
+                  + " but gave no answer ("
+                  + e.getClass().getSimpleName()
+                  + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                  + "): it may have been done, so it is not sent to another silo; look before"
+                  + " trying again");
         // next silo
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -95,6 +115,16 @@ final class SiloClient {
       }
     }
     throw new Unreachable(silos);
+  }
+
+  /** The request cannot have reached the silo: no connection was made. */
+  static boolean neverConnected(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause())
+      if (t instanceof java.net.ConnectException
+          || t instanceof java.net.http.HttpConnectTimeoutException
+          || t instanceof java.net.UnknownHostException
+          || t instanceof java.net.NoRouteToHostException) return true;
+    return false;
   }
 
   private static JsonNode parse(String text) {

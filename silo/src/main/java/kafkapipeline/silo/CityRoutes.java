@@ -3,6 +3,7 @@ package kafkapipeline.silo;
 import static kafkapipeline.silo.JsonRoutes.error;
 import static kafkapipeline.silo.JsonRoutes.json;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,12 +155,14 @@ final class CityRoutes extends AllDirectives {
         .thenCompose(
             answer -> {
               if (answer instanceof CallBudgetProtocol.Denied denied) {
+                // The line of waiting polls comes first: the add is told when a call frees up
+                // after them, in the body and in Retry-After (the same whole seconds).
+                String seconds = JsonRoutes.retryAfter(denied.retryIn()).value();
                 return done(
                     error(
                         StatusCodes.SERVICE_UNAVAILABLE,
-                        "the weather call budget is used up; try again in "
-                            + Math.max(1, denied.retryIn().toSeconds())
-                            + " s"));
+                        "the weather call budget is used up; try again in " + seconds + " s",
+                        denied.retryIn()));
               }
               return g.weather()
                   .owm()
@@ -174,7 +177,8 @@ final class CityRoutes extends AllDirectives {
     if (result instanceof OwmClient.Unauthorized u)
       return done(error(StatusCodes.BAD_GATEWAY, u.message()));
     if (result instanceof OwmClient.RateLimited r)
-      return done(error(StatusCodes.SERVICE_UNAVAILABLE, r.message()));
+      // The weather API counts its limit per minute.
+      return done(error(StatusCodes.SERVICE_UNAVAILABLE, r.message(), Duration.ofSeconds(60)));
     if (result instanceof OwmClient.Failed f)
       return done(error(StatusCodes.BAD_GATEWAY, f.message()));
     OwmClient.Observed o = (OwmClient.Observed) result;

@@ -111,98 +111,112 @@ public final class HttpApi extends AllDirectives {
     CityRoutes cities =
         new CityRoutes(system, settings.weather(), settings.http(), pipeline, checks);
     KafkaLag lag = new KafkaLag(connections.kafkaAdmin(), pipeline.registry()::topics);
+    RewindLog rewindLog = new ReplicatedRewindLog(system, settings.http().askTimeout());
+    TopicRewind rewind =
+        new TopicRewind(
+            system,
+            connections.kafkaAdmin(),
+            rewindLog,
+            settings.http().askTimeout(),
+            settings.persisters().drainTimeout());
     TopicRoutes topics =
         new TopicRoutes(
             pipeline,
             checks,
-            new TopicRewind(
-                system,
-                connections.kafkaAdmin(),
-                settings.http().askTimeout(),
-                settings.persisters().drainTimeout()),
-            new RewindProgress(system, settings.http().askTimeout(), lag));
-    return api.handleExceptions(
-        JsonRoutes.jsonExceptions(),
+            rewind,
+            new RewindProgress(rewindLog, lag::lag, rewind.resumeAfter()));
+    // Outermost, so the 503s of the exception and rejection handlers carry Retry-After too.
+    return api.mapResponse(
+        JsonRoutes::withRetryAfter,
         () ->
-            api.handleRejections(
-                JsonRoutes.jsonRejections(),
+            api.handleExceptions(
+                JsonRoutes.jsonExceptions(),
                 () ->
-                    checks.guard(
+                    api.handleRejections(
+                        JsonRoutes.jsonRejections(),
                         () ->
-                            api.concat(
-                                // Liveness probes (container health checks, load balancers) carry
-                                // no token; health
-                                // tells only whether this silo and its servers are up. The API's
-                                // description is public.
-                                api.pathPrefix(
-                                    "api", () -> api.concat(api.healthRoute(), api.openApiRoute())),
-                                new TokenAuth(settings.httpToken())
-                                    .guard(
-                                        () ->
-                                            api.concat(
-                                                api.pathPrefix(
-                                                    "api",
-                                                    () ->
-                                                        api.concat(
-                                                            api.statsRoute(),
-                                                            cities.routes(),
-                                                            new StatusRoutes(
-                                                                    system,
-                                                                    settings.http(),
-                                                                    pipeline,
-                                                                    cities)
-                                                                .routes(),
-                                                            new SourceRoutes(
-                                                                    system,
-                                                                    settings.http(),
-                                                                    pipeline,
-                                                                    checks)
-                                                                .routes(),
-                                                            new DeclarativeSourceRoutes(
-                                                                    system,
-                                                                    settings.http(),
-                                                                    pipeline,
-                                                                    checks,
-                                                                    settings
-                                                                        .sourceAccess()
-                                                                        .addresses())
-                                                                .routes(),
-                                                            new RowRoutes(
-                                                                    settings.http(),
-                                                                    pipeline,
-                                                                    checks)
-                                                                .routes(),
-                                                            new DataRoutes(
-                                                                    settings.http(), pipeline)
-                                                                .routes(),
-                                                            new HistoryRoutes(
-                                                                    system, settings.history())
-                                                                .routes(),
-                                                            new AlertRoutes(
-                                                                    system,
-                                                                    settings.http(),
-                                                                    settings.history(),
-                                                                    pipeline,
-                                                                    clusterEvents)
-                                                                .routes(),
-                                                            new LogRoutes(system).routes(),
-                                                            new ClusterRoutes(
-                                                                    system,
-                                                                    settings.http(),
-                                                                    clusterEvents,
-                                                                    lag)
-                                                                .routes(),
-                                                            new GrainRoutes(
-                                                                    system,
-                                                                    settings.http(),
-                                                                    pipeline,
-                                                                    lag)
-                                                                .routes(),
-                                                            topics.routes())),
-                                                new MetricsRoutes(
-                                                        system, metrics, lag, connections.engines())
-                                                    .routes(),
-                                                new DashboardRoutes().routes()))))));
+                            checks.guard(
+                                () ->
+                                    api.concat(
+                                        // Liveness probes carry no token; health tells only
+                                        // whether this silo and its servers are up. The API's
+                                        // description is public.
+                                        api.pathPrefix(
+                                            "api",
+                                            () ->
+                                                api.concat(api.healthRoute(), api.openApiRoute())),
+                                        new TokenAuth(settings.httpToken())
+                                            .guard(
+                                                () ->
+                                                    api.concat(
+                                                        api.pathPrefix(
+                                                            "api",
+                                                            () ->
+                                                                api.concat(
+                                                                    api.statsRoute(),
+                                                                    cities.routes(),
+                                                                    new StatusRoutes(
+                                                                            system,
+                                                                            settings.http(),
+                                                                            pipeline,
+                                                                            cities)
+                                                                        .routes(),
+                                                                    new SourceRoutes(
+                                                                            system,
+                                                                            settings.http(),
+                                                                            pipeline,
+                                                                            checks)
+                                                                        .routes(),
+                                                                    new DeclarativeSourceRoutes(
+                                                                            system,
+                                                                            settings.http(),
+                                                                            pipeline,
+                                                                            checks,
+                                                                            settings
+                                                                                .sourceAccess()
+                                                                                .addresses())
+                                                                        .routes(),
+                                                                    new RowRoutes(
+                                                                            settings.http(),
+                                                                            pipeline,
+                                                                            checks)
+                                                                        .routes(),
+                                                                    new DataRoutes(
+                                                                            settings.http(),
+                                                                            pipeline)
+                                                                        .routes(),
+                                                                    new HistoryRoutes(
+                                                                            system,
+                                                                            settings.history())
+                                                                        .routes(),
+                                                                    new AlertRoutes(
+                                                                            system,
+                                                                            settings.http(),
+                                                                            settings.history(),
+                                                                            pipeline,
+                                                                            clusterEvents)
+                                                                        .routes(),
+                                                                    new LogRoutes(system).routes(),
+                                                                    new ClusterRoutes(
+                                                                            system,
+                                                                            settings.http(),
+                                                                            clusterEvents,
+                                                                            lag)
+                                                                        .routes(),
+                                                                    new GrainRoutes(
+                                                                            system,
+                                                                            settings.http(),
+                                                                            pipeline,
+                                                                            lag)
+                                                                        .routes(),
+                                                                    topics.routes())),
+                                                        new MetricsRoutes(
+                                                                system,
+                                                                metrics,
+                                                                lag,
+                                                                connections.engines())
+                                                            .routes(),
+                                                        new DashboardRoutes().routes())))))));
   }
 
   public record MemberView(String address, String status, List<String> roles) {}

@@ -4,17 +4,20 @@ import com.datastax.oss.driver.api.core.DriverException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Allow;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
@@ -55,6 +58,38 @@ final class JsonRoutes {
 
   static HttpResponse error(StatusCode status, String message) {
     return json(status, new ApiModel.Error(message));
+  }
+
+  /** How long a 503 or 429 that names no time of its own tells the client to wait. */
+  static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
+
+  /** An error that tells the client when to try again: {@code Retry-After} in whole seconds. */
+  static HttpResponse error(StatusCode status, String message, Duration retryAfter) {
+    return error(status, message).addHeader(retryAfter(retryAfter));
+  }
+
+  /**
+   * {@code Retry-After} of {@code d} rounded up to whole seconds, at least 1 (RFC 9110 10.2.3 asks
+   * for a non-negative integer; 0 would invite a client to come back at once), for any {@code d}:
+   * zero, negative or as long as a Duration gets.
+   */
+  static HttpHeader retryAfter(Duration d) {
+    // Seconds and nanoseconds apart: toMillis() overflows past 292 million years, and rounding
+    // at milliseconds would round 1.0000001 s down.
+    long whole = d.getSeconds();
+    long seconds = Math.max(1, d.getNano() > 0 && whole < Long.MAX_VALUE ? whole + 1 : whole);
+    return RawHeader.create("Retry-After", Long.toString(seconds));
+  }
+
+  /**
+   * Every 503 and 429 of the API carries {@code Retry-After}: the one its route set, else {@link
+   * #DEFAULT_RETRY_AFTER}, so a client that honours it never has to guess.
+   */
+  static HttpResponse withRetryAfter(HttpResponse response) {
+    int status = response.status().intValue();
+    if ((status == 503 || status == 429) && response.getHeader("Retry-After").isEmpty())
+      return response.addHeader(retryAfter(DEFAULT_RETRY_AFTER));
+    return response;
   }
 
   /**

@@ -11,17 +11,21 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import kafkapipeline.api.grains.PersisterProtocol;
-import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How far the last rewind of each topic has been read again, as any silo sees it: the rewind is the
- * one the topic's persisters were resumed with (each keeps its last, so every silo's answer is the
- * same; a persister restarted since knows none), the progress is the group's committed offset of
- * each partition against the rewind's from and end offsets. Kafka is asked only when some topic has
- * a rewind. A rewind is {@code rewinding} until every partition's committed offset reaches the end
- * offset recorded at the rewind, then {@code done}; while one of its persisters is still paused it
- * is {@code paused}.
+ * topic's entry in the {@link RewindLog} (this silo's copy: no persister is asked), the progress is
+ * the group's committed offset of each partition against the rewind's from and end offsets. Kafka
+ * is asked only for rewinds still being read ({@link RewindLog.State#MOVED}): one found read to its
+ * ends is marked {@link RewindLog.State#DONE} in the log and shown from it from then on. A rewind
+ * is {@code paused} while its coordinator pauses the persisters and moves the offsets, {@code
+ * rewinding} until every partition's committed offset reaches the end offset recorded at the
+ * rewind, then {@code done}. A {@code paused} entry older than {@code abandonedAfter} is left out:
+ * its coordinator died mid-way and the persisters resumed by themselves.
  */
 final class RewindProgress {
   enum State {
@@ -50,46 +54,88 @@ final class RewindProgress {
       Long remaining,
       List<PartitionProgress> partitions) {}
 
+  /**
+   * A partition's rewind; {@code committed} null when Kafka was not asked (done) or did not answer.
+   */
   record PartitionProgress(int partition, long from, long end, Long committed) {}
 
-  private final ActorSystem<?> system;
-  private final Duration askTimeout;
-  private final KafkaLag lag;
+  private static final Logger log = LoggerFactory.getLogger(RewindProgress.class);
 
-  RewindProgress(ActorSystem<?> system, Duration askTimeout, KafkaLag lag) {
-    this.system = system;
-    this.askTimeout = askTimeout;
+  private final RewindLog rewinds;
+  private final Function<List<String>, CompletionStage<List<KafkaLag.PartitionLag>>> lag;
+  private final Duration abandonedAfter;
+
+  /**
+   * {@code lag}: the lag rows of the given topics' groups ({@link KafkaLag#lag}); {@code
+   * abandonedAfter}: how long a paused persister waits for its coordinator.
+   */
+  RewindProgress(
+      RewindLog rewinds,
+      Function<List<String>, CompletionStage<List<KafkaLag.PartitionLag>>> lag,
+      Duration abandonedAfter) {
+    this.rewinds = rewinds;
     this.lag = lag;
+    this.abandonedAfter = abandonedAfter;
   }
 
   /** The progress of the last rewind of each of {@code topics} that has one, by topic. */
   CompletionStage<List<Progress>> of(List<String> topics) {
-    return EverySilo.<PersisterProtocol.Command, PersisterProtocol.Status>ask(
-            system, PersisterProtocol.KEY, PersisterProtocol.GetStatus::new, askTimeout)
+    return rewinds
+        .all()
+        .exceptionally(
+            e -> {
+              log.warn("Rewind progress: the rewind log did not answer: {}", e.toString());
+              return Map.of();
+            })
         .thenCompose(
-            statuses -> {
-              Map<String, PersisterProtocol.Rewound> last = new TreeMap<>();
-              Map<String, Boolean> paused = new TreeMap<>();
-              for (PersisterProtocol.Status s : statuses) {
-                if (!topics.contains(s.topic())) continue;
-                if (s.phase() != PersisterProtocol.Phase.RUNNING) paused.put(s.topic(), true);
-                PersisterProtocol.Rewound r = s.lastRewind();
-                if (r == null) continue;
-                last.merge(s.topic(), r, (a, b) -> a.at().isAfter(b.at()) ? a : b);
-              }
-              if (last.isEmpty()) return CompletableFuture.completedFuture(List.of());
-              return lag.lag(List.copyOf(last.keySet()))
+            all -> {
+              Instant now = Instant.now();
+              Map<String, RewindLog.Entry> shown = new TreeMap<>();
+              all.forEach(
+                  (topic, e) -> {
+                    if (!topics.contains(topic)) return;
+                    if (e.state() == RewindLog.State.PAUSED
+                        && e.at().plus(abandonedAfter).isBefore(now)) return;
+                    shown.put(topic, e);
+                  });
+              List<String> reading =
+                  shown.entrySet().stream()
+                      .filter(e -> e.getValue().state() == RewindLog.State.MOVED)
+                      .map(Map.Entry::getKey)
+                      .toList();
+              if (reading.isEmpty())
+                return CompletableFuture.completedFuture(progress(shown, List.of(), now));
+              return lag.apply(reading)
                   .exceptionally(e -> null)
-                  .thenApply(lags -> progress(last, paused, lags, Instant.now()));
+                  .thenApply(
+                      lags -> {
+                        List<Progress> out = progress(shown, lags, now);
+                        for (Progress p : out)
+                          if (p.state() == State.DONE && reading.contains(p.topic()))
+                            markDone(p.topic(), shown.get(p.topic()));
+                        return out;
+                      });
             });
   }
 
-  /** Pure: the progress of each rewind against the lag rows (null: Kafka did not answer). */
+  /** From now on the rewind is shown as done without asking Kafka (a failure: asked again). */
+  private void markDone(String topic, RewindLog.Entry e) {
+    rewinds
+        .put(topic, e.withState(RewindLog.State.DONE))
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null)
+                log.warn(
+                    "Rewind of {} read again, but not marked done: {}", topic, error.toString());
+            });
+  }
+
+  /**
+   * Pure: the progress of each rewind against the lag rows of those being read ({@code lags} null:
+   * Kafka did not answer).
+   */
   static List<Progress> progress(
-      Map<String, PersisterProtocol.Rewound> rewinds,
-      Map<String, Boolean> paused,
-      List<KafkaLag.PartitionLag> lags,
-      Instant now) {
+      Map<String, RewindLog.Entry> rewinds, List<KafkaLag.PartitionLag> lags, Instant now) {
     List<Progress> out = new ArrayList<>();
     rewinds.forEach(
         (topic, r) -> {
@@ -101,21 +147,30 @@ final class RewindProgress {
                   .sorted(Comparator.comparingInt(PersisterProtocol.RewoundPartition::partition))
                   .toList()) {
             Long committed = null;
-            if (lags != null)
+            if (lags != null && r.state() == RewindLog.State.MOVED)
               for (KafkaLag.PartitionLag l : lags)
                 if (l.topic().equals(topic) && l.partition() == p.partition())
                   committed = l.committed();
-            long at = committed == null ? p.from() : committed;
+            long at =
+                r.state() == RewindLog.State.DONE
+                    ? p.end()
+                    : committed == null ? p.from() : committed;
             records += p.end() - p.from();
             reread += Math.max(0, Math.min(at, p.end()) - p.from());
             parts.add(new PartitionProgress(p.partition(), p.from(), p.end(), committed));
           }
-          Long readSoFar = lags == null ? null : reread;
-          Long remaining = lags == null ? null : records - reread;
+          // Paused: the offsets are not moved yet, so nothing is known to read.
+          boolean known =
+              r.state() == RewindLog.State.DONE
+                  || (r.state() == RewindLog.State.MOVED && lags != null);
+          Long readSoFar = known ? reread : null;
+          Long remaining = known ? records - reread : null;
           State state =
-              paused.getOrDefault(topic, false)
-                  ? State.PAUSED
-                  : remaining != null && remaining == 0 ? State.DONE : State.REWINDING;
+              switch (r.state()) {
+                case PAUSED -> State.PAUSED;
+                case DONE -> State.DONE;
+                case MOVED -> remaining != null && remaining == 0 ? State.DONE : State.REWINDING;
+              };
           out.add(
               new Progress(
                   topic,

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +29,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,18 +91,30 @@ final class TopicRewind {
 
   private final ActorSystem<?> system;
   private final Admin admin;
+  private final RewindLog rewinds;
   private final Duration askTimeout;
   private final Duration pauseTimeout;
   private final Duration resumeAfter;
   private final Set<String> running = ConcurrentHashMap.newKeySet();
 
-  TopicRewind(ActorSystem<?> system, Admin admin, Duration askTimeout, Duration drainTimeout) {
+  TopicRewind(
+      ActorSystem<?> system,
+      Admin admin,
+      RewindLog rewinds,
+      Duration askTimeout,
+      Duration drainTimeout) {
     this.system = system;
     this.admin = admin;
+    this.rewinds = rewinds;
     this.askTimeout = askTimeout;
     this.pauseTimeout = drainTimeout.plus(askTimeout);
     // Longer than all of one rewind's steps: only a coordinator that died leaves it to this.
     this.resumeAfter = pauseTimeout.plus(EMPTY_GROUP_WAIT).plus(Duration.ofSeconds(60));
+  }
+
+  /** How long a paused persister waits for its coordinator's resume before it resumes itself. */
+  Duration resumeAfter() {
+    return resumeAfter;
   }
 
   CompletionStage<Result> rewind(String topic, RewindPlan.Target target) {
@@ -116,19 +128,41 @@ final class TopicRewind {
                   RewindPlan.plan(topic, target, Instant.now(), before.retentionMs(), before.parts);
               if (first instanceof RewindPlan.Refused refused)
                 return done(Result.failed(Outcome.REFUSED, refused.reason()));
-              return persistersOf(topic).thenCompose(refs -> pauseMoveResume(topic, target, refs));
+              return persistersOf(topic).thenCompose(refs -> begin(topic, target, refs));
             })
         .exceptionally(e -> Result.failed(Outcome.FAILED, "Kafka did not answer: " + reason(e)))
         .whenComplete((r, e) -> running.remove(topic));
   }
 
-  private CompletionStage<Result> pauseMoveResume(
+  /** Logs the rewind as {@code paused} (keeping what the log showed before), then runs it. */
+  private CompletionStage<Result> begin(
       String topic, RewindPlan.Target target, List<ActorRef<PersisterProtocol.Command>> refs) {
     Instant at = Instant.now();
     // Every pause and resume of this rewind carries it: a persister paused for another rewind (of
     // another silo's coordinator) answers busy, and ignores this one's resume.
     PersisterProtocol.RewindId id =
         new PersisterProtocol.RewindId(UUID.randomUUID().toString(), system.address().hostPort());
+    RewindLog.Entry pausing =
+        new RewindLog.Entry(
+            id.id(), id.coordinator(), RewindLog.State.PAUSED, at, target.describe(), List.of());
+    // What the log showed before, put back if this rewind fails (read before this one's entry).
+    CompletableFuture<RewindLog.Entry> previous =
+        rewinds
+            .all()
+            .thenCompose(
+                all -> logged(rewinds.put(topic, pausing), topic).thenApply(x -> all.get(topic)))
+            .exceptionally(e -> null)
+            .toCompletableFuture();
+    return previous.thenCompose(before -> pauseMoveResume(topic, target, refs, at, id, before));
+  }
+
+  private CompletionStage<Result> pauseMoveResume(
+      String topic,
+      RewindPlan.Target target,
+      List<ActorRef<PersisterProtocol.Command>> refs,
+      Instant at,
+      PersisterProtocol.RewindId id,
+      RewindLog.Entry before) {
     List<CompletableFuture<PersisterProtocol.Paused>> asks = new ArrayList<>();
     for (var ref : refs)
       asks.add(
@@ -161,7 +195,20 @@ final class TopicRewind {
                         result.outcome() == Outcome.DONE ? rewound(result) : null;
                     // Only those this rewind paused (or may have: no answer in time); never
                     // another rewind's.
-                    return resumeAll(pauses.toResume(), id, rewound)
+                    CompletionStage<Void> logged =
+                        rewound != null
+                            ? rewinds.put(
+                                topic,
+                                new RewindLog.Entry(
+                                    id.id(),
+                                    id.coordinator(),
+                                    RewindLog.State.MOVED,
+                                    at,
+                                    rewound.request(),
+                                    rewound.partitions()))
+                            : rewinds.restore(topic, id.id(), before);
+                    return logged(logged, topic)
+                        .thenCompose(x -> resumeAll(pauses.toResume(), id, rewound))
                         .thenApply(n -> withPersisters(result, n, pauses.paused()));
                   });
             });
@@ -332,30 +379,15 @@ final class TopicRewind {
         .thenApply(done -> (int) resumes.stream().filter(CompletableFuture::join).count());
   }
 
-  /** The persisters of {@code topic} on every silo that answers (each asked for its status). */
+  /** The persisters of {@code topic} on every silo (registered under its own key). */
   private CompletionStage<List<ActorRef<PersisterProtocol.Command>>> persistersOf(String topic) {
+    ServiceKey<PersisterProtocol.Command> key = PersisterProtocol.keyOf(topic);
     return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
             system.receptionist(),
-            reply -> Receptionist.find(PersisterProtocol.KEY, reply),
+            reply -> Receptionist.find(key, reply),
             askTimeout,
             system.scheduler())
-        .thenCompose(
-            listing -> {
-              List<CompletableFuture<ActorRef<PersisterProtocol.Command>>> asks = new ArrayList<>();
-              for (var ref : listing.getServiceInstances(PersisterProtocol.KEY))
-                asks.add(
-                    AskPattern.<PersisterProtocol.Command, PersisterProtocol.Status>ask(
-                            ref, PersisterProtocol.GetStatus::new, askTimeout, system.scheduler())
-                        .toCompletableFuture()
-                        .handle((s, e) -> s != null && s.topic().equals(topic) ? ref : null));
-              return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
-                  .thenApply(
-                      d ->
-                          asks.stream()
-                              .map(CompletableFuture::join)
-                              .filter(Objects::nonNull)
-                              .toList());
-            });
+        .thenApply(listing -> List.copyOf(listing.getServiceInstances(key)));
   }
 
   /** What Kafka says of the topic now: its retention.ms and every partition's offsets. */
@@ -420,6 +452,15 @@ final class TopicRewind {
 
   private static <T> CompletableFuture<T> stage(KafkaFuture<T> f) {
     return f.toCompletionStage().toCompletableFuture();
+  }
+
+  /** The log's write, its failure logged, not the rewind's (the log shows progress only). */
+  private static CompletionStage<Void> logged(CompletionStage<Void> write, String topic) {
+    return write.exceptionally(
+        e -> {
+          log.warn("Rewind of {}: the rewind log was not written: {}", topic, reason(e));
+          return null;
+        });
   }
 
   private static <T> CompletableFuture<T> done(T value) {

@@ -14,9 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
@@ -27,17 +26,7 @@ import org.quicktheories.generators.Generate;
  */
 class BodyPropertiesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static TestSilo silo;
-
-  @BeforeAll
-  static void start() throws Exception {
-    silo = new TestSilo(Map.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    silo.close();
-  }
+  @RegisterExtension static final TestSilo.PerClass silo = new TestSilo.PerClass();
 
   /** Any JSON value: nulls, booleans, extreme numbers, strings of any characters, nested values. */
   static Gen<String> jsonValue() {

@@ -168,8 +168,11 @@ class RewindPlanTest {
 
   @Test
   void progressCountsTheRecordsReadAgainAgainstTheEndsRecordedAtTheRewind() {
-    PersisterProtocol.Rewound r =
-        new PersisterProtocol.Rewound(
+    RewindLog.Entry r =
+        new RewindLog.Entry(
+            "r1",
+            "silo-1",
+            RewindLog.State.MOVED,
             NOW.minusSeconds(90),
             "offset 0",
             List.of(
@@ -179,8 +182,7 @@ class RewindPlanTest {
         List.of(
             new KafkaLag.PartitionLag("faker", 0, 120, 60L, 60, "s1"),
             new KafkaLag.PartitionLag("faker", 1, 50, 50L, 0, "s2"));
-    RewindProgress.Progress p =
-        RewindProgress.progress(Map.of("faker", r), Map.of(), lags, NOW).get(0);
+    RewindProgress.Progress p = RewindProgress.progress(Map.of("faker", r), lags, NOW).get(0);
     assertEquals(RewindProgress.State.REWINDING, p.state());
     assertEquals(150, p.records());
     assertEquals(100L, p.reread());
@@ -191,14 +193,21 @@ class RewindPlanTest {
         List.of(
             new KafkaLag.PartitionLag("faker", 0, 130, 125L, 5, "s1"),
             new KafkaLag.PartitionLag("faker", 1, 50, 50L, 0, "s2"));
-    p = RewindProgress.progress(Map.of("faker", r), Map.of(), lags, NOW).get(0);
+    p = RewindProgress.progress(Map.of("faker", r), lags, NOW).get(0);
     assertEquals(RewindProgress.State.DONE, p.state());
     assertEquals(150L, p.reread());
     assertEquals(0L, p.remaining());
     // Kafka not answering: nothing made up.
-    p = RewindProgress.progress(Map.of("faker", r), Map.of("faker", true), null, NOW).get(0);
-    assertEquals(RewindProgress.State.PAUSED, p.state());
+    p = RewindProgress.progress(Map.of("faker", r), null, NOW).get(0);
+    assertEquals(RewindProgress.State.REWINDING, p.state());
     assertEquals(null, p.reread());
     assertEquals(null, p.remaining());
+    // Marked done in the log: all read, without Kafka.
+    p =
+        RewindProgress.progress(Map.of("faker", r.withState(RewindLog.State.DONE)), null, NOW)
+            .get(0);
+    assertEquals(RewindProgress.State.DONE, p.state());
+    assertEquals(150L, p.reread());
+    assertEquals(0L, p.remaining());
   }
 }

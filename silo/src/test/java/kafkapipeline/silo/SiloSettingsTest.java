@@ -112,4 +112,28 @@ class SiloSettingsTest {
     assertEquals("s3cret", s.httpToken());
     assertEquals("", SiloSettings.fromConfig(with(Map.of("pipeline.http.token", ""))).httpToken());
   }
+
+  @Test
+  void declarativeBoundsDefaultAsDocumentedAndAreCheckedWithTheirPath() {
+    assertEquals(
+        kafkapipeline.grains.declarative.DeclarativeSettings.defaults(),
+        SiloSettings.fromConfig(with(Map.of())).declarative());
+    String at = "pipeline.sources.declarative.";
+    for (Map.Entry<String, Object> bad :
+        Map.<String, Object>of(
+                "max-items", 0,
+                "max-body-bytes", "1B",
+                "max-buffered-bytes", "1KiB",
+                "poll-deadline", "1s",
+                "idle-timeout", "0s",
+                "max-batch-bytes", "lots")
+            .entrySet()) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> SiloSettings.fromConfig(with(Map.of(at + bad.getKey(), bad.getValue()))),
+              bad.toString());
+      assertTrue(e.getMessage().startsWith(at + bad.getKey()), e.getMessage());
+    }
+  }
 }

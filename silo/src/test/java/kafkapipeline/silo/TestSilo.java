@@ -40,6 +40,11 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 final class TestSilo implements AutoCloseable {
   final ActorSystem<Void> system;
   final PipelineMetrics metrics = new PipelineMetrics();
+
+  /** While set, the stub budget denies every call with this wait; else it grants every call. */
+  final java.util.concurrent.atomic.AtomicReference<java.time.Duration> budgetDenies =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   final int port;
   private final HttpServer owm;
   private final ServerBinding binding;
@@ -112,8 +117,13 @@ final class TestSilo implements AutoCloseable {
         system.systemActorOf(
             Behaviors.<CallBudgetProtocol.Command>receiveMessage(
                 m -> {
+                  java.time.Duration denies = budgetDenies.get();
                   if (m instanceof CallBudgetProtocol.Acquire a)
-                    a.replyTo().tell(new CallBudgetProtocol.Granted());
+                    a.replyTo()
+                        .tell(
+                            denies == null
+                                ? new CallBudgetProtocol.Granted()
+                                : new CallBudgetProtocol.Denied(denies));
                   if (m instanceof CallBudgetProtocol.GetUsage u)
                     u.replyTo().tell(new CallBudgetProtocol.Usage(60, 60, 0, 0));
                   return Behaviors.same();
@@ -245,6 +255,37 @@ final class TestSilo implements AutoCloseable {
     system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     owm.stop(0);
     connections.close();
+  }
+
+  /**
+   * One TestSilo for all the tests of a class, started before the first and closed after the last:
+   * {@code @RegisterExtension static final TestSilo.PerClass silo = new TestSilo.PerClass();}. A
+   * silo that fails to start fails every test of the class.
+   */
+  static final class PerClass
+      implements org.junit.jupiter.api.extension.BeforeAllCallback,
+          org.junit.jupiter.api.extension.AfterAllCallback {
+    private TestSilo silo;
+
+    @Override
+    public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context)
+        throws Exception {
+      silo = new TestSilo(Map.of());
+    }
+
+    @Override
+    public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context)
+        throws Exception {
+      if (silo != null) silo.close();
+    }
+
+    TestSilo get() {
+      return silo;
+    }
+
+    Response send(String method, String path, Map<String, String> headers, byte[] body) {
+      return silo.send(method, path, headers, body);
+    }
   }
 
   static Duration timeout() {

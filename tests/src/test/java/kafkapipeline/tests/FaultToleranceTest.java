@@ -246,8 +246,19 @@ class FaultToleranceTest {
     int api = silos.httpPort(2);
     if (city(api) != null) SiloHttp.send(api, "DELETE", "/api/cities/london,gb", null);
     int callsBefore = owm.answeredAt.size();
-    assertTrue(
-        SiloHttp.send(api, "POST", "/api/cities", "{\"city\":\"London,GB\"}").status() / 100 == 2);
+    // The scenario before killed the silo hosting the weather call budget: its new incarnation
+    // counts the last minute as used (so no window holds more than the budget) and refuses the
+    // add with a 503 and Retry-After until then; a user adds again, as here.
+    int[] status = {0};
+    Await.until(
+        Duration.ofSeconds(90),
+        () ->
+            (status[0] =
+                        SiloHttp.send(api, "POST", "/api/cities", "{\"city\":\"London,GB\"}")
+                            .status())
+                    / 100
+                == 2,
+        () -> "adding London: " + status[0]);
     Await.until(
         Duration.ofSeconds(60),
         () -> owm.answeredAt.size() >= callsBefore + 2 && hostOf(api) >= 0,
@@ -255,6 +266,12 @@ class FaultToleranceTest {
     int host = hostOf(api);
     int otherApi = silos.httpPort(host == 2 ? 1 : 2);
 
+    // The oldest silo hosts the singletons, the weather call budget among them. If it is the one
+    // leaving, the budget's next incarnation counts the last minute as used (its promise: no 60 s
+    // window over the budget), so polls wait up to a minute more.
+    boolean budgetMoves =
+        new ClusterView(silos, engines.admin).singletonHost(host == 2 ? 1 : 2) == host;
+    long allowedGap = (budgetMoves ? 60 : 0) + 2L * WEATHER_INTERVAL_SECONDS;
     long leftAt = System.nanoTime();
     silos.stop(host); // graceful: leaves the cluster, hands its shards over
     Await.until(
@@ -266,7 +283,7 @@ class FaultToleranceTest {
         () -> "London did not move: " + city(otherApi));
     int callsAfterMove = owm.answeredAt.size();
     Await.until(
-        Duration.ofSeconds(3L * WEATHER_INTERVAL_SECONDS),
+        Duration.ofSeconds(allowedGap + WEATHER_INTERVAL_SECONDS),
         () -> owm.answeredAt.size() >= callsAfterMove + 2,
         () -> "London stopped reporting after the move: " + city(otherApi));
 
@@ -277,11 +294,15 @@ class FaultToleranceTest {
       }
     }
     System.out.printf(
-        "[fault] graceful leave of silo %d hosting london,gb: now on silo %d, longest gap between reports %.1f s (interval %d s)%n",
-        host + 1, hostOf(otherApi) + 1, worstGap / 1e9, WEATHER_INTERVAL_SECONDS);
+        "[fault] graceful leave of silo %d hosting london,gb%s: now on silo %d, longest gap between reports %.1f s (interval %d s)%n",
+        host + 1,
+        budgetMoves ? " and the call budget" : "",
+        hostOf(otherApi) + 1,
+        worstGap / 1e9,
+        WEATHER_INTERVAL_SECONDS);
     assertTrue(
-        worstGap <= 2L * WEATHER_INTERVAL_SECONDS * 1_000_000_000L,
-        "gap of " + worstGap / 1e9 + " s is longer than two polling intervals");
+        worstGap <= allowedGap * 1_000_000_000L,
+        "gap of " + worstGap / 1e9 + " s is longer than " + allowedGap + " s");
     assertEquals(204, SiloHttp.send(otherApi, "DELETE", "/api/cities/london,gb", null).status());
   }
 

@@ -26,11 +26,6 @@ final class OwmReplayServer implements AutoCloseable {
   /** When each recorded 200 was answered (System.nanoTime). */
   final java.util.List<Long> answeredAt = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  /** The next this-many calls answer the recorded 429. */
-  final AtomicInteger rateLimitNext = new AtomicInteger();
-
-  final java.util.List<Long> rateLimitedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
-
   /**
    * The next this-many calls misbehave, in turn: a 500 whose body is the request URL, a 200 whose
    * body is the URL in a JSON string cut short, and a connection closed without an answer.
@@ -73,9 +68,6 @@ final class OwmReplayServer implements AutoCloseable {
                 ("{\"url\": \"" + url).getBytes(StandardCharsets.UTF_8));
         default -> exchange.close();
       }
-    } else if (rateLimitNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      rateLimitedAt.add(System.nanoTime());
-      reply(exchange, 429, "http429_rate_limited.json");
     } else if (!KEY.equals(query.get("appid"))) {
       reply(exchange, 401, "http401_invalid_api_key.json");
     } else if (LONDON_ID.equals(query.get("id"))

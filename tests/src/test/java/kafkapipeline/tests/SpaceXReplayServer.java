@@ -10,11 +10,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -29,9 +25,6 @@ final class SpaceXReplayServer implements AutoCloseable {
   static final String DIR = "/fixtures/spacex/";
   private static final ObjectMapper json = new ObjectMapper();
 
-  /** One scripted answer. */
-  record Answer(int status, String body) {}
-
   final JsonNode upcoming = read("v4_launches_upcoming.DERIVED.json");
   final JsonNode allLaunches = read("v4_launches.json");
   final Map<String, JsonNode> rockets = byId(read("v4_rockets.json"));
@@ -39,7 +32,6 @@ final class SpaceXReplayServer implements AutoCloseable {
   private final byte[] past = pastLaunches(allLaunches);
   private final AtomicReference<byte[]> upcomingBody =
       new AtomicReference<>(ReplayHttp.resource(DIR + "v4_launches_upcoming.DERIVED.json"));
-  private final Queue<Answer> scripted = new ConcurrentLinkedQueue<>();
   private final HttpServer server;
 
   final AtomicInteger upcomingCalls = new AtomicInteger();
@@ -47,9 +39,6 @@ final class SpaceXReplayServer implements AutoCloseable {
   final AtomicInteger rocketCalls = new AtomicInteger();
   final AtomicInteger launchpadCalls = new AtomicInteger();
   final AtomicInteger payloadCalls = new AtomicInteger();
-
-  /** When each scripted answer was given (System.nanoTime()). */
-  final List<Long> scriptedAt = new CopyOnWriteArrayList<>();
 
   SpaceXReplayServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -61,17 +50,6 @@ final class SpaceXReplayServer implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /**
-   * The next calls of the upcoming list get these answers, in order, then the recorded list again.
-   */
-  void script(Answer... answers) {
-    scripted.addAll(List.of(answers));
-  }
-
-  boolean scriptDone() {
-    return scripted.isEmpty();
-  }
-
   /** From now on the upcoming list answers this body. */
   void serveUpcoming(String body) {
     upcomingBody.set(body.getBytes(StandardCharsets.UTF_8));
@@ -81,13 +59,7 @@ final class SpaceXReplayServer implements AutoCloseable {
     String path = exchange.getRequestURI().getPath();
     if (path.equals("/v4/launches/upcoming")) {
       upcomingCalls.incrementAndGet();
-      Answer next = scripted.poll();
-      if (next != null) {
-        scriptedAt.add(System.nanoTime());
-        send(exchange, next.status(), next.body().getBytes(StandardCharsets.UTF_8));
-      } else {
-        send(exchange, 200, upcomingBody.get());
-      }
+      send(exchange, 200, upcomingBody.get());
     } else if (path.equals("/v4/launches/past")) {
       pastCalls.incrementAndGet();
       send(exchange, 200, past);

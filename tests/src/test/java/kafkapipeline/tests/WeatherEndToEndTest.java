@@ -202,45 +202,4 @@ class WeatherEndToEndTest {
   private static void assertNoKey(JsonNode body) {
     assertTrue(!body.toString().contains(OwmReplayServer.KEY), "the key leaked: " + body);
   }
-
-  @Test
-  void aRateLimitedCityBacksOffShowsWhyAndRecovers() throws Exception {
-    try (OwmReplayServer owm = new OwmReplayServer();
-        SiloCluster silos =
-            new SiloCluster(engines, "weather-429", 1, env(owm, OwmReplayServer.KEY))) {
-      silos.startAll();
-      silos.awaitAllHealthy();
-      int api = silos.httpPort(0);
-      assertTrue(
-          SiloHttp.send(api, "POST", "/api/cities", "{\"city\":\"London,GB\"}").status() / 100
-              == 2);
-      Await.until(
-          Duration.ofSeconds(30),
-          () -> "reporting".equals(city(api, "london,gb").path("state").asText()),
-          () -> String.valueOf(city(api, "london,gb")));
-
-      owm.rateLimitNext.set(3);
-      Await.until(
-          Duration.ofSeconds(30),
-          () -> "failing".equals(city(api, "london,gb").path("state").asText()),
-          () -> String.valueOf(city(api, "london,gb")));
-      assertTrue(
-          city(api, "london,gb").path("lastError").asText().startsWith("rate limited (429)"),
-          String.valueOf(city(api, "london,gb")));
-      Await.until(
-          Duration.ofSeconds(90),
-          () -> "reporting".equals(city(api, "london,gb").path("state").asText()),
-          () -> String.valueOf(city(api, "london,gb")));
-      // Backoff doubles from the 2 s interval (with ±20 % jitter): 429s are not retried at once.
-      List<Long> at = owm.rateLimitedAt;
-      assertEquals(3, at.size());
-      assertTrue(
-          at.get(2) - at.get(1) > at.get(1) - at.get(0),
-          "the second wait is longer than the first: " + at);
-      assertTrue(
-          at.get(1) - at.get(0) >= Duration.ofMillis(1_500).toNanos(), "retried too soon: " + at);
-      assertTrue(city(api, "london,gb").path("lastError").isNull(), "a success clears the error");
-      assertEquals(204, SiloHttp.send(api, "DELETE", "/api/cities/london,gb", null).status());
-    }
-  }
 }

@@ -24,6 +24,11 @@ public final class PersisterProtocol {
    */
   public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "persisters");
 
+  /** The persisters of one topic (one per silo), registered under this key too. */
+  public static ServiceKey<Command> keyOf(String topic) {
+    return ServiceKey.create(Command.class, "persisters-" + topic);
+  }
+
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
   /**

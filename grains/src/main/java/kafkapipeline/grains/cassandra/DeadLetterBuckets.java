@@ -18,6 +18,12 @@ final class DeadLetterBuckets {
 
   record Bucket(String topic, LocalDate day) {}
 
+  /** How much earlier than its check a bucket's index line delete is timed. */
+  static final java.time.Duration SAVE_MARGIN = java.time.Duration.ofSeconds(30);
+
+  /** {@link #SAVE_MARGIN}, or less in a test that empties a bucket and removes it at once. */
+  volatile java.time.Duration saveMargin = SAVE_MARGIN;
+
   private final CqlSession session;
   private final DeadLetterStatements cql;
   volatile BeforeRemove beforeRemove = (topic, day) -> nothing();
@@ -31,12 +37,17 @@ final class DeadLetterBuckets {
    * Removes the bucket's index line if the bucket holds no entry. No partition delete: each entry
    * already has its row tombstone, and a partition tombstone would also hide an entry saved after
    * the check (a legacy move or another silo may still save into an old day). The index line is
-   * deleted with the timestamp of the check's start, so an index write after it (a racing save's,
-   * at clock time) survives; a save whose index line was written before but whose entry landed
-   * after the check is caught by checking again and writing the line back.
+   * deleted with the timestamp of the check's start less {@link #SAVE_MARGIN}, so an index write
+   * after it (a racing save's, at its silo's clock time, up to the margin behind) survives; a save
+   * whose index line was written before but whose entry landed after the check is caught by
+   * checking again and writing the line back.
    */
   CompletionStage<Void> removeIfEmpty(Bucket b) {
-    long checkStart = micros(Instant.now()) - 1; // a write in the same microsecond must win
+    // Before the check by a margin: a racing save's index line may carry an earlier write time (a
+    // silo whose clock is behind, a save whose line went out just before the check); it must win
+    // over this delete. The cost: a line written within the margin keeps an empty bucket listed
+    // until the next tidy.
+    long checkStart = micros(Instant.now().minus(saveMargin));
     return probe(b)
         .thenCompose(
             empty -> {

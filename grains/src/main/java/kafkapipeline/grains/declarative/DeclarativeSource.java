@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import kafkapipeline.api.grains.DeclarativeSourceProtocol;
 import kafkapipeline.api.grains.DeclarativeSourceProtocol.Command;
@@ -64,8 +63,16 @@ import org.apache.pekko.stream.SharedKillSwitch;
  * name the rule refuses fails the attempt, counted, and nothing is sent. Every connection goes
  * through a {@link CheckedResolver}: only to addresses {@link SourceAccessSettings#addresses}
  * allows, else the attempt fails naming the address and the rule.
+ *
+ * <p>Bounded ({@link DeclarativeSettings}): a poll runs as {@link PollWork}, a stream through
+ * {@link SseItems#open}, neither on this actor's thread; an attempt over a bound fails like any
+ * other, with the bound in its reason, and counts {@value #BOUNDS_EXCEEDED}. A grain that throws
+ * restarts in place and waits a backoff, answering its status meanwhile ({@link Crashes}).
  */
 public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceProtocol.Command> {
+  /** The metric counting attempts a bound of the settings stopped (a subset of failures). */
+  public static final String BOUNDS_EXCEEDED = "source_bounds_exceeded";
+
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "declarative-source");
 
@@ -91,14 +98,21 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
     INSTANCE
   }
 
+  /** After a crash's backoff: read the spec again. */
+  private enum Load implements Command {
+    INSTANCE
+  }
+
   private record Loaded(Optional<SourceStore.Stored> stored, String error) implements Command {}
 
-  private record Polled(PollClient.Result result) implements Command {}
+  private record Polled(PollWork.Outcome outcome) implements Command {}
 
-  private record PollPublished(Extraction extraction, String etag, String lastModified)
-      implements Command {}
-
-  private record Failed(long connection, String reason, Duration atLeast) implements Command {}
+  private record Failed(long connection, String reason, Duration atLeast, boolean overBound)
+      implements Command {
+    Failed(long connection, String reason, Duration atLeast) {
+      this(connection, reason, atLeast, false);
+    }
+  }
 
   private record PositionLoaded(Optional<String> position) implements Command {}
 
@@ -114,24 +128,38 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
   private record Ended(long connection, SseConnection.Outcome outcome) implements Command {}
 
   public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, Dependencies deps) {
+    // One budget of poll bodies for all the sources of this silo.
+    PollBudget budget = new PollBudget(deps.settings().maxBufferedBytes());
     return ClusterSharding.get(system)
         .init(
             Entity.of(
                     TYPE_KEY,
-                    ctx -> Profiled.behavior(TYPE_KEY.name(), create(ctx.getEntityId(), deps)))
+                    ctx ->
+                        Profiled.behavior(TYPE_KEY.name(), create(ctx.getEntityId(), deps, budget)))
                 .withStopMessage(Stop.INSTANCE)
                 // A source runs on its own timer or stream: never idle, so never passivated.
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
+  /** A grain with a poll budget of its own (tests). */
   public static Behavior<Command> create(String name, Dependencies deps) {
-    return Behaviors.setup(
-        ctx -> Behaviors.withTimers(timers -> new DeclarativeSource(ctx, timers, name, deps)));
+    return create(name, deps, new PollBudget(deps.settings().maxBufferedBytes()));
+  }
+
+  static Behavior<Command> create(String name, Dependencies deps, PollBudget budget) {
+    Crashes crashes = new Crashes();
+    return crashes.supervise(
+        Behaviors.setup(
+            ctx ->
+                Behaviors.withTimers(
+                    timers -> new DeclarativeSource(ctx, timers, name, deps, budget, crashes))));
   }
 
   private final TimerScheduler<Command> timers;
   private final String name;
   private final Dependencies deps;
+  private final PollBudget budget;
+  private final Crashes crashes;
   private SourceSpec spec; // null until read
   private PollClient client; // http-poll only
   private CheckedResolver resolver;
@@ -149,24 +177,48 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
   private SharedKillSwitch killSwitch;
 
   private DeclarativeSource(
-      ActorContext<Command> ctx, TimerScheduler<Command> timers, String name, Dependencies deps) {
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      String name,
+      Dependencies deps,
+      PollBudget budget,
+      Crashes crashes) {
     super(ctx);
     this.timers = timers;
     this.name = name;
     this.deps = deps;
-    ctx.pipeToSelf(
-        deps.sources().get(name),
-        (found, error) ->
-            error == null ? new Loaded(found, null) : new Loaded(null, String.valueOf(error)));
+    this.budget = budget;
+    this.crashes = crashes;
+    if (crashes.inARow() == 0) {
+      load();
+      return;
+    }
+    // Restarted after a crash: failing, says so, and waits on a timer (not a supervisor's stash)
+    // so that status is answered meanwhile; nothing here may throw, or the restarts would spin.
+    state = State.BACKING_OFF;
+    failures = crashes.inARow();
+    lastError = crashes.describe();
+    long wait = Backoff.waitMillis(deps.settings(), failures, Duration.ZERO, Optional.empty());
+    nextAttemptAt = Instant.now().plusMillis(wait);
+    timers.startSingleTimer(Load.INSTANCE, Duration.ofMillis(wait));
+  }
+
+  private Behavior<Command> load() {
+    getContext()
+        .pipeToSelf(
+            deps.sources().get(name),
+            (found, error) ->
+                error == null ? new Loaded(found, null) : new Loaded(null, String.valueOf(error)));
+    return this;
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
+        .onMessageEquals(Load.INSTANCE, this::load)
         .onMessage(Loaded.class, this::onLoaded)
         .onMessageEquals(Attempt.INSTANCE, this::onAttempt)
         .onMessage(Polled.class, this::onPolled)
-        .onMessage(PollPublished.class, this::onPollPublished)
         .onMessage(PositionLoaded.class, this::onPositionLoaded)
         .onMessage(Connected.class, this::onConnected)
         .onMessage(Streaming.class, this::onStreaming)
@@ -206,7 +258,7 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
     spec = stored.spec();
     resolver = CheckedResolver.dns(getContext().getSystem(), deps.access().addresses());
     if (spec.kind() == SourceKind.HTTP_POLL)
-      client = PollClient.over(getContext().getSystem(), resolver, deps.settings());
+      client = PollClient.over(getContext().getSystem(), resolver, deps.settings(), budget);
     getContext().getLog().info("Source {} ({}) starts", name, spec.kind());
     return onAttempt();
   }
@@ -224,12 +276,19 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
     if (spec.kind() == SourceKind.HTTP_POLL) {
       getContext()
           .pipeToSelf(
-              client.get(spec, secrets, etag, lastModified),
-              (result, error) ->
+              PollWork.run(
+                  client,
+                  budget,
+                  spec,
+                  secrets,
+                  etag,
+                  lastModified,
+                  deps.publisher(),
+                  deps.settings()),
+              (outcome, error) ->
                   error == null
-                      ? new Polled(result)
-                      : new Failed(
-                          id, "poll failed: " + error.getClass().getSimpleName(), Duration.ZERO));
+                      ? new Polled(outcome)
+                      : new Failed(id, "publish failed: " + error, Duration.ZERO));
     } else if (position == null) {
       getContext()
           .pipeToSelf(
@@ -245,38 +304,25 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
   }
 
   private Behavior<Command> onPolled(Polled polled) {
-    if (polled.result() instanceof PollClient.Fresh fresh) {
-      Extraction extraction = ItemExtraction.document(fresh.body(), spec);
-      long id = connection;
-      getContext()
-          .pipeToSelf(
-              extraction.records().isEmpty()
-                  ? java.util.concurrent.CompletableFuture.completedFuture(null)
-                  : deps.publisher().publish(spec.topicOrName(), extraction.records()),
-              (ok, error) ->
-                  error == null
-                      ? new PollPublished(extraction, fresh.etag(), fresh.lastModified())
-                      : new Failed(id, "publish failed: " + error, Duration.ZERO));
-      return this;
+    if (polled.outcome() instanceof PollWork.Published done) {
+      etag = done.etag();
+      lastModified = done.lastModified();
+      return succeeded(done.extraction(), spec.intervalOrDefault());
     }
-    if (polled.result() instanceof PollClient.NotModified) {
+    if (polled.outcome() instanceof PollWork.Unchanged)
       return succeeded(Extraction.NONE, spec.intervalOrDefault());
-    }
-    if (polled.result() instanceof PollClient.RateLimited r)
-      return retryLater(r.message(), r.retryAfter());
-    return retryLater(((PollClient.Failed) polled.result()).message(), Duration.ZERO);
-  }
-
-  private Behavior<Command> onPollPublished(PollPublished done) {
-    etag = done.etag();
-    lastModified = done.lastModified();
-    return succeeded(done.extraction(), spec.intervalOrDefault());
+    PollWork.Refused refused = (PollWork.Refused) polled.outcome();
+    Extraction sent = refused.published();
+    count(sent.published(), sent.malformed(), sent.filtered(), sent.problem());
+    if (refused.overBound()) deps.metrics().increment(name, BOUNDS_EXCEEDED);
+    return retryLater(refused.reason(), refused.atLeast());
   }
 
   /** Counts what got through and schedules the next poll after {@code next}. */
   private Behavior<Command> succeeded(Extraction e, Duration next) {
     busy = false;
     failures = 0;
+    crashes.succeeded();
     state = State.RUNNING;
     count(e.published(), e.malformed(), e.filtered(), e.problem());
     nextAttemptAt = Instant.now().plus(next);
@@ -308,40 +354,18 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
     Map<String, String> headers = new LinkedHashMap<>();
     if (spec.headers() != null) headers.putAll(spec.headers());
     headers.putAll(secrets);
-    DeclarativeSettings s = deps.settings();
-    SseConnection sse =
-        new SseConnection(
-            getContext().getSystem(),
-            new SseConnection.Settings(
-                spec.url(),
-                headers,
-                s.maxLineBytes(),
-                s.maxEventBytes(),
-                s.batchSize(),
-                s.batchWindow()),
-            resolver.transport());
     killSwitch = KillSwitches.shared("source-" + name + "-" + id);
     ActorRef<Command> self = getContext().getSelf();
-    SourceSpec running = spec;
     CompletionStage<SseConnection.Outcome> outcome =
-        sse.open(
-            position,
-            killSwitch,
+        SseItems.open(
+            getContext().getSystem(),
+            new SseItems.Stream(
+                name, spec, headers, deps.settings(), position, killSwitch, resolver),
+            deps.publisher(),
+            deps.positions(),
             () -> self.tell(new Streaming(id)),
             retry -> self.tell(new ServerRetry(id, retry)),
-            output -> SseItems.decode(output, running),
-            frames ->
-                SseItems.publish(
-                        frames,
-                        running.topicOrName(),
-                        SseItems.positionKey(name),
-                        deps.publisher(),
-                        deps.positions())
-                    .thenApply(
-                        batch -> {
-                          self.tell(new Progress(id, batch));
-                          return batch;
-                        }));
+            batch -> self.tell(new Progress(id, batch)));
     self.tell(new Connected(id, outcome));
   }
 
@@ -353,14 +377,13 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
             (outcome, error) ->
                 error == null
                     ? new Ended(connected.connection(), outcome)
-                    : new Failed(
-                        connected.connection(),
-                        "stream failed: "
-                            + CheckedResolver.refusal(error)
-                                .map(Throwable::getMessage)
-                                .orElseGet(() -> SseConnection.describe(error)),
-                        Duration.ZERO));
+                    : streamFailed(connected.connection(), error));
     return this;
+  }
+
+  private Failed streamFailed(long id, Throwable error) {
+    SseItems.Failure f = SseItems.failure(error, deps.settings());
+    return new Failed(id, f.reason(), Duration.ZERO, f.overBound());
   }
 
   private Behavior<Command> onStreaming(Streaming streaming) {
@@ -378,6 +401,7 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
     SseItems.Batch b = progress.batch();
     state = State.RUNNING;
     failures = 0;
+    crashes.succeeded();
     b.position().ifPresent(p -> position = Optional.of(p));
     count(b.published(), b.malformed(), b.filtered(), b.problem());
     if (!b.serverErrors().isEmpty()) {
@@ -397,6 +421,7 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
 
   private Behavior<Command> onFailed(Failed failed) {
     if (failed.connection() != connection) return this;
+    if (failed.overBound()) deps.metrics().increment(name, BOUNDS_EXCEEDED);
     return retryLater(redact(failed.reason()), failed.atLeast());
   }
 
@@ -409,12 +434,7 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
     connection++; // late messages of the attempt are ignored from now on
     busy = false;
     failures++;
-    long wait =
-        Math.max(
-            atLeast.toMillis(),
-            Math.max(
-                backoffMillis(deps.settings(), failures, ThreadLocalRandom.current().nextDouble()),
-                serverRetryMillis()));
+    long wait = Backoff.waitMillis(deps.settings(), failures, atLeast, serverRetry);
     state = State.BACKING_OFF;
     lastError = reason;
     nextAttemptAt = Instant.now().plusMillis(wait);
@@ -429,27 +449,6 @@ public final class DeclarativeSource extends AbstractBehavior<DeclarativeSourceP
             wait);
     timers.startSingleTimer(Attempt.INSTANCE, Duration.ofMillis(wait));
     return this;
-  }
-
-  private long serverRetryMillis() {
-    DeclarativeSettings s = deps.settings();
-    return serverRetry
-        .map(
-            r ->
-                Math.min(
-                    s.maxBackoff().toMillis(), Math.max(s.minBackoff().toMillis(), r.toMillis())))
-        .orElse(0L);
-  }
-
-  /**
-   * The wait after {@code failures} failures in a row: the minimum doubled per failure, capped at
-   * the maximum, times a jitter of 0.8 to 1.2 ({@code jitter} in [0, 1)), still within the maximum.
-   */
-  static long backoffMillis(DeclarativeSettings settings, int failures, double jitter) {
-    long min = settings.minBackoff().toMillis();
-    long max = settings.maxBackoff().toMillis();
-    long exp = Math.min(max, min << Math.min(Math.max(failures, 1) - 1, 30));
-    return Math.min(max, (long) (exp * (0.8 + 0.4 * jitter)));
   }
 
   /** Whatever a server or the network said, without a secret header's value. */

@@ -1,13 +1,17 @@
 package kafkapipeline.grains.declarative;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +35,13 @@ import kafkapipeline.grains.kafka.EventPublisher.KeyedRecord;
  * or whose record would be over {@link Topics#MAX_EVENT_BYTES}, is one malformed item, published as
  * a dead-letter marker too, so it ends in {@code dead_letters} with its reason and the items around
  * it still go through.
+ *
+ * <p>Bounded whatever the input: the document is read as a stream, never as a tree, so the work and
+ * memory are those of the records made, at most {@code maxItems} of them, each no larger than its
+ * item's text. A document with more items at {@code items} is one dead-letter marker (its head,
+ * reason beginning {@link #TOO_MANY}): parsing stops at the first item past the limit, and the
+ * caller fails its attempt. An item whose compact JSON is over a record's limit is not kept past
+ * that limit either. A member named twice is read at its first occurrence (a tree keeps the last).
  */
 public final class ItemExtraction {
   /** The key of a dead letter when the input names no usable one. */
@@ -47,6 +58,10 @@ public final class ItemExtraction {
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
+
+  // One scalar inside a document, read where the parser stands (the rest of the document follows).
+  private static final ObjectReader SCALAR =
+      JSON.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private ItemExtraction() {}
 
@@ -67,21 +82,22 @@ public final class ItemExtraction {
     static final Extraction FILTERED = new Extraction(List.of(), 0, 0, 1, null);
   }
 
-  /** The items of a polled document. */
-  public static Extraction document(byte[] body, SourceSpec spec) {
-    return extract(body, spec, null, MALFORMED_KEY);
+  /** The items of a polled document, at most {@code maxItems} of them (see {@link #extract}). */
+  public static Extraction document(byte[] body, SourceSpec spec, int maxItems) {
+    return extract(body, spec, null, MALFORMED_KEY, maxItems);
   }
 
   /**
    * The items of one SSE event's data, unless the spec's filter drops the event. {@code sseId} (the
-   * event's last event id, may be empty) keys a dead letter whose input names no usable key.
+   * event's last event id, may be empty) keys a dead letter whose input names no usable key. An
+   * event with more than {@code maxItems} items is one dead letter.
    */
-  public static Extraction event(byte[] data, SourceSpec spec, String sseId) {
+  public static Extraction event(byte[] data, SourceSpec spec, String sseId, int maxItems) {
     String fallback =
         sseId != null && !sseId.isEmpty() && sseId.length() <= MAX_KEY_CHARS
             ? sseId
             : MALFORMED_KEY;
-    return extract(data, spec, spec.filter(), fallback);
+    return extract(data, spec, spec.filter(), fallback, maxItems);
   }
 
   /** A dead-letter marker alone: for input that never got to be a document (an oversize event). */
@@ -89,53 +105,143 @@ public final class ItemExtraction {
     return new Extraction(List.of(KeyedRecord.deadLetter(key, head, reason)), 0, 1, 0, reason);
   }
 
+  /** The reason of an extraction stopped at {@code maxItems}, beginning with {@link #TOO_MANY}. */
+  static String tooMany(int maxItems, String pointer) {
+    return TOO_MANY
+        + maxItems
+        + " items at '"
+        + (pointer == null ? "" : pointer)
+        + "' (the limit per document, setting max-items); parsing stopped there";
+  }
+
+  /** How the reason of an extraction stopped at its item limit begins. */
+  public static final String TOO_MANY = "more than ";
+
+  /**
+   * Streams over the input (items, then validity; for an event validity and filter first) and never
+   * builds the document's tree: it holds the records made so far and one item's compact copy, each
+   * at most a record's size, so at most {@code maxItems} records, and stops at the item after the
+   * last one allowed.
+   */
   private static Extraction extract(
-      byte[] bytes, SourceSpec spec, SseFilter filter, String fallbackKey) {
+      byte[] bytes, SourceSpec spec, SseFilter filter, String fallbackKey, int maxItems) {
     byte[] input = bytes == null ? new byte[0] : bytes;
-    JsonNode root;
     try {
-      root = JSON.readTree(input);
+      // An event's filter sees only well-formed events, as before; a document is checked whole
+      // after its items, so one over the limit is not read past it.
+      if (filter != null) {
+        if (!wellFormed(input)) return deadLetter(fallbackKey, input, "no JSON in the input");
+        if (dropped(input, filter)) return Extraction.FILTERED;
+      }
+      Extraction items = items(input, spec, fallbackKey, maxItems);
+      if (items.malformed() == 1 && items.problem().startsWith(TOO_MANY)) return items;
+      if (filter == null && !wellFormed(input))
+        return deadLetter(fallbackKey, input, "no JSON in the input");
+      return items;
     } catch (JsonProcessingException e) {
       return deadLetter(fallbackKey, input, "not JSON: " + e.getOriginalMessage());
     } catch (Exception e) {
       // Jackson's own limits (nesting, string and number length) and anything else it throws.
       return deadLetter(fallbackKey, input, "not JSON: " + e);
     }
-    if (root == null || root.isMissingNode())
-      return deadLetter(fallbackKey, input, "no JSON in the input");
-    if (filter != null && dropped(root, filter)) return Extraction.FILTERED;
-    JsonNode items = at(root, spec.items());
+  }
+
+  private static Extraction items(byte[] input, SourceSpec spec, String fallbackKey, int maxItems)
+      throws java.io.IOException {
+    JsonPointer items = pointer(spec.items());
     if (items == null) return deadLetter(fallbackKey, input, "items pointer is not valid");
-    if (items.isMissingNode())
-      return deadLetter(fallbackKey, input, "nothing at items pointer '" + spec.items() + "'");
-    List<JsonNode> list = new ArrayList<>();
-    if (items.isArray()) items.forEach(list::add);
-    else if (items.isObject()) list.add(items);
-    else
-      return deadLetter(
-          fallbackKey,
-          input,
-          "items at '"
-              + (spec.items() == null ? "" : spec.items())
-              + "' are not an array or object but "
-              + items.getNodeType().name().toLowerCase(Locale.ROOT));
-    List<KeyedRecord> records = new ArrayList<>(list.size());
+    try (JsonParser p = JSON.createParser(input)) {
+      if (p.nextToken() == null) return deadLetter(fallbackKey, input, "no JSON in the input");
+      if (!JsonScan.seek(p, items))
+        return deadLetter(fallbackKey, input, "nothing at items pointer '" + spec.items() + "'");
+      JsonToken t = p.currentToken();
+      if (t == JsonToken.START_OBJECT)
+        return records(List.of(item(input, p, spec.key(), fallbackKey)));
+      if (t != JsonToken.START_ARRAY)
+        return deadLetter(
+            fallbackKey,
+            input,
+            "items at '"
+                + (spec.items() == null ? "" : spec.items())
+                + "' are not an array or object but "
+                + scalarType(t));
+      List<KeyedRecord> records = new ArrayList<>();
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        if (records.size() == maxItems) {
+          String reason = tooMany(maxItems, spec.items());
+          return new Extraction(
+              List.of(KeyedRecord.deadLetter(fallbackKey, input, reason)), 0, 1, 0, reason);
+        }
+        records.add(item(input, p, spec.key(), fallbackKey));
+      }
+      return records(records);
+    }
+  }
+
+  private static Extraction records(List<KeyedRecord> records) {
     int malformed = 0;
     String problem = null;
-    for (JsonNode item : list) {
-      KeyedRecord record = record(item, spec.key(), fallbackKey);
-      if (record.deadLetterReason() != null) {
+    for (KeyedRecord r : records) {
+      if (r.deadLetterReason() != null) {
         malformed++;
-        problem = record.deadLetterReason();
+        problem = r.deadLetterReason();
       }
-      records.add(record);
     }
     return new Extraction(List.copyOf(records), records.size() - malformed, malformed, 0, problem);
   }
 
-  private static KeyedRecord record(JsonNode item, String keyPointer, String fallbackKey) {
-    byte[] value = compact(item);
-    JsonNode keyNode = at(item, keyPointer);
+  /** False for input without a value; throws on input that is not one JSON value. */
+  private static boolean wellFormed(byte[] input) throws java.io.IOException {
+    try (JsonParser p = JSON.createParser(input)) {
+      if (p.nextToken() == null) return false;
+      p.skipChildren();
+      JsonToken trailing = p.nextToken();
+      if (trailing != null)
+        throw new JsonParseException(
+            p, "Trailing token (of type " + trailing + ") found after the value");
+      return true;
+    }
+  }
+
+  /** The record of the item at {@code p}'s current token; leaves {@code p} at its last token. */
+  private static KeyedRecord item(byte[] input, JsonParser p, String keyPointer, String fallbackKey)
+      throws java.io.IOException {
+    int start = (int) p.currentTokenLocation().getByteOffset();
+    JsonScan.Bounded out = new JsonScan.Bounded(Topics.MAX_EVENT_BYTES);
+    JsonScan.copy(p, JSON.getFactory(), out);
+    int end = (int) p.currentLocation().getByteOffset();
+    return record(input, start, end, out, keyPointer, fallbackKey);
+  }
+
+  private static String scalarType(JsonToken t) {
+    return switch (t) {
+      case VALUE_STRING -> "string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+      case VALUE_TRUE, VALUE_FALSE -> "boolean";
+      case VALUE_NULL -> "null";
+      default -> t.name().toLowerCase(Locale.ROOT);
+    };
+  }
+
+  /**
+   * An item's record: its key read from its text ({@code input} from {@code start} to {@code end}),
+   * its value the compact copy in {@code out} (whole unless over a record's size).
+   */
+  private static KeyedRecord record(
+      byte[] input, int start, int end, JsonScan.Bounded out, String keyPointer, String fallbackKey)
+      throws java.io.IOException {
+    byte[] value = out.toByteArray();
+    JsonPointer pointer = pointer(keyPointer);
+    JsonNode keyNode;
+    if (pointer == null) keyNode = null;
+    else {
+      try (JsonParser p = JSON.createParser(input, start, end - start)) {
+        p.nextToken();
+        if (!JsonScan.seek(p, pointer)) keyNode = MissingNode.getInstance();
+        else if (p.currentToken().isStructStart()) keyNode = JSON.createObjectNode();
+        else keyNode = SCALAR.readValue(p);
+      }
+    }
     String key = keyNode == null ? null : keyText(keyNode);
     if (key == null) {
       String why =
@@ -153,12 +259,12 @@ public final class ItemExtraction {
       return KeyedRecord.deadLetter(fallbackKey, value, why);
     }
     KeyedRecord record = new KeyedRecord(key, value);
-    if (record.sizeBytes() > Topics.MAX_EVENT_BYTES) {
+    if (out.over() || record.sizeBytes() > Topics.MAX_EVENT_BYTES) {
       return KeyedRecord.deadLetter(
           key,
           value,
           "an item of "
-              + record.sizeBytes()
+              + (out.over() ? "over " + out.size() : String.valueOf(record.sizeBytes()))
               + " bytes, over Kafka's limit of "
               + Topics.MAX_EVENT_BYTES);
     }
@@ -174,31 +280,28 @@ public final class ItemExtraction {
     return text.isEmpty() || text.length() > MAX_KEY_CHARS ? null : text;
   }
 
-  private static boolean dropped(JsonNode root, SseFilter filter) {
-    JsonNode value = at(root, filter.pointer());
-    return value != null
-        && value.isValueNode()
-        && !value.isNull()
-        && filter.dropValues() != null
-        && filter.dropValues().contains(value.asText());
-  }
-
-  /** The node at a JSON Pointer ({@code ""} or null: the node itself); null if not a pointer. */
-  private static JsonNode at(JsonNode node, String pointer) {
-    if (pointer == null || pointer.isEmpty()) return node;
-    try {
-      return node.at(JsonPointer.compile(pointer));
-    } catch (IllegalArgumentException e) {
-      return null;
+  /** The event's value at the filter's pointer is one of its drop values. */
+  private static boolean dropped(byte[] input, SseFilter filter) throws java.io.IOException {
+    JsonPointer pointer = pointer(filter.pointer());
+    if (pointer == null || filter.dropValues() == null) return false;
+    try (JsonParser p = JSON.createParser(input)) {
+      p.nextToken();
+      if (!JsonScan.seek(p, pointer) || p.currentToken().isStructStart()) return false;
+      JsonNode value = SCALAR.readValue(p);
+      return value != null
+          && value.isValueNode()
+          && !value.isNull()
+          && filter.dropValues().contains(value.asText());
     }
   }
 
-  private static byte[] compact(JsonNode item) {
+  /** A JSON Pointer ({@code ""} or null: the value itself); null if not a pointer. */
+  private static JsonPointer pointer(String pointer) {
+    if (pointer == null || pointer.isEmpty()) return JsonPointer.empty();
     try {
-      return JSON.writeValueAsBytes(item);
-    } catch (JsonProcessingException e) {
-      // A tree Jackson just read always writes; kept total all the same.
-      return item.toString().getBytes(StandardCharsets.UTF_8);
+      return JsonPointer.compile(pointer);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 }

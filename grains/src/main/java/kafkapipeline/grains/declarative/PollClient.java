@@ -1,34 +1,39 @@
 package kafkapipeline.grains.declarative;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import kafkapipeline.api.sources.SourceSpec;
 
 /**
- * The conditional GET of an {@code http-poll} source, non-blocking (JDK HTTP client). Every outcome
- * is a {@link Result}, never a failed stage. It sends the spec's headers, the secret headers'
- * values it is given, and {@code If-None-Match} / {@code If-Modified-Since} from the last good
- * answer's {@code ETag} / {@code Last-Modified}. A secret value never appears in a result: every
- * message has each one replaced by {@value #REDACTED}, whatever the server echoed. A body over
- * {@code maxBodyBytes} is not read further and is a {@link Failed}. It connects through {@link
+ * The conditional GET of an {@code http-poll} source, non-blocking. Every outcome is a {@link
+ * Result}, never a failed stage. It sends the spec's headers, the secret headers' values it is
+ * given, and {@code If-None-Match} / {@code If-Modified-Since} from the last good answer's {@code
+ * ETag} / {@code Last-Modified}. A secret value never appears in a result: every message has each
+ * one replaced by {@value #REDACTED}, whatever the server echoed. It connects through {@link
  * CheckedHttp}: only to an address the source's rule allows, redirects not followed.
+ *
+ * <p>Bounded ({@link BoundedBody}): a body over {@code maxBodyBytes}, or one whose bytes the silo's
+ * {@link PollBudget} cannot hold, is not read further, and a GET not done within {@code deadline}
+ * (headers and the whole body: the JDK client's own timeout ends with the headers, so a server
+ * trickling bytes after them would hold the poll forever) is cut off at the deadline, its
+ * connection dropped: each is an {@link OverBound} naming the bound and its setting. The deadline
+ * runs on one shared timer thread that only cancels; no poll blocks a thread.
  */
 final class PollClient {
   static final String REDACTED = "<redacted>";
@@ -46,36 +51,72 @@ final class PollClient {
   /** A 429; {@code retryAfter} zero when the server gave no usable Retry-After. */
   record RateLimited(Duration retryAfter, String message) implements Result {}
 
-  /** Anything else: a 5xx or other status, a network error, a timeout, a body too large. */
+  /** Anything else: a 5xx or other status, a network error, a timeout of the headers. */
   record Failed(String message) implements Result {}
+
+  /** A bound of the settings stopped the GET: the body's size, the silo's budget, the deadline. */
+  record OverBound(String message) implements Result {}
+
+  private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+
+  private static ScheduledThreadPoolExecutor deadlines() {
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "declarative-poll-deadlines");
+              t.setDaemon(true);
+              return t;
+            });
+    // A poll done long before its deadline takes its task (and what it holds) off at once.
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
+  }
 
   private final CheckedHttp http;
   private final Duration requestTimeout;
+  private final Duration deadline;
   private final int maxBodyBytes;
+  private final PollBudget budget;
 
-  /** A client of the settings' timeout and body limit, connecting through {@code resolver}. */
+  /** A client of the settings' timeouts and body limit, connecting through {@code resolver}. */
   static PollClient over(
       org.apache.pekko.actor.typed.ActorSystem<?> system,
       CheckedResolver resolver,
-      DeclarativeSettings settings) {
+      DeclarativeSettings settings,
+      PollBudget budget) {
     return new PollClient(
         new CheckedHttp(system, resolver, settings.requestTimeout()),
         settings.requestTimeout(),
-        settings.maxBodyBytes());
+        settings.pollDeadline(),
+        settings.maxBodyBytes(),
+        budget);
   }
 
-  PollClient(CheckedHttp http, Duration requestTimeout, int maxBodyBytes) {
+  PollClient(
+      CheckedHttp http,
+      Duration requestTimeout,
+      Duration deadline,
+      int maxBodyBytes,
+      PollBudget budget) {
     this.http = http;
     this.requestTimeout = requestTimeout;
+    this.deadline = deadline;
     this.maxBodyBytes = maxBodyBytes;
+    this.budget = budget;
   }
 
   /**
    * One GET of the spec's URL and query. {@code secrets}: header name to its value, already read
-   * from the environment.
+   * from the environment. The body's bytes are reserved in {@code lease}, which the caller closes
+   * once done with the body.
    */
   CompletionStage<Result> get(
-      SourceSpec spec, Map<String, String> secrets, String etag, String lastModified) {
+      SourceSpec spec,
+      Map<String, String> secrets,
+      String etag,
+      String lastModified,
+      PollBudget.Lease lease) {
     HttpRequest request;
     try {
       HttpRequest.Builder builder = HttpRequest.newBuilder(uri(spec)).timeout(requestTimeout).GET();
@@ -89,12 +130,36 @@ final class PollClient {
       return CompletableFuture.completedFuture(
           new Failed(redact("cannot build the request: " + e.getMessage(), secrets)));
     }
-    return http.sendAsync(request, info -> limited(maxBodyBytes))
-        .handle(
-            (response, error) ->
-                error != null
-                    ? new Failed(redact(describe(error), secrets))
-                    : interpret(response, secrets, Instant.now()));
+    BoundedBody body = new BoundedBody(maxBodyBytes, lease, budget.capacity());
+    CompletableFuture<Result> result =
+        http.sendAsync(request, info -> body)
+            .handle(
+                (response, error) ->
+                    error != null
+                        ? failure(error, secrets)
+                        : interpret(response, secrets, Instant.now()));
+    String late =
+        "the poll took over "
+            + deadline.toMillis()
+            + " ms, headers and body (setting poll-deadline); cut off";
+    ScheduledFuture<?> timer =
+        DEADLINES.schedule(
+            () -> {
+              body.abort(late);
+              result.complete(new OverBound(late));
+            },
+            deadline.toMillis(),
+            TimeUnit.MILLISECONDS);
+    result.whenComplete((done, error) -> timer.cancel(false));
+    return result;
+  }
+
+  private static Result failure(Throwable error, Map<String, String> secrets) {
+    // The client may wrap what the body subscriber failed with.
+    for (Throwable e = error; e != null; e = e.getCause())
+      if (e instanceof BoundedBody.PollBoundException bound)
+        return new OverBound(bound.getMessage());
+    return new Failed(redact(describe(error), secrets));
   }
 
   static URI uri(SourceSpec spec) {
@@ -175,51 +240,5 @@ final class PollClient {
     return "request failed: "
         + e.getClass().getSimpleName()
         + (e.getMessage() == null ? "" : ": " + e.getMessage());
-  }
-
-  /** A body read whole, but failed (and the connection dropped) once over {@code max} bytes. */
-  static HttpResponse.BodySubscriber<byte[]> limited(int max) {
-    return new HttpResponse.BodySubscriber<>() {
-      private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-      private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-      private Flow.Subscription subscription;
-
-      @Override
-      public CompletionStage<byte[]> getBody() {
-        return result;
-      }
-
-      @Override
-      public void onSubscribe(Flow.Subscription s) {
-        subscription = s;
-        s.request(Long.MAX_VALUE);
-      }
-
-      @Override
-      public void onNext(List<ByteBuffer> buffers) {
-        if (result.isDone()) return;
-        for (ByteBuffer b : buffers) {
-          if ((long) out.size() + b.remaining() > max) {
-            subscription.cancel();
-            result.completeExceptionally(
-                new IllegalStateException("the body is over " + max + " bytes"));
-            return;
-          }
-          byte[] chunk = new byte[b.remaining()];
-          b.get(chunk);
-          out.writeBytes(chunk);
-        }
-      }
-
-      @Override
-      public void onError(Throwable error) {
-        result.completeExceptionally(error);
-      }
-
-      @Override
-      public void onComplete() {
-        result.complete(out.toByteArray());
-      }
-    };
   }
 }

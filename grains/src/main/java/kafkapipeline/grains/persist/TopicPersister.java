@@ -181,11 +181,14 @@ public final class TopicPersister extends AbstractBehavior<PersisterProtocol.Com
     this.metrics = metrics;
     this.timers = timers;
     this.silo = ctx.getSystem().address().hostPort();
-    ctx.getSystem()
-        .receptionist()
-        .tell(
-            org.apache.pekko.actor.typed.receptionist.Receptionist.register(
-                PersisterProtocol.KEY, ctx.getSelf()));
+    var receptionist = ctx.getSystem().receptionist();
+    receptionist.tell(
+        org.apache.pekko.actor.typed.receptionist.Receptionist.register(
+            PersisterProtocol.KEY, ctx.getSelf()));
+    // A rewind finds the topic's persisters by this key, without asking every persister.
+    receptionist.tell(
+        org.apache.pekko.actor.typed.receptionist.Receptionist.register(
+            PersisterProtocol.keyOf(topic), ctx.getSelf()));
     stream.set(newStream());
     this.shutdownTask =
         CoordinatedShutdown.get(ctx.getSystem())

@@ -55,6 +55,10 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
     INSTANCE
   }
 
+  private enum RefreshTurn implements Command {
+    INSTANCE
+  }
+
   private record Registered(Optional<City> city) implements Command {}
 
   private record Budget(CallBudgetProtocol.Answer answer) implements Command {}
@@ -102,6 +106,8 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
   private Float temperature;
   private String lastError;
   private Instant nextPoll; // when the pending Tick fires; null while a poll is under way
+  private boolean awaitingTurn; // in the budget's line: the next Granted is this poll's call
+  private final ActorRef<CallBudgetProtocol.Answer> budgetAdapter;
 
   private CityWeather(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, String cityId, Dependencies deps) {
@@ -110,6 +116,7 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
     this.cityId = cityId;
     this.deps = deps;
     this.silo = Cluster.get(ctx.getSystem()).selfMember().address().hostPort();
+    this.budgetAdapter = ctx.messageAdapter(CallBudgetProtocol.Answer.class, Budget::new);
     ctx.pipeToSelf(
         deps.cities().get(cityId), (found, error) -> new Registered(error == null ? found : null));
   }
@@ -120,6 +127,7 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
         .onMessage(Registered.class, this::onRegistered)
         .onMessage(Tick.class, t -> onTick())
         .onMessage(Budget.class, this::onBudget)
+        .onMessageEquals(RefreshTurn.INSTANCE, this::onRefreshTurn)
         .onMessage(Fetched.class, this::onFetched)
         .onMessage(Published.class, this::onPublished)
         .onMessage(
@@ -157,25 +165,42 @@ public final class CityWeather extends AbstractBehavior<CityWeatherProtocol.Comm
     }
     busy = true;
     nextPoll = null;
-    getContext()
-        .ask(
-            CallBudgetProtocol.Answer.class,
-            deps.budget(),
-            Duration.ofSeconds(3),
-            CallBudgetProtocol.Acquire::new,
-            (answer, error) ->
-                new Budget(
-                    error == null ? answer : new CallBudgetProtocol.Denied(Duration.ofSeconds(5))));
+    awaitingTurn = true;
+    askForTurn();
+    return this;
+  }
+
+  /**
+   * Takes a place in the budget's line (or keeps it), and asks again every refresh while waiting:
+   * the budget forgets a line when it moves to another silo, and a lost message must not leave the
+   * city waiting for ever.
+   */
+  private void askForTurn() {
+    deps.budget().tell(new CallBudgetProtocol.AwaitTurn(cityId, budgetAdapter));
+    timers.startSingleTimer(RefreshTurn.INSTANCE, CallBudgetProtocol.TURN_REFRESH);
+  }
+
+  private Behavior<Command> onRefreshTurn() {
+    if (awaitingTurn) askForTurn();
     return this;
   }
 
   private Behavior<Command> onBudget(Budget budget) {
-    if (budget.answer() instanceof CallBudgetProtocol.Denied denied) {
+    if (!awaitingTurn) return this; // a second grant (a refresh crossed the first): not needed
+    if (budget.answer() instanceof CallBudgetProtocol.Queued) {
+      if (!"failing".equals(state)) state = "waiting";
+      return this;
+    }
+    if (budget.answer() instanceof CallBudgetProtocol.Denied denied) { // not sent for a turn
+      awaitingTurn = false;
+      timers.cancel(RefreshTurn.INSTANCE);
       busy = false;
       if (!"failing".equals(state)) state = "waiting";
       scheduleTick(denied.retryIn().plusMillis(ThreadLocalRandom.current().nextInt(250)));
       return this;
     }
+    awaitingTurn = false;
+    timers.cancel(RefreshTurn.INSTANCE);
     getContext()
         .pipeToSelf(
             deps.client().byId(city.owmId(), city.name() + "," + city.country()),

@@ -62,6 +62,12 @@ public final class SseConnection {
    * @param maxEventBytes the data of one SSE event buffered ({@link SseDecoder})
    * @param batchSize frames handed to the handler per batch at most
    * @param batchWindow how long a batch waits to fill
+   * @param maxBatchWeight the summed weight of a batch's frames at most (a heavier frame goes
+   *     alone); {@link Long#MAX_VALUE}: batches are counted only
+   * @param idleTimeout a stream with no byte for this long fails; null: never
+   * @param maxOpenEventBytes a stream that sends this many bytes without completing an event fails
+   *     ({@link StreamBoundException}), as the decoder's own limits only keep its memory bounded;
+   *     {@link Long#MAX_VALUE}: never
    */
   public record Settings(
       String url,
@@ -69,7 +75,37 @@ public final class SseConnection {
       int maxLineBytes,
       int maxEventBytes,
       int batchSize,
-      Duration batchWindow) {}
+      Duration batchWindow,
+      long maxBatchWeight,
+      Duration idleTimeout,
+      long maxOpenEventBytes) {
+    /** Batches counted only, no idle timeout, no limit on an open event (Wikipedia's). */
+    public Settings(
+        String url,
+        Map<String, String> headers,
+        int maxLineBytes,
+        int maxEventBytes,
+        int batchSize,
+        Duration batchWindow) {
+      this(
+          url,
+          headers,
+          maxLineBytes,
+          maxEventBytes,
+          batchSize,
+          batchWindow,
+          Long.MAX_VALUE,
+          null,
+          Long.MAX_VALUE);
+    }
+  }
+
+  /** The stream passed one of the settings' bounds; the message says which. */
+  public static final class StreamBoundException extends RuntimeException {
+    public StreamBoundException(String message) {
+      super(message, null, false, false);
+    }
+  }
 
   private final ActorSystem<?> system;
   private final Settings settings;
@@ -131,12 +167,19 @@ public final class SseConnection {
       Runnable onStreaming,
       Consumer<Duration> onRetry,
       Function<List<Frame>, CompletionStage<?>> handler) {
-    return open(lastEventId, killSwitch, onStreaming, onRetry, RecentChangeFrames::decode, handler);
+    return open(
+        lastEventId,
+        killSwitch,
+        onStreaming,
+        onRetry,
+        RecentChangeFrames::decode,
+        frame -> 1L,
+        handler);
   }
 
   /**
    * As above, each decoder output (never a {@link SseDecoder.Retry}) made a frame by {@code
-   * decode}.
+   * decode}, each frame weighing {@code weight} against the settings' batch weight.
    */
   public <F> CompletionStage<Outcome> open(
       Optional<String> lastEventId,
@@ -144,6 +187,7 @@ public final class SseConnection {
       Runnable onStreaming,
       Consumer<Duration> onRetry,
       Function<SseDecoder.Output, F> decode,
+      java.util.function.ToLongFunction<F> weight,
       Function<List<F>, CompletionStage<?>> handler) {
     HttpRequest request = HttpRequest.GET(settings.url());
     for (Map.Entry<String, String> header : settings.headers().entrySet())
@@ -164,14 +208,24 @@ public final class SseConnection {
                 AtomicReference<CompletionStage<?>> lastBatch =
                     new AtomicReference<>(CompletableFuture.completedFuture(null));
                 CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-                response
-                    .entity()
-                    .withoutSizeLimit()
-                    .getDataBytes()
+                org.apache.pekko.stream.javadsl.Source<ByteString, ?> bytes =
+                    response.entity().withoutSizeLimit().getDataBytes();
+                if (settings.idleTimeout() != null)
+                  bytes = bytes.idleTimeout(settings.idleTimeout());
+                bytes
                     .via(killSwitch.flow())
-                    .via(outputs(settings.maxLineBytes(), settings.maxEventBytes(), onRetry))
+                    .via(
+                        outputs(
+                            settings.maxLineBytes(),
+                            settings.maxEventBytes(),
+                            settings.maxOpenEventBytes(),
+                            onRetry))
                     .map(decode::apply)
-                    .groupedWithin(settings.batchSize(), settings.batchWindow())
+                    .groupedWeightedWithin(
+                        settings.maxBatchWeight(),
+                        settings.batchSize(),
+                        frame -> Math.max(1L, weight.applyAsLong(frame)),
+                        settings.batchWindow())
                     .mapAsync(
                         1,
                         batch -> {
@@ -205,11 +259,27 @@ public final class SseConnection {
    */
   static Flow<ByteString, SseDecoder.Output, org.apache.pekko.NotUsed> outputs(
       int maxLineBytes, int maxEventBytes, Consumer<Duration> onRetry) {
+    return outputs(maxLineBytes, maxEventBytes, Long.MAX_VALUE, onRetry);
+  }
+
+  /** As above; fails once {@code maxOpenEventBytes} arrived since the last output. */
+  static Flow<ByteString, SseDecoder.Output, org.apache.pekko.NotUsed> outputs(
+      int maxLineBytes, int maxEventBytes, long maxOpenEventBytes, Consumer<Duration> onRetry) {
     return Flow.of(ByteString.class)
         .statefulMapConcat(
             () -> {
               SseDecoder decoder = new SseDecoder(maxLineBytes, maxEventBytes);
-              return chunk -> decoder.feed(chunk.toArray());
+              long[] open = {0};
+              return chunk -> {
+                List<SseDecoder.Output> out = decoder.feed(chunk.toArray());
+                open[0] = out.isEmpty() ? open[0] + chunk.size() : 0;
+                if (open[0] > maxOpenEventBytes)
+                  throw new StreamBoundException(
+                      "no event ended within "
+                          + maxOpenEventBytes
+                          + " bytes (settings max-event-bytes and max-line-bytes)");
+                return out;
+              };
             })
         .filter(
             output -> {

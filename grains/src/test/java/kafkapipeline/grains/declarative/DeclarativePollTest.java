@@ -94,16 +94,7 @@ class DeclarativePollTest {
   private static Status await(
       ActorRef<DeclarativeSourceProtocol.Command> source,
       java.util.function.Predicate<Status> done) {
-    TestProbe<Status> probe = testKit.createTestProbe();
-    return probe.awaitAssert(
-        Duration.ofSeconds(30),
-        Duration.ofMillis(50),
-        () -> {
-          source.tell(new DeclarativeSourceProtocol.GetStatus(probe.getRef()));
-          Status s = probe.receiveMessage();
-          assertTrue(done.test(s), String.valueOf(s));
-          return s;
-        });
+    return Fakes.awaitStatus(testKit, source, Duration.ofSeconds(30), done);
   }
 
   @Test
@@ -119,9 +110,13 @@ class DeclarativePollTest {
       await(source, s -> server.requests.size() >= 4); // the third answer was taken in
       status = await(source, s -> true);
 
-      assertEquals(1, publisher.batches.size(), "one batch for the one 200");
-      assertEquals("launches", publisher.batches.get(0).topic());
-      List<KeyedRecord> records = publisher.batches.get(0).records();
+      // The one 200's items, in batches of at most the settings' 100, one after the other.
+      assertEquals(2, publisher.batches.size(), "193 items in batches of 100");
+      for (Fakes.Publisher.Batch b : publisher.batches) {
+        assertEquals("launches", b.topic());
+        assertTrue(b.records().size() <= 100);
+      }
+      List<KeyedRecord> records = publisher.records();
       assertEquals(recordedIds(), records.stream().map(KeyedRecord::key).toList());
       ObjectMapper json = new ObjectMapper();
       JsonNode recorded = json.readTree(LAUNCHES);
@@ -266,10 +261,10 @@ class DeclarativePollTest {
   @Test
   void backoffDoublesWithJitterWithinTheBounds() {
     DeclarativeSettings s = Fakes.settings(); // 100 ms to 2 s
-    assertEquals(80, DeclarativeSource.backoffMillis(s, 1, 0));
-    assertEquals(119, DeclarativeSource.backoffMillis(s, 1, 0.999));
-    assertEquals(320, DeclarativeSource.backoffMillis(s, 3, 0));
-    assertEquals(2_000, DeclarativeSource.backoffMillis(s, 40, 0.999));
-    assertEquals(1_600, DeclarativeSource.backoffMillis(s, 40, 0));
+    assertEquals(80, Backoff.millis(s, 1, 0));
+    assertEquals(119, Backoff.millis(s, 1, 0.999));
+    assertEquals(320, Backoff.millis(s, 3, 0));
+    assertEquals(2_000, Backoff.millis(s, 40, 0.999));
+    assertEquals(1_600, Backoff.millis(s, 40, 0));
   }
 }

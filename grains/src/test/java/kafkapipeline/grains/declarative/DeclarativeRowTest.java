@@ -29,7 +29,7 @@ class DeclarativeRowTest {
 
   static final String LAUNCHES =
       """
-      {"name": "launches", "kind": "http-poll", "url": "http://127.0.0.1:8123/v4/launches/past",
+      {"name": "launches", "kind": "http-poll", "url": "https://api.spacexdata.com/v4/launches/past",
        "key": "/id",
        "columns": [
          {"name": "launch_id", "pointer": "/id", "type": "text", "required": true},

@@ -2,7 +2,6 @@ package kafkapipeline.grains.declarative;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -136,15 +135,6 @@ class DeclarativeSseTest {
   private static Status await(
       ActorRef<DeclarativeSourceProtocol.Command> source,
       java.util.function.Predicate<Status> done) {
-    TestProbe<Status> probe = testKit.createTestProbe();
-    return probe.awaitAssert(
-        Duration.ofSeconds(30),
-        Duration.ofMillis(50),
-        () -> {
-          source.tell(new DeclarativeSourceProtocol.GetStatus(probe.getRef()));
-          Status s = probe.receiveMessage();
-          assertTrue(done.test(s), String.valueOf(s));
-          return s;
-        });
+    return Fakes.awaitStatus(testKit, source, Duration.ofSeconds(30), done);
   }
 }

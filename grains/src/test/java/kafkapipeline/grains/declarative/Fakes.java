@@ -125,15 +125,26 @@ final class Fakes {
   }
 
   static DeclarativeSettings settings() {
+    return settings(Duration.ofSeconds(5), 4 * 1024 * 1024, 10_000, Duration.ofSeconds(30));
+  }
+
+  /** The test settings with other bounds. */
+  static DeclarativeSettings settings(
+      Duration pollDeadline, int maxBodyBytes, int maxItems, Duration idleTimeout) {
     return new DeclarativeSettings(
         Duration.ofMillis(100),
         Duration.ofSeconds(2),
-        Duration.ofSeconds(5),
-        4 * 1024 * 1024,
+        pollDeadline.compareTo(Duration.ofSeconds(5)) < 0 ? pollDeadline : Duration.ofSeconds(5),
+        pollDeadline,
+        maxBodyBytes,
+        Math.max(maxBodyBytes, 16 * 1024 * 1024),
+        maxItems,
         1_500_000,
         2_000_000,
         100,
+        1024 * 1024,
         Duration.ofMillis(50),
+        idleTimeout,
         Duration.ofSeconds(10),
         Duration.ofSeconds(2));
   }
@@ -179,5 +190,31 @@ final class Fakes {
             new ColumnSpec("event_id", "/meta/id", ColumnType.TEXT, true),
             new ColumnSpec("title", "/title", ColumnType.TEXT, false)),
         new PrimaryKeySpec(List.of("event_id"), List.of()));
+  }
+
+  /**
+   * Asks {@code source} for its status every 50 ms until {@code done} holds; fails with the last
+   * status once {@code within} has passed.
+   */
+  static kafkapipeline.api.grains.DeclarativeSourceProtocol.Status awaitStatus(
+      org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit testKit,
+      org.apache.pekko.actor.typed.ActorRef<
+              kafkapipeline.api.grains.DeclarativeSourceProtocol.Command>
+          source,
+      Duration within,
+      java.util.function.Predicate<kafkapipeline.api.grains.DeclarativeSourceProtocol.Status>
+          done) {
+    var probe =
+        testKit.<kafkapipeline.api.grains.DeclarativeSourceProtocol.Status>createTestProbe();
+    return probe.awaitAssert(
+        within,
+        Duration.ofMillis(50),
+        () -> {
+          source.tell(
+              new kafkapipeline.api.grains.DeclarativeSourceProtocol.GetStatus(probe.getRef()));
+          var s = probe.receiveMessage();
+          org.junit.jupiter.api.Assertions.assertTrue(done.test(s), String.valueOf(s));
+          return s;
+        });
   }
 }

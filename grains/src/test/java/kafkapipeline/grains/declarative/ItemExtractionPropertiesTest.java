@@ -42,6 +42,8 @@ class ItemExtractionPropertiesTest {
           .build();
   private static final byte[] RECORDED = Fakes.fixture("spacex/v4_launches.json");
   private static final List<JsonNode> LAUNCHES = launches();
+  // Far above any generated document's items: the cap has its own properties.
+  private static final int MAX_ITEMS = 1_000_000;
   private static final SourceSpec SPEC = Fakes.launches("http://unused/", Duration.ofSeconds(1));
 
   // Numbers equal by value (1.10 and 1.1, 1E+2 and 100), everything else by equals.
@@ -74,7 +76,7 @@ class ItemExtractionPropertiesTest {
 
   @Test
   void theRecordedLaunchesAreOneEventEachKeyedByTheirId() throws Exception {
-    Extraction e = ItemExtraction.document(RECORDED, SPEC);
+    Extraction e = ItemExtraction.document(RECORDED, SPEC, MAX_ITEMS);
     assertEquals(193, e.published());
     assertEquals(0, e.malformed());
     assertEquals(193, e.records().size());
@@ -95,7 +97,7 @@ class ItemExtractionPropertiesTest {
                 + big
                 + "\"},{\"id\":{}},{\"id\":7}]")
             .getBytes(StandardCharsets.UTF_8);
-    Extraction e = ItemExtraction.document(doc, SPEC);
+    Extraction e = ItemExtraction.document(doc, SPEC, MAX_ITEMS);
     assertEquals(
         List.of("a", "malformed", "b", "malformed", "7"),
         e.records().stream().map(KeyedRecord::key).toList());
@@ -110,7 +112,7 @@ class ItemExtractionPropertiesTest {
   @Test
   void aDocumentThatHasNoItemsIsOneDeadLetter() {
     for (String doc : List.of("42", "\"x\"", "null", "{\"a\":1} {}", "not json", "", "[1,")) {
-      Extraction e = ItemExtraction.document(doc.getBytes(StandardCharsets.UTF_8), SPEC);
+      Extraction e = ItemExtraction.document(doc.getBytes(StandardCharsets.UTF_8), SPEC, MAX_ITEMS);
       assertEquals(1, e.records().size(), doc);
       assertEquals(1, e.malformed(), doc);
       assertEquals(ItemExtraction.MALFORMED_KEY, e.records().get(0).key());
@@ -163,7 +165,7 @@ class ItemExtractionPropertiesTest {
               if (which < domains.size()) meta.put("domain", domains.get(which));
               else meta.set("domain", extra);
               event.set("extra", extra);
-              Extraction e = ItemExtraction.event(JsonGen.bytes(event), spec, "[1]");
+              Extraction e = ItemExtraction.event(JsonGen.bytes(event), spec, "[1]", MAX_ITEMS);
               boolean listed =
                   which == 0
                       || (which == domains.size()
@@ -189,7 +191,7 @@ class ItemExtractionPropertiesTest {
       AtomicInteger events,
       AtomicInteger deadLetters,
       AtomicInteger wholeDocuments) {
-    Extraction e = ItemExtraction.document(body, spec);
+    Extraction e = ItemExtraction.document(body, spec, MAX_ITEMS);
     assertEquals(e.records().size(), e.published() + e.malformed());
     assertEquals(0, e.filtered());
     for (KeyedRecord r : e.records()) assertTrue(r.sizeBytes() <= Topics.MAX_EVENT_BYTES);

@@ -197,11 +197,15 @@ class SourceAccessTest {
             // Generous: the first request of a JVM starts pekko-http (seconds on a busy machine).
             new CheckedHttp(testKit.system(), resolver, Duration.ofSeconds(30)),
             Duration.ofSeconds(30),
-            1 << 20);
-    return client
-        .get(Fakes.launches(url, Duration.ofSeconds(60)), Map.of(), null, null)
-        .toCompletableFuture()
-        .join();
+            Duration.ofSeconds(30),
+            1 << 20,
+            new PollBudget(1 << 22));
+    try (PollBudget.Lease lease = new PollBudget(1 << 22).lease()) {
+      return client
+          .get(Fakes.launches(url, Duration.ofSeconds(60)), Map.of(), null, null, lease)
+          .toCompletableFuture()
+          .join();
+    }
   }
 
   @Test

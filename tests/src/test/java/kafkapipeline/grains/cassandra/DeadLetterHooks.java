@@ -16,4 +16,12 @@ public final class DeadLetterHooks {
       DeadLetterStore store, BiFunction<String, LocalDate, CompletionStage<Void>> hook) {
     store.buckets.beforeRemove = hook::apply;
   }
+
+  /**
+   * How much earlier than its emptiness check an old bucket's index line is removed (30 s unless
+   * set): a test that saves into an old bucket and empties it seconds later sets it lower.
+   */
+  public static void saveMargin(DeadLetterStore store, java.time.Duration margin) {
+    store.buckets.saveMargin = margin;
+  }
 }
