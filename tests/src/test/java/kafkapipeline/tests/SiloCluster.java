@@ -116,6 +116,13 @@ final class SiloCluster implements AutoCloseable {
     return this;
   }
 
+  /** Silos on loopback whose HTTP API is guarded by {@code token} (as {@code HTTP_TOKEN}). */
+  SiloCluster withToken(String token) {
+    if (token.isBlank()) throw new IllegalArgumentException("a blank token guards nothing");
+    this.token = token;
+    return this;
+  }
+
   /**
    * The seed nodes, in order (default the first two silos). The first one alone may found the
    * cluster, so when all start together it is the oldest member and hosts the singletons.
@@ -142,8 +149,8 @@ final class SiloCluster implements AutoCloseable {
     if (net != null) {
       env.put("SILO_HOST", host(i));
       env.put("HTTP_HOST", host(i));
-      env.put("HTTP_TOKEN", token);
     }
+    if (!token.isEmpty()) env.put("HTTP_TOKEN", token);
     env.put("SILO_PORT", String.valueOf(remotePorts[i]));
     env.put("HTTP_PORT", String.valueOf(httpPorts[i]));
     env.put("SEED_NODES", String.join(",", seedNodes));
