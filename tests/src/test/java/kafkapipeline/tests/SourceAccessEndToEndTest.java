@@ -149,9 +149,10 @@ class SourceAccessEndToEndTest {
                         "false",
                         "SOURCE_SECRET_CAPTURE",
                         secret,
-                        // Short, so the trickling source fails (and polls again) within the test.
+                        // As short as it may be (the request timeout), so the trickling source
+                        // fails soon.
                         "SOURCES_POLL_DEADLINE",
-                        "5s"))
+                        "10s"))
                 .withToken(token)) {
       silos.startAll();
       silos.awaitAllHealthy();
