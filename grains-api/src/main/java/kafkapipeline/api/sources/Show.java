@@ -6,18 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
  * User values as they appear in problem messages: quoted, control and format characters escaped (a
  * name cannot forge a log line), at most {@value #MAX} characters.
  */
-final class Show {
+public final class Show {
   static final int MAX = 80;
 
   private Show() {}
 
   /** {@code 'text'}, escaped and cut; {@code null} unquoted when absent. */
-  static String quote(String text) {
+  public static String quote(String text) {
     return text == null ? "null" : "'" + cut(text) + "'";
   }
 
   /** Escaped and cut to {@value #MAX} characters (an ellipsis marks a cut). */
-  static String cut(String text) {
+  public static String cut(String text) {
     if (text == null) return "null";
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < text.length() && b.length() < MAX; i++) {

@@ -32,8 +32,9 @@ import kafkapipeline.api.sources.SourceSpec;
  * {@link PollBudget} cannot hold, is not read further, and a GET not done within {@code deadline}
  * (headers and the whole body: the JDK client's own timeout ends with the headers, so a server
  * trickling bytes after them would hold the poll forever) is cut off at the deadline, its
- * connection dropped: each is an {@link OverBound} naming the bound and its setting. The deadline
- * runs on one shared timer thread that only cancels; no poll blocks a thread.
+ * connection dropped: each is an {@link OverBound} naming the bound and its setting. So is a body
+ * with a {@code Content-Encoding} (it asks for {@code identity}; nothing is decompressed). The
+ * deadline runs on one shared timer thread that only cancels; no poll blocks a thread.
  */
 final class PollClient {
   static final String REDACTED = "<redacted>";
@@ -122,6 +123,9 @@ final class PollClient {
       HttpRequest.Builder builder = HttpRequest.newBuilder(uri(spec)).timeout(requestTimeout).GET();
       if (spec.headers() != null) spec.headers().forEach(builder::header);
       secrets.forEach(builder::header);
+      if (spec.headers() == null
+          || spec.headers().keySet().stream().noneMatch("Accept-Encoding"::equalsIgnoreCase))
+        builder.header("Accept-Encoding", "identity");
       if (etag != null) builder.header("If-None-Match", etag);
       if (lastModified != null) builder.header("If-Modified-Since", lastModified);
       request = builder.build();
@@ -132,7 +136,12 @@ final class PollClient {
     }
     BoundedBody body = new BoundedBody(maxBodyBytes, lease, budget.capacity());
     CompletableFuture<Result> result =
-        http.sendAsync(request, info -> body)
+        http.sendAsync(
+                request,
+                info -> {
+                  encodingRefusal(info.headers()).ifPresent(body::abort);
+                  return body;
+                })
             .handle(
                 (response, error) ->
                     error != null
@@ -152,6 +161,24 @@ final class PollClient {
             TimeUnit.MILLISECONDS);
     result.whenComplete((done, error) -> timer.cancel(false));
     return result;
+  }
+
+  /**
+   * Why a body with these headers is not read: any {@code Content-Encoding} but {@code identity}.
+   * Decompression is refused rather than bounded: a few KiB of gzip can expand to GiB, and the
+   * request asked for {@code identity}, so an encoded body is the server not listening.
+   */
+  static java.util.Optional<String> encodingRefusal(java.net.http.HttpHeaders headers) {
+    return headers.allValues("Content-Encoding").stream()
+        .map(String::strip)
+        .filter(v -> !v.isEmpty() && !v.equalsIgnoreCase("identity"))
+        .findFirst()
+        .map(
+            v ->
+                "the body is "
+                    + kafkapipeline.api.sources.Show.quote(v)
+                    + "-encoded (Content-Encoding): polls read identity bodies only, decompression"
+                    + " is refused (a small encoded body can expand without bound)");
   }
 
   private static Result failure(Throwable error, Map<String, String> secrets) {

@@ -136,6 +136,43 @@ class PollBoundsTest {
   }
 
   @Test
+  void anEncodedBodyIsNotDecompressedButRefusedAndTheRequestAskedForIdentity() throws Exception {
+    // 30 MiB of zeros in 30 KiB of gzip: decompressed, it would be past every bound.
+    java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(packed)) {
+      gzip.write(smallNumbers(30 * MIB));
+    }
+    byte[] body = packed.toByteArray();
+    try (Fakes.Server server =
+        new Fakes.Server(
+            (exchange, i) -> {
+              exchange.getResponseHeaders().add("Content-Encoding", "gzip");
+              exchange.sendResponseHeaders(200, body.length);
+              try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+              } catch (IOException cut) {
+                // the client stopped reading
+              }
+            })) {
+      Fakes.Publisher publisher = new Fakes.Publisher();
+      PipelineMetrics metrics = new PipelineMetrics();
+      ActorRef<DeclarativeSourceProtocol.Command> source =
+          start(
+              server.url("/"),
+              Fakes.settings(Duration.ofSeconds(5), 8 * MIB, 10_000, Duration.ofSeconds(30)),
+              publisher,
+              metrics);
+      Status failing = await(source, Duration.ofSeconds(20), s -> s.state() == State.BACKING_OFF);
+      assertTrue(
+          failing.lastError().contains("'gzip'-encoded (Content-Encoding)"), failing.lastError());
+      assertEquals(0, publisher.records().size());
+      assertEquals(0, failing.malformed(), "nothing was parsed, so nothing is a dead letter");
+      assertEquals(1, metrics.get("launches", DeclarativeSource.BOUNDS_EXCEEDED));
+      assertEquals("identity", server.requests.get(0).getFirst("Accept-Encoding"));
+    }
+  }
+
+  @Test
   void aTricklingBodyFailsAtTheDeadlineAndTheSourcePollsAgain() throws Exception {
     CountDownLatch over = new CountDownLatch(1);
     try (Fakes.Server server =
