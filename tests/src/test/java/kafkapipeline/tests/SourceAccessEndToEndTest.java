@@ -130,6 +130,8 @@ class SourceAccessEndToEndTest {
       assertTrue(lastError.contains("'localhost' resolves to address"), lastError);
       assertTrue(lastError.contains("loopback"), lastError);
       assertEquals(List.of(), capture.requests, "no request may reach a refused address");
+      // Stored sources outlive the cluster: later tests' silos would run this one.
+      remove(api, named);
     }
   }
 
@@ -232,7 +234,13 @@ class SourceAccessEndToEndTest {
           capture.requests.toString());
       for (String request : capture.requests)
         assertFalse(request.contains(token), "the silo's token left it: " + request);
+      for (String name : List.of(scoped, huge, many, trickle)) remove(api, name);
     }
+  }
+
+  private static void remove(SiloHttp.At api, String name) {
+    SiloHttp.Response r = SiloHttp.send(api, "DELETE", "/api/sources/" + name, null);
+    assertEquals(200, r.status(), name + ": " + r.body());
   }
 
   private static JsonNode entry(JsonNode sources, String name) {
