@@ -33,7 +33,8 @@ class MetricsTextTest {
     GrainProfiler.Grain g = profiler.grain("city-weather");
     g.recorder(String.class).record(1_000, false); // on the 1 µs edge: le 0.000001
     g.recorder(String.class).record(1_001, false); // just over it: le 0.000002
-    g.recorder(String.class).record(60_000_000, true); // over 50 ms: only +Inf
+    g.recorder(String.class).record(60_000_000, true); // 60 ms: le 0.1 and over
+    g.recorder(String.class).record(20_000_000_000L, false); // over 10 s: only +Inf
     profiler.grain("city-keeper");
     StringBuilder out = new StringBuilder();
     MetricsRoutes.profile(out, profiler.snapshot());
@@ -54,8 +55,16 @@ class MetricsTextTest {
             "0.002 2",
             "0.005 2",
             "0.01 2",
+            "0.02 2",
             "0.05 2",
-            "+Inf 3");
+            "0.1 3",
+            "0.2 3",
+            "0.5 3",
+            "1 3",
+            "2 3",
+            "5 3",
+            "10 3",
+            "+Inf 4");
     List<String> expected = new java.util.ArrayList<>();
     expected.add(
         "# HELP pipeline_grain_handling_seconds Time grains of this silo took to handle a message,"
@@ -70,9 +79,9 @@ class MetricsTextTest {
               + leAndCount[1]);
     }
     expected.add(
-        "pipeline_grain_handling_seconds_sum{grain=\"city-weather\",message=\"String\"} 0.060002001");
+        "pipeline_grain_handling_seconds_sum{grain=\"city-weather\",message=\"String\"} 20.060002001");
     expected.add(
-        "pipeline_grain_handling_seconds_count{grain=\"city-weather\",message=\"String\"} 3");
+        "pipeline_grain_handling_seconds_count{grain=\"city-weather\",message=\"String\"} 4");
     expected.add(
         "# HELP pipeline_grain_failures_total Messages whose handler threw, or that the grain"
             + " reported failed, by grain type and message class.");

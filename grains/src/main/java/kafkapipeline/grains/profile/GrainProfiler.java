@@ -25,7 +25,29 @@ public final class GrainProfiler {
    * last bucket, +Inf, holds everything slower.
    */
   public static final List<Long> BOUNDS_MICROS =
-      List.of(1L, 2L, 5L, 10L, 20L, 50L, 100L, 200L, 500L, 1000L, 2000L, 5000L, 10000L, 50000L);
+      List.of(
+          1L,
+          2L,
+          5L,
+          10L,
+          20L,
+          50L,
+          100L,
+          200L,
+          500L,
+          1_000L,
+          2_000L,
+          5_000L,
+          10_000L,
+          20_000L,
+          50_000L,
+          100_000L,
+          200_000L,
+          500_000L,
+          1_000_000L,
+          2_000_000L,
+          5_000_000L,
+          10_000_000L);
 
   /** Buckets of an entry: one per bound, then +Inf. */
   public static final int BUCKETS = BOUNDS_MICROS.size() + 1;

@@ -30,9 +30,31 @@ class GrainProfilerTest {
   @Test
   void theBucketsAreTheOnesAskedFor() {
     assertEquals(
-        List.of(1L, 2L, 5L, 10L, 20L, 50L, 100L, 200L, 500L, 1000L, 2000L, 5000L, 10000L, 50000L),
+        List.of(
+            1L,
+            2L,
+            5L,
+            10L,
+            20L,
+            50L,
+            100L,
+            200L,
+            500L,
+            1_000L,
+            2_000L,
+            5_000L,
+            10_000L,
+            20_000L,
+            50_000L,
+            100_000L,
+            200_000L,
+            500_000L,
+            1_000_000L,
+            2_000_000L,
+            5_000_000L,
+            10_000_000L),
         GrainProfiler.BOUNDS_MICROS);
-    assertEquals(15, GrainProfiler.BUCKETS);
+    assertEquals(23, GrainProfiler.BUCKETS);
   }
 
   @Test
@@ -45,7 +67,7 @@ class GrainProfilerTest {
       assertEquals(i, GrainProfiler.bucketOf(edge - 1), "just under bound " + edge);
       assertEquals(i + 1, GrainProfiler.bucketOf(edge + 1), "just over bound " + edge);
     }
-    assertEquals(14, GrainProfiler.bucketOf(Long.MAX_VALUE));
+    assertEquals(GrainProfiler.BUCKETS - 1, GrainProfiler.bucketOf(Long.MAX_VALUE));
   }
 
   @Test
