@@ -84,6 +84,7 @@ class DashboardBrowserTest {
         assertTrue(card.getText().contains("London"), card.getText());
 
         assertTheGrainsTable(browser, wait);
+        assertTheTablesAreReadableAt1400Pixels(browser, wait);
         assertGrainStates(browser, wait);
         assertTheHistoryIsThereFromTheFirstLoad(browser, wait);
         assertTheLogTail(browser, wait);
@@ -167,6 +168,36 @@ class DashboardBrowserTest {
           sorted.sort(java.util.Comparator.reverseOrder());
           return handled.size() >= types.size() && handled.equals(sorted);
         });
+  }
+
+  /**
+   * At 1400 px: the sources table's detail column is wide enough to read (the SpaceX source fails
+   * here, its last error a long text; a column squeezed to a letter's width wrapped it letter by
+   * letter), and no time in the grains table is past the histogram's last bucket ("> 50" ms, when
+   * it stopped at 50 ms, for every persister's batch write).
+   */
+  private static void assertTheTablesAreReadableAt1400Pixels(
+      WebDriver browser, WebDriverWait wait) {
+    browser.manage().window().setSize(new Dimension(1400, 2400));
+    String details =
+        "return Array.from(document.querySelectorAll('#sources td.wrap'))"
+            + ".filter(function (c) { return c.textContent.length > 40; })"
+            + ".map(function (c) { return Math.round(c.getBoundingClientRect().width) + ' px: '"
+            + " + c.textContent; });";
+    try {
+      wait.until(b -> !((List<?>) script(b, details)).isEmpty());
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("no long detail in the sources table: " + script(browser, details));
+    }
+    for (Object cell : (List<?>) script(browser, details)) {
+      int px = Integer.parseInt(String.valueOf(cell).split(" ")[0]);
+      assertTrue(px >= 200, "a detail column squeezed to " + cell);
+    }
+    String saturated =
+        "return Array.from(document.querySelectorAll('#grain-types td, #grain-messages td'))"
+            + ".map(function (c) { return c.textContent; })"
+            + ".filter(function (t) { return t.indexOf('> ') === 0; });";
+    assertEquals(List.of(), script(browser, saturated), "times past the histogram's last bucket");
   }
 
   /** The "handled" column (the 7th) of a grains table row, as a number. */
