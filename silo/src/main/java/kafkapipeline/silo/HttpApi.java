@@ -27,15 +27,17 @@ import org.slf4j.LoggerFactory;
  * unhealthy, as long as its servers answer); answered within {@link
  * Connections#PROBE_ANSWER_WITHIN} once a first probe has answered; 200 when this silo is Up in the
  * cluster, running its grains and reaching both servers, else 503 with the same body saying what is
- * wrong. {@code GET /api/stats}: this silo's counters. Cities, sources, status, rows, data views,
- * cluster events and Kafka lag are served by {@link CityRoutes}, {@link SourceRoutes}, {@link
- * StatusRoutes}, {@link DataRoutes} and {@link ClusterRoutes}, a topic's rewind by {@link
- * TopicRoutes}; {@code /metrics} by {@link MetricsRoutes}; the dashboard at {@code /} by {@link
- * DashboardRoutes}; {@code GET /api/openapi.json} describes them all. Every request passes {@link
- * RequestChecks} (Host, Origin, state-changing requests), all but {@code /api/health} and {@code
- * /api/openapi.json} then {@link TokenAuth}. Every rejection (unknown path, wrong method, malformed
- * body, a refused request, an exception) is a JSON error ({@link JsonRoutes}). If the port cannot
- * be bound the silo exits (code 3) with the reason, rather than run without its API.
+ * wrong. With a token configured, a request without it gets only a {@link HealthSummary} (no
+ * address of a silo, broker or node). {@code GET /api/stats}: this silo's counters. Cities,
+ * sources, status, rows, data views, cluster events and Kafka lag are served by {@link CityRoutes},
+ * {@link SourceRoutes}, {@link StatusRoutes}, {@link DataRoutes} and {@link ClusterRoutes}, a
+ * topic's rewind by {@link TopicRoutes}; {@code /metrics} by {@link MetricsRoutes}; the dashboard
+ * at {@code /} by {@link DashboardRoutes}; {@code GET /api/openapi.json} describes them all. Every
+ * request passes {@link RequestChecks} (Host, Origin, state-changing requests), all but {@code
+ * /api/health} and {@code /api/openapi.json} then {@link TokenAuth}. Every rejection (unknown path,
+ * wrong method, malformed body, a refused request, an exception) is a JSON error ({@link
+ * JsonRoutes}). If the port cannot be bound the silo exits (code 3) with the reason, rather than
+ * run without its API.
  */
 public final class HttpApi extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -101,6 +103,7 @@ public final class HttpApi extends AllDirectives {
       PipelineView pipeline,
       ActorRef<ClusterEvents.Command> clusterEvents) {
     HttpApi api = new HttpApi(system, connections, metrics, pipeline);
+    TokenAuth auth = new TokenAuth(settings.httpToken(), settings.http().sessionMaxAge());
     RequestChecks checks =
         new RequestChecks(
             settings.httpHost(),
@@ -138,85 +141,85 @@ public final class HttpApi extends AllDirectives {
                             checks.guard(
                                 () ->
                                     api.concat(
-                                        // Liveness probes carry no token; health tells only
-                                        // whether this silo and its servers are up. The API's
-                                        // description is public.
+                                        // Liveness probes carry no token: health answers them
+                                        // whether this silo and its servers are up, and the
+                                        // addresses only with the token. The API's description
+                                        // is public (it names no address of this deployment).
                                         api.pathPrefix(
                                             "api",
                                             () ->
-                                                api.concat(api.healthRoute(), api.openApiRoute())),
-                                        new TokenAuth(settings.httpToken())
-                                            .guard(
-                                                () ->
-                                                    api.concat(
-                                                        api.pathPrefix(
-                                                            "api",
-                                                            () ->
-                                                                api.concat(
-                                                                    api.statsRoute(),
-                                                                    cities.routes(),
-                                                                    new StatusRoutes(
-                                                                            system,
-                                                                            settings.http(),
-                                                                            pipeline,
-                                                                            cities)
-                                                                        .routes(),
-                                                                    new SourceRoutes(
-                                                                            system,
-                                                                            settings.http(),
-                                                                            pipeline,
-                                                                            checks)
-                                                                        .routes(),
-                                                                    new DeclarativeSourceRoutes(
-                                                                            system,
-                                                                            settings.http(),
-                                                                            pipeline,
-                                                                            checks,
-                                                                            settings
-                                                                                .sourceAccess()
-                                                                                .addresses())
-                                                                        .routes(),
-                                                                    new RowRoutes(
-                                                                            settings.http(),
-                                                                            pipeline,
-                                                                            checks)
-                                                                        .routes(),
-                                                                    new DataRoutes(
-                                                                            settings.http(),
-                                                                            pipeline)
-                                                                        .routes(),
-                                                                    new HistoryRoutes(
-                                                                            system,
-                                                                            settings.history())
-                                                                        .routes(),
-                                                                    new AlertRoutes(
-                                                                            system,
-                                                                            settings.http(),
-                                                                            settings.history(),
-                                                                            pipeline,
-                                                                            clusterEvents)
-                                                                        .routes(),
-                                                                    new LogRoutes(system).routes(),
-                                                                    new ClusterRoutes(
-                                                                            system,
-                                                                            settings.http(),
-                                                                            clusterEvents,
-                                                                            lag)
-                                                                        .routes(),
-                                                                    new GrainRoutes(
-                                                                            system,
-                                                                            settings.http(),
-                                                                            pipeline,
-                                                                            lag)
-                                                                        .routes(),
-                                                                    topics.routes())),
-                                                        new MetricsRoutes(
-                                                                system,
-                                                                metrics,
-                                                                lag,
-                                                                connections.engines())
-                                                            .routes(),
-                                                        new DashboardRoutes().routes())))))));
+                                                api.concat(
+                                                    auth.authorized(api::healthRoute),
+                                                    api.openApiRoute())),
+                                        auth.guard(
+                                            () ->
+                                                api.concat(
+                                                    api.pathPrefix(
+                                                        "api",
+                                                        () ->
+                                                            api.concat(
+                                                                api.statsRoute(),
+                                                                cities.routes(),
+                                                                new StatusRoutes(
+                                                                        system,
+                                                                        settings.http(),
+                                                                        pipeline,
+                                                                        cities)
+                                                                    .routes(),
+                                                                new SourceRoutes(
+                                                                        system,
+                                                                        settings.http(),
+                                                                        pipeline,
+                                                                        checks)
+                                                                    .routes(),
+                                                                new DeclarativeSourceRoutes(
+                                                                        system,
+                                                                        settings.http(),
+                                                                        pipeline,
+                                                                        checks,
+                                                                        settings
+                                                                            .sourceAccess()
+                                                                            .addresses())
+                                                                    .routes(),
+                                                                new RowRoutes(
+                                                                        settings.http(),
+                                                                        pipeline,
+                                                                        checks)
+                                                                    .routes(),
+                                                                new DataRoutes(
+                                                                        settings.http(), pipeline)
+                                                                    .routes(),
+                                                                new HistoryRoutes(
+                                                                        system, settings.history())
+                                                                    .routes(),
+                                                                new AlertRoutes(
+                                                                        system,
+                                                                        settings.http(),
+                                                                        settings.history(),
+                                                                        pipeline,
+                                                                        clusterEvents)
+                                                                    .routes(),
+                                                                new LogRoutes(system).routes(),
+                                                                new ClusterRoutes(
+                                                                        system,
+                                                                        settings.http(),
+                                                                        clusterEvents,
+                                                                        lag)
+                                                                    .routes(),
+                                                                new GrainRoutes(
+                                                                        system,
+                                                                        settings.http(),
+                                                                        pipeline,
+                                                                        lag)
+                                                                    .routes(),
+                                                                topics.routes())),
+                                                    new MetricsRoutes(
+                                                            system,
+                                                            metrics,
+                                                            lag,
+                                                            connections.engines())
+                                                        .routes(),
+                                                    new DashboardRoutes().routes())))))));
   }
 
   public record MemberView(String address, String status, List<String> roles) {}
@@ -231,9 +234,30 @@ public final class HttpApi extends AllDirectives {
       Connections.Reachability cassandra,
       EngineView.Engines engines) {}
 
+  /**
+   * What {@code /api/health} tells a request without the token when one is configured: up or not,
+   * and why in words that name no address (no silo, member, broker or node, no probe's detail).
+   */
+  public record HealthSummary(
+      boolean healthy, String status, String pipeline, Reached kafka, Reached cassandra) {
+    static HealthSummary of(Health h) {
+      return new HealthSummary(
+          h.healthy(),
+          h.status(),
+          // "waiting for servers: <reason>": the reason is the failure's, which may name one.
+          h.pipeline() == null ? null : h.pipeline().split(":", 2)[0],
+          new Reached(h.kafka().reachable()),
+          new Reached(h.cassandra().reachable()));
+    }
+  }
+
+  /** Whether a server answered this silo's probe. */
+  public record Reached(boolean reachable) {}
+
   public record Stats(String silo, Map<String, Map<String, Long>> counters) {}
 
-  Route healthRoute() {
+  /** {@code GET /api/health}: the whole {@link Health} if {@code full}, else its summary. */
+  Route healthRoute(boolean full) {
     return path(
         "health",
         () ->
@@ -244,7 +268,7 @@ public final class HttpApi extends AllDirectives {
                         h ->
                             complete(
                                 h.healthy() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
-                                h,
+                                full ? h : HealthSummary.of(h),
                                 Jackson.marshaller(JsonRoutes.MAPPER)))));
   }
 

@@ -1,22 +1,27 @@
 package kafkapipeline.silo;
 
 import com.typesafe.config.Config;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import kafkapipeline.api.sources.AddressRule;
 import kafkapipeline.grains.ConfigSection;
 
 /**
  * The HTTP API and dashboard of a silo, section {@value #PATH}, with the timeouts its routes wait
  * on. A bad value fails at construction with the setting's full path in the message; so does a host
- * other than loopback without a token, which would open the API to the network.
+ * that is not a loopback address ({@link #isLoopback}) without a token, which would open the API to
+ * the network.
  *
  * @param host the address the API binds
  * @param port its port
  * @param token the bearer token every request must carry, or "" for none (loopback only)
+ * @param sessionMaxAge how long the browser keeps the session cookie that {@code ?token=} sets
  * @param allowedHosts further names the silo may be reached by (lower case, host or host:port)
  * @param askTimeout longest a route waits for a grain or actor to answer (the request then fails)
  * @param queryTimeout longest a route's Cassandra query (rows, series, dead letters) may take
@@ -27,6 +32,7 @@ public record HttpSettings(
     String host,
     int port,
     String token,
+    Duration sessionMaxAge,
     List<String> allowedHosts,
     Duration askTimeout,
     Duration queryTimeout,
@@ -42,13 +48,18 @@ public record HttpSettings(
     if (token.isBlank() && !isLoopback(host)) {
       throw new IllegalArgumentException(
           PATH
-              + ".host is '"
+              + ".host (HTTP_HOST) is '"
               + host
-              + "', not loopback, and "
+              + "', not a loopback address (an IP in 127.0.0.0/8, ::1, or the name localhost"
+              + " resolving to loopback only), and "
               + PATH
               + ".token is empty: set HTTP_TOKEN so the API and dashboard are not open to the"
               + " network");
     }
+    ConfigSection.positive(sessionMaxAge, PATH + ".session-max-age");
+    if (sessionMaxAge.toSeconds() < 1)
+      throw new IllegalArgumentException(
+          PATH + ".session-max-age is " + sessionMaxAge + ": at least 1s (a cookie's Max-Age)");
     allowedHosts = List.copyOf(allowedHosts);
     ConfigSection.positive(askTimeout, PATH + ".ask-timeout");
     ConfigSection.positive(queryTimeout, PATH + ".query-timeout");
@@ -62,6 +73,7 @@ public record HttpSettings(
         s.string("host"),
         s.integer("port"),
         s.string("token").strip(),
+        s.duration("session-max-age"),
         allowedHosts(s.string("allowed-hosts")),
         s.duration("ask-timeout"),
         s.duration("query-timeout"),
@@ -90,10 +102,23 @@ public record HttpSettings(
     return out;
   }
 
-  private static boolean isLoopback(String host) {
-    return host.equals("localhost")
-        || host.equals("::1")
-        || host.equals("[::1]")
-        || host.startsWith("127.");
+  /**
+   * Whether {@code host} binds loopback only: an IP literal in 127.0.0.0/8 or ::1 (an IPv6 one
+   * bracketed or not), or the name {@code localhost} when every address it resolves to is loopback.
+   * Any other name is not, whatever it resolves to: {@code 127.example.com} is a name like any
+   * other, and DNS may answer differently when the silo binds it.
+   */
+  static boolean isLoopback(String host) {
+    String h = host.strip();
+    InetAddress literal =
+        AddressRule.literal(h.indexOf(':') >= 0 && !h.startsWith("[") ? "[" + h + "]" : h);
+    if (literal != null) return literal.isLoopbackAddress();
+    if (!h.equalsIgnoreCase("localhost")) return false;
+    try {
+      InetAddress[] all = InetAddress.getAllByName(h);
+      return all.length > 0 && Arrays.stream(all).allMatch(InetAddress::isLoopbackAddress);
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 }

@@ -114,6 +114,59 @@ class SiloSettingsTest {
   }
 
   @Test
+  void loopbackIsDecidedOnTheAddressNotTheName() {
+    for (String loopback :
+        List.of(
+            "127.0.0.1", "127.1.2.3", "127.255.255.254", "::1", "[::1]", "localhost", "LOCALHOST"))
+      assertEquals(
+          "",
+          SiloSettings.fromConfig(
+                  with(Map.of("pipeline.http.host", loopback, "pipeline.http.token", "")))
+              .httpToken(),
+          loopback);
+    for (String beyond :
+        List.of(
+            "127.example.com",
+            "127.0.0.1.nip.io",
+            "localhost.example",
+            "127.1",
+            "0.0.0.0",
+            "::",
+            "10.0.0.1",
+            "::ffff:10.0.0.1",
+            "128.0.0.1")) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  SiloSettings.fromConfig(
+                      with(Map.of("pipeline.http.host", beyond, "pipeline.http.token", ""))),
+              beyond);
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "pipeline.http.host (HTTP_HOST) is '" + beyond + "', not a loopback address"),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("HTTP_TOKEN"), e.getMessage());
+    }
+  }
+
+  @Test
+  void theSessionCookiesMaxAgeIsCheckedWithItsPath() {
+    assertEquals(
+        java.time.Duration.ofHours(12),
+        SiloSettings.fromConfig(with(Map.of())).http().sessionMaxAge());
+    for (String bad : List.of("0s", "500ms", "-1h")) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> SiloSettings.fromConfig(with(Map.of("pipeline.http.session-max-age", bad))),
+              bad);
+      assertTrue(e.getMessage().startsWith("pipeline.http.session-max-age"), e.getMessage());
+    }
+  }
+
+  @Test
   void declarativeBoundsDefaultAsDocumentedAndAreCheckedWithTheirPath() {
     assertEquals(
         kafkapipeline.grains.declarative.DeclarativeSettings.defaults(),

@@ -1,6 +1,7 @@
 package kafkapipeline.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -208,8 +209,15 @@ class DashboardApiTest {
       silos.startAll();
       silos.awaitAllHealthy();
       int api = silos.httpPort(0);
-      // Liveness probes carry no token: health answers without one.
-      assertEquals(200, SiloHttp.text(api, "/api/health", Map.of()).status());
+      // Liveness probes carry no token: health answers without one, naming no engine address.
+      SiloHttp.Text bare = SiloHttp.text(api, "/api/health", Map.of());
+      assertEquals(200, bare.status(), bare.body());
+      assertFalse(bare.body().contains(engines.kafka.bootstrapServers()), bare.body());
+      assertFalse(bare.body().contains(engines.cassandra.contactPoint()), bare.body());
+      assertTrue(
+          SiloHttp.text(api, "/api/health", Map.of("Authorization", "bearer s3cret"))
+              .body()
+              .contains(engines.kafka.bootstrapServers()));
       for (String path :
           List.of(
               "/api/stats", "/api/status?rows=false", "/metrics", "/", "/dashboard/dashboard.js")) {
@@ -221,8 +229,10 @@ class DashboardApiTest {
         assertEquals(
             200, SiloHttp.text(api, path, Map.of("Authorization", "Bearer s3cret")).status(), path);
       }
+      // The token leaves the URL: a 303 to it without the token, setting the cookie (its
+      // attributes: TokenAuthTest).
       SiloHttp.Text page = SiloHttp.text(api, "/?token=s3cret", Map.of());
-      assertEquals(200, page.status());
+      assertEquals(303, page.status(), page.body());
       assertEquals(
           200,
           SiloHttp.text(api, "/api/sources", Map.of("Cookie", "pipeline_token=s3cret")).status());

@@ -99,8 +99,11 @@ public final class AddressRule {
     return literal == null ? Optional.empty() : refusal(literal);
   }
 
-  /** {@code host} as an address if it is an IPv4 dotted quad or a bracketed IPv6 literal. */
-  static InetAddress literal(String host) {
+  /**
+   * {@code host} as an address if it is an IPv4 dotted quad or a bracketed IPv6 literal, else null
+   * (a name, or not an address); never asks DNS.
+   */
+  public static InetAddress literal(String host) {
     if (host == null) return null;
     try {
       if (host.startsWith("[") && host.endsWith("]") && host.indexOf(':') >= 0)
