@@ -15,8 +15,9 @@ import java.util.function.Function;
 /**
  * The client's commands. Each returns its exit code: 0 done, 1 the silo refused (its message is
  * printed), 2 bad input (checked before the command's call; the usage of {@code rows} asks the silo
- * for its tables), 3 no silo reachable (thrown by {@link SiloClient}). No list of sources or tables
- * is kept here: {@link SourceCommands} asks the silo each time.
+ * for its tables), 3 no silo reachable (thrown by {@link SiloClient}); {@code add-city} also 4,
+ * some city not found ({@link AddTally#exitCode}). No list of sources or tables is kept here:
+ * {@link SourceCommands} asks the silo each time.
  */
 final class Commands {
   static final int OK = 0;
@@ -35,9 +36,22 @@ final class Commands {
   private final PrintStream err;
   private final SourceCommands sources;
   private final List<Command> all;
+  private final AddCities.Time time;
+  private final boolean terminal;
 
   Commands(SiloClient silo, PrintStream out, PrintStream err) {
+    this(silo, out, err, AddCities.Time.SYSTEM, out == System.out && System.console() != null);
+  }
+
+  /**
+   * @param time what {@code add-city} paces itself with
+   * @param terminal whether {@code out} is a terminal ({@code add-city} redraws its progress line)
+   */
+  Commands(
+      SiloClient silo, PrintStream out, PrintStream err, AddCities.Time time, boolean terminal) {
     this.silo = silo;
+    this.time = time;
+    this.terminal = terminal;
     this.out = out;
     this.err = err;
     this.sources = new SourceCommands(silo, this, out);
@@ -45,9 +59,10 @@ final class Commands {
         List.of(
             new Command(
                 "add-city",
-                "NAME[,CC]",
-                "register a city (validated by the weather API)",
-                args -> addCity(String.join(" ", args))),
+                "NAMES | --file F",
+                "register cities NAME[,CC] (validated by the weather API, paced by its budget;"
+                    + " add-city --help)",
+                this::addCities),
             new Command(
                 "remove-city",
                 "NAME[,CC]",
@@ -140,26 +155,37 @@ final class Commands {
     return null;
   }
 
-  private int addCity(String name) {
-    String problem = cityProblem(name);
-    if (problem != null) return bad(problem);
-    SiloClient.Response r = silo.send("POST", "/api/cities", Map.of("city", name.strip()));
-    if (!r.ok()) return refused(r);
-    out.println(
-        (r.status() == 201 ? "added " : "already there: ")
-            + r.body().path("id").asText()
-            + " ("
-            + r.body().path("name").asText()
-            + ", "
-            + r.body().path("country").asText()
-            + ")");
-    return OK;
+  /** The city id a name stands for, as the silo spells it: lower case, no spaces by the comma. */
+  static String cityId(String name) {
+    return name.strip().toLowerCase(Locale.ROOT).replaceAll("\\s*,\\s*", ",");
+  }
+
+  private int addCities(List<String> args) {
+    if (args.equals(List.of("--help"))) {
+      out.println(AddCities.HELP);
+      return OK;
+    }
+    CityInput.Names input = CityInput.read(args);
+    if (!input.problems().isEmpty()) {
+      input.problems().forEach(err::println);
+      return BAD_INPUT;
+    }
+    if (input.names().size() > 1 || input.duplicates() > 0)
+      out.println(
+          input.names().size()
+              + " cities to add"
+              + (input.duplicates() == 0
+                  ? ""
+                  : " (" + input.duplicates() + " repeated, once each)"));
+    AddTally tally = new AddCities(silo, time, out, terminal).run(input.names());
+    tally.printSummary(out);
+    return tally.exitCode();
   }
 
   private int removeCity(String name) {
     String problem = cityProblem(name);
     if (problem != null) return bad(problem);
-    String id = name.strip().toLowerCase(Locale.ROOT).replaceAll("\\s*,\\s*", ",");
+    String id = cityId(name);
     SiloClient.Response r =
         silo.send(
             "DELETE",
@@ -346,6 +372,9 @@ final class Commands {
       String usage = c.name() + (c.args().isEmpty() ? "" : " " + c.args());
       out.println(String.format("  %-26s%s", usage, c.what()));
     }
+    out.println(
+        "exit codes: 0 done; 1 the silo refused (add-city: some city failed); 2 bad input,"
+            + " nothing sent; 3 no silo reachable; 4 add-city: some city not found, none failed");
     out.println(sources.tablesLine());
     return OK;
   }

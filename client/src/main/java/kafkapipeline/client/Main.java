@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * {@code ./pipeline client [--silo URL]... [command args]}: one command, or with none an
- * interactive shell. Silos default to 127.0.0.1:8080, :8081 and :8082, tried in order.
+ * interactive shell; {@code --help} is {@code help}. Silos default to 127.0.0.1:8080, :8081 and
+ * :8082, tried in order.
  */
 public final class Main {
   static final List<String> DEFAULT_SILOS =
@@ -49,6 +50,8 @@ public final class Main {
     Commands commands =
         new Commands(new SiloClient(silos.isEmpty() ? DEFAULT_SILOS : silos), out, err);
     List<String> command = args.subList(i, args.size());
+    if (command.equals(List.of("--help")) || command.equals(List.of("-h")))
+      command = List.of("help");
     return command.isEmpty() ? Shell.run(commands, in, out) : commands.run(command);
   }
 }

@@ -11,7 +11,10 @@ import java.util.List;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.Parser;
+import org.jline.reader.SyntaxError;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -21,6 +24,8 @@ import org.jline.terminal.TerminalBuilder;
  * message and the shell goes on; {@code exit}, Ctrl-D or Ctrl-C ends it.
  */
 final class Shell {
+  private static final DefaultParser PARSER = new DefaultParser();
+
   private Shell() {}
 
   static int run(Commands commands, InputStream in, PrintStream out) {
@@ -66,10 +71,21 @@ final class Shell {
     }
   }
 
-  /** Runs one line's command; false if the line asks to leave. */
-  private static boolean runLine(Commands commands, String line) {
-    List<String> words = List.of(line.strip().split("\\s+"));
-    if (words.get(0).isEmpty()) return true;
+  /**
+   * Runs one line's command; false if the line asks to leave. Words are split as the interactive
+   * reader splits them (jline's parser), so a quoted {@code "New York,US"} is one word there and in
+   * piped input alike; a line with an unclosed quote is refused.
+   */
+  static boolean runLine(Commands commands, String line) {
+    List<String> words;
+    try {
+      words = PARSER.parse(line, line.length(), Parser.ParseContext.ACCEPT_LINE).words();
+    } catch (SyntaxError e) {
+      commands.bad("cannot read the line: " + e.getMessage());
+      return true;
+    }
+    words = words.stream().filter(w -> !w.isEmpty()).toList();
+    if (words.isEmpty()) return true;
     if (words.get(0).equals("exit") || words.get(0).equals("quit")) return false;
     commands.run(words);
     return true;

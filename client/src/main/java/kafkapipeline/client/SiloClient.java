@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * HTTP JSON to the first silo that answers: a silo that refuses the connection or times out is
@@ -19,7 +20,15 @@ import java.util.List;
 final class SiloClient {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  record Response(int status, JsonNode body) {
+  /**
+   * @param retryAfter the answer's {@code Retry-After} in whole seconds (RFC 9110 delta-seconds),
+   *     empty when it sent none or sent a date
+   */
+  record Response(int status, JsonNode body, Optional<Duration> retryAfter) {
+    Response(int status, JsonNode body) {
+      this(status, body, Optional.empty());
+    }
+
     boolean ok() {
       return status / 100 == 2;
     }
@@ -38,12 +47,22 @@ final class SiloClient {
     }
   }
 
-  static final class Unreachable extends RuntimeException {
+  static class Unreachable extends RuntimeException {
     Unreachable(List<String> tried) {
       super("no silo reachable (tried " + String.join(", ", tried) + ")");
     }
 
     Unreachable(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * A POST a silo took but gave no answer to: it may have been done, so it was sent to no other
+   * silo. Look (a GET) before sending it again.
+   */
+  static final class MaybeDone extends Unreachable {
+    MaybeDone(String message) {
       super(message);
     }
   }
@@ -92,12 +111,12 @@ final class SiloClient {
         if (!token.isEmpty()) request.header("Authorization", "Bearer " + token);
         HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode json = r.body().isBlank() ? JSON.nullNode() : parse(r.body());
-        return new Response(r.statusCode(), json);
+        return new Response(r.statusCode(), json, retryAfter(r));
       } catch (IOException e) {
         // A POST (a rewind, a replay) is not idempotent: sent again to the next silo only when
         // this one never got it (no connection). Any method is when the connection failed.
         if (method.equals("POST") && !neverConnected(e))
-          throw new Unreachable(
+          throw new MaybeDone(
               silo
                   + " took "
                   + method
@@ -125,6 +144,15 @@ final class SiloClient {
           || t instanceof java.net.UnknownHostException
           || t instanceof java.net.NoRouteToHostException) return true;
     return false;
+  }
+
+  /** Delta-seconds only: the silo sends no dates, and a date would need the clocks to agree. */
+  static Optional<Duration> retryAfter(HttpResponse<?> r) {
+    return r.headers()
+        .firstValue("Retry-After")
+        .map(String::strip)
+        .filter(v -> v.matches("[0-9]{1,9}"))
+        .map(v -> Duration.ofSeconds(Long.parseLong(v)));
   }
 
   private static JsonNode parse(String text) {

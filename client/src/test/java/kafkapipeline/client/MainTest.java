@@ -129,11 +129,18 @@ class MainTest {
 
   @Test
   void addAndRemoveConfirmOrPassTheSilosErrorOn() {
-    assertEquals(0, run("add-city", "Hanoi,VN"));
-    assertEquals("added hanoi,vn (Hanoi, VN)\n", out());
-    assertEquals(List.of("POST /api/cities {\"city\":\"Hanoi,VN\"}"), requests);
-    assertEquals(1, run("add-city", "Atlantis"));
-    assertEquals("city not found: Atlantis\n", err());
+    // Listed by GET /api/cities: not sent.
+    assertEquals(0, run("add-city", "Hanoi, VN"));
+    assertEquals("added 0, already there 1, not found 0, failed 0 (1 of 1 names)\n", out());
+    assertEquals(List.of("GET /api/cities"), requests);
+    out.reset();
+    assertEquals(0, run("add-city", "Hue,VN"));
+    assertTrue(
+        out().endsWith("added 1, already there 0, not found 0, failed 0 (1 of 1 names)\n"), out());
+    assertEquals("POST /api/cities {\"city\":\"Hue,VN\"}", requests.get(2));
+    out.reset();
+    assertEquals(AddTally.NOT_FOUND, run("add-city", "Atlantis"));
+    assertTrue(out().endsWith("not found (1): Atlantis\n"), out());
     assertEquals(0, run("remove-city", "Hanoi, VN"));
     assertEquals(1, run("remove-city", "nowhere"));
     assertTrue(err().endsWith("unknown city: nowhere\n"), err());
