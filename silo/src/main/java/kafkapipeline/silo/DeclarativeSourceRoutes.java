@@ -18,6 +18,8 @@ import kafkapipeline.api.sources.SourceSpecs;
 import kafkapipeline.grains.cassandra.Schema;
 import kafkapipeline.grains.declarative.DeclarativeSource;
 import kafkapipeline.grains.declarative.DeclarativeTable;
+import kafkapipeline.silo.sources.BuiltInSource;
+import kafkapipeline.silo.sources.BuiltInSources;
 import kafkapipeline.silo.sources.SourceRegistry;
 import kafkapipeline.silo.sources.SourceState;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -95,7 +97,7 @@ final class DeclarativeSourceRoutes extends AllDirectives {
         .all()
         .thenCompose(
             stored -> {
-              List<SourceInfo> taken = taken(g.registry());
+              List<SourceInfo> taken = taken();
               for (var s : stored) {
                 taken.add(
                     s.spec() == null
@@ -105,23 +107,38 @@ final class DeclarativeSourceRoutes extends AllDirectives {
               List<String> conflicts = SourceSpecs.conflicts(spec, taken);
               if (!conflicts.isEmpty())
                 return done(refused(StatusCodes.CONFLICT, "taken", conflicts));
-              return DeclarativeTable.apply(g.session(), spec, d.tableAgreement())
-                  .thenCompose(table -> d.store().save(spec))
-                  .thenApply(
-                      saved -> {
-                        d.persisters().tell(DeclarativePersisters.Refresh.INSTANCE);
-                        ClusterSharding.get(system)
-                            .entityRefFor(DeclarativeSource.TYPE_KEY, spec.name())
-                            .tell(DeclarativeSourceProtocol.Wake.INSTANCE);
-                        return json(
-                            StatusCodes.CREATED,
-                            SourceRoutes.view(
-                                SourceRegistry.info(spec),
-                                kind(spec),
-                                new SourceState("starting", null, null, null)));
-                      })
-                  .exceptionally(DeclarativeSourceRoutes::failed);
-            });
+              // The check above read a moment ago; the claim decides, atomically, between this
+              // request and any other adding a source at the same time.
+              return d.claims()
+                  .claim(spec, false)
+                  .thenCompose(
+                      lost ->
+                          lost.isEmpty()
+                              ? create(d, g, spec)
+                              : done(refused(StatusCodes.CONFLICT, "taken", lost)));
+            })
+        .exceptionally(DeclarativeSourceRoutes::failed);
+  }
+
+  /** Creates the claimed source's table, stores it; a failure releases the claim. */
+  private CompletionStage<HttpResponse> create(Grains.Declarative d, Grains g, SourceSpec spec) {
+    return DeclarativeTable.apply(g.session(), spec, d.tableAgreement())
+        .thenCompose(table -> d.store().save(spec))
+        .thenApply(
+            saved -> {
+              d.persisters().tell(DeclarativePersisters.Refresh.INSTANCE);
+              ClusterSharding.get(system)
+                  .entityRefFor(DeclarativeSource.TYPE_KEY, spec.name())
+                  .tell(DeclarativeSourceProtocol.Wake.INSTANCE);
+              return json(
+                  StatusCodes.CREATED,
+                  SourceRoutes.view(
+                      SourceRegistry.info(spec),
+                      kind(spec),
+                      new SourceState("starting", null, null, null)));
+            })
+        .exceptionallyCompose(
+            error -> d.claims().release(spec.name()).handle((released, again) -> failed(error)));
   }
 
   private CompletionStage<HttpResponse> remove(String name) {
@@ -131,8 +148,11 @@ final class DeclarativeSourceRoutes extends AllDirectives {
       return done(
           error(StatusCodes.CONFLICT, "source '" + name + "' is built in: it cannot be removed"));
     Grains.Declarative d = g.declarative();
+    // Its claims go after the row (also when none was stored: a claim left by an add that failed
+    // half-way is released this way), so no other source takes its topic while it is stored.
     return d.store()
         .delete(name)
+        .thenCompose(existed -> d.claims().release(name).thenApply(released -> existed))
         .thenApply(
             existed -> {
               if (!existed)
@@ -187,11 +207,16 @@ final class DeclarativeSourceRoutes extends AllDirectives {
     };
   }
 
-  /** What no new source may take: every source this silo knows and the pipeline's own tables. */
-  private static List<SourceInfo> taken(SourceRegistry registry) {
-    List<SourceInfo> taken = new ArrayList<>(registry.all());
+  /**
+   * What no new source may take besides the stored ones: the built-in sources and the pipeline's
+   * own tables (not this silo's copy of the declarative sources, which may still hold one deleted
+   * on another silo a moment ago).
+   */
+  static List<SourceInfo> taken() {
+    List<SourceInfo> taken = new ArrayList<>();
+    for (BuiltInSource b : BuiltInSources.ALL) taken.add(b.info());
     for (String table : Schema.tables()) {
-      if (registry.byTable(table).isEmpty())
+      if (taken.stream().noneMatch(s -> table.equals(s.table())))
         taken.add(new SourceInfo("(the pipeline)", null, table));
     }
     return taken;

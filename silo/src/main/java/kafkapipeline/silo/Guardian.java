@@ -158,18 +158,26 @@ public final class Guardian {
   }
 
   /**
-   * The sources of {@code SOURCES_DIR} (checked with the settings): each one's table created or
-   * widened, then the source stored (replacing one of the same name), one after the other.
+   * The sources of {@code SOURCES_DIR} (checked with the settings), one after the other: each one's
+   * name, topic and table claimed (it may replace the stored source of its name), its table created
+   * or widened, then the source stored. One whose claim is refused (another source holds its topic
+   * or table) is logged with the reasons and skipped.
    */
   private CompletionStage<Void> addSourceFiles(PipelineStores stores) {
     CompletionStage<Void> all = CompletableFuture.completedFuture(null);
     for (SourceSpec spec : settings.sourceFiles().specs()) {
       all =
-          all.thenCompose(
-                  done ->
-                      DeclarativeTable.apply(
-                          stores.session(), spec, settings.schema().agreementTimeout()))
-              .thenCompose(table -> stores.sources().save(spec));
+          all.thenCompose(done -> stores.claims().claim(spec, true))
+              .thenCompose(
+                  lost -> {
+                    if (!lost.isEmpty()) {
+                      ctx.getLog().warn("SOURCES_DIR: source {} skipped: {}", spec.name(), lost);
+                      return CompletableFuture.completedFuture(null);
+                    }
+                    return DeclarativeTable.apply(
+                            stores.session(), spec, settings.schema().agreementTimeout())
+                        .thenCompose(table -> stores.sources().save(spec));
+                  });
     }
     return all;
   }
@@ -244,7 +252,8 @@ public final class Guardian {
         publisher,
         registry,
         running,
-        new Grains.Declarative(stores.sources(), persisters, settings.schema().agreementTimeout()));
+        new Grains.Declarative(
+            stores.sources(), stores.claims(), persisters, settings.schema().agreementTimeout()));
   }
 
   /** A persister of {@code topic} on this silo, in the topic's consumer group. */
