@@ -15,12 +15,15 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Name, topic and table are claimed atomically: in each of {@value #ROUNDS} rounds two new sources
  * sharing a topic (even rounds) or a table (odd rounds) are POSTed at the same instant to two
- * silos; exactly one is 201, the other 409 naming the winner, and only the winners are listed. With
+ * silos; exactly one is 201, the other 409 naming the winner, and only the winners are stored. With
  * the check-then-insert before the claims both passed the check (the table's creation between the
  * check and the insert takes seconds) and both were 201. A DELETE releases the claims: the loser is
  * then added. A POST of a stored source's name stays 409 (only {@code SOURCES_DIR} replaces).
+ * {@code SOURCES_MAX} sources stored, one more is 409 naming the setting. A {@code SOURCES_DIR}
+ * file taking a stored source's topic or an internal table is logged with its file name and skipped
+ * at the silo's next start, while a valid file beside them is added.
  */
-@Timeout(300)
+@Timeout(420)
 class SourceClaimsEndToEndTest {
   private static final int ROUNDS = 6;
 
@@ -41,9 +44,23 @@ class SourceClaimsEndToEndTest {
   void ofTwoConcurrentPostsSharingATopicOrTableExactlyOneWinsAndADeleteReleasesIt()
       throws Exception {
     String s = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+    // Room for exactly the winners beside what earlier tests left in the shared keyspace.
+    int max = storedCount() + ROUNDS;
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sources");
     try (SiloCluster silos =
         new SiloCluster(
-            engines, "claims", 2, Map.of("FAKER_RATE", "0", "SPACEX_ENABLED", "false"))) {
+            engines,
+            "claims",
+            2,
+            Map.of(
+                "FAKER_RATE",
+                "0",
+                "SPACEX_ENABLED",
+                "false",
+                "SOURCES_MAX",
+                Integer.toString(max),
+                "SOURCES_DIR",
+                dir.toString()))) {
       silos.startAll();
       silos.awaitAllHealthy();
       List<String> winners = new ArrayList<>();
@@ -82,12 +99,49 @@ class SourceClaimsEndToEndTest {
       assertTrue(
           again.body().path("problems").toString().contains("already a source"), again.toString());
 
-      // A delete releases the claims: the loser of round 0 gets its topic now.
+      // SOURCES_MAX sources are stored: one more is refused with the setting named.
+      assertFull(silos, "extra_" + s, max);
+
+      // A delete releases the claims: the loser of round 0 gets its topic now, and then the
+      // pipeline is full again.
       SiloHttp.Response removed =
           SiloHttp.send(silos.api(0), "DELETE", "/api/sources/" + winners.get(0), null);
       assertEquals(200, removed.status(), removed.toString());
       SiloHttp.Response added = SiloHttp.send(silos.api(1), "POST", "/api/sources", losers.get(0));
       assertEquals(201, added.status(), added.toString());
+      assertFull(silos, "extra_" + s, max);
+      assertEquals(max, storedCount());
+
+      // Files clashing with a stored source's topic, or with an internal table, are skipped.
+      String topicClash = "fa_" + s + "_0";
+      String tableClash = "fb_" + s + "_0";
+      String good = "fc_" + s + "_0";
+      java.nio.file.Files.writeString(
+          dir.resolve("a_clash.json"), source(topicClash, "cs_" + s + "_2", topicClash));
+      java.nio.file.Files.writeString(
+          dir.resolve("b_internal.json"), source(tableClash, tableClash, "cities"));
+      java.nio.file.Files.writeString(dir.resolve("c_good.json"), source(good, good, good));
+      silos.stop(0);
+      silos.start(0);
+      silos.awaitHealthy(0);
+      List<String> now = stored(s);
+      assertTrue(
+          now.contains(good) && !now.contains(topicClash) && !now.contains(tableClash),
+          now.toString());
+      String logs = String.join("\n", silos.logs().values());
+      for (String file : List.of("a_clash.json", "b_internal.json")) {
+        assertTrue(
+            logs.lines().anyMatch(l -> l.contains("file " + file + " skipped")),
+            file + " was not logged as skipped");
+      }
+      assertTrue(logs.contains("'cs_" + s + "_2'") && logs.contains("table 'cities'"), "reasons");
+      assertTrue(logs.lines().noneMatch(l -> l.contains("file c_good.json skipped")));
+
+      // Leave the shared keyspace as found: every later silo would run these sources.
+      for (String name : stored(s)) {
+        var gone = SiloHttp.send(silos.api(1), "DELETE", "/api/sources/" + name, null);
+        assertEquals(200, gone.status(), gone.toString());
+      }
     }
   }
 
@@ -98,6 +152,26 @@ class SourceClaimsEndToEndTest {
       throw new AssertionError(e);
     }
     return SiloHttp.send(silo, "POST", "/api/sources", body);
+  }
+
+  private static void assertFull(SiloCluster silos, String name, int max) {
+    SiloHttp.Response full =
+        SiloHttp.send(silos.api(0), "POST", "/api/sources", source(name, name, name));
+    assertEquals(409, full.status(), full.toString());
+    String why = full.body().path("problems").toString();
+    assertTrue(why.contains("at most " + max) && why.contains("SOURCES_MAX"), why);
+  }
+
+  /** The rows of table {@code sources} (0 before any silo made it). */
+  private int storedCount() {
+    var table =
+        engines
+            .session
+            .getMetadata()
+            .getKeyspace("kafkapipeline")
+            .flatMap(k -> k.getTable("sources"));
+    if (table.isEmpty()) return 0;
+    return engines.session.execute("SELECT name FROM kafkapipeline.sources").all().size();
   }
 
   /** The names of this run's sources (suffix {@code s}) in table {@code sources}, sorted. */

@@ -5,28 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import kafkapipeline.api.sources.SourceKind;
 import kafkapipeline.api.sources.SourceSpec;
+import kafkapipeline.api.sources.SourceSpecs;
 import org.junit.jupiter.api.Test;
 
 /** What a claim takes, keeps, drops or refuses, given the current owners of the keys. */
 class SourceClaimsPlanTest {
+  /** A description with only what claims read (parsed, not checked). */
   private static SourceSpec spec(String name, String topic, String table) {
-    return new SourceSpec(
-        name,
-        SourceKind.HTTP_POLL,
-        "http://x.example/",
-        null,
-        null,
-        null,
-        null,
-        "",
-        "/id",
-        null,
-        topic,
-        table,
-        List.of(),
-        null);
+    String json =
+        "{\"name\": \""
+            + name
+            + "\", \"kind\": \"http-poll\""
+            + (topic == null ? "" : ", \"topic\": \"" + topic + "\"")
+            + (table == null ? "" : ", \"table\": \"" + table + "\"")
+            + "}";
+    return SourceSpecs.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test
