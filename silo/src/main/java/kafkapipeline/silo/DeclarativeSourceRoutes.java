@@ -15,7 +15,6 @@ import kafkapipeline.api.sources.InvalidSourceException;
 import kafkapipeline.api.sources.SourceInfo;
 import kafkapipeline.api.sources.SourceSpec;
 import kafkapipeline.api.sources.SourceSpecs;
-import kafkapipeline.grains.cassandra.Schema;
 import kafkapipeline.grains.declarative.DeclarativeSource;
 import kafkapipeline.grains.declarative.DeclarativeTable;
 import kafkapipeline.silo.sources.SourceRegistry;
@@ -36,11 +35,15 @@ import org.apache.pekko.http.javadsl.server.Route;
  * <p>Adding checks everything before anything is created: a body that is no valid description is a
  * 400 naming every problem (source, key, reason), among them a secret header naming a variable
  * other than {@code SOURCE_SECRET_*} or a URL whose IP literal the {@link AddressRule} refuses; a
- * name, topic or table that another source or the pipeline itself owns, or a table left by a
- * removed source with other columns, is a 409 with the reason. Then the table is created (or
+ * name, topic or table that another source or the pipeline itself owns (the stored sources read
+ * page by page), a store already holding {@code max-sources} sources, or a table left by a removed
+ * source with other columns, is a 409 with the reason. Then the name, topic and table are claimed
+ * in one lightweight transaction ({@link kafkapipeline.grains.declarative.SourceClaims}): of two
+ * adds racing for one of them, the second is a 409 naming the first. Then the table is created (or
  * widened by the new columns), the source stored, this silo's persisters told, its grain woken: 201
- * with its entry as {@code GET /api/sources} lists it. Every other silo starts its persister at its
- * next refresh.
+ * with its entry as {@code GET /api/sources} lists it; a failure after the claim releases it. Every
+ * other silo starts its persister at its next refresh. Removing deletes the row, then releases the
+ * claims of the name (also when none was stored: a claim an interrupted add left is freed so).
  */
 final class DeclarativeSourceRoutes extends AllDirectives {
   private final ActorSystem<?> system;
@@ -90,38 +93,79 @@ final class DeclarativeSourceRoutes extends AllDirectives {
     if (!problems.isEmpty())
       return done(refused(StatusCodes.BAD_REQUEST, "not a valid source", problems));
     Grains.Declarative d = g.declarative();
-    // The store, not only this silo's copy (a source added on another silo a moment ago).
+    // The store, not only this silo's copy (a source added on another silo a moment ago), read
+    // page by page: what is kept is the count and what clashes.
+    List<String> builtIn = SourceSpecs.conflicts(spec, SourceRegistry.reserved());
+    if (!builtIn.isEmpty()) return done(refused(StatusCodes.CONFLICT, "taken", builtIn));
     return d.store()
-        .all()
+        .fold(
+            new Stored(0, new ArrayList<>()),
+            (acc, s) -> {
+              acc.conflicts()
+                  .addAll(
+                      SourceSpecs.conflicts(
+                          spec,
+                          List.of(
+                              s.spec() == null
+                                  ? new SourceInfo(s.name(), null, null)
+                                  : SourceRegistry.info(s.spec()))));
+              return new Stored(acc.count() + 1, acc.conflicts());
+            })
         .thenCompose(
             stored -> {
-              List<SourceInfo> taken = taken(g.registry());
-              for (var s : stored) {
-                taken.add(
-                    s.spec() == null
-                        ? new SourceInfo(s.name(), null, null)
-                        : SourceRegistry.info(s.spec()));
-              }
-              List<String> conflicts = SourceSpecs.conflicts(spec, taken);
-              if (!conflicts.isEmpty())
-                return done(refused(StatusCodes.CONFLICT, "taken", conflicts));
-              return DeclarativeTable.apply(g.session(), spec, d.tableAgreement())
-                  .thenCompose(table -> d.store().save(spec))
-                  .thenApply(
-                      saved -> {
-                        d.persisters().tell(DeclarativePersisters.Refresh.INSTANCE);
-                        ClusterSharding.get(system)
-                            .entityRefFor(DeclarativeSource.TYPE_KEY, spec.name())
-                            .tell(DeclarativeSourceProtocol.Wake.INSTANCE);
-                        return json(
-                            StatusCodes.CREATED,
-                            SourceRoutes.view(
-                                SourceRegistry.info(spec),
-                                kind(spec),
-                                new SourceState("starting", null, null, null)));
-                      })
-                  .exceptionally(DeclarativeSourceRoutes::failed);
-            });
+              if (!stored.conflicts().isEmpty())
+                return done(refused(StatusCodes.CONFLICT, "taken", stored.conflicts()));
+              if (stored.count() >= d.maxSources())
+                return done(
+                    refused(
+                        StatusCodes.CONFLICT,
+                        "too many sources",
+                        List.of(full(spec, stored.count(), d.maxSources()))));
+              // The check above read a moment ago; the claim decides, atomically, between this
+              // request and any other adding a source at the same time.
+              return d.claims()
+                  .claim(spec, false)
+                  .thenCompose(
+                      lost ->
+                          lost.isEmpty()
+                              ? create(d, g, spec)
+                              : done(refused(StatusCodes.CONFLICT, "taken", lost)));
+            })
+        .exceptionally(DeclarativeSourceRoutes::failed);
+  }
+
+  /** What the store holds, as far as an add cares: how many sources, and what clashes. */
+  private record Stored(int count, List<String> conflicts) {}
+
+  private static String full(SourceSpec spec, int count, int max) {
+    return "source '"
+        + spec.name()
+        + "': the pipeline holds "
+        + count
+        + " declarative sources, at most "
+        + max
+        + " (pipeline.sources.declarative.max-sources, SOURCES_MAX): remove one first";
+  }
+
+  /** Creates the claimed source's table, stores it; a failure releases the claim. */
+  private CompletionStage<HttpResponse> create(Grains.Declarative d, Grains g, SourceSpec spec) {
+    return DeclarativeTable.apply(g.session(), spec, d.tableAgreement())
+        .thenCompose(table -> d.store().save(spec))
+        .thenApply(
+            saved -> {
+              d.persisters().tell(DeclarativePersisters.Refresh.INSTANCE);
+              ClusterSharding.get(system)
+                  .entityRefFor(DeclarativeSource.TYPE_KEY, spec.name())
+                  .tell(DeclarativeSourceProtocol.Wake.INSTANCE);
+              return json(
+                  StatusCodes.CREATED,
+                  SourceRoutes.view(
+                      SourceRegistry.info(spec),
+                      kind(spec),
+                      new SourceState("starting", null, null, null)));
+            })
+        .exceptionallyCompose(
+            error -> d.claims().release(spec.name()).handle((released, again) -> failed(error)));
   }
 
   private CompletionStage<HttpResponse> remove(String name) {
@@ -131,8 +175,11 @@ final class DeclarativeSourceRoutes extends AllDirectives {
       return done(
           error(StatusCodes.CONFLICT, "source '" + name + "' is built in: it cannot be removed"));
     Grains.Declarative d = g.declarative();
+    // Its claims go after the row (also when none was stored: a claim left by an add that failed
+    // half-way is released this way), so no other source takes its topic while it is stored.
     return d.store()
         .delete(name)
+        .thenCompose(existed -> d.claims().release(name).thenApply(released -> existed))
         .thenApply(
             existed -> {
               if (!existed)
@@ -185,16 +232,6 @@ final class DeclarativeSourceRoutes extends AllDirectives {
       case HTTP_POLL -> "http-poll";
       case SSE -> "sse";
     };
-  }
-
-  /** What no new source may take: every source this silo knows and the pipeline's own tables. */
-  private static List<SourceInfo> taken(SourceRegistry registry) {
-    List<SourceInfo> taken = new ArrayList<>(registry.all());
-    for (String table : Schema.tables()) {
-      if (registry.byTable(table).isEmpty())
-        taken.add(new SourceInfo("(the pipeline)", null, table));
-    }
-    return taken;
   }
 
   private static HttpResponse failed(Throwable error) {

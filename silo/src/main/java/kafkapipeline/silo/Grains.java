@@ -27,13 +27,17 @@ public record Grains(
    * What the API needs of the declarative sources (null in tests that stand in for them).
    *
    * @param store where they are kept
+   * @param claims who owns each name, topic and table (taken before a source is stored)
    * @param persisters this silo's {@link DeclarativePersisters}, told to read the store at once
    * @param tableAgreement how long a table's creation may take to reach every node
+   * @param maxSources how many declarative sources an add may make ({@code SOURCES_MAX})
    */
   public record Declarative(
       kafkapipeline.grains.declarative.SourceStore store,
+      kafkapipeline.grains.declarative.SourceClaims claims,
       org.apache.pekko.actor.typed.ActorRef<DeclarativePersisters.Command> persisters,
-      java.time.Duration tableAgreement) {}
+      java.time.Duration tableAgreement,
+      int maxSources) {}
 
   /** The fake-person generator; null when it did not start here. */
   public FakerSourceEntry.Running faker() {

@@ -9,13 +9,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import kafkapipeline.api.grains.PersisterProtocol;
-import kafkapipeline.api.sources.SourceSpec;
 import kafkapipeline.grains.PipelineMetrics;
 import kafkapipeline.grains.cassandra.Schema;
 import kafkapipeline.grains.declarative.DeclarativeSettings;
 import kafkapipeline.grains.declarative.DeclarativeSource;
 import kafkapipeline.grains.declarative.DeclarativeSourceKeeper;
-import kafkapipeline.grains.declarative.DeclarativeTable;
 import kafkapipeline.grains.kafka.KafkaEventPublisher;
 import kafkapipeline.grains.persist.RowMapper;
 import kafkapipeline.grains.persist.RowWriter;
@@ -145,6 +143,8 @@ public final class Guardian {
   /** Connect, migrate, create topics, prepare statements: each step only after the one before. */
   private CompletionStage<Command> prepare() {
     String self = Cluster.get(ctx.getSystem()).selfMember().address().hostPort();
+    // Taken here: the steps below run on the driver's and Kafka's threads, not the actor's.
+    org.slf4j.Logger log = ctx.getLog();
     return connections
         .cassandra()
         .thenCompose(
@@ -152,26 +152,16 @@ public final class Guardian {
                 Schema.migrate(session, settings.schema(), "silo " + self)
                     .thenCompose(migrated -> connections.ensureTopics(registry.topics()))
                     .thenCompose(topics -> PipelineStores.prepare(session, ctx.getSystem().name()))
-                    .thenCompose(stores -> addSourceFiles(stores).thenApply(added -> stores))
+                    .thenCompose(
+                        stores ->
+                            SourceFilesAdder.addAll(
+                                    settings.sourceFiles(),
+                                    stores,
+                                    settings.schema().agreementTimeout(),
+                                    log)
+                                .thenApply(added -> stores))
                     .thenCompose(
                         stores -> prepareMappers(stores).thenApply(p -> new Ready(stores, p))));
-  }
-
-  /**
-   * The sources of {@code SOURCES_DIR} (checked with the settings): each one's table created or
-   * widened, then the source stored (replacing one of the same name), one after the other.
-   */
-  private CompletionStage<Void> addSourceFiles(PipelineStores stores) {
-    CompletionStage<Void> all = CompletableFuture.completedFuture(null);
-    for (SourceSpec spec : settings.sourceFiles().specs()) {
-      all =
-          all.thenCompose(
-                  done ->
-                      DeclarativeTable.apply(
-                          stores.session(), spec, settings.schema().agreementTimeout()))
-              .thenCompose(table -> stores.sources().save(spec));
-    }
-    return all;
   }
 
   /** Every built-in source's row mapper, prepared on the session. */
@@ -244,7 +234,12 @@ public final class Guardian {
         publisher,
         registry,
         running,
-        new Grains.Declarative(stores.sources(), persisters, settings.schema().agreementTimeout()));
+        new Grains.Declarative(
+            stores.sources(),
+            stores.claims(),
+            persisters,
+            settings.schema().agreementTimeout(),
+            declarative.maxSources()));
   }
 
   /** A persister of {@code topic} on this silo, in the topic's consumer group. */

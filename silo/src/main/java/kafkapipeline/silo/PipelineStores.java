@@ -6,6 +6,8 @@ import java.util.concurrent.CompletionStage;
 import kafkapipeline.grains.cassandra.CassandraCheckpointStore;
 import kafkapipeline.grains.cassandra.DeadLetterStore;
 import kafkapipeline.grains.cassandra.StreamPositionStore;
+import kafkapipeline.grains.declarative.CassandraSourceClaims;
+import kafkapipeline.grains.declarative.SourceClaims;
 import kafkapipeline.grains.declarative.SourceStore;
 import kafkapipeline.grains.weather.CityStore;
 
@@ -17,7 +19,8 @@ record PipelineStores(
     CassandraMembership membership,
     DeadLetterStore deadLetters,
     StreamPositionStore streamPositions,
-    SourceStore sources) {
+    SourceStore sources,
+    SourceClaims claims) {
   private static final org.slf4j.Logger log =
       org.slf4j.LoggerFactory.getLogger(PipelineStores.class);
 
@@ -34,7 +37,9 @@ record PipelineStores(
     var deadLetters = DeadLetterStore.prepare(session).toCompletableFuture();
     var positions = StreamPositionStore.cassandra(session).toCompletableFuture();
     var sources = SourceStore.cassandra(session).toCompletableFuture();
-    return CompletableFuture.allOf(checkpoints, cities, membership, deadLetters, positions, sources)
+    var claims = CassandraSourceClaims.prepare(session).toCompletableFuture();
+    return CompletableFuture.allOf(
+            checkpoints, cities, membership, deadLetters, positions, sources, claims)
         .thenApply(
             done -> {
               moveLegacyDeadLetters(deadLetters.join());
@@ -45,7 +50,8 @@ record PipelineStores(
                   membership.join(),
                   deadLetters.join(),
                   positions.join(),
-                  sources.join());
+                  sources.join(),
+                  claims.join());
             });
   }
 

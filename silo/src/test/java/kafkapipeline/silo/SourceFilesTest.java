@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import kafkapipeline.api.sources.AddressRule;
+import kafkapipeline.api.sources.SourceInfo;
 import kafkapipeline.api.sources.SourceSpec;
 import kafkapipeline.silo.sources.SourceFiles;
+import kafkapipeline.silo.sources.SourceRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +34,28 @@ class SourceFilesTest {
         SourceFiles.fromConfig(
                 ConfigFactory.parseMap(Map.of(SourceFiles.PATH, "")), AddressRule.publicOnly())
             .specs());
+  }
+
+  @Test
+  void aFileClashesWithStoredSourcesAndInternalTablesButNotWithTheSourceItReplaces(
+      @TempDir Path dir) throws Exception {
+    Files.writeString(
+        dir.resolve("launches.json"),
+        Files.readString(EXAMPLE)
+            .replace("\"name\": \"launches\",", "\"name\": \"launches\", \"topic\": \"t.x\","));
+    var file = SourceFiles.read(dir, AddressRule.publicOnly()).files().get(0);
+    assertEquals("launches.json", file.fileName());
+    SourceSpec spec = file.spec();
+    assertEquals(
+        List.of(), SourceFiles.clashes(spec, new SourceInfo("launches", "other", "other")));
+    assertEquals(
+        List.of("source 'launches': topic 't.x' clashes with topic 't_x' of source 'b'"),
+        SourceFiles.clashes(spec, new SourceInfo("b", "t_x", "b")));
+    // The internal tables are reserved as for a POST: sources, source_claims, cities ...
+    List<String> tables = SourceRegistry.reserved().stream().map(SourceInfo::table).toList();
+    assertTrue(
+        tables.containsAll(List.of("sources", "source_claims", "cities", "fakerdata")),
+        tables.toString());
   }
 
   @Test

@@ -50,6 +50,9 @@ import kafkapipeline.grains.ConfigSection;
  *     silo left or every silo restarted)
  * @param refreshInterval how often each silo reads the stored sources again, to start or stop their
  *     persisters
+ * @param maxSources how many declarative sources the cluster may hold; an add past it is refused
+ *     (409). 100: each is a grain, a persister on every silo, a topic and a table, and every silo
+ *     reads them all every refresh interval
  */
 public record DeclarativeSettings(
     Duration minBackoff,
@@ -66,7 +69,8 @@ public record DeclarativeSettings(
     Duration batchWindow,
     Duration idleTimeout,
     Duration wakeInterval,
-    Duration refreshInterval) {
+    Duration refreshInterval,
+    int maxSources) {
   public static final String PATH = "pipeline.sources.declarative";
 
   public DeclarativeSettings {
@@ -94,6 +98,7 @@ public record DeclarativeSettings(
     ConfigSection.positive(idleTimeout, PATH + ".idle-timeout");
     ConfigSection.positive(wakeInterval, PATH + ".wake-interval");
     ConfigSection.positive(refreshInterval, PATH + ".refresh-interval");
+    ConfigSection.atLeast(maxSources, 1, PATH + ".max-sources");
   }
 
   /** Reads and checks section {@value #PATH} of {@code config} (the whole configuration). */
@@ -114,7 +119,8 @@ public record DeclarativeSettings(
         s.duration("batch-window"),
         s.duration("idle-timeout"),
         s.duration("wake-interval"),
-        s.duration("refresh-interval"));
+        s.duration("refresh-interval"),
+        s.integer("max-sources"));
   }
 
   /** The defaults of {@code sources.conf}, each explained above. */
@@ -134,6 +140,7 @@ public record DeclarativeSettings(
         Duration.ofMillis(500),
         Duration.ofSeconds(60),
         Duration.ofSeconds(10),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        100);
   }
 }

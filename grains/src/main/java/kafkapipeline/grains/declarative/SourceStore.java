@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import kafkapipeline.api.EventJson;
 import kafkapipeline.api.sources.SourceSpec;
 import kafkapipeline.grains.cassandra.Consistency;
+import kafkapipeline.grains.cassandra.Pages;
 import kafkapipeline.grains.cassandra.Schema;
 
 /**
@@ -41,7 +43,21 @@ public interface SourceStore {
   /** Deletes the spec; true if one was stored. */
   CompletionStage<Boolean> delete(String name);
 
-  CompletionStage<List<Stored>> all();
+  /** Every stored source (read page by page, {@link Pages#PAGE_SIZE} rows a page). */
+  default CompletionStage<List<Stored>> all() {
+    return fold(
+        new ArrayList<Stored>(),
+        (list, s) -> {
+          list.add(s);
+          return list;
+        });
+  }
+
+  /**
+   * {@code start} with every stored source folded in by {@code f}, one page of rows at a time: only
+   * the accumulator and one page are held.
+   */
+  <A> CompletionStage<A> fold(A start, BiFunction<A, Stored, A> f);
 
   CompletionStage<Optional<Stored>> get(String name);
 
@@ -97,19 +113,15 @@ public interface SourceStore {
     }
 
     @Override
-    public CompletionStage<List<Stored>> all() {
-      return session
-          .executeAsync(
+    public <A> CompletionStage<A> fold(A start, BiFunction<A, Stored, A> f) {
+      return Pages.fold(
+          session.executeAsync(
               Consistency.read(
                   SimpleStatement.newInstance(
-                      "SELECT name, spec, added_at FROM " + Schema.KEYSPACE + ".sources")))
-          .thenApply(
-              rs -> {
-                List<Stored> out = new ArrayList<>();
-                // One page (5000 sources) is far more than a cluster runs.
-                rs.currentPage().forEach(row -> out.add(stored(row)));
-                return out;
-              });
+                          "SELECT name, spec, added_at FROM " + Schema.KEYSPACE + ".sources")
+                      .setPageSize(Pages.PAGE_SIZE))),
+          start,
+          (acc, row) -> f.apply(acc, stored(row)));
     }
 
     @Override

@@ -22,7 +22,7 @@ class SchemaTest {
   @Test
   void everyStatementIsIdempotentAndTheReplicationIsFilledIn() {
     List<String> statements = Schema.statements(Schema.replication("dc-east", 3));
-    assertEquals(16, statements.size(), String.join("\n---\n", statements));
+    assertEquals(17, statements.size(), String.join("\n---\n", statements));
     assertEquals(
         "CREATE KEYSPACE IF NOT EXISTS kafkapipeline\n  WITH replication = "
             + "{'class': 'NetworkTopologyStrategy', 'dc-east': 3}",
@@ -42,6 +42,7 @@ class SchemaTest {
             "stream_positions",
             "cities",
             "sources",
+            "source_claims",
             "cluster_members",
             "cluster_founder",
             "dead_letters",
@@ -68,7 +69,7 @@ class SchemaTest {
       assertEquals(Schema.tableId(table.group(1)).toString(), id.group(2), s);
       assertTrue(ids.add(id.group(2)), "two tables with id " + id.group(2));
     }
-    assertEquals(14, tables);
+    assertEquals(15, tables);
     // The id of a table must never change between releases: a silo of the next release would
     // create nothing (IF NOT EXISTS) but a fresh ring would get another id than the old one had.
     assertEquals(

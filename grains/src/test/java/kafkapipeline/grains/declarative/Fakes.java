@@ -146,7 +146,8 @@ final class Fakes {
         Duration.ofMillis(50),
         idleTimeout,
         Duration.ofSeconds(10),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        100);
   }
 
   /** The launches spec of the issue, polling {@code url} every {@code interval}. */

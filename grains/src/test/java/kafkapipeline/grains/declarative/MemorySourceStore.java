@@ -2,7 +2,6 @@ package kafkapipeline.grains.declarative;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -36,11 +35,11 @@ final class MemorySourceStore implements SourceStore {
   }
 
   @Override
-  public CompletionStage<List<Stored>> all() {
-    return CompletableFuture.completedFuture(
-        json.entrySet().stream()
-            .map(e -> SourceStore.read(e.getKey(), e.getValue(), addedAt))
-            .toList());
+  public <A> CompletionStage<A> fold(A start, java.util.function.BiFunction<A, Stored, A> f) {
+    A acc = start;
+    for (var e : json.entrySet())
+      acc = f.apply(acc, SourceStore.read(e.getKey(), e.getValue(), addedAt));
+    return CompletableFuture.completedFuture(acc);
   }
 
   @Override

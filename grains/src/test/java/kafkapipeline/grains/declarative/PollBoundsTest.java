@@ -277,7 +277,8 @@ class PollBoundsTest {
             d.batchWindow(),
             d.idleTimeout(),
             d.wakeInterval(),
-            d.refreshInterval());
+            d.refreshInterval(),
+            d.maxSources());
     ActorRef<DeclarativeSourceProtocol.Command> source = spawnLaunches(store, env, slow);
     assertTrue(crashed.await(10, TimeUnit.SECONDS), "the grain never crashed");
     // While it waits (/api/sources asks every grain), its status is answered, not held.

@@ -19,11 +19,16 @@ import kafkapipeline.api.sources.SourceSpecs;
  * checked once, with the silo's other settings: a file that is not a valid source, or that takes
  * the name, topic or table of a built-in source or of another file, stops the silo's start with the
  * file and every problem named, and nothing is created. Valid ones are added (or replace the stored
- * source of the same name) when the pipeline starts.
+ * source of the same name) when the pipeline starts, each checked then against the stored sources
+ * and the pipeline's own tables ({@link #clashes}): one that clashes is logged with its file name
+ * and skipped, the others still added.
  *
- * @param specs the files' sources, by file name
+ * @param files the files' sources, in the order of their file names
  */
-public record SourceFiles(List<SourceSpec> specs) {
+public record SourceFiles(List<File> files) {
+  /** One file's source. */
+  public record File(String fileName, SourceSpec spec) {}
+
   public static final String PATH = "pipeline.sources.declarative.dir";
 
   /** The largest file read as a source (the client's add-source takes no larger one either). */
@@ -38,6 +43,21 @@ public record SourceFiles(List<SourceSpec> specs) {
     return dir.isEmpty() ? new SourceFiles(List.of()) : read(Path.of(dir), addresses);
   }
 
+  /** The files' sources, in the order of their file names. */
+  public List<SourceSpec> specs() {
+    return files.stream().map(File::spec).toList();
+  }
+
+  /**
+   * What {@code spec}, a file's source, would take from a stored source ({@code stored}) or from
+   * the pipeline ({@link SourceRegistry#reserved}), as a POST is checked; a stored source of the
+   * same name is the one the file replaces, so it is no clash. Empty: nothing clashes.
+   */
+  public static List<String> clashes(SourceSpec spec, SourceInfo stored) {
+    if (stored.name().equals(spec.name())) return List.of();
+    return SourceSpecs.conflicts(spec, List.of(stored));
+  }
+
   /** Reads and checks every {@code *.json} file of {@code dir}. */
   public static SourceFiles read(Path dir, AddressRule addresses) {
     if (!Files.isDirectory(dir))
@@ -50,7 +70,7 @@ public record SourceFiles(List<SourceSpec> specs) {
     }
     List<SourceInfo> taken = new ArrayList<>();
     for (BuiltInSource b : BuiltInSources.ALL) taken.add(b.info());
-    List<SourceSpec> specs = new ArrayList<>();
+    List<File> specs = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     for (Path file : files) {
       try {
@@ -63,7 +83,7 @@ public record SourceFiles(List<SourceSpec> specs) {
         List<String> wrong = new ArrayList<>(SourceSpecs.problems(spec, addresses));
         if (wrong.isEmpty()) wrong.addAll(SourceSpecs.conflicts(spec, taken));
         if (wrong.isEmpty()) {
-          specs.add(spec);
+          specs.add(new File(file.getFileName().toString(), spec));
           taken.add(SourceRegistry.info(spec));
         } else {
           for (String w : wrong) problems.add(file.getFileName() + ": " + w);

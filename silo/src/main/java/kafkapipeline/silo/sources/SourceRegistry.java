@@ -59,6 +59,20 @@ public final class SourceRegistry {
         specs.stream().sorted(java.util.Comparator.comparing(SourceSpec::name)).toList();
   }
 
+  /**
+   * What no declarative source may take besides the other declarative ones: the built-in sources
+   * and the pipeline's own tables (owner {@code (the pipeline)}).
+   */
+  public static List<SourceInfo> reserved() {
+    List<SourceInfo> taken = new ArrayList<>();
+    for (BuiltInSource b : BuiltInSources.ALL) taken.add(b.info());
+    for (String table : kafkapipeline.grains.cassandra.Schema.tables()) {
+      if (taken.stream().noneMatch(s -> table.equals(s.table())))
+        taken.add(new SourceInfo("(the pipeline)", null, table));
+    }
+    return taken;
+  }
+
   /** A declarative source's name, topic and table. */
   public static SourceInfo info(SourceSpec spec) {
     return new SourceInfo(spec.name(), spec.topicOrName(), spec.tableOrName());
