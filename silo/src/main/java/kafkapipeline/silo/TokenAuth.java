@@ -100,7 +100,8 @@ final class TokenAuth extends AllDirectives {
    * parameter; the other parameters stay as they were sent.
    */
   static Uri withoutToken(HttpRequest request) {
-    Uri relative = request.getUri().toRelative();
+    // Not Uri.toRelative: it throws on a path of "//" (a 500 for "//host/x?token=...").
+    Uri relative = request.getUri();
     String kept =
         relative
             .rawQueryString()
@@ -110,7 +111,9 @@ final class TokenAuth extends AllDirectives {
                         .filter(part -> !PARAMETER.equals(name(part)))
                         .collect(Collectors.joining("&")))
             .orElse("");
-    String rawPath = relative.getPathString();
+    // One leading slash: "//host/x" as a Location would be another host's URL (it made Uri.create
+    // read "host" as an authority and the redirect a 500).
+    String rawPath = relative.getPathString().replaceFirst("^/+", "/");
     Uri path = Uri.create(rawPath.isEmpty() ? "/" : rawPath);
     return kept.isEmpty() ? path : path.rawQueryString(kept);
   }

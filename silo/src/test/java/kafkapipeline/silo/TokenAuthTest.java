@@ -82,6 +82,14 @@ class TokenAuthTest {
       // The silo serves plain HTTP only: a Secure cookie would never come back to it.
       assertFalse(attributes.contains("secure"), cookie);
     }
+    // A path of leading slashes stays on this silo: "//host/x" would be another host's URL (and
+    // was a 500).
+    for (String path : List.of("//evil.example/x", "///evil.example/x", "/%2F/evil.example/x")) {
+      TestSilo.Response r = get(path + "?token=" + TOKEN, Map.of());
+      String location = header(r, "Location");
+      assertEquals(303, r.status(), path + " -> " + r);
+      assertTrue(location.startsWith("/") && !location.startsWith("//"), path + " -> " + location);
+    }
     // The cookie then lets the page's own requests through, the token in no URL.
     assertEquals(200, get("/api/stats", Map.of("Cookie", "pipeline_token=" + TOKEN)).status());
   }
